@@ -1,0 +1,2 @@
+export * from './ingest';
+export * from './auth';

@@ -1,0 +1,202 @@
+import {
+	bigint,
+	bigserial,
+	boolean,
+	date,
+	index,
+	integer,
+	jsonb,
+	primaryKey,
+	real,
+	serial,
+	smallint,
+	text,
+	timestamp,
+	uniqueIndex
+} from 'drizzle-orm/pg-core';
+import { pgTable } from 'drizzle-orm/pg-core';
+import { geometry } from './types';
+
+/** Where information comes from (DESIGN §3): internal or open, an ILP source category, default grading. */
+export const sources = pgTable('sources', {
+	id: serial('id').primaryKey(),
+	name: text('name').notNull().unique(),
+	kind: text('kind', { enum: ['internal', 'open'] }).notNull(),
+	category: text('category').notNull(),
+	/** 3x5x2 source evaluation: 1 reliable, 2 untested, 3 not reliable. */
+	defaultReliability: smallint('default_reliability').notNull().default(2),
+	/** IANA zone in which the source's local dates are read (rollup days are local days). */
+	timezone: text('timezone').notNull().default('UTC'),
+	attribution: text('attribution'),
+	createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+});
+
+export const importBatches = pgTable(
+	'import_batches',
+	{
+		id: serial('id').primaryKey(),
+		sourceId: integer('source_id')
+			.notNull()
+			.references(() => sources.id),
+		format: text('format').notNull(),
+		file: text('file').notNull(),
+		fileSha256: text('file_sha256'),
+		fileBytes: bigint('file_bytes', { mode: 'number' }),
+		status: text('status', { enum: ['running', 'complete', 'failed'] })
+			.notNull()
+			.default('running'),
+		totalRows: integer('total_rows').notNull().default(0),
+		imported: integer('imported').notNull().default(0),
+		rejected: integer('rejected').notNull().default(0),
+		duplicate: integer('duplicate').notNull().default(0),
+		mapping: jsonb('mapping'),
+		error: text('error'),
+		importedBy: text('imported_by'),
+		startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+		finishedAt: timestamp('finished_at', { withTimezone: true })
+	},
+	(t) => [index('import_batches_source_idx').on(t.sourceId)]
+);
+
+export const importRejects = pgTable(
+	'import_rejects',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		batchId: integer('batch_id')
+			.notNull()
+			.references(() => importBatches.id, { onDelete: 'cascade' }),
+		file: text('file').notNull(),
+		rowNumber: integer('row_number').notNull(),
+		field: text('field').notNull(),
+		reason: text('reason').notNull(),
+		raw: text('raw').notNull()
+	},
+	(t) => [index('import_rejects_batch_idx').on(t.batchId, t.rowNumber)]
+);
+
+/**
+ * Incidents. `(source_id, external_id)` is unique, which makes every import idempotent. Citus-ready:
+ * the natural distribution column (source_id, or a coarse H3 parent) is part of the unique key.
+ */
+export const incidents = pgTable(
+	'incidents',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		sourceId: integer('source_id')
+			.notNull()
+			.references(() => sources.id),
+		externalId: text('external_id').notNull(),
+		category: text('category').notNull(),
+		originalType: text('original_type').notNull(),
+		occurredFrom: timestamp('occurred_from', { withTimezone: true }).notNull(),
+		occurredTo: timestamp('occurred_to', { withTimezone: true }).notNull(),
+		reportedAt: timestamp('reported_at', { withTimezone: true }),
+		locationPrecision: text('location_precision').notNull(),
+		locationText: text('location_text'),
+		geom: geometry('geom', 'Point'),
+		/** H3 cell at resolution 11 of the point; coarser cells are its parents. */
+		h3: bigint('h3', { mode: 'bigint' }),
+		harmWeight: real('harm_weight').notNull().default(1),
+		/** 3x5x2 handling code: P lawful sharing permitted, C with conditions. */
+		handlingCode: text('handling_code').notNull().default('P'),
+		sensitive: boolean('sensitive').notNull().default(false),
+		attributes: jsonb('attributes').notNull().default({}),
+		batchId: integer('batch_id').references(() => importBatches.id)
+	},
+	(t) => [
+		uniqueIndex('incidents_source_external_uq').on(t.sourceId, t.externalId),
+		index('incidents_geom_gist').using('gist', t.geom),
+		index('incidents_h3_idx').on(t.h3),
+		index('incidents_occurred_idx').on(t.occurredFrom)
+	]
+);
+
+/**
+ * Counts by (H3 cell at resolution 10, local day, category, source), maintained by the import so
+ * maps and statistics over years never scan raw incidents. Coarser cells come from `h3_parent()`.
+ */
+export const cellDayCounts = pgTable(
+	'cell_day_counts',
+	{
+		h3: bigint('h3', { mode: 'bigint' }).notNull(),
+		day: date('day', { mode: 'string' }).notNull(),
+		category: text('category').notNull(),
+		sourceId: integer('source_id')
+			.notNull()
+			.references(() => sources.id),
+		n: integer('n').notNull(),
+		/** Sum of harm weights, for harm-weighted maps and forecasts. */
+		harm: real('harm').notNull().default(0),
+		/** Of `n`, how many are sensitive records (kept out of community outputs at fine cells). */
+		sensitive: integer('sensitive').notNull().default(0)
+	},
+	(t) => [
+		primaryKey({ columns: [t.h3, t.day, t.category, t.sourceId] }),
+		index('cell_day_counts_day_idx').on(t.day, t.category)
+	]
+);
+
+/** Areas: neighbourhoods, beats, districts, LSOAs, force boundaries. */
+export const areas = pgTable(
+	'areas',
+	{
+		id: serial('id').primaryKey(),
+		kind: text('kind').notNull(),
+		code: text('code').notNull(),
+		name: text('name').notNull(),
+		properties: jsonb('properties').notNull().default({}),
+		geom: geometry('geom', 'MultiPolygon').notNull(),
+		sourceFile: text('source_file'),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		uniqueIndex('areas_kind_code_uq').on(t.kind, t.code),
+		index('areas_geom_gist').using('gist', t.geom)
+	]
+);
+
+/** H3 cover of each area at resolution 10 (cells whose centre lies inside the polygon). */
+export const areaCells = pgTable(
+	'area_cells',
+	{
+		areaId: integer('area_id')
+			.notNull()
+			.references(() => areas.id, { onDelete: 'cascade' }),
+		h3: bigint('h3', { mode: 'bigint' }).notNull()
+	},
+	(t) => [primaryKey({ columns: [t.areaId, t.h3] }), index('area_cells_h3_idx').on(t.h3)]
+);
+
+/** Intelligence reports graded 3x5x2 (DESIGN §3). */
+export const observations = pgTable(
+	'observations',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		sourceId: integer('source_id')
+			.notNull()
+			.references(() => sources.id),
+		externalId: text('external_id'),
+		text: text('text').notNull(),
+		sanitisedText: text('sanitised_text'),
+		sourceEvaluation: smallint('source_evaluation').notNull(),
+		intelligenceAssessment: text('intelligence_assessment', {
+			enum: ['A', 'B', 'C', 'D', 'E']
+		}).notNull(),
+		handlingCode: text('handling_code', { enum: ['P', 'C'] }).notNull(),
+		observedAt: timestamp('observed_at', { withTimezone: true }).notNull(),
+		geom: geometry('geom', 'Point'),
+		h3: bigint('h3', { mode: 'bigint' }),
+		reviewStatus: text('review_status', { enum: ['new', 'reviewed', 'rejected'] })
+			.notNull()
+			.default('new'),
+		links: jsonb('links').notNull().default([]),
+		createdBy: text('created_by'),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		index('observations_geom_gist').using('gist', t.geom),
+		index('observations_h3_idx').on(t.h3),
+		uniqueIndex('observations_source_external_uq').on(t.sourceId, t.externalId)
+	]
+);
+
