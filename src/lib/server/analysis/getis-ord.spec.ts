@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { latLngToCell, gridDisk } from 'h3-js';
+import { getisOrd, getisOrdH3, confidenceBin } from './getis-ord';
+import { distanceBandWeights, weightsFromNeighbourLists } from './weights';
+import { h3DiskWeights } from './h3-weights';
+import { readShared, sharedAvailable, sharedMissingMessage } from './test-data';
+
+const esdaPoints: [number, number][] = [
+	[10, 10],
+	[20, 10],
+	[40, 10],
+	[15, 20],
+	[30, 20],
+	[30, 30]
+];
+const esdaY = [2, 3, 3.2, 5, 8, 7];
+
+describe('getisOrd on esda six-point oracle (DistanceBand 15, binary)', () => {
+	it('Gi* matches esda G_Local(star=True, transform="B")', () => {
+		const w = distanceBandWeights(esdaPoints, 15, { includeSelf: true });
+		const r = getisOrd(esdaY, w, { fdr: false });
+		const expected = [-1.39727626, -0.28917762, 0.65064964, -0.28917762, 1.23452088, 2.02424331];
+		expected.forEach((z, i) => expect(r.z[i]).toBeCloseTo(z, 8));
+	});
+	it('Gi matches esda G_Local(transform="B")', () => {
+		const w = distanceBandWeights(esdaPoints, 15);
+		const r = getisOrd(esdaY, w, { variant: 'gi', fdr: false });
+		const expected = [-1.0136729, -0.04361589, 1.31558703, -0.31412676, 1.15373986, 1.77833941];
+		expected.forEach((z, i) => expect(r.z[i]).toBeCloseTo(z, 7));
+		expect(r.parameters).toMatchObject({ variant: 'gi', fdr: false, n: 6, weights: 'binary' });
+	});
+	it('Gi ignores self links even when the weights carry them', () => {
+		const w = distanceBandWeights(esdaPoints, 15, { includeSelf: true });
+		expect(getisOrd(esdaY, w, { variant: 'gi' }).z[0]).toBeCloseTo(-1.0136729, 7);
+	});
+});
+
+describe('getisOrd edge cases', () => {
+	it('all-equal values give z = 0, p = 1, bin 0 and count as degenerate', () => {
+		const w = weightsFromNeighbourLists(
+			['a', 'b', 'c'],
+			new Map([
+				['a', ['b']],
+				['b', ['a', 'c']],
+				['c', ['b']]
+			]),
+			{ includeSelf: true }
+		);
+		const r = getisOrd([4, 4, 4], w);
+		expect([...r.z]).toEqual([0, 0, 0]);
+		expect([...r.p]).toEqual([1, 1, 1]);
+		expect([...r.bin]).toEqual([0, 0, 0]);
+		expect(r.degenerate).toBe(3);
+	});
+	it('rejects mismatched lengths and unknown neighbours with codes', () => {
+		const w = weightsFromNeighbourLists(['a'], new Map(), { includeSelf: true });
+		expect(() => getisOrd([1, 2], w)).toThrow(
+			expect.objectContaining({ code: 'E_LENGTH_MISMATCH' })
+		);
+		expect(() => weightsFromNeighbourLists(['a'], new Map([['a', ['zz']]]))).toThrow(
+			expect.objectContaining({ code: 'E_UNKNOWN_NEIGHBOUR' })
+		);
+	});
+	it('bins by confidence level and alpha', () => {
+		expect(confidenceBin(3, 0.001)).toBe(3);
+		expect(confidenceBin(-2, 0.03)).toBe(-2);
+		expect(confidenceBin(1.7, 0.08)).toBe(1);
+		expect(confidenceBin(1.7, 0.08, 0.05)).toBe(0);
+		expect(confidenceBin(0.1, 0.9)).toBe(0);
+	});
+});
+
+describe.skipIf(!sharedAvailable)(
+	'Gi* on Chicago aggravated assaults, H3 r8, 2019 (R spdep)',
+	() => {
+		if (!sharedAvailable) console.warn(sharedMissingMessage);
+		function load() {
+			const csv = readShared('data/chicago-cpd/derived/chicago_aggravated_assaults.csv.gz');
+			const counts = new Map<string, number>();
+			const lines = csv.split('\n');
+			const header = lines[0].split(',');
+			const iDate = header.indexOf('date');
+			const iLat = header.indexOf('latitude');
+			const iLon = header.indexOf('longitude');
+			for (let l = 1; l < lines.length; l++) {
+				if (!lines[l]) continue;
+				const f = lines[l].split(',');
+				const cell = latLngToCell(Number(f[iLat]), Number(f[iLon]), 8);
+				counts.set(cell, (counts.get(cell) ?? 0) + (f[iDate].startsWith('2019') ? 1 : 0));
+			}
+			const fixture = readShared('fixtures/gistar-chicago-r8-2019/gistar.csv')
+				.trim()
+				.split('\n')
+				.slice(1)
+				.map((line) => {
+					const [cell, count, z, p, pBh] = line.split(',');
+					return { cell, count: Number(count), z: Number(z), p: Number(p), pBh: Number(pBh) };
+				});
+			return { counts, fixture };
+		}
+
+		it('reproduces every z within 1e-9 and the cells with p_bh < 0.05', () => {
+			const { counts, fixture } = load();
+			expect(counts.size).toBe(815);
+			const cells = [...counts.keys()];
+			const r = getisOrdH3(cells, counts, { k: 1 });
+			expect(r.parameters).toMatchObject({ k: 1, fdr: true, variant: 'gi*', n: 815 });
+			const byCell = new Map(r.cells.map((c, i) => [c, i]));
+			expect(fixture).toHaveLength(815);
+			let maxZ = 0;
+			let maxP = 0;
+			let maxPbh = 0;
+			for (const f of fixture) {
+				const i = byCell.get(f.cell);
+				expect(i, f.cell).toBeDefined();
+				expect(r.counts[i!]).toBe(f.count);
+				maxZ = Math.max(maxZ, Math.abs(r.z[i!] - f.z));
+				maxP = Math.max(maxP, Math.abs(r.p[i!] - f.p) / Math.max(f.p, 1e-300));
+				maxPbh = Math.max(maxPbh, Math.abs(r.pAdjusted[i!] - f.pBh) / Math.max(f.pBh, 1e-300));
+			}
+			expect(maxZ).toBeLessThan(1e-9);
+			// The fixture prints 12 significant decimals; relative agreement to 1e-6 covers that rounding.
+			expect(maxP).toBeLessThan(1e-6);
+			expect(maxPbh).toBeLessThan(1e-6);
+			const ours = new Set(r.cells.filter((_, i) => r.pAdjusted[i] < 0.05));
+			const theirs = new Set(fixture.filter((f) => f.pBh < 0.05).map((f) => f.cell));
+			expect(theirs.size).toBe(107);
+			expect([...ours].sort()).toEqual([...theirs].sort());
+		});
+	}
+);
+
+describe('Gi* speed', () => {
+	it('100,000 cells with k = 1 in well under a second (after weights are built)', () => {
+		// A hexagonal disk of 100,467 resolution-9 cells, trimmed to 100,000.
+		const ids = gridDisk('89283082803ffff', 183).slice(0, 100_000);
+		expect(ids).toHaveLength(100_000);
+		const t0 = performance.now();
+		const w = h3DiskWeights(ids, { k: 1 });
+		const t1 = performance.now();
+		const values = Float64Array.from(ids, (_, i) => (i * 7919) % 13);
+		const r = getisOrd(values, w);
+		const t2 = performance.now();
+		expect(r.z).toHaveLength(100_000);
+		console.info(`weights ${(t1 - t0).toFixed(0)} ms, Gi* + FDR ${(t2 - t1).toFixed(0)} ms`);
+		expect(t2 - t1).toBeLessThan(500);
+		expect(t1 - t0).toBeLessThan(3000);
+	});
+});
