@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import { dayNumber, knoxTest, type KnoxEvent } from './knox';
+import { readShared, sharedAvailable, sharedMissingMessage } from './test-data';
+
+const dir = 'data/chicago-cpd/reference-knox-nearrepeat';
+
+function loadEvents(file: string): KnoxEvent[] {
+	return readShared(dir, file)
+		.trim()
+		.split(/\r?\n/)
+		.map((line) => {
+			const [x, y, d] = line.split(',');
+			return { x: Number(x), y: Number(y), t: dayNumber(d) };
+		});
+}
+
+interface NrcCell {
+	sims: number[];
+	observed: number;
+	mean: number;
+}
+
+/** Parse the NRC verbose CSV: observed table and every cell's simulated counts. */
+function parseVerbose(file: string) {
+	const lines = readShared(dir, file).split(/\r?\n/);
+	const start = lines.findIndex((l) => l.startsWith('Observed frequencies distribution'));
+	const observed = lines.slice(start + 3, start + 8).map((l) =>
+		l
+			.split(',')
+			.slice(2, 6)
+			.map((v) => (v.trim() === '' ? 0 : Number(v)))
+	);
+	const ratioStart = lines.findIndex((l) => l.startsWith('Observed over mean expected'));
+	const ratios = lines.slice(ratioStart + 3, ratioStart + 8).map((l) =>
+		l
+			.split(',')
+			.slice(2, 6)
+			.map((v) => (v.trim() === '' ? 0 : Number(v)))
+	);
+	const cells = new Map<string, NrcCell>();
+	for (let i = 0; i < lines.length; i++) {
+		const m = /^Row (\d+) Column (\d+)/.exec(lines[i]);
+		if (!m) continue;
+		const sims: number[] = [];
+		let k = i + 1;
+		for (; !lines[k].startsWith('Observed'); k++)
+			for (const v of lines[k].split(',').slice(1)) if (v.trim() !== '') sims.push(Number(v));
+		const obs = Number(lines[k].split(',')[1]);
+		const mean = Number(lines.find((l, j) => j > k && l.startsWith('Mean'))!.split(',')[1]);
+		cells.set(`${Number(m[1]) - 1},${Number(m[2]) - 1}`, { sims, observed: obs, mean });
+	}
+	return { observed, ratios, cells };
+}
+
+function sd(xs: number[]): number {
+	const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+	return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
+}
+
+describe.skipIf(!sharedAvailable)('Knox against the Near Repeat Calculator (Chicago)', () => {
+	if (!sharedAvailable) console.warn(sharedMissingMessage);
+	const runs = [
+		{
+			name: 'arson 200 m × 3, 1 day × 3, Manhattan, 99 iterations',
+			events: 'chicago_arson.csv',
+			verbose: 'chicago_arson_NRverbose_2019-09-23_145637.csv',
+			distanceBands: { width: 200, count: 3 },
+			timeBands: { width: 1, count: 3 },
+			rows: ['0 m (same location)', '(0, 200) m', '[200, 400) m', '[400, 600) m', '≥ 600 m'],
+			cols: ['[0, 1) d', '[1, 2) d', '[2, 3) d', '≥ 3 d']
+		},
+		{
+			name: 'residential burglary 100 m × 3, 7 days × 3, Manhattan, 19 iterations',
+			events: 'chicago_be_month1.csv',
+			verbose: 'chicago_be_month1_NRverbose_2019-09-23_143005.csv',
+			distanceBands: { width: 100, count: 3 },
+			timeBands: { width: 7, count: 3 },
+			rows: ['0 m (same location)', '(0, 100) m', '[100, 200) m', '[200, 300) m', '≥ 300 m'],
+			cols: ['[0, 7) d', '[7, 14) d', '[14, 21) d', '≥ 21 d']
+		}
+	];
+	for (const run of runs) {
+		it(`${run.name}: observed table exact, Knox ratios within Monte-Carlo error`, () => {
+			const events = loadEvents(run.events);
+			const nrc = parseVerbose(run.verbose);
+			const r = knoxTest(events, {
+				distanceBands: run.distanceBands,
+				timeBands: run.timeBands,
+				metric: 'manhattan',
+				coordinatePrecision: 'float32',
+				permutations: 999,
+				seed: 20190923
+			});
+			expect(r.rowLabels).toEqual(run.rows);
+			expect(r.colLabels).toEqual(run.cols);
+			expect(r.observed).toEqual(nrc.observed);
+			expect(r.parameters.pairs).toBe((events.length * (events.length - 1)) / 2);
+			for (let row = 0; row < 5; row++)
+				for (let col = 0; col < 4; col++) {
+					const cell = nrc.cells.get(`${row},${col}`)!;
+					expect(cell.observed).toBe(r.observed[row][col]);
+					// Our 999-permutation mean and the NRC's mean differ by Monte-Carlo error only: allow
+					// 4 standard errors of the difference (NRC's from its own simulations, ours ≈ Poisson).
+					const ourMean = r.expected[row][col];
+					const seNrc = sd(cell.sims) / Math.sqrt(cell.sims.length);
+					const tol = 4 * Math.sqrt(seNrc ** 2 + ourMean / 999) + 1e-9;
+					expect(Math.abs(ourMean - cell.mean), `row ${row} col ${col}`).toBeLessThanOrEqual(tol);
+					const nrcRatio = nrc.ratios[row][col];
+					const obs = r.observed[row][col];
+					if (nrcRatio > 0 && r.ratio[row][col] !== null) {
+						// NRC prints ratios to 3 decimals.
+						const lo = obs / (ourMean + tol);
+						const hi = ourMean > tol ? obs / (ourMean - tol) : Infinity;
+						expect(nrcRatio).toBeGreaterThanOrEqual(lo - 0.0005);
+						expect(nrcRatio).toBeLessThanOrEqual(hi + 0.0005);
+					}
+				}
+		});
+	}
+
+	it('arson in double precision differs from NRC by the one 399.96 m pair (documented quirk)', () => {
+		const r = knoxTest(loadEvents('chicago_arson.csv'), {
+			distanceBands: { width: 200, count: 3 },
+			timeBands: { width: 1, count: 3 },
+			permutations: 1
+		});
+		expect(r.observed[2][3]).toBe(141);
+		expect(r.observed[3][3]).toBe(234 - 1);
+	});
+
+	it('is deterministic for a seed and fast (970 events × 999 permutations)', () => {
+		const events = loadEvents('chicago_be_month1.csv');
+		const opts = {
+			distanceBands: { width: 100, count: 3 },
+			timeBands: { width: 7, count: 3 },
+			seed: 5
+		};
+		const t0 = performance.now();
+		const a = knoxTest(events, opts);
+		const ms = performance.now() - t0;
+		const b = knoxTest(events, opts);
+		expect(a.expected).toEqual(b.expected);
+		expect(a.p).toEqual(b.p);
+		expect(ms).toBeLessThan(5000);
+	});
+});
+
+describe('knoxTest on a constructed example', () => {
+	const events: KnoxEvent[] = [
+		{ x: 0, y: 0, t: 0 },
+		{ x: 0, y: 0, t: 0.5 },
+		{ x: 30, y: 40, t: 1 },
+		{ x: 1000, y: 0, t: 10 }
+	];
+	it('bins pairs by half-open bands with Manhattan or Euclidean distance', () => {
+		const base = {
+			distanceBands: { width: 50, count: 2 },
+			timeBands: { edges: [0, 1, 2] },
+			permutations: 9
+		};
+		const man = knoxTest(events, base);
+		// pairs: (0,1) d0 Δ0.5 → same/[0,1); (0,2) d70 Δ1 → [50,100)/[1,2); (1,2) d70 Δ0.5 → [50,100)/[0,1)
+		// (0,3) d1000 Δ10, (1,3) d1000 Δ9.5, (2,3) d1010 Δ9 → ≥100/≥2
+		expect(man.observed).toEqual([
+			[1, 0, 0],
+			[0, 0, 0],
+			[1, 1, 0],
+			[0, 0, 3]
+		]);
+		const euc = knoxTest(events, { ...base, metric: 'euclidean' });
+		// Euclidean distance 50 falls in [50, 100): half-open bands.
+		expect(euc.observed[2]).toEqual([1, 1, 0]);
+		expect(euc.rowLabels).toEqual(['0 m (same location)', '(0, 50) m', '[50, 100) m', '≥ 100 m']);
+		const tol = knoxTest(events, { ...base, sameLocation: false });
+		expect(tol.rowLabels[0]).toBe('[0, 50) m');
+		expect(tol.observed[0]).toEqual([1, 0, 0]);
+		expect(man.cells).toHaveLength(12);
+		expect(man.p.flat().every((p) => p > 0 && p <= 1)).toBe(true);
+	});
+	it('rejects bad bands with a code', () => {
+		expect(() =>
+			knoxTest(events, { distanceBands: { edges: [0, 0] }, timeBands: { width: 1, count: 1 } })
+		).toThrow(expect.objectContaining({ code: 'E_BAD_BANDS' }));
+		expect(dayNumber('2016-02-30')).toBeNaN();
+		expect(dayNumber('1970-01-02 12:00')).toBe(1.5);
+	});
+});
