@@ -42,7 +42,8 @@ export interface RowRejection {
 	reason: string;
 }
 
-export type RowResult = { ok: true; incident: NormalisedIncident } | { ok: false; reject: RowRejection };
+export type RowResult =
+	{ ok: true; incident: NormalisedIncident } | { ok: false; reject: RowRejection };
 
 /** One data row as read from a file: the 1-based line/row number in the file and the raw values. */
 export interface SourceRow {
@@ -51,6 +52,11 @@ export interface SourceRow {
 	values: Record<string, string>;
 	/** The raw row as text, stored with rejections so analysts can fix and re-submit it. */
 	raw: string;
+	/**
+	 * Set by the reader when the row is malformed as CSV (wrong number of columns, unterminated quote at
+	 * the end of a truncated file). Adapters return it as the row's rejection without looking further.
+	 */
+	problem?: RowRejection;
 }
 
 /** A format adapter: a pure function of a row (plus per-file state for synthetic ids). */
@@ -62,12 +68,7 @@ export interface Adapter {
 }
 
 export type ImportErrorCode =
-	| 'E_FILE_UNREADABLE'
-	| 'E_HEADER'
-	| 'E_MAPPING'
-	| 'E_FORMAT'
-	| 'E_CRS'
-	| 'E_DATABASE';
+	'E_FILE_UNREADABLE' | 'E_HEADER' | 'E_MAPPING' | 'E_FORMAT' | 'E_CRS' | 'E_DATABASE';
 
 /** A failure of a whole file or command (row-level problems are RowRejection, never thrown). */
 export class ImportError extends Error {

@@ -1,0 +1,318 @@
+/**
+ * Streaming CSV reader for every CSV-based adapter, built on csv-parse.
+ *
+ * - Never holds the file: rows are parsed from 64 KiB chunks with stream back-pressure.
+ * - gzip (`.csv.gz`, or any file starting with the gzip magic bytes) is inflated on the fly.
+ * - BOM stripped; CRLF, LF and CR line ends; quoted fields with embedded commas, quotes ("") and
+ *   newlines; stray quotes inside unquoted fields are kept as text (`On or near "X" Road`).
+ * - Header names are trimmed; empty names become `column_N`, repeated names get `_2`, `_3`, ...
+ * - `rowNumber` is the CSV record number with the header as row 1 — what a spreadsheet shows. A quoted
+ *   field with newlines does not advance it (one record = one spreadsheet row); blank lines do count as
+ *   rows (as in a spreadsheet) but yield nothing.
+ * - A row with the wrong number of columns is yielded with `problem` set (the adapter rejects it); extra
+ *   trailing columns that are all empty are tolerated. An unterminated quote at the end of the file (a
+ *   truncated download) becomes one problem row.
+ * - A file that cannot be read at all throws ImportError: E_FILE_UNREADABLE (missing, a directory, no
+ *   permission) or E_FORMAT (binary, UTF-16, empty, no header, corrupt gzip).
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { parse, type Info } from 'csv-parse';
+import { ImportError, type SourceRow } from './types';
+
+export interface CsvOptions {
+	/** Field delimiter; default ','. */
+	delimiter?: string;
+	/** Text encoding of the file; default 'utf8'. */
+	encoding?: 'utf8' | 'latin1';
+	/** Name used in error messages when the source is a stream. */
+	name?: string;
+}
+
+export interface CsvFile {
+	/** Header names, trimmed and made unique. */
+	readonly header: string[];
+	/** Data rows in file order; iterate once. */
+	readonly rows: AsyncGenerator<SourceRow, void, undefined>;
+	/** Bytes read from the source so far (compressed bytes for gzip), for progress bars. */
+	bytesRead(): number;
+	/** Size of the source file in bytes, when known. */
+	readonly totalBytes: number | null;
+	/** Stop reading and release the file (also done when `rows` finishes or is returned early). */
+	close(): void;
+}
+
+/** Comparable form of a header name: lower case, letters and digits only ("Case Number" = "case_number"). */
+export function headerKey(name: string): string {
+	return name.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/** The header name matching any candidate (compared with `headerKey`), or undefined. */
+export function findColumn(header: readonly string[], ...candidates: string[]): string | undefined {
+	for (const candidate of candidates) {
+		const k = headerKey(candidate);
+		const hit = header.find((h) => headerKey(h) === k);
+		if (hit !== undefined) return hit;
+	}
+	return undefined;
+}
+
+const SNIFF_BYTES = 4096;
+
+function looksBinary(chunk: Buffer): string | null {
+	if (chunk[0] === 0xff && chunk[1] === 0xfe) return 'UTF-16 text (save it as UTF-8 CSV)';
+	if (chunk[0] === 0xfe && chunk[1] === 0xff) return 'UTF-16 text (save it as UTF-8 CSV)';
+	if (chunk[0] === 0x50 && chunk[1] === 0x4b) return 'a ZIP archive (unzip it first)';
+	const n = Math.min(chunk.length, SNIFF_BYTES);
+	for (let i = 0; i < n; i++) if (chunk[i] === 0) return 'binary data (contains NUL bytes)';
+	return null;
+}
+
+function isGzip(chunk: Buffer): boolean {
+	return chunk.length >= 2 && chunk[0] === 0x1f && chunk[1] === 0x8b;
+}
+
+/**
+ * Reads the first chunk of a stream, then replays it ahead of the rest as a byte stream (pull-based,
+ * so back-pressure still reaches the file) that counts the bytes it passes on.
+ */
+async function sniff(
+	input: Readable
+): Promise<{ first: Buffer | null; stream: Readable; bytes: () => number }> {
+	const it = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+	const head = await it.next();
+	if (head.done) return { first: null, stream: input, bytes: () => 0 };
+	const toBuffer = (c: Buffer | string) => (typeof c === 'string' ? Buffer.from(c) : c);
+	const first = toBuffer(head.value);
+	let bytes = 0;
+	async function* replay() {
+		bytes += first.length;
+		yield first;
+		for (;;) {
+			const r = await it.next();
+			if (r.done) return;
+			const chunk = toBuffer(r.value);
+			bytes += chunk.length;
+			yield chunk;
+		}
+	}
+	return { first, stream: Readable.from(replay(), { objectMode: false }), bytes: () => bytes };
+}
+
+type ParsedRecord = { record: string[]; info: Info; raw: string };
+
+/**
+ * Opens a CSV file (path or stream) and reads up to its header.
+ * @example
+ * const csv = await openCsv('2021-08-kent-street.csv');
+ * for await (const row of csv.rows) adapter.parse(row);
+ */
+export async function openCsv(
+	source: string | Readable,
+	options: CsvOptions = {}
+): Promise<CsvFile> {
+	const name = typeof source === 'string' ? source : (options.name ?? 'input');
+	let input: Readable;
+	let totalBytes: number | null = null;
+	if (typeof source === 'string') {
+		try {
+			const st = await stat(source);
+			if (st.isDirectory())
+				throw new ImportError('E_FILE_UNREADABLE', 'is a directory, not a file', name);
+			totalBytes = st.size;
+		} catch (err) {
+			if (err instanceof ImportError) throw err;
+			throw new ImportError('E_FILE_UNREADABLE', `cannot read file (${errorText(err)})`, name);
+		}
+		input = createReadStream(source, { highWaterMark: 64 * 1024 });
+	} else {
+		input = source;
+	}
+
+	let sniffed: Awaited<ReturnType<typeof sniff>>;
+	try {
+		sniffed = await sniff(input);
+	} catch (err) {
+		input.destroy();
+		throw new ImportError('E_FILE_UNREADABLE', `cannot read file (${errorText(err)})`, name);
+	}
+	if (!sniffed.first || sniffed.first.length === 0) {
+		input.destroy();
+		throw new ImportError('E_FORMAT', 'file is empty (expected a CSV header row)', name);
+	}
+
+	const gzip = isGzip(sniffed.first);
+	if (!gzip) {
+		const binary = looksBinary(sniffed.first);
+		if (binary) {
+			input.destroy();
+			throw new ImportError('E_FORMAT', `not a CSV file: looks like ${binary}`, name);
+		}
+	}
+	const parser = parse({
+		bom: true,
+		delimiter: options.delimiter ?? ',',
+		encoding: options.encoding ?? 'utf8',
+		relax_column_count: true,
+		relax_quotes: true,
+		skip_empty_lines: false,
+		skip_records_with_error: true,
+		info: true,
+		raw: true
+	});
+	// Errors the parser recovered from (only an unterminated quote at end of file in practice).
+	const skipped: { records: number; raw: string; message: string }[] = [];
+	parser.on('skip', (err: Error & { records?: number; raw?: string }) => {
+		skipped.push({ records: err.records ?? 0, raw: err.raw ?? '', message: err.message });
+	});
+
+	let failure: unknown = null;
+	const fail = (err: unknown) => {
+		failure ??= err;
+		parser.destroy(err as Error);
+	};
+	sniffed.stream.on('error', fail);
+	let chain: Readable = sniffed.stream;
+	if (gzip) {
+		const gunzip = createGunzip();
+		gunzip.on('error', (err) =>
+			fail(new ImportError('E_FORMAT', `corrupt or truncated gzip data (${err.message})`, name))
+		);
+		chain = chain.pipe(gunzip);
+	}
+	chain.pipe(parser);
+
+	const close = () => {
+		sniffed.stream.destroy();
+		input.destroy();
+		parser.destroy();
+	};
+
+	const records = parser[Symbol.asyncIterator]() as AsyncIterator<ParsedRecord>;
+	const next = async (): Promise<ParsedRecord | null> => {
+		try {
+			const r = await records.next();
+			return r.done ? null : r.value;
+		} catch (err) {
+			close();
+			throw asImportError(failure ?? err, name);
+		}
+	};
+
+	// Header: the first non-blank record.
+	let headerRecord: ParsedRecord | null;
+	do {
+		headerRecord = await next();
+	} while (headerRecord && isBlank(headerRecord.record));
+	if (!headerRecord) {
+		close();
+		if (skipped.length > 0)
+			throw new ImportError('E_FORMAT', `no readable header row (${skipped[0].message})`, name);
+		throw new ImportError('E_FORMAT', 'file has no header row (only blank lines)', name);
+	}
+	if (headerRecord.record.some((h) => h.includes('\u0000'))) {
+		close();
+		throw new ImportError('E_FORMAT', 'not a CSV file: the header contains binary data', name);
+	}
+	const header = uniqueHeader(headerRecord.record);
+	const width = header.length;
+
+	async function* rows(): AsyncGenerator<SourceRow, void, undefined> {
+		let lastRecord = headerRecord!.info.records;
+		try {
+			for (;;) {
+				const rec = await next();
+				if (!rec) break;
+				const rowNumber = rec.info.records;
+				while (skipped.length > 0 && skipped[0].records < rowNumber) {
+					yield skippedRow(skipped.shift()!, ++lastRecord);
+				}
+				lastRecord = rowNumber;
+				if (isBlank(rec.record)) continue;
+				yield toRow(rec, rowNumber, header, width);
+			}
+			while (skipped.length > 0) yield skippedRow(skipped.shift()!, ++lastRecord);
+		} finally {
+			close();
+		}
+	}
+
+	return {
+		header,
+		rows: rows(),
+		bytesRead: sniffed.bytes,
+		totalBytes,
+		close
+	};
+}
+
+function isBlank(record: string[]): boolean {
+	return record.length === 0 || (record.length === 1 && record[0].trim() === '');
+}
+
+function uniqueHeader(record: string[]): string[] {
+	const seen = new Map<string, number>();
+	return record.map((raw, i) => {
+		let name = raw.trim() || `column_${i + 1}`;
+		const count = (seen.get(name) ?? 0) + 1;
+		seen.set(name, count);
+		if (count > 1) name = `${name}_${count}`;
+		return name;
+	});
+}
+
+function stripLineEnd(raw: string): string {
+	return raw.replace(/^[\r\n]+/, '').replace(/[\r\n]+$/, '');
+}
+
+function toRow(rec: ParsedRecord, rowNumber: number, header: string[], width: number): SourceRow {
+	const values: Record<string, string> = {};
+	const n = Math.min(width, rec.record.length);
+	for (let i = 0; i < n; i++) values[header[i]] = rec.record[i];
+	const row: SourceRow = { rowNumber, values, raw: stripLineEnd(rec.raw) };
+	const found = rec.record.length;
+	if (found < width || (found > width && rec.record.slice(width).some((v) => v.trim() !== ''))) {
+		row.problem = {
+			field: '',
+			reason: `wrong number of columns: expected ${width}, found ${found}`
+		};
+	}
+	return row;
+}
+
+function skippedRow(skip: { raw: string; message: string }, rowNumber: number): SourceRow {
+	const truncated = /quote not closed/i.test(skip.message);
+	return {
+		rowNumber,
+		values: {},
+		raw: stripLineEnd(skip.raw),
+		problem: {
+			field: '',
+			reason: truncated
+				? 'unterminated quoted field at end of file (is the file truncated?)'
+				: `malformed CSV: ${skip.message}`
+		}
+	};
+}
+
+function errorText(err: unknown): string {
+	if (err && typeof err === 'object' && 'code' in err && typeof err.code === 'string') {
+		const code = err.code;
+		if (code === 'ENOENT') return 'no such file';
+		if (code === 'EACCES') return 'permission denied';
+		if (code === 'EISDIR') return 'is a directory';
+		return `${code}: ${String((err as { message?: unknown }).message)}`;
+	}
+	return err instanceof Error ? err.message : String(err);
+}
+
+function asImportError(err: unknown, name: string): ImportError {
+	if (err instanceof ImportError) return err;
+	const code =
+		err && typeof err === 'object' && 'code' in err && typeof err.code === 'string' ? err.code : '';
+	if (code.startsWith('E') && !code.startsWith('ERR_') && code !== 'CSV')
+		return new ImportError('E_FILE_UNREADABLE', `read failed (${errorText(err)})`, name);
+	return new ImportError('E_FORMAT', `cannot parse CSV (${errorText(err)})`, name);
+}
