@@ -35,7 +35,7 @@ export function parseCellCounts(text: string): { cells: string[]; counts: number
 		trim: true,
 		bom: true,
 		info: true
-	}) as { record: string[]; info: { lines: number } }[];
+	}) as unknown as { record: string[]; info: { lines: number } }[];
 	const cells: string[] = [];
 	const counts: number[] = [];
 	const seen = new Map<string, number>();

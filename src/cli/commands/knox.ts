@@ -197,7 +197,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 		trim: true,
 		bom: true,
 		info: true
-	}) as { record: string[]; info: { lines: number } }[];
+	}) as unknown as { record: string[]; info: { lines: number } }[];
 	if (records.length === 0) throw new UsageError(`${values.input} has no rows`);
 	const refs = {
 		x: { flag: '--x', spec: values.x! },
