@@ -184,7 +184,12 @@ export interface H3GetisOrdOptions extends Omit<GetisOrdOptions, 'variant'> {
 }
 
 export interface H3GetisOrdResult extends GetisOrdResult {
-	parameters: GetisOrdParameters & { k: number; studyAreaCells: number };
+	parameters: GetisOrdParameters & {
+		k: number;
+		studyAreaCells: number;
+		/** Cells in a counts Map that are not in the study area, and so were left out. */
+		countsOutsideStudyArea: number;
+	};
 	/** Study-area cells (lower-case hex), aligned with z, p, ... */
 	cells: string[];
 	counts: Float64Array;
@@ -206,18 +211,26 @@ export function getisOrdH3(
 	const { k = 1, ...rest } = options;
 	const ids = cells.map(h3String);
 	let values: Float64Array;
+	let countsOutsideStudyArea = 0;
 	if (isMap(counts)) {
 		const byString = new Map<string, number>();
 		for (const [c, v] of counts) byString.set(h3String(c), v);
 		values = Float64Array.from(ids, (c) => byString.get(c) ?? 0);
+		const inArea = new Set(ids);
+		for (const c of byString.keys()) if (!inArea.has(c)) countsOutsideStudyArea++;
 	} else {
+		if (counts.length !== ids.length)
+			throw new AnalysisInputError(
+				'E_LENGTH_MISMATCH',
+				`${counts.length} counts for ${ids.length} study-area cells`
+			);
 		values = Float64Array.from(counts);
 	}
 	const w = h3DiskWeights(ids, { k, includeSelf: true });
 	const result = getisOrd(values, w, { ...rest, variant: 'gi*' });
 	return {
 		...result,
-		parameters: { ...result.parameters, k, studyAreaCells: ids.length },
+		parameters: { ...result.parameters, k, studyAreaCells: ids.length, countsOutsideStudyArea },
 		cells: ids,
 		counts: values
 	};
