@@ -19,7 +19,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { parse, type Info } from 'csv-parse';
+import { parse } from 'csv-parse';
 import { ImportError, type SourceRow } from './types';
 
 export interface CsvOptions {
@@ -101,7 +101,7 @@ async function sniff(
 	return { first, stream: Readable.from(replay(), { objectMode: false }), bytes: () => bytes };
 }
 
-type ParsedRecord = { record: string[]; info: Info; raw: string };
+type ParsedRecord = { record: string[]; raw: string };
 
 /**
  * Opens a CSV file (path or stream) and reads up to its header.
@@ -159,13 +159,12 @@ export async function openCsv(
 		relax_quotes: true,
 		skip_empty_lines: false,
 		skip_records_with_error: true,
-		info: true,
 		raw: true
 	});
 	// Errors the parser recovered from (only an unterminated quote at end of file in practice).
-	const skipped: { records: number; raw: string; message: string }[] = [];
-	parser.on('skip', (err: Error & { records?: number; raw?: string }) => {
-		skipped.push({ records: err.records ?? 0, raw: err.raw ?? '', message: err.message });
+	const skipped: { raw: string; message: string }[] = [];
+	parser.on('skip', (err: Error & { raw?: string }) => {
+		skipped.push({ raw: err.raw ?? '', message: err.message });
 	});
 
 	let failure: unknown = null;
@@ -190,10 +189,10 @@ export async function openCsv(
 		parser.destroy();
 	};
 
-	const records = parser[Symbol.asyncIterator]() as AsyncIterator<ParsedRecord>;
+	const recordIter = parser[Symbol.asyncIterator]() as AsyncIterator<ParsedRecord>;
 	const next = async (): Promise<ParsedRecord | null> => {
 		try {
-			const r = await records.next();
+			const r = await recordIter.next();
 			return r.done ? null : r.value;
 		} catch (err) {
 			close();
@@ -201,10 +200,14 @@ export async function openCsv(
 		}
 	};
 
+	// Records are counted here (csv-parse's per-record info objects cost more than the parse):
+	// with empty lines kept, every record, blank or not, is one spreadsheet row.
+	let records = 0;
 	// Header: the first non-blank record.
 	let headerRecord: ParsedRecord | null;
 	do {
 		headerRecord = await next();
+		if (headerRecord) records++;
 	} while (headerRecord && isBlank(headerRecord.record));
 	if (!headerRecord) {
 		close();
@@ -220,20 +223,16 @@ export async function openCsv(
 	const width = header.length;
 
 	async function* rows(): AsyncGenerator<SourceRow, void, undefined> {
-		let lastRecord = headerRecord!.info.records;
 		try {
 			for (;;) {
 				const rec = await next();
 				if (!rec) break;
-				const rowNumber = rec.info.records;
-				while (skipped.length > 0 && skipped[0].records < rowNumber) {
-					yield skippedRow(skipped.shift()!, ++lastRecord);
-				}
-				lastRecord = rowNumber;
+				const rowNumber = ++records;
 				if (isBlank(rec.record)) continue;
 				yield toRow(rec, rowNumber, header, width);
 			}
-			while (skipped.length > 0) yield skippedRow(skipped.shift()!, ++lastRecord);
+			// Recovered parse errors: in practice only an unterminated quote at the end of the file.
+			while (skipped.length > 0) yield skippedRow(skipped.shift()!, ++records);
 		} finally {
 			close();
 		}

@@ -1,7 +1,7 @@
 /**
  * Small value parsers and the synthetic-id scheme shared by the adapters.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export interface NumberOptions {
 	/** "1.234,5" means 1234.5 (continental Europe); default false ("1,234.5"). */
@@ -9,6 +9,7 @@ export interface NumberOptions {
 }
 
 const SPACES = /[\s\u00a0\u202f']/g;
+const PLAIN_NUMBER = /^-?\d{1,15}(\.\d+)?$/;
 
 /**
  * A number as people and spreadsheets write it: surrounding spaces, thousands separators
@@ -20,6 +21,7 @@ export function parseNumber(text: string | undefined, options: NumberOptions = {
 	if (text === undefined) return null;
 	let s = text.trim();
 	if (s === '') return null;
+	if (!options.decimalComma && PLAIN_NUMBER.test(s)) return Number(s);
 	s = s.replace(SPACES, '').replace(/^\u2212/, '-');
 	if (options.decimalComma) {
 		if (!/^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$/.test(s)) return Number.NaN;
@@ -86,7 +88,7 @@ export class SyntheticIds {
 	constructor(private readonly prefix: string) {}
 
 	next(content: string): string {
-		const digest = createHash('sha1').update(content).digest('hex').slice(0, 20);
+		const digest = hash('sha1', content, 'hex').slice(0, 20);
 		const slot = Number.parseInt(digest.slice(0, 13), 16);
 		const ordinal = (this.seen.get(slot) ?? 0) + 1;
 		this.seen.set(slot, ordinal);

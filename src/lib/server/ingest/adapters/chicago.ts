@@ -21,7 +21,7 @@ import { classifyChicago } from '../../../taxonomy';
 import { compileTimeFormat, ISO_FORMAT } from '../time';
 import type { Adapter, RowResult, SourceRow } from '../types';
 import { parseNumber, readLonLat } from '../values';
-import { collectAttributes, reject, resolveColumns } from './common';
+import { attributeKeys, collectAttributes, reject, resolveColumns } from './common';
 
 const TIME_ZONE = 'America/Chicago';
 const PORTAL_DATE = compileTimeFormat('MM/DD/YYYY hh:mm:ss A');
@@ -59,22 +59,25 @@ function isTrue(text: string | undefined): boolean {
 
 export function createChicagoAdapter(): Adapter {
 	let cols: ReturnType<typeof resolveColumns<keyof typeof REQUIRED>>;
-	let consumed = new Set<string>();
+	let attrKeys: string[] = [];
 
 	return {
 		format: 'chicago',
-		begin(header, file) {
-			cols = resolveColumns(header, file, REQUIRED, OPTIONAL);
-			consumed = new Set(
-				[
-					cols.id,
-					cols.date,
-					cols.primaryType,
-					cols.latitude,
-					cols.longitude,
-					cols.block,
-					cols.location
-				].filter((c): c is string => c !== undefined)
+		begin(h, file) {
+			cols = resolveColumns(h, file, REQUIRED, OPTIONAL);
+			attrKeys = attributeKeys(
+				h,
+				new Set(
+					[
+						cols.id,
+						cols.date,
+						cols.primaryType,
+						cols.latitude,
+						cols.longitude,
+						cols.block,
+						cols.location
+					].filter((c): c is string => c !== undefined)
+				)
 			);
 		},
 		parse(row: SourceRow): RowResult {
@@ -127,7 +130,7 @@ export function createChicagoAdapter(): Adapter {
 					locationPrecision: located ? 'street' : 'none',
 					locationText: block === '' ? null : block,
 					sensitive: sensitive || (cols.domestic !== undefined && isTrue(v[cols.domestic])),
-					attributes: collectAttributes(v, consumed)
+					attributes: collectAttributes(v, attrKeys)
 				}
 			};
 		}

@@ -33,16 +33,24 @@ export function resolveColumns<K extends string>(
 	return out as Record<K, string> & Record<string, string | undefined>;
 }
 
-/** Non-empty values of the columns not consumed by the adapter, verbatim (blank values are dropped). */
-export function collectAttributes(
-	values: Record<string, string>,
+/** Header columns kept as attributes: those the adapter did not consume (optionally only a listed set). */
+export function attributeKeys(
+	header: readonly string[],
 	consumed: ReadonlySet<string>,
 	only?: ReadonlySet<string>
+): string[] {
+	return header.filter((k) => !consumed.has(k) && (only === undefined || only.has(k)));
+}
+
+/** Non-empty values of the attribute columns, verbatim (blank values are dropped to keep rows small). */
+export function collectAttributes(
+	values: Record<string, string>,
+	keys: readonly string[]
 ): Record<string, string> {
 	const attributes: Record<string, string> = {};
-	for (const [k, v] of Object.entries(values)) {
-		if (consumed.has(k) || v === '' || (only && !only.has(k))) continue;
-		attributes[k] = v;
+	for (const k of keys) {
+		const v = values[k];
+		if (v !== undefined && v !== '') attributes[k] = v;
 	}
 	return attributes;
 }

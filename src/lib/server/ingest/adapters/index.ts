@@ -1,26 +1,52 @@
 /**
  * Adapter factory for `beatwise import --format …`.
  */
-import type { Adapter } from '../types';
+import { parseMapping } from '../mapping';
+import { ImportError, type Adapter } from '../types';
 import { createChicagoAdapter } from './chicago';
+import { createGeoJsonAdapter } from './geojson';
+import { createMappedCsvAdapter } from './mapped-csv';
 import { createPoliceUkAdapter } from './police-uk';
 
 export type ImportFormat = 'police-uk' | 'chicago' | 'csv' | 'geojson';
 
 export interface AdapterOptions {
-	/** Column/property mapping (required for `csv`, optional for `geojson`); validated here. */
+	/** Parsed JSON column/property mapping: required for `csv`, optional for `geojson`. */
 	mapping?: unknown;
-	/** The file being imported, for error messages. */
+	/** The file being imported (or the mapping file), for error messages. */
 	file?: string;
 }
 
+/**
+ * A fresh adapter (adapters hold per-file state for synthetic ids: use one per file).
+ * Throws ImportError(E_MAPPING) for a missing or invalid mapping, naming the bad key.
+ */
 export function createAdapter(format: ImportFormat, options: AdapterOptions = {}): Adapter {
 	switch (format) {
 		case 'police-uk':
 			return createPoliceUkAdapter();
 		case 'chicago':
 			return createChicagoAdapter();
+		case 'csv':
+			if (options.mapping === undefined)
+				throw new ImportError(
+					'E_MAPPING',
+					'format csv needs a column mapping (see docs/import-mapping.md)',
+					options.file
+				);
+			return createMappedCsvAdapter(parseMapping(options.mapping, options.file));
+		case 'geojson':
+			return createGeoJsonAdapter(
+				options.mapping === undefined ? undefined : parseMapping(options.mapping, options.file)
+			);
 		default:
-			throw new Error(`format ${format} (${options.file ?? ''}) is not implemented yet`);
+			throw new ImportError('E_FORMAT', `unknown format "${String(format)}"`, options.file);
 	}
 }
+
+export {
+	createChicagoAdapter,
+	createGeoJsonAdapter,
+	createMappedCsvAdapter,
+	createPoliceUkAdapter
+};

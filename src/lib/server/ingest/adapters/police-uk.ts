@@ -19,7 +19,7 @@ import { categoryFromPoliceUk, categoryInfo } from '../../../taxonomy';
 import { compileTimeFormat } from '../time';
 import type { Adapter, RowResult, SourceRow } from '../types';
 import { contentKey, readLonLat, SyntheticIds } from '../values';
-import { collectAttributes, reject, resolveColumns } from './common';
+import { attributeKeys, collectAttributes, reject, resolveColumns } from './common';
 
 const MONTH = compileTimeFormat('YYYY-MM');
 const TIME_ZONE = 'Europe/London';
@@ -36,7 +36,7 @@ const OPTIONAL = { location: ['Location'] };
 export function createPoliceUkAdapter(): Adapter {
 	let cols: ReturnType<typeof resolveColumns<keyof typeof REQUIRED>>;
 	let header: string[] = [];
-	let consumed = new Set<string>();
+	let attrKeys: string[] = [];
 	const ids = new SyntheticIds('');
 
 	return {
@@ -44,15 +44,18 @@ export function createPoliceUkAdapter(): Adapter {
 		begin(h, file) {
 			header = h;
 			cols = resolveColumns(h, file, REQUIRED, OPTIONAL);
-			consumed = new Set(
-				[
-					cols.crimeId,
-					cols.month,
-					cols.longitude,
-					cols.latitude,
-					cols.crimeType,
-					cols.location
-				].filter((c): c is string => c !== undefined)
+			attrKeys = attributeKeys(
+				h,
+				new Set(
+					[
+						cols.crimeId,
+						cols.month,
+						cols.longitude,
+						cols.latitude,
+						cols.crimeType,
+						cols.location
+					].filter((c): c is string => c !== undefined)
+				)
 			);
 			ids.reset();
 		},
@@ -95,7 +98,7 @@ export function createPoliceUkAdapter(): Adapter {
 					locationPrecision: point.lon === null ? 'none' : 'snapped',
 					locationText: location === '' ? null : location,
 					sensitive: categoryInfo(category).sensitiveByDefault,
-					attributes: collectAttributes(v, consumed)
+					attributes: collectAttributes(v, attrKeys)
 				}
 			};
 		}

@@ -1,0 +1,145 @@
+/**
+ * The JSON column mapping that lets any CSV (or GeoJSON properties) be imported: documented with
+ * examples in docs/import-mapping.md. Validated with zod; every error names the mapping key at fault.
+ */
+import { z } from 'zod';
+import { CATEGORY_CODES, lookupCategory } from '../../taxonomy';
+import { compileTimeFormat, isValidTimeZone } from './time';
+import { ImportError } from './types';
+
+const column = z.string().trim().min(1, 'must name a column');
+const columns = z.array(column).min(1, 'must name at least one column');
+
+const timeFormat = z
+	.string()
+	.trim()
+	.min(1)
+	.superRefine((f, ctx) => {
+		try {
+			compileTimeFormat(f);
+		} catch (e) {
+			ctx.addIssue({ code: 'custom', message: (e as Error).message });
+		}
+	});
+
+/** One time value: a column, or several columns joined with a space before parsing. */
+const timeFields = {
+	column: column.optional(),
+	columns: columns.optional(),
+	/** Format string (`YYYY-MM-DD HH:mm`, `DD/MM/YYYY`, `MM/DD/YYYY hh:mm:ss A`, `YYYY-MM`, `ISO`). */
+	format: timeFormat.default('ISO')
+};
+const oneColumnSource = (t: { column?: string; columns?: string[] }) =>
+	(t.column === undefined) !== (t.columns === undefined);
+const oneColumnMessage = { message: 'give exactly one of "column" or "columns"' };
+const timeSource = z.strictObject(timeFields).refine(oneColumnSource, oneColumnMessage);
+
+const crs = z
+	.string()
+	.trim()
+	.regex(/^EPSG:\d{4,6}$/i, 'must look like "EPSG:27700"')
+	.transform((s) => Number(s.slice(5)));
+
+const categoryCode = z.enum(CATEGORY_CODES);
+
+/** A category given as a code or label (anything `lookupCategory` knows). */
+const categoryText = z.string().transform((s, ctx) => {
+	const code = lookupCategory(s);
+	if (code === null) {
+		ctx.addIssue({
+			code: 'custom',
+			message: `"${s}" is not a category; use one of ${CATEGORY_CODES.join(', ')}`
+		});
+		return z.NEVER;
+	}
+	return code;
+});
+
+export const ImportMappingSchema = z.strictObject({
+	/** Source name for the source register (defaults to the file name). */
+	source: z.string().trim().min(1).optional(),
+	description: z.string().optional(),
+	/** IANA time zone of local times in the file ("Europe/London", "America/Chicago", "UTC"). */
+	timezone: z
+		.string()
+		.trim()
+		.refine(isValidTimeZone, { message: 'is not an IANA time zone such as "Europe/London"' }),
+	csv: z
+		.strictObject({
+			delimiter: z.string().length(1).default(','),
+			encoding: z.enum(['utf8', 'latin1']).default('utf8')
+		})
+		.optional(),
+	/** Id column(s), joined with "|"; omit for files without ids (synthetic ids from row content). */
+	id: z.union([column, columns]).optional(),
+	time: z
+		.strictObject({
+			...timeFields,
+			/** End of the window when the event time is uncertain (e.g. "between 18:00 and 08:00"). */
+			end: timeSource.optional()
+		})
+		.refine(oneColumnSource, oneColumnMessage),
+	/** Time the record was reported, when the file has it. */
+	reported: timeSource.optional(),
+	category: z
+		.strictObject({
+			column: column.optional(),
+			/** Source value → category code or label; unlisted values fall back to categoryFromText. */
+			map: z.record(z.string(), categoryText).optional(),
+			/** Every row has this category (single-type files). */
+			fixed: categoryText.optional(),
+			/** Original type text when `fixed` is used and there is no column. */
+			originalType: z.string().optional(),
+			/** What to do with a value that maps to nothing: import as `other` (default) or reject. */
+			unmapped: z.enum(['other', 'reject']).default('other')
+		})
+		.refine((c) => c.column !== undefined || c.fixed !== undefined, {
+			message: 'give "column" or "fixed"'
+		}),
+	location: z
+		.strictObject({
+			lon: column.optional(),
+			lat: column.optional(),
+			x: column.optional(),
+			y: column.optional(),
+			/** CRS of x/y (default EPSG:4326, i.e. x = longitude, y = latitude). */
+			crs: crs.optional(),
+			precision: z.enum(['exact', 'snapped', 'street', 'area']).default('exact'),
+			/** Column with a human-readable place ("On or near High Street"). */
+			text: column.optional()
+		})
+		.refine(
+			(l) =>
+				(l.lon === undefined) === (l.lat === undefined) &&
+				(l.x === undefined) === (l.y === undefined) &&
+				!(l.lon !== undefined && l.x !== undefined),
+			{ message: 'give both "lon" and "lat", or both "x" and "y" (with "crs"), not a mix' }
+		)
+		.optional(),
+	numbers: z.strictObject({ decimalComma: z.boolean().default(false) }).optional(),
+	/** Columns kept verbatim as attributes: "all" (default: every column not used above), "none", or a list. */
+	attributes: z.union([z.enum(['all', 'none']), columns]).default('all'),
+	/** Sensitive rows: always/never, or where a column has one of the values (default true/yes/y/1). */
+	sensitive: z
+		.union([z.boolean(), z.strictObject({ column, values: z.array(z.string()).min(1).optional() })])
+		.optional()
+});
+
+export type ImportMapping = z.output<typeof ImportMappingSchema>;
+export type ImportMappingInput = z.input<typeof ImportMappingSchema>;
+export { categoryCode as CategoryCodeSchema };
+
+function issuePath(path: PropertyKey[]): string {
+	return path.length === 0 ? '(mapping)' : path.map(String).join('.');
+}
+
+/**
+ * Validates a parsed JSON mapping. Throws ImportError(E_MAPPING) listing each problem with the key
+ * it concerns, e.g. `time.format: format "DD/MM" has no year (YYYY)`.
+ */
+export function parseMapping(json: unknown, file?: string): ImportMapping {
+	const r = ImportMappingSchema.safeParse(json);
+	if (r.success) return r.data;
+	const problems = r.error.issues.map((i) => `${issuePath(i.path)}: ${i.message}`);
+	throw new ImportError('E_MAPPING', `invalid import mapping: ${problems.join('; ')}`, file);
+}
