@@ -29,7 +29,7 @@ export const GEOJSON_LAT = '@lat';
 export const GEOJSON_CRS = '@crs';
 
 /** Incremental scanner for `{ ..., "features": [ {...}, {...} ] }`. */
-class FeatureScanner {
+export class FeatureScanner {
 	private depth = 0;
 	private inString = false;
 	private escaped = false;
