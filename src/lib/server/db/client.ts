@@ -22,7 +22,7 @@ export type Row = Record<string, unknown>;
 /** The operations queries need, identical on both engines. */
 export interface Queryable {
 	/** Run one statement with $1.. parameters and return its rows as plain objects. */
-	query<T extends Row = Row>(text: string, params?: unknown[]): Promise<T[]>;
+	query<T = Row>(text: string, params?: unknown[]): Promise<T[]>;
 	/** Bulk-load rows in PostgreSQL text COPY format into `table (columns)`. */
 	copyIn(table: string, columns: string[], data: string): Promise<void>;
 }
@@ -36,10 +36,7 @@ export interface Database extends Queryable {
 }
 
 export type DatabaseErrorCode =
-	| 'E_DB_UNREACHABLE'
-	| 'E_DB_POSTGIS_MISSING'
-	| 'E_DB_MIGRATION'
-	| 'E_DB_LOCKED';
+	'E_DB_UNREACHABLE' | 'E_DB_POSTGIS_MISSING' | 'E_DB_MIGRATION' | 'E_DB_LOCKED';
 
 export class DatabaseError extends Error {
 	constructor(
@@ -73,10 +70,27 @@ export function migrationsFolder(): string {
 
 type Sql = postgres.Sql<Record<string, never>>;
 
+/** JS arrays as PostgreSQL array literals: the queries cast them (`$2::bigint[]`) explicitly. */
+function arrayLiteral(values: unknown[]): string {
+	const items = values.map((v) => {
+		if (v === null || v === undefined) return 'NULL';
+		const s = typeof v === 'string' ? v : String(v);
+		return '"' + s.replace(/[\\"]/g, (c) => '\\' + c) + '"';
+	});
+	return '{' + items.join(',') + '}';
+}
+
+function serialiseParams(params: unknown[]): unknown[] {
+	return params.map((p) => (Array.isArray(p) ? arrayLiteral(p) : p));
+}
+
 function postgresQueryable(sql: Sql | postgres.TransactionSql): Queryable {
 	return {
-		async query<T extends Row>(text: string, params: unknown[] = []) {
-			const rows = await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[]);
+		async query<T>(text: string, params: unknown[] = []) {
+			const rows = await sql.unsafe(
+				text,
+				serialiseParams(params) as postgres.ParameterOrJSON<never>[]
+			);
 			return rows as unknown as T[];
 		},
 		async copyIn(table: string, columns: string[], data: string) {
@@ -129,7 +143,7 @@ async function openPostgres(url: string): Promise<Database> {
 
 function pgliteQueryable(pg: PGlite | PgliteTransaction): Queryable {
 	return {
-		async query<T extends Row>(text: string, params: unknown[] = []) {
+		async query<T>(text: string, params: unknown[] = []) {
 			const res = await pg.query<T>(text, params);
 			return res.rows;
 		},

@@ -199,4 +199,3 @@ export const observations = pgTable(
 		uniqueIndex('observations_source_external_uq').on(t.sourceId, t.externalId)
 	]
 );
-

@@ -8,4 +8,3 @@ export const geometry = (name: string, kind: 'Point' | 'MultiPolygon' | 'Geometr
 	customType<{ data: string; driverData: string }>({
 		dataType: () => `geometry(${kind}, ${srid})`
 	})(name);
-

@@ -1,0 +1,26 @@
+/** The process-wide database, opened once from the environment. */
+import { env } from '../env';
+import { openDatabase, type Database } from './client';
+
+let opening: Promise<Database> | null = null;
+
+export function getDatabase(): Promise<Database> {
+	opening ??= (async () => {
+		const e = env();
+		return openDatabase({ databaseUrl: e.databaseUrl, dataDir: e.dataDir });
+	})();
+	opening.catch(() => {
+		opening = null;
+	});
+	return opening;
+}
+
+/** Close the process-wide database (CLI commands and tests). */
+export async function closeDatabase(): Promise<void> {
+	if (!opening) return;
+	const p = opening;
+	opening = null;
+	await (await p).close();
+}
+
+export type { Database } from './client';

@@ -1,0 +1,245 @@
+/** Queries of the import pipeline. Only files under db/queries talk to the database. */
+import type { Database, Queryable } from '../client';
+
+export interface SourceSpec {
+	name: string;
+	kind: 'internal' | 'open';
+	category: string;
+	timezone: string;
+	attribution?: string;
+	defaultReliability?: number;
+}
+
+export interface SourceRecord {
+	id: number;
+	name: string;
+	timezone: string;
+}
+
+/** The source with this name, created on first use. */
+export async function ensureSource(db: Queryable, spec: SourceSpec): Promise<SourceRecord> {
+	const rows = await db.query<{ id: number; name: string; timezone: string }>(
+		`INSERT INTO sources (name, kind, category, timezone, attribution, default_reliability)
+		 VALUES ($1, $2, $3, $4, $5, $6)
+		 ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name
+		 RETURNING id, name, timezone`,
+		[
+			spec.name,
+			spec.kind,
+			spec.category,
+			spec.timezone,
+			spec.attribution ?? null,
+			spec.defaultReliability ?? 2
+		]
+	);
+	return { id: Number(rows[0].id), name: rows[0].name, timezone: rows[0].timezone };
+}
+
+export async function createBatch(
+	db: Queryable,
+	b: {
+		sourceId: number;
+		format: string;
+		file: string;
+		fileSha256: string | null;
+		fileBytes: number | null;
+		mapping: unknown;
+		importedBy: string | null;
+	}
+): Promise<number> {
+	const rows = await db.query<{ id: number }>(
+		`INSERT INTO import_batches (source_id, format, file, file_sha256, file_bytes, mapping, imported_by)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		[
+			b.sourceId,
+			b.format,
+			b.file,
+			b.fileSha256,
+			b.fileBytes,
+			b.mapping === undefined || b.mapping === null ? null : JSON.stringify(b.mapping),
+			b.importedBy
+		]
+	);
+	return Number(rows[0].id);
+}
+
+export async function addBatchCounts(
+	db: Queryable,
+	batchId: number,
+	c: { total: number; imported: number; rejected: number; duplicate: number }
+): Promise<void> {
+	await db.query(
+		`UPDATE import_batches SET total_rows = total_rows + $2, imported = imported + $3,
+		 rejected = rejected + $4, duplicate = duplicate + $5 WHERE id = $1`,
+		[batchId, c.total, c.imported, c.rejected, c.duplicate]
+	);
+}
+
+export async function finishBatch(
+	db: Queryable,
+	batchId: number,
+	status: 'complete' | 'failed',
+	error: string | null
+): Promise<void> {
+	await db.query(
+		`UPDATE import_batches SET status = $2, error = $3, finished_at = now() WHERE id = $1`,
+		[batchId, status, error]
+	);
+}
+
+/**
+ * Which of these external ids the source already holds. Index probes, one per id: the planner's
+ * hash join over every incident of the source is far slower here (its row estimate is off after bulk
+ * loads), so it is switched off for this transaction.
+ */
+export async function existingExternalIds(
+	tx: Queryable,
+	sourceId: number,
+	ids: string[]
+): Promise<Set<string>> {
+	if (ids.length === 0) return new Set();
+	await tx.query('SET LOCAL enable_hashjoin = off');
+	await tx.query('SET LOCAL enable_mergejoin = off');
+	const rows = await tx.query<{ external_id: string }>(
+		`SELECT i.external_id FROM unnest($2::text[]) AS u(id)
+		 JOIN incidents i ON i.source_id = $1 AND i.external_id = u.id`,
+		[sourceId, ids]
+	);
+	await tx.query('SET LOCAL enable_hashjoin = on');
+	await tx.query('SET LOCAL enable_mergejoin = on');
+	return new Set(rows.map((r) => r.external_id));
+}
+
+export async function copyIncidents(tx: Queryable, copyText: string): Promise<void> {
+	if (copyText) await tx.copyIn('incidents', INCIDENT_COLUMNS, copyText);
+}
+
+export interface RollupDelta {
+	/** Cell at the rollup resolution, as decimal bigint text. */
+	h3: string[];
+	day: string[];
+	category: string[];
+	n: number[];
+	sensitive: number[];
+}
+
+/** Add counts to the cell × day × category rollup of one source. */
+export async function addToRollup(tx: Queryable, sourceId: number, d: RollupDelta): Promise<void> {
+	if (d.h3.length === 0) return;
+	await tx.query(
+		`INSERT INTO cell_day_counts (h3, day, category, source_id, n, harm, sensitive)
+		 SELECT h, dy, c, $1, n, n, s
+		 FROM unnest($2::bigint[], $3::date[], $4::text[], $5::int[], $6::int[]) AS u(h, dy, c, n, s)
+		 ON CONFLICT (h3, day, category, source_id) DO UPDATE
+		 SET n = cell_day_counts.n + EXCLUDED.n,
+		     harm = cell_day_counts.harm + EXCLUDED.harm,
+		     sensitive = cell_day_counts.sensitive + EXCLUDED.sensitive`,
+		[sourceId, d.h3, d.day, d.category, d.n, d.sensitive]
+	);
+}
+
+export const INCIDENT_COLUMNS = [
+	'source_id',
+	'external_id',
+	'category',
+	'original_type',
+	'occurred_from',
+	'occurred_to',
+	'reported_at',
+	'location_precision',
+	'location_text',
+	'geom',
+	'h3',
+	'sensitive',
+	'attributes',
+	'batch_id'
+];
+
+/** Staged rows carry the incident columns plus the rollup key (cell at the rollup resolution, local day). */
+export const STAGE_COPY_COLUMNS = [...INCIDENT_COLUMNS, 'rollup_h3', 'rollup_day'];
+
+/**
+ * Load a batch: COPY into a transaction-local staging table, insert what is new (the unique
+ * `(source_id, external_id)` decides; rows already stored are skipped), and add only the rows
+ * actually inserted to the rollup, all in one statement. Returns how many rows were inserted.
+ */
+export async function insertStagedIncidents(
+	tx: Queryable,
+	copyText: string
+): Promise<{ inserted: number; located: number }> {
+	if (!copyText) return { inserted: 0, located: 0 };
+	await tx.query(
+		`CREATE TEMP TABLE incident_stage ON COMMIT DROP AS
+		 SELECT ${INCIDENT_COLUMNS.join(', ')}, h3 AS rollup_h3, occurred_from::date AS rollup_day
+		 FROM incidents WITH NO DATA`
+	);
+	await tx.copyIn('incident_stage', STAGE_COPY_COLUMNS, copyText);
+	const cols = INCIDENT_COLUMNS.join(', ');
+	const rows = await tx.query<{ inserted: number; located: number }>(
+		`WITH ins AS (
+		   INSERT INTO incidents (${cols}) SELECT ${cols} FROM incident_stage
+		   ON CONFLICT (source_id, external_id) DO NOTHING
+		   RETURNING source_id, external_id, h3 IS NOT NULL AS located
+		 ), agg AS (
+		   SELECT s.rollup_h3 AS h3, s.rollup_day AS day, s.category, s.source_id,
+		          count(*)::int AS n, sum(s.sensitive::int)::int AS sensitive
+		   FROM incident_stage s JOIN ins USING (source_id, external_id)
+		   WHERE s.rollup_h3 IS NOT NULL
+		   GROUP BY 1, 2, 3, 4
+		 ), up AS (
+		   INSERT INTO cell_day_counts (h3, day, category, source_id, n, harm, sensitive)
+		   SELECT h3, day, category, source_id, n, n, sensitive FROM agg
+		   ON CONFLICT (h3, day, category, source_id) DO UPDATE
+		   SET n = cell_day_counts.n + EXCLUDED.n,
+		       harm = cell_day_counts.harm + EXCLUDED.harm,
+		       sensitive = cell_day_counts.sensitive + EXCLUDED.sensitive
+		   RETURNING 1
+		 )
+		 SELECT (SELECT count(*) FROM ins)::int AS inserted,
+		        (SELECT count(*) FROM ins WHERE located)::int AS located,
+		        (SELECT count(*) FROM up)::int AS cells`
+	);
+	await tx.query('DROP TABLE incident_stage');
+	return { inserted: Number(rows[0].inserted), located: Number(rows[0].located) };
+}
+
+export const REJECT_COPY_COLUMNS = ['batch_id', 'file', 'row_number', 'field', 'reason', 'raw'];
+
+export async function copyRejects(db: Queryable, copyText: string): Promise<void> {
+	if (copyText) await db.copyIn('import_rejects', REJECT_COPY_COLUMNS, copyText);
+}
+
+/** proj4 definition PostGIS holds for an SRID, or null when PostGIS does not know it. */
+export async function proj4ForSrid(db: Database, srid: number): Promise<string | null> {
+	const rows = await db.query<{ proj4text: string | null }>(
+		`SELECT proj4text FROM spatial_ref_sys WHERE srid = $1`,
+		[srid]
+	);
+	return rows[0]?.proj4text?.trim() || null;
+}
+
+export interface BatchRecord {
+	id: number;
+	sourceName: string;
+	format: string;
+	file: string;
+	status: string;
+	totalRows: number;
+	imported: number;
+	rejected: number;
+	duplicate: number;
+	startedAt: string;
+	finishedAt: string | null;
+	error: string | null;
+}
+
+export async function listBatches(db: Queryable, limit = 50): Promise<BatchRecord[]> {
+	return db.query<BatchRecord & Record<string, unknown>>(
+		`SELECT b.id, s.name AS "sourceName", b.format, b.file, b.status, b.total_rows AS "totalRows",
+		        b.imported, b.rejected, b.duplicate, b.started_at::text AS "startedAt",
+		        b.finished_at::text AS "finishedAt", b.error
+		 FROM import_batches b JOIN sources s ON s.id = b.source_id
+		 ORDER BY b.id DESC LIMIT $1`,
+		[limit]
+	);
+}

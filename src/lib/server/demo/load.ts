@@ -1,0 +1,66 @@
+/**
+ * The demo: City of London street crime and the areas around it, loaded into an empty embedded
+ * database on first start so a newcomer sees a working map straight away.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import type { Database } from '../db/client';
+import { importPaths, type ImportSummary } from '../ingest/import';
+import { importAreaFile } from '../ingest/import-areas';
+
+export function demoDataDir(): string {
+	const candidates = [
+		process.env.BEATWISE_DEMO_DATA,
+		join(dirname(fileURLToPath(import.meta.url)), 'data'),
+		join(process.cwd(), 'src/lib/server/demo/data')
+	].filter((p): p is string => Boolean(p));
+	const found = candidates.find((p) => existsSync(join(p, 'ATTRIBUTION.md')));
+	if (!found) throw new Error(`demo data not found (looked in ${candidates.join(', ')})`);
+	return found;
+}
+
+export async function databaseIsEmpty(db: Database): Promise<boolean> {
+	const rows = await db.query<{ n: number }>(
+		`SELECT (SELECT count(*) FROM import_batches) + (SELECT count(*) FROM areas) AS n`
+	);
+	return Number(rows[0].n) === 0;
+}
+
+export interface DemoLoadResult {
+	crime: ImportSummary;
+	areas: { kind: string; count: number }[];
+}
+
+export async function loadDemo(
+	db: Database,
+	log: (line: string) => void = () => {}
+): Promise<DemoLoadResult> {
+	const dir = demoDataDir();
+	log('Loading the demo data (City of London Police street crime, 30 months)…');
+	const crime = await importPaths(db, {
+		inputs: [join(dir, 'crime')],
+		format: 'police-uk',
+		importedBy: 'demo'
+	});
+	const lsoa = await importAreaFile(db, join(dir, 'lsoa-2011.geojson'), {
+		kind: 'lsoa',
+		codeField: 'LSOA11CD',
+		nameField: 'LSOA11NM'
+	});
+	const boroughs = await importAreaFile(db, join(dir, 'boroughs-2022.geojson'), {
+		kind: 'borough',
+		codeField: 'LAD22CD',
+		nameField: 'LAD22NM'
+	});
+	log(
+		`Demo loaded: ${crime.imported} incidents (${crime.rejected} rejected, ${crime.duplicate} duplicate), ${lsoa.areas} LSOAs, ${boroughs.areas} boroughs.`
+	);
+	return {
+		crime,
+		areas: [
+			{ kind: 'lsoa', count: lsoa.areas },
+			{ kind: 'borough', count: boroughs.areas }
+		]
+	};
+}

@@ -1,0 +1,80 @@
+/**
+ * Boundary polygons into `areas` (reprojected to WGS84 by PostGIS) with their H3 cover at the
+ * rollup resolution, so area statistics read the rollup by cell. One transaction per file: a file
+ * that fails part-way leaves the areas as they were.
+ */
+import { cellToParent, latLngToCell, polygonToCells } from 'h3-js';
+import type { Database } from '../db/client';
+import { replaceAreaCells, upsertArea } from '../db/queries/areas';
+import { readAreas, type AreaReadOptions } from './areas';
+import { ROLLUP_H3_RES } from './runner';
+import { ImportError } from './types';
+
+export interface AreaImportResult {
+	file: string;
+	kind: string;
+	areas: number;
+	cells: number;
+	srid: number | null;
+}
+
+type Geo = { type: string; coordinates: unknown };
+
+/** Resolution-10 cells whose centre lies in the (multi)polygon; a tiny area gets its centroid's cell. */
+export function h3Cover(geojson: Geo, res = ROLLUP_H3_RES): string[] {
+	const polys =
+		geojson.type === 'MultiPolygon'
+			? (geojson.coordinates as number[][][][])
+			: geojson.type === 'Polygon'
+				? [geojson.coordinates as number[][][]]
+				: [];
+	const cells = new Set<string>();
+	for (const p of polys) for (const c of polygonToCells(p, res, true)) cells.add(c);
+	if (cells.size === 0 && polys.length) {
+		const ring = polys[0][0];
+		const lon = ring.reduce((s, c) => s + c[0], 0) / ring.length;
+		const lat = ring.reduce((s, c) => s + c[1], 0) / ring.length;
+		cells.add(cellToParent(latLngToCell(lat, lon, 15), res));
+	}
+	return [...cells].sort();
+}
+
+export async function importAreaFile(
+	db: Database,
+	file: string,
+	options: AreaReadOptions
+): Promise<AreaImportResult> {
+	const result: AreaImportResult = {
+		file,
+		kind: options.kind ?? '',
+		areas: 0,
+		cells: 0,
+		srid: null
+	};
+	const reader = await readAreas(file, options);
+	try {
+		await db.transaction(async (tx) => {
+			for await (const a of reader) {
+				result.kind = a.kind;
+				result.srid = a.srid;
+				const { id, geojson } = await upsertArea(tx, {
+					kind: a.kind,
+					code: a.code,
+					name: a.name,
+					properties: a.properties,
+					geometry: a.geometry,
+					srid: a.srid,
+					sourceFile: file
+				});
+				const cells = h3Cover(JSON.parse(geojson) as Geo).map((c) => BigInt('0x' + c).toString());
+				await replaceAreaCells(tx, id, cells);
+				result.areas++;
+				result.cells += cells.length;
+			}
+		});
+	} catch (e) {
+		if (e instanceof ImportError) throw e;
+		throw new ImportError('E_DATABASE', (e as Error).message, file);
+	}
+	return result;
+}

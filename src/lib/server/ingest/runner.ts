@@ -1,0 +1,458 @@
+/**
+ * The batch runner: reads a file through a format adapter, assigns H3 cells, and stores incidents,
+ * rejections and rollup counts one transaction per batch. Every row is accounted for:
+ * total = imported + rejected + duplicate. Re-importing a file adds nothing, because
+ * `(source_id, external_id)` is unique and ids already stored count as duplicates.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import proj4 from 'proj4';
+import { cellToParent, latLngToCell } from 'h3-js';
+import type { Database, Queryable } from '../db/client';
+import {
+	addBatchCounts,
+	addToRollup,
+	copyIncidents,
+	copyRejects,
+	createBatch,
+	ensureSource,
+	existingExternalIds,
+	finishBatch,
+	insertStagedIncidents,
+	proj4ForSrid,
+	type RollupDelta,
+	type SourceRecord,
+	type SourceSpec
+} from '../db/queries/ingest';
+import { copyField, pointEwkbHex } from './copy-text';
+import { ImportError, type Adapter, type NormalisedIncident, type SourceRow } from './types';
+
+/** Resolution of the cell stored on each incident. */
+export const INCIDENT_H3_RES = 11;
+/** Finest resolution of the rollup; coarser maps aggregate its parents. */
+export const ROLLUP_H3_RES = 10;
+
+/** What the runner needs from a reader: the header, then rows, and how far into the file it is. */
+export interface RowSource {
+	header: string[];
+	rows: AsyncIterable<SourceRow>;
+	/** Bytes of the file consumed so far (for progress). */
+	bytesRead(): number;
+	close?(): Promise<void> | void;
+}
+
+export interface ImportProgress {
+	file: string;
+	bytesRead: number;
+	bytesTotal: number;
+	rows: number;
+	imported: number;
+	rejected: number;
+	duplicate: number;
+}
+
+export interface FileImportResult {
+	file: string;
+	batchId: number;
+	source: string;
+	total: number;
+	imported: number;
+	rejected: number;
+	duplicate: number;
+	/** Rejections counted by `field: reason` (reasons without row-specific values). */
+	rejectReasons: Record<string, number>;
+	/** Located incidents (with an H3 cell) among the imported ones. */
+	located: number;
+	seconds: number;
+}
+
+export interface ImportFileOptions {
+	file: string;
+	format: string;
+	source: SourceSpec;
+	/** Opens the file (throws ImportError for a file that cannot be read at all). */
+	open: (file: string) => Promise<RowSource>;
+	adapter: Adapter;
+	mapping?: unknown;
+	importedBy?: string | null;
+	batchSize?: number;
+	onProgress?: (p: ImportProgress) => void;
+}
+
+const MS_HOUR = 3_600_000;
+
+/** Local calendar day of an instant in a zone, cached per hour (zones shift by whole quarter hours). */
+function dayFormatter(timeZone: string): (d: Date) => string {
+	const fmt = new Intl.DateTimeFormat('en-CA', {
+		timeZone,
+		year: 'numeric',
+		month: '2-digit',
+		day: '2-digit'
+	});
+	const cache = new Map<number, string>();
+	return (d: Date) => {
+		const t = d.getTime();
+		// Quarter-hour buckets keep the cache exact for zones with 30/45-minute offsets.
+		const key = Math.floor(t / (MS_HOUR / 4));
+		let v = cache.get(key);
+		if (v === undefined) {
+			v = fmt.format(d);
+			if (cache.size > 200_000) cache.clear();
+			cache.set(key, v);
+		}
+		return v;
+	};
+}
+
+async function sha256OfFile(file: string): Promise<string> {
+	const hash = createHash('sha256');
+	for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+	return hash.digest('hex');
+}
+
+/** Reprojection through the definitions PostGIS itself holds in spatial_ref_sys. */
+class Reprojector {
+	private readonly converters = new Map<number, proj4.Converter>();
+	constructor(private readonly db: Database) {}
+
+	async prepare(srid: number, file: string): Promise<void> {
+		if (this.converters.has(srid)) return;
+		const def = await proj4ForSrid(this.db, srid);
+		if (!def) {
+			throw new ImportError(
+				'E_CRS',
+				`EPSG:${srid} is not a coordinate reference system PostGIS knows (spatial_ref_sys)`,
+				file
+			);
+		}
+		this.converters.set(srid, proj4(def, 'EPSG:4326'));
+	}
+
+	toLonLat(x: number, y: number, srid: number): [number, number] {
+		return this.converters.get(srid)!.forward([x, y]) as [number, number];
+	}
+}
+
+interface PendingReject {
+	rowNumber: number;
+	field: string;
+	reason: string;
+	raw: string;
+}
+
+interface Batch {
+	rows: number;
+	incidents: Parsed[];
+	rejects: PendingReject[];
+}
+
+interface Parsed {
+	inc: NormalisedIncident;
+	rowNumber: number;
+	raw: string;
+}
+
+/** Reasons without numbers or quoted values, so counts group by kind of problem. */
+function reasonKey(field: string, reason: string): string {
+	const generic = reason.replace(/"[^"]*"/g, '"…"').replace(/-?\d+(\.\d+)?/g, 'N');
+	return field ? `${field}: ${generic}` : generic;
+}
+
+/**
+ * Import one file. A file that cannot be opened or has a bad header fails before anything is
+ * written. Each batch is one transaction; a failure part-way marks the import batch `failed`,
+ * keeps the batches already committed (re-running the import completes it without duplicates).
+ */
+export async function importFile(db: Database, o: ImportFileOptions): Promise<FileImportResult> {
+	const t0 = performance.now();
+	const bytesTotal = statSafe(o.file);
+	const reader = await o.open(o.file);
+	try {
+		o.adapter.begin(reader.header, o.file);
+	} catch (e) {
+		await reader.close?.();
+		throw e;
+	}
+	const sha = await sha256OfFile(o.file);
+	const source = await ensureSource(db, o.source);
+	const batchId = await createBatch(db, {
+		sourceId: source.id,
+		format: o.format,
+		file: o.file,
+		fileSha256: sha,
+		fileBytes: bytesTotal,
+		mapping: o.mapping ?? null,
+		importedBy: o.importedBy ?? null
+	});
+	const result: FileImportResult = {
+		file: o.file,
+		batchId,
+		source: source.name,
+		total: 0,
+		imported: 0,
+		rejected: 0,
+		duplicate: 0,
+		rejectReasons: {},
+		located: 0,
+		seconds: 0
+	};
+	const reprojector = new Reprojector(db);
+	const toDay = dayFormatter(source.timezone);
+	const batchSize = o.batchSize ?? 20_000;
+	let batch: Batch = { rows: 0, incidents: [], rejects: [] };
+	let pending: Promise<void> | null = null;
+	const fileLabel = basename(o.file);
+
+	const flush = async (b: Batch) => {
+		const counts = await writeBatch(db, b, {
+			source,
+			batchId,
+			file: fileLabel,
+			reprojector,
+			toDay,
+			filePath: o.file
+		});
+		result.total += b.rows;
+		result.imported += counts.imported;
+		result.duplicate += counts.duplicate;
+		result.rejected += counts.rejects.length;
+		result.located += counts.located;
+		for (const r of counts.rejects) {
+			const k = reasonKey(r.field, r.reason);
+			result.rejectReasons[k] = (result.rejectReasons[k] ?? 0) + 1;
+		}
+		o.onProgress?.({
+			file: o.file,
+			bytesRead: reader.bytesRead(),
+			bytesTotal,
+			rows: result.total,
+			imported: result.imported,
+			rejected: result.rejected,
+			duplicate: result.duplicate
+		});
+	};
+
+	try {
+		for await (const row of reader.rows) {
+			batch.rows++;
+			let parsed;
+			try {
+				parsed = o.adapter.parse(row);
+			} catch (e) {
+				parsed = { ok: false as const, reject: { field: '', reason: (e as Error).message } };
+			}
+			if (parsed.ok)
+				batch.incidents.push({ inc: parsed.incident, rowNumber: row.rowNumber, raw: row.raw });
+			else batch.rejects.push({ rowNumber: row.rowNumber, raw: row.raw, ...parsed.reject });
+			if (batch.rows >= batchSize) {
+				// Parse the next batch while this one is written (the server works in parallel).
+				if (pending) await pending;
+				pending = flush(batch);
+				batch = { rows: 0, incidents: [], rejects: [] };
+			}
+		}
+		if (pending) await pending;
+		pending = null;
+		if (batch.rows > 0) await flush(batch);
+		await finishBatch(db, batchId, 'complete', null);
+	} catch (e) {
+		if (pending) await pending.catch(() => {});
+		await finishBatch(db, batchId, 'failed', (e as Error).message).catch(() => {});
+		throw e instanceof ImportError
+			? e
+			: new ImportError('E_DATABASE', (e as Error).message, o.file);
+	} finally {
+		await reader.close?.();
+	}
+	result.seconds = (performance.now() - t0) / 1000;
+	return result;
+}
+
+function statSafe(file: string): number {
+	try {
+		return statSync(file).size;
+	} catch {
+		throw new ImportError('E_FILE_UNREADABLE', 'file not found or not readable', file);
+	}
+}
+
+interface WriteContext {
+	source: SourceRecord;
+	batchId: number;
+	file: string;
+	filePath: string;
+	reprojector: Reprojector;
+	toDay: (d: Date) => string;
+}
+
+interface WriteCounts {
+	imported: number;
+	duplicate: number;
+	located: number;
+	rejects: PendingReject[];
+}
+
+async function writeBatch(db: Database, b: Batch, ctx: WriteContext): Promise<WriteCounts> {
+	const rejects = b.rejects.slice();
+	// Reproject x/y rows through PostGIS's own CRS definitions.
+	for (const { inc } of b.incidents) {
+		if (inc.projected) await ctx.reprojector.prepare(inc.projected.srid, ctx.filePath);
+	}
+	// Within-batch duplicates first (same id twice in one file), then ids already stored.
+	const seen = new Set<string>();
+	let duplicate = 0;
+	const fresh: Parsed[] = [];
+	for (const p of b.incidents) {
+		if (seen.has(p.inc.externalId)) duplicate++;
+		else {
+			seen.add(p.inc.externalId);
+			fresh.push(p);
+		}
+	}
+
+	// Prepare every row outside the transaction: reprojection, range checks, H3 cells, local day.
+	const rows: PreparedRow[] = [];
+	for (const { inc, rowNumber, raw } of fresh) {
+		let lon = inc.lon;
+		let lat = inc.lat;
+		if (inc.projected) {
+			[lon, lat] = ctx.reprojector.toLonLat(inc.projected.x, inc.projected.y, inc.projected.srid);
+		}
+		let geom = NULL;
+		let h3 = NULL;
+		let rollupH3: string | null = null;
+		if (lon !== null && lat !== null) {
+			if (!(
+				Number.isFinite(lon) &&
+				Number.isFinite(lat) &&
+				Math.abs(lat) <= 90 &&
+				Math.abs(lon) <= 180
+			)) {
+				rejects.push({
+					rowNumber,
+					field: inc.projected ? 'x/y' : 'longitude/latitude',
+					reason: `coordinates ${lon}, ${lat} are outside the valid range after reprojection`,
+					raw
+				});
+				continue;
+			}
+			geom = pointEwkbHex(lon, lat);
+			const cell = latLngToCell(lat, lon, INCIDENT_H3_RES);
+			h3 = BigInt('0x' + cell).toString();
+			rollupH3 = BigInt('0x' + cellToParent(cell, ROLLUP_H3_RES)).toString();
+		}
+		const day = ctx.toDay(inc.occurredFrom);
+		rows.push({
+			externalId: inc.externalId,
+			category: inc.category,
+			sensitive: inc.sensitive,
+			rollupH3,
+			day,
+			line: [
+				ctx.source.id,
+				copyField(inc.externalId),
+				copyField(inc.category),
+				copyField(inc.originalType),
+				inc.occurredFrom.toISOString(),
+				inc.occurredTo.toISOString(),
+				inc.reportedAt ? inc.reportedAt.toISOString() : NULL,
+				inc.locationPrecision,
+				copyField(inc.locationText),
+				geom,
+				h3,
+				inc.sensitive ? 't' : 'f',
+				copyField(JSON.stringify(inc.attributes)),
+				ctx.batchId
+			].join('\t')
+		});
+	}
+	const rejectText = rejects.length
+		? rejects
+				.map((r) =>
+					[
+						ctx.batchId,
+						copyField(ctx.file),
+						r.rowNumber,
+						copyField(r.field),
+						copyField(r.reason),
+						copyField(r.raw)
+					].join('\t')
+				)
+				.join('\n') + '\n'
+		: '';
+
+	const finish = async (tx: Queryable, inserted: number, located: number) => {
+		// Rows already stored (an earlier import, or an earlier batch of this file) are duplicates.
+		const dup = duplicate + rows.length - inserted;
+		await copyRejects(tx, rejectText);
+		await addBatchCounts(tx, ctx.batchId, {
+			total: b.rows,
+			imported: inserted,
+			rejected: rejects.length,
+			duplicate: dup
+		});
+		return { imported: inserted, duplicate: dup, located, rejects };
+	};
+
+	try {
+		// Fast path: probe the unique index for ids already stored, COPY the rest straight into
+		// incidents, add their counts to the rollup.
+		return await db.transaction(async (tx) => {
+			const existing = await existingExternalIds(
+				tx,
+				ctx.source.id,
+				rows.map((r) => r.externalId)
+			);
+			const fresh = existing.size ? rows.filter((r) => !existing.has(r.externalId)) : rows;
+			await copyIncidents(tx, fresh.length ? fresh.map((r) => r.line).join('\n') + '\n' : '');
+			await addToRollup(tx, ctx.source.id, rollupDelta(fresh));
+			return finish(tx, fresh.length, fresh.filter((r) => r.rollupH3 !== null).length);
+		});
+	} catch (e) {
+		if ((e as { code?: string }).code !== '23505') throw e;
+		// Another import of the same source stored some of these ids meanwhile: let the unique
+		// index decide row by row (slower, race-free).
+		return db.transaction(async (tx) => {
+			const text = rows.map((r) => `${r.line}\t${r.rollupH3 ?? NULL}\t${r.day}`).join('\n');
+			const { inserted, located } = await insertStagedIncidents(tx, text ? text + '\n' : '');
+			return finish(tx, inserted, located);
+		});
+	}
+}
+
+const NULL = '\\N';
+
+interface PreparedRow {
+	externalId: string;
+	category: string;
+	sensitive: boolean;
+	/** Cell at the rollup resolution (decimal bigint text), null for rows without a location. */
+	rollupH3: string | null;
+	day: string;
+	/** The incident as one COPY text line. */
+	line: string;
+}
+
+function rollupDelta(rows: PreparedRow[]): RollupDelta {
+	const agg = new Map<string, { n: number; sensitive: number }>();
+	for (const r of rows) {
+		if (r.rollupH3 === null) continue;
+		const key = `${r.rollupH3}|${r.day}|${r.category}`;
+		const a = agg.get(key);
+		if (a) {
+			a.n++;
+			a.sensitive += r.sensitive ? 1 : 0;
+		} else agg.set(key, { n: 1, sensitive: r.sensitive ? 1 : 0 });
+	}
+	const d: RollupDelta = { h3: [], day: [], category: [], n: [], sensitive: [] };
+	for (const [key, v] of agg) {
+		const [h3, day, category] = key.split('|');
+		d.h3.push(h3);
+		d.day.push(day);
+		d.category.push(category);
+		d.n.push(v.n);
+		d.sensitive.push(v.sensitive);
+	}
+	return d;
+}

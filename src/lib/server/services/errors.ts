@@ -1,0 +1,19 @@
+/** Errors a service raises for requests a user can correct; routes turn them into 400/404. */
+export type ServiceErrorCode =
+	| 'E_UNKNOWN_AREA'
+	| 'E_STUDY_AREA_TOO_LARGE'
+	| 'E_STUDY_AREA_MISSING'
+	| 'E_DATE_RANGE'
+	| 'E_NO_DATA'
+	| 'E_PARAMETER';
+
+export class ServiceError extends Error {
+	constructor(
+		readonly code: ServiceErrorCode,
+		message: string,
+		readonly status: 400 | 404 | 413 | 422 = 400
+	) {
+		super(message);
+		this.name = 'ServiceError';
+	}
+}

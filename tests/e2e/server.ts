@@ -1,0 +1,109 @@
+/**
+ * A production build of Beatwise on a free loopback port, on a fresh embedded database that loads the
+ * shipped demo data, for end-to-end tests. Builds only when the sources are newer than the build.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { TEMPLATE_DIR } from '../helpers/db';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+
+function newestMtime(dir: string): number {
+	let newest = 0;
+	for (const name of readdirSync(dir)) {
+		const p = join(dir, name);
+		const st = statSync(p);
+		newest = Math.max(newest, st.isDirectory() ? newestMtime(p) : st.mtimeMs);
+	}
+	return newest;
+}
+
+export function ensureBuilt(): void {
+	const marker = resolve('build/handler.js');
+	if (existsSync(marker)) {
+		const built = statSync(marker).mtimeMs;
+		if (built > newestMtime(resolve('src')) && built > newestMtime(resolve('static'))) return;
+	}
+	const r = spawnSync('npx', ['vite', 'build'], { stdio: 'pipe', encoding: 'utf8' });
+	if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+async function freePort(): Promise<number> {
+	return new Promise((ok, fail) => {
+		const srv = createServer();
+		srv.unref();
+		srv.on('error', fail);
+		srv.listen(0, '127.0.0.1', () => {
+			const port = (srv.address() as { port: number }).port;
+			srv.close(() => ok(port));
+		});
+	});
+}
+
+export interface RunningServer {
+	url: string;
+	dataDir: string;
+	log: () => string;
+	stop(): Promise<void>;
+}
+
+/** Start `node build` with the demo loaded; resolves once the API answers with data. */
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+	ensureBuilt();
+	const dataDir = mkdtempSync(join(tmpdir(), 'beatwise-e2e-'));
+	if (existsSync(join(TEMPLATE_DIR, 'pg'))) {
+		cpSync(join(TEMPLATE_DIR, 'pg'), join(dataDir, 'pg'), { recursive: true });
+	}
+	const port = await freePort();
+	let output = '';
+	const child: ChildProcess = spawn(process.execPath, ['build'], {
+		env: {
+			...process.env,
+			DATABASE_URL: '',
+			BEATWISE_DATA: dataDir,
+			BEATWISE_DEMO: '1',
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			ORIGIN: `http://127.0.0.1:${port}`,
+			...env
+		},
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	child.stdout?.on('data', (d) => (output += d));
+	child.stderr?.on('data', (d) => (output += d));
+	const url = `http://127.0.0.1:${port}`;
+	const deadline = Date.now() + 180_000;
+	for (;;) {
+		if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${output}`);
+		try {
+			const res = await fetch(`${url}/api/meta`);
+			if (res.ok) {
+				const meta = (await res.json()) as { range: unknown };
+				if (meta.range) break;
+			}
+		} catch {
+			/* not listening yet */
+		}
+		if (Date.now() > deadline) {
+			child.kill('SIGKILL');
+			throw new Error(`server did not become ready in 180 s:\n${output}`);
+		}
+		await new Promise((r) => setTimeout(r, 500));
+	}
+	return {
+		url,
+		dataDir,
+		log: () => output,
+		async stop() {
+			if (child.exitCode === null) {
+				child.kill('SIGTERM');
+				await new Promise((r) => child.once('exit', r));
+			}
+			rmSync(dataDir, { recursive: true, force: true });
+		}
+	};
+}
