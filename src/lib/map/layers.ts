@@ -69,9 +69,9 @@ export function areaBoundariesLayer(areas: AreaCollection | null, o: AreasLayerO
 		pickable: false,
 		stroked: true,
 		filled: false,
-		getLineColor: [33, 41, 56, 190],
+		getLineColor: [30, 41, 59, 150],
 		lineWidthUnits: 'pixels',
-		getLineWidth: 1.2,
+		getLineWidth: 1,
 		autoHighlight: false
 	});
 }

@@ -1,0 +1,160 @@
+/**
+ * End-to-end harness: headless Chromium (playwright-core, the Debian build at /usr/bin/chromium) against
+ * an already running Beatwise server. It starts no server and builds nothing: give it a base URL.
+ *
+ * What it checks is what a user sees: the map reports idle, deck.gl has drawn frames, and the deck.gl
+ * canvas holds coloured pixels (read back from the canvas, not inferred from the DOM).
+ */
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.BEATWISE_CHROMIUM ?? '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+	'--use-angle=swiftshader',
+	'--enable-unsafe-swiftshader'
+];
+
+export const OUTPUT_DIR = resolve('test-output/e2e');
+
+export const DESKTOP = { width: 1280, height: 800 } as const;
+export const PHONE = { width: 390, height: 844 } as const;
+
+export async function launchBrowser(): Promise<Browser> {
+	return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+export interface OpenedPage {
+	context: BrowserContext;
+	page: Page;
+	/** Errors the page logged or threw, for assertions and for debugging a failure. */
+	errors: string[];
+	/** Every `/api/cells` request the page made, in order (absolute URLs). */
+	cellRequests: string[];
+}
+
+/** A fresh context (no shared cache or storage) at a viewport size, opened at `path`. */
+export async function openPage(
+	browser: Browser,
+	baseUrl: string,
+	path: string,
+	viewport: { width: number; height: number } = DESKTOP,
+	options: { isMobile?: boolean } = {}
+): Promise<OpenedPage> {
+	const context = await browser.newContext({
+		viewport,
+		deviceScaleFactor: 1,
+		locale: 'en-GB',
+		timezoneId: 'Europe/London',
+		isMobile: options.isMobile ?? false,
+		hasTouch: options.isMobile ?? false
+	});
+	const page = await context.newPage();
+	const errors: string[] = [];
+	const cellRequests: string[] = [];
+	page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+	page.on('console', (m) => {
+		if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+	});
+	page.on('request', (r) => {
+		if (new URL(r.url()).pathname === '/api/cells') cellRequests.push(r.url());
+	});
+	await page.goto(new URL(path, baseUrl).toString(), { waitUntil: 'domcontentloaded' });
+	return { context, page, errors, cellRequests };
+}
+
+/**
+ * Wait until the cells answer has arrived, MapLibre is idle and deck.gl has drawn at least one frame
+ * since; then give the compositor two animation frames.
+ */
+export async function waitForMapDrawn(page: Page, timeout = 60_000): Promise<void> {
+	await page.waitForSelector('[data-testid="workspace"][data-cells-state="ready"]', { timeout });
+	await page.waitForSelector('[data-testid="map"][data-map-idle="true"]', { timeout });
+	await page.waitForFunction(
+		() =>
+			Number(document.querySelector('[data-testid="map"]')?.getAttribute('data-deck-frames')) > 0,
+		undefined,
+		{ timeout }
+	);
+	await page.evaluate(
+		() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))
+	);
+}
+
+export interface DeckPixels {
+	/** Pixels of the deck.gl canvas that are not transparent (something drawn there). */
+	coloured: number;
+	total: number;
+	/**
+	 * Page coordinates (CSS px) of points well inside drawn shapes (a 9×9 block of mostly opaque pixels
+	 * around each), spread over the canvas: places to hover.
+	 */
+	inside: { x: number; y: number }[];
+}
+
+/**
+ * Read the deck.gl canvas back (deck.gl keeps its drawing buffer) and count drawn pixels.
+ * The basemap is a separate canvas (`interleaved: false`), so this counts only deck.gl's layers.
+ */
+export async function deckPixels(page: Page): Promise<DeckPixels> {
+	return page.evaluate(() => {
+		const canvases = [
+			...document.querySelectorAll<HTMLCanvasElement>('[data-testid="map"] canvas')
+		];
+		const deck = canvases.find((c) => !c.classList.contains('maplibregl-canvas'));
+		if (!deck) throw new Error('no deck.gl canvas in the map');
+		const { width, height } = deck;
+		const copy = document.createElement('canvas');
+		copy.width = width;
+		copy.height = height;
+		const ctx = copy.getContext('2d', { willReadFrequently: true });
+		if (!ctx) throw new Error('no 2d context');
+		ctx.drawImage(deck, 0, 0);
+		const px = ctx.getImageData(0, 0, width, height).data;
+		const opaque = (x: number, y: number) => px[(y * width + x) * 4 + 3] > 150;
+		let coloured = 0;
+		for (let i = 3; i < px.length; i += 4) if (px[i] > 0) coloured++;
+		const rect = deck.getBoundingClientRect();
+		const sx = rect.width / width;
+		const sy = rect.height / height;
+		const inside: { x: number; y: number }[] = [];
+		const step = Math.max(6, Math.floor(Math.min(width, height) / 40));
+		for (let y = 12; y < height - 12 && inside.length < 200; y += step) {
+			for (let x = 12; x < width - 12 && inside.length < 200; x += step) {
+				let ok = true;
+				for (let dy = -4; dy <= 4 && ok; dy += 2)
+					for (let dx = -4; dx <= 4 && ok; dx += 2) ok = opaque(x + dx, y + dy);
+				if (ok) inside.push({ x: rect.left + x * sx, y: rect.top + y * sy });
+			}
+		}
+		return { coloured, total: width * height, inside };
+	});
+}
+
+/** Save a full-page screenshot under test-output/e2e and return its path. */
+export async function saveScreenshot(page: Page, name: string): Promise<string> {
+	await mkdir(OUTPUT_DIR, { recursive: true });
+	const path = join(OUTPUT_DIR, `${name}.png`);
+	await page.screenshot({ path, fullPage: false });
+	return path;
+}
+
+/** The same question as a cells request of the page, answered as JSON (for comparing numbers). */
+export async function cellsAnswerAsJson(
+	requestUrl: string
+): Promise<{ cells: string[]; counts: number[]; total: number; max: number; resolution: number }> {
+	const url = new URL(requestUrl);
+	url.searchParams.delete('format');
+	const res = await fetch(url);
+	if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+	return res.json();
+}
