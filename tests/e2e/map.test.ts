@@ -123,7 +123,7 @@ describe.skipIf(!BASE_URL)('map workspace (e2e)', () => {
 
 	it('restores the same view, filters and request from the URL', async () => {
 		expect(sharedUrl).not.toBe('');
-		const { page, cellRequests } = await open(sharedUrl);
+		const { page, cellRequests, errors } = await open(sharedUrl);
 		await waitForMapDrawn(page);
 		const restored = new URL(page.url()).searchParams;
 		const saved = new URL(sharedUrl).searchParams;
@@ -135,6 +135,7 @@ describe.skipIf(!BASE_URL)('map workspace (e2e)', () => {
 		expect(checked).toEqual([chosenCategory]);
 		const pixels = await deckPixels(page);
 		expect(Math.abs(pixels.coloured - sharedPixels) / sharedPixels).toBeLessThan(0.02);
+		expect(errors.filter((e) => !/basemap/i.test(e))).toEqual([]);
 	});
 
 	it('shows area boundaries when the layer is switched on', async () => {
