@@ -1,0 +1,116 @@
+/**
+ * Ingest benchmark (issue 2): import the 362,296 police.uk rows of August 2021 (40 forces) into real
+ * PostgreSQL + PostGIS with Beatwise, and in the same run time a bare `psql \copy` of the same rows
+ * pre-converted to the incidents table's final columns (the physical limit: same table, same
+ * indexes, no parsing, no H3, no rollups, no accounting). Target: ratio ≤ 2.0.
+ *
+ *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/ingest/run.ts [rounds]
+ *
+ * Each round uses fresh databases (created with PostGIS, dropped after). Results go to stdout and to
+ * the "Ingest" section of bench/RESULTS.md.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import postgres from 'postgres';
+import { openDatabase } from '../../src/lib/server/db/client';
+import { INCIDENT_COLUMNS } from '../../src/lib/server/db/queries/ingest';
+import { importPaths } from '../../src/lib/server/ingest/import';
+import { writeResultsSection } from '../results';
+
+const DIR = resolve('../shared/data/uk-policeuk-2021-08-allforces/2021-08');
+const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const rounds = Number(process.argv[2] ?? 3);
+
+function urlFor(name: string): string {
+	const u = new URL(base);
+	u.pathname = `/${name}`;
+	return u.toString();
+}
+
+async function freshDatabase(name: string): Promise<string> {
+	const admin = postgres(base, { max: 1, onnotice: () => {} });
+	await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+	await admin.unsafe(`CREATE DATABASE ${name}`);
+	await admin.end();
+	const own = postgres(urlFor(name), { max: 1, onnotice: () => {} });
+	await own.unsafe('CREATE EXTENSION postgis');
+	await own.end();
+	return urlFor(name);
+}
+
+async function dropDatabase(name: string): Promise<void> {
+	const admin = postgres(base, { max: 1, onnotice: () => {} });
+	await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+	await admin.end();
+}
+
+const psql = (url: string, command: string) =>
+	execFileSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-qc', command], { stdio: 'pipe' });
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main() {
+	const work = mkdtempSync(join(tmpdir(), 'beatwise-bench-'));
+	const copyFile = join(work, 'incidents.copy');
+	const cols = INCIDENT_COLUMNS.join(', ');
+	const ours: number[] = [];
+	const bare: number[] = [];
+	let rows = 0;
+	try {
+		for (let r = 0; r < rounds; r++) {
+			// Beatwise: parse, validate, H3, COPY per batch, rollups, accounting.
+			const urlA = await freshDatabase('beatwise_bench_a');
+			const dbA = await openDatabase({ databaseUrl: urlA });
+			const t0 = performance.now();
+			const result = await importPaths(dbA, { inputs: [DIR], format: 'police-uk' });
+			const t = (performance.now() - t0) / 1000;
+			if (result.failed.length || result.total !== 362_296) {
+				throw new Error(`import failed: ${JSON.stringify(result.failed)} total ${result.total}`);
+			}
+			rows = result.total;
+			ours.push(t);
+			await dbA.close();
+			// The same rows in their final columns, as the baseline's input.
+			psql(urlA, `\\copy incidents (${cols}) TO '${copyFile}'`);
+			psql(urlA, `\\copy sources TO '${copyFile}.sources'`);
+			psql(urlA, `\\copy import_batches TO '${copyFile}.batches'`);
+			await dropDatabase('beatwise_bench_a');
+
+			// Baseline: bare \copy into the same (migrated, empty) table.
+			const urlB = await freshDatabase('beatwise_bench_b');
+			const dbB = await openDatabase({ databaseUrl: urlB });
+			await dbB.close();
+			// The referenced source and batch rows first (untimed), so the foreign keys hold.
+			psql(urlB, `\\copy sources FROM '${copyFile}.sources'`);
+			psql(urlB, `\\copy import_batches FROM '${copyFile}.batches'`);
+			const t1 = performance.now();
+			psql(urlB, `\\copy incidents (${cols}) FROM '${copyFile}'`);
+			bare.push((performance.now() - t1) / 1000);
+			await dropDatabase('beatwise_bench_b');
+			console.log(
+				`round ${r + 1}: beatwise ${ours[r].toFixed(2)} s, bare \\copy ${bare[r].toFixed(2)} s, ratio ${(ours[r] / bare[r]).toFixed(2)}`
+			);
+		}
+	} finally {
+		rmSync(work, { recursive: true, force: true });
+	}
+	const mo = median(ours);
+	const mb = median(bare);
+	const ratio = mo / mb;
+	const lines = [
+		`Run ${new Date().toISOString()} on ${process.env.BENCH_MACHINE ?? 'this machine (2 cores)'}, PostgreSQL + PostGIS via postgres.js, ${rounds} rounds, fresh databases each round, medians:`,
+		'',
+		'| what | seconds | rows/s |',
+		'| --- | ---: | ---: |',
+		`| Beatwise import (40 police.uk files: parse, validate, H3, COPY per batch, rollups, accounting) | ${mo.toFixed(2)} | ${Math.round(rows / mo).toLocaleString('en-GB')} |`,
+		`| bare \`psql \\copy\` of the same rows pre-converted to the final columns | ${mb.toFixed(2)} | ${Math.round(rows / mb).toLocaleString('en-GB')} |`,
+		'',
+		`**Ratio ${ratio.toFixed(2)}** (target ≤ 2.0): ${ratio <= 2 ? 'met' : 'NOT met'}. Per round: ${ours.map((o, i) => (o / bare[i]).toFixed(2)).join(', ')}.`
+	];
+	console.log(lines.join('\n'));
+	writeResultsSection('Ingest', lines.join('\n'));
+}
+
+await main();
