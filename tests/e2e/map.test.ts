@@ -136,6 +136,19 @@ describe.skipIf(!BASE_URL)('map workspace (e2e)', () => {
 		const pixels = await deckPixels(page);
 		expect(Math.abs(pixels.coloured - sharedPixels) / sharedPixels).toBeLessThan(0.02);
 		expect(errors.filter((e) => !/basemap/i.test(e))).toEqual([]);
+
+		// A fixed resolution overrides the zoom, reaches the API and the URL.
+		const [fixed] = await Promise.all([
+			page.waitForResponse((r) => new URL(r.url()).pathname === '/api/cells'),
+			page.locator('[data-testid="filter-res"]').selectOption('7')
+		]);
+		expect(new URL(fixed.url()).searchParams.get('res')).toBe('7');
+		await waitForMapDrawn(page);
+		await expect
+			.poll(() => page.locator('[data-testid="legend-resolution"]').textContent())
+			.toBe('7');
+		await expect.poll(() => new URL(page.url()).searchParams.get('res')).toBe('7');
+		expect((await deckPixels(page)).coloured).toBeGreaterThan(0);
 	});
 
 	it('shows area boundaries when the layer is switched on', async () => {
