@@ -8,6 +8,7 @@ import type { Database } from '../db/client';
 import type { SourceSpec } from '../db/queries/ingest';
 import { createAdapter, type ImportFormat } from './adapters';
 import { openCsv } from './csv';
+import { parseMapping } from './mapping';
 import { importFile, type FileImportResult, type ImportProgress, type RowSource } from './runner';
 import { ImportError } from './types';
 
@@ -87,10 +88,15 @@ export function defaultSource(
 	}
 }
 
-async function openRows(file: string, format: ImportFormat): Promise<RowSource> {
+async function openRows(file: string, format: ImportFormat, mapping: unknown): Promise<RowSource> {
 	if (format === 'geojson') {
 		const { openGeoJsonRows } = await import('./adapters/geojson');
 		return openGeoJsonRows(file);
+	}
+	if (format === 'csv') {
+		// The mapping names the delimiter and encoding of the file (validated by the adapter).
+		const { csv } = parseMapping(mapping, file);
+		return openCsv(file, { delimiter: csv?.delimiter, encoding: csv?.encoding });
 	}
 	return openCsv(file);
 }
@@ -142,7 +148,7 @@ export async function importPaths(db: Database, o: ImportPathsOptions): Promise<
 				file,
 				format: o.format,
 				source,
-				open: (f) => openRows(f, o.format),
+				open: (f) => openRows(f, o.format, o.mapping),
 				adapter: createAdapter(o.format, { mapping: o.mapping, file }),
 				mapping: o.mapping,
 				importedBy: o.importedBy,
