@@ -14,8 +14,26 @@ export default defineConfig({
 	},
 	test: {
 		expect: { requireAssertions: true },
-		include: ['src/**/*.spec.ts', 'tests/**/*.test.ts'],
 		globalSetup: ['tests/global-setup.ts'],
+		projects: [
+			{ extends: true, test: { name: 'unit', include: ['src/**/*.spec.ts'] } },
+			{
+				extends: true,
+				test: {
+					name: 'integration',
+					include: ['tests/**/*.test.ts'],
+					exclude: ['tests/e2e/**']
+				}
+			},
+			{
+				extends: true,
+				test: {
+					name: 'e2e',
+					include: ['tests/e2e/**/*.test.ts'],
+					globalSetup: ['tests/global-setup.ts', 'tests/e2e/global-setup.ts']
+				}
+			}
+		],
 		testTimeout: 120_000,
 		hookTimeout: 300_000,
 		fileParallelism: false,

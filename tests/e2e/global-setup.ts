@@ -1,0 +1,22 @@
+/**
+ * End-to-end runs: unless BEATWISE_E2E_URL already names a server, build the app and start it once
+ * on a fresh embedded database with the demo data, for every e2e test file of this run.
+ * Skipped (tests skip with a message) when Chromium is not installed.
+ */
+import { hasChromium, startServer, type RunningServer } from './server';
+
+let server: RunningServer | null = null;
+
+export default async function setup(): Promise<() => Promise<void>> {
+	if (process.env.BEATWISE_E2E_URL || !hasChromium || process.env.BEATWISE_E2E === '0') {
+		if (!hasChromium) console.warn('[e2e] /usr/bin/chromium not found: end-to-end tests skip.');
+		return async () => {};
+	}
+	server = await startServer();
+	process.env.BEATWISE_E2E_URL = server.url;
+	process.env.BEATWISE_E2E_DATA = server.dataDir;
+	console.log(`[e2e] Beatwise production build at ${server.url}`);
+	return async () => {
+		await server?.stop();
+	};
+}
