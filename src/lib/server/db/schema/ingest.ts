@@ -81,7 +81,7 @@ export const importRejects = pgTable(
 export const incidents = pgTable(
 	'incidents',
 	{
-		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		id: bigserial('id', { mode: 'number' }).notNull(),
 		sourceId: integer('source_id')
 			.notNull()
 			.references(() => sources.id),
@@ -104,6 +104,8 @@ export const incidents = pgTable(
 		batchId: integer('batch_id').references(() => importBatches.id)
 	},
 	(t) => [
+		// The distribution column (source_id) leads every key, as Citus requires.
+		primaryKey({ columns: [t.sourceId, t.id] }),
 		uniqueIndex('incidents_source_external_uq').on(t.sourceId, t.externalId),
 		index('incidents_geom_gist').using('gist', t.geom),
 		index('incidents_h3_idx').on(t.h3),
