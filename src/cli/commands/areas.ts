@@ -55,7 +55,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 				results.push(r);
 				if (!values.json) {
 					io.stdout.write(
-						`${file}: ${r.areas} ${r.kind} areas (EPSG:${r.srid} → WGS84), ${r.cells} H3 cells in their cover\n`
+						`${file}: ${r.areas} ${r.kind} areas (EPSG:${r.srid} → WGS84)${r.merged ? `, ${r.merged} split features merged` : ''}, ${r.cells} H3 cells in their cover\n`
 					);
 				}
 			} catch (e) {

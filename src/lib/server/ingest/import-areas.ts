@@ -5,7 +5,9 @@
  */
 import { cellToParent, latLngToCell, polygonToCells } from 'h3-js';
 import type { Database } from '../db/client';
-import { replaceAreaCells, upsertArea } from '../db/queries/areas';
+import { replaceAreaCells, upsertAreas, type AreaInput } from '../db/queries/areas';
+
+const AREA_CHUNK = 250;
 import { readAreas, type AreaReadOptions } from './areas';
 import { ROLLUP_H3_RES } from './runner';
 import { ImportError } from './types';
@@ -16,9 +18,21 @@ export interface AreaImportResult {
 	areas: number;
 	cells: number;
 	srid: number | null;
+	/** Features merged into an area of the same code found earlier in the file. */
+	merged: number;
 }
 
 type Geo = { type: string; coordinates: unknown };
+
+function mergePolygons(a: Geo, b: Geo): Geo {
+	const parts = (g: Geo) =>
+		g.type === 'MultiPolygon'
+			? (g.coordinates as number[][][][])
+			: g.type === 'Polygon'
+				? [g.coordinates as number[][][]]
+				: [];
+	return { type: 'MultiPolygon', coordinates: [...parts(a), ...parts(b)] };
+}
 
 /** Resolution-10 cells whose centre lies in the (multi)polygon; a tiny area gets its centroid's cell. */
 export function h3Cover(geojson: Geo, res = ROLLUP_H3_RES): string[] {
@@ -49,27 +63,45 @@ export async function importAreaFile(
 		kind: options.kind ?? '',
 		areas: 0,
 		cells: 0,
-		srid: null
+		srid: null,
+		merged: 0
 	};
 	const reader = await readAreas(file, options);
+	// A boundary file may hold one area in several features (a beat split in two): they are merged
+	// into one multipolygon, so the whole area is kept rather than the last part.
+	const byCode = new Map<string, AreaInput>();
+	for await (const a of reader) {
+		result.kind = a.kind;
+		result.srid = a.srid;
+		const key = `${a.kind}\u0000${a.code}`;
+		const seen = byCode.get(key);
+		if (seen) {
+			seen.geometry = mergePolygons(seen.geometry as Geo, a.geometry as Geo);
+			result.merged++;
+		} else {
+			byCode.set(key, {
+				kind: a.kind,
+				code: a.code,
+				name: a.name,
+				properties: a.properties,
+				geometry: a.geometry,
+				srid: a.srid,
+				sourceFile: file
+			});
+		}
+	}
+	const all = [...byCode.values()];
 	try {
 		await db.transaction(async (tx) => {
-			for await (const a of reader) {
-				result.kind = a.kind;
-				result.srid = a.srid;
-				const { id, geojson } = await upsertArea(tx, {
-					kind: a.kind,
-					code: a.code,
-					name: a.name,
-					properties: a.properties,
-					geometry: a.geometry,
-					srid: a.srid,
-					sourceFile: file
-				});
-				const cells = h3Cover(JSON.parse(geojson) as Geo).map((c) => BigInt('0x' + c).toString());
-				await replaceAreaCells(tx, id, cells);
-				result.areas++;
-				result.cells += cells.length;
+			for (let i = 0; i < all.length; i += AREA_CHUNK) {
+				const stored = await upsertAreas(tx, all.slice(i, i + AREA_CHUNK));
+				const covers = stored.map((a) => ({
+					areaId: a.id,
+					cells: h3Cover(JSON.parse(a.geojson) as Geo).map((c) => BigInt('0x' + c).toString())
+				}));
+				await replaceAreaCells(tx, covers);
+				result.areas += stored.length;
+				result.cells += covers.reduce((n, c) => n + c.cells.length, 0);
 			}
 		});
 	} catch (e) {

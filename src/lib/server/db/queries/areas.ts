@@ -12,44 +12,67 @@ export interface AreaInput {
 	sourceFile: string;
 }
 
-/** Insert or replace an area (by kind + code); returns its id and its WGS84 GeoJSON geometry. */
-export async function upsertArea(
+/**
+ * Insert or replace areas (by kind + code), reprojected to WGS84 and made valid by PostGIS; returns
+ * each area's id and WGS84 GeoJSON geometry, in input order.
+ */
+export async function upsertAreas(
 	db: Queryable,
-	a: AreaInput
-): Promise<{ id: number; geojson: string }> {
-	const rows = await db.query<{ id: number; geojson: string }>(
-		`INSERT INTO areas (kind, code, name, properties, geom, source_file)
-		 VALUES ($1, $2, $3, $4::jsonb,
-		   ST_Multi(ST_CollectionExtract(ST_MakeValid(
-		     ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON($5), $6::int), 4326)), 3)),
-		   $7)
-		 ON CONFLICT (kind, code) DO UPDATE SET name = EXCLUDED.name, properties = EXCLUDED.properties,
-		   geom = EXCLUDED.geom, source_file = EXCLUDED.source_file
-		 RETURNING id, ST_AsGeoJSON(geom, 9) AS geojson`,
+	areas: AreaInput[]
+): Promise<{ id: number; code: string; geojson: string }[]> {
+	if (areas.length === 0) return [];
+	const rows = await db.query<{ id: number; code: string; geojson: string; ord: number }>(
+		`WITH input AS (
+		   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[])
+		     WITH ORDINALITY AS u(kind, code, name, props, geometry, srid, source_file, ord)
+		 ), up AS (
+		   INSERT INTO areas (kind, code, name, properties, geom, source_file)
+		   SELECT kind, code, name, props::jsonb,
+		     ST_Multi(ST_CollectionExtract(ST_MakeValid(
+		       ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(geometry), srid), 4326)), 3)),
+		     source_file
+		   FROM input ORDER BY ord
+		   ON CONFLICT (kind, code) DO UPDATE SET name = EXCLUDED.name, properties = EXCLUDED.properties,
+		     geom = EXCLUDED.geom, source_file = EXCLUDED.source_file
+		   RETURNING id, kind, code, ST_AsGeoJSON(geom, 9) AS geojson
+		 )
+		 SELECT up.id, up.code, up.geojson, input.ord FROM up
+		 JOIN input ON input.kind = up.kind AND input.code = up.code ORDER BY input.ord`,
 		[
-			a.kind,
-			a.code,
-			a.name,
-			JSON.stringify(a.properties),
-			JSON.stringify(a.geometry),
-			a.srid,
-			a.sourceFile
+			areas.map((a) => a.kind),
+			areas.map((a) => a.code),
+			areas.map((a) => a.name),
+			areas.map((a) => JSON.stringify(a.properties)),
+			areas.map((a) => JSON.stringify(a.geometry)),
+			areas.map((a) => a.srid),
+			areas.map((a) => a.sourceFile)
 		]
 	);
-	return { id: Number(rows[0].id), geojson: rows[0].geojson };
+	return rows.map((r) => ({ id: Number(r.id), code: r.code, geojson: r.geojson }));
 }
 
+/** Replace the H3 cover of these areas (cells as decimal bigint text). */
 export async function replaceAreaCells(
 	db: Queryable,
-	areaId: number,
-	cells: string[]
+	covers: { areaId: number; cells: string[] }[]
 ): Promise<void> {
-	await db.query(`DELETE FROM area_cells WHERE area_id = $1`, [areaId]);
+	if (covers.length === 0) return;
+	await db.query(`DELETE FROM area_cells WHERE area_id = ANY($1::int[])`, [
+		covers.map((c) => c.areaId)
+	]);
+	const ids: number[] = [];
+	const cells: string[] = [];
+	for (const c of covers) {
+		for (const h of c.cells) {
+			ids.push(c.areaId);
+			cells.push(h);
+		}
+	}
 	if (cells.length === 0) return;
 	await db.query(
-		`INSERT INTO area_cells (area_id, h3) SELECT $1, c FROM unnest($2::bigint[]) AS u(c)
+		`INSERT INTO area_cells (area_id, h3) SELECT * FROM unnest($1::int[], $2::bigint[])
 		 ON CONFLICT DO NOTHING`,
-		[areaId, cells]
+		[ids, cells]
 	);
 }
 
