@@ -9,7 +9,6 @@ const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n'
 export function copyField(v: string | number | boolean | null | undefined): string {
 	if (v === null || v === undefined) return '\\N';
 	if (typeof v !== 'string') return String(v);
-	// eslint-disable-next-line no-control-regex
 	return /[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]) : v;
 }
 
