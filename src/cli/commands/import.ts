@@ -58,6 +58,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 
 	const db = await getDatabase();
 	const bar = progressBar(io.stderr, io.interactive && !values.json);
+	// A line per committed batch, for scripts and the fault test that kills an import part-way.
+	const trace = process.env.BEATWISE_IMPORT_TRACE === '1';
 	try {
 		const result = await importPaths(db, {
 			inputs: positionals,
@@ -66,11 +68,13 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 			sourceName: values.source,
 			batchSize,
 			importedBy: process.env.USER ?? null,
-			onProgress: (p) =>
+			onProgress: (p) => {
+				if (trace) io.stderr.write(`batch committed: ${p.file} rows ${p.rows}\n`);
 				bar.update(
 					(p.fileIndex + (p.bytesTotal ? p.bytesRead / p.bytesTotal : 0)) / p.fileCount,
 					`${p.fileIndex + 1}/${p.fileCount} ${p.rows.toLocaleString('en-GB')} rows`
-				),
+				);
+			},
 			onFile: (r) => {
 				bar.done();
 				if (values.json) return;

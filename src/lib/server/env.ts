@@ -15,7 +15,11 @@ const EnvSchema = z.object({
 			message:
 				'must be a PostgreSQL connection URL such as postgres://user:pass@host:5432/dbname (unset it to use the embedded database)'
 		}),
-	BEATWISE_DATA: z.string().trim().min(1).default('.beatwise/data'),
+	BEATWISE_DATA: z
+		.string()
+		.trim()
+		.optional()
+		.transform((v) => v || '.beatwise/data'),
 	BEATWISE_BASEMAP_STYLE: z.string().trim().optional(),
 	BEATWISE_DEMO: z.enum(['0', '1', 'auto']).default('auto'),
 	BEATWISE_MAX_STUDY_CELLS: z.coerce.number().int().positive().default(200_000)

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { EnvError, parseEnv } from './env';
+
+describe('parseEnv', () => {
+	it('uses the embedded database in .beatwise/data when nothing is set', () => {
+		const e = parseEnv({});
+		expect(e.databaseUrl).toBeUndefined();
+		expect(e.dataDir.endsWith('.beatwise/data')).toBe(true);
+		expect(e.demo).toBe('auto');
+	});
+
+	it('treats empty values as unset', () => {
+		expect(parseEnv({ DATABASE_URL: '', BEATWISE_DATA: '' }).databaseUrl).toBeUndefined();
+	});
+
+	it('names the variable and what is expected when a value is wrong', () => {
+		expect(() => parseEnv({ DATABASE_URL: 'mysql://x' })).toThrow(EnvError);
+		expect(() => parseEnv({ DATABASE_URL: 'mysql://x' })).toThrow(
+			/DATABASE_URL: must be a PostgreSQL connection URL/
+		);
+		expect(() => parseEnv({ BEATWISE_DEMO: 'yes' })).toThrow(/BEATWISE_DEMO/);
+		expect(() => parseEnv({ BEATWISE_MAX_STUDY_CELLS: '-3' })).toThrow(/BEATWISE_MAX_STUDY_CELLS/);
+	});
+});
