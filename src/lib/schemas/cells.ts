@@ -65,6 +65,25 @@ const categoriesSchema = z
 			.max(64)
 	);
 
+/** `sources=1,2` / `area=12` → ids; absent or empty means no restriction. */
+const idListSchema = z
+	.string()
+	.optional()
+	.transform((v) => [
+		...new Set(
+			(v ?? '')
+				.split(',')
+				.map((s) => s.trim())
+				.filter(Boolean)
+		)
+	])
+	.pipe(
+		z
+			.array(z.string().regex(/^[1-9]\d{0,8}$/, { message: 'must be ids such as 1,2' }))
+			.max(64)
+			.transform((ids) => ids.map(Number))
+	);
+
 export type BBox = readonly [west: number, south: number, east: number, north: number];
 
 /** `bbox=w,s,e,n` in WGS84 degrees. */
@@ -106,6 +125,10 @@ export const cellsQuerySchema = z
 		to: isoDateSchema.optional(),
 		categories: categoriesSchema,
 		bbox: bboxSchema,
+		/** Source ids (`/api/meta` sources). */
+		sources: idListSchema,
+		/** Area ids: only cells of these areas (their H3 cover). */
+		area: idListSchema,
 		format: z.enum(CELLS_FORMATS).default('json')
 	})
 	.refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
@@ -121,13 +144,15 @@ export interface CellsQueryInput {
 	to?: string;
 	categories?: readonly string[];
 	bbox?: BBox;
+	sources?: readonly number[];
+	area?: readonly number[];
 	format?: CellsFormat;
 }
 
 /** Parse URL search parameters (e.g. `url.searchParams` in the route). Unknown parameters are ignored. */
 export function parseCellsQuery(params: URLSearchParams) {
 	const raw: Record<string, string> = {};
-	for (const key of ['res', 'from', 'to', 'categories', 'bbox', 'format']) {
+	for (const key of ['res', 'from', 'to', 'categories', 'bbox', 'sources', 'area', 'format']) {
 		const v = params.get(key);
 		if (v !== null && v !== '') raw[key] = v;
 	}
@@ -147,6 +172,8 @@ export function cellsQueryToSearchParams(q: CellsQueryInput): URLSearchParams {
 	if (q.to) p.set('to', q.to);
 	if (q.categories && q.categories.length > 0) p.set('categories', q.categories.join(','));
 	if (q.bbox) p.set('bbox', q.bbox.map((v) => +v.toFixed(6)).join(','));
+	if (q.sources && q.sources.length > 0) p.set('sources', q.sources.join(','));
+	if (q.area && q.area.length > 0) p.set('area', q.area.join(','));
 	if (q.format && q.format !== 'json') p.set('format', q.format);
 	return p;
 }

@@ -14,7 +14,9 @@ export const GET: RequestHandler = async ({ url }) => {
 		from: q.from,
 		to: q.to,
 		categories: q.categories,
-		bbox: q.bbox
+		bbox: q.bbox,
+		sourceIds: q.sources,
+		areaIds: q.area
 	});
 	if (q.format === 'bin') {
 		const body = encodeCellsBinary(result.cells, result.counts);

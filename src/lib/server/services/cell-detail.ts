@@ -1,0 +1,129 @@
+/**
+ * What the side panel shows for one H3 cell: incidents by category over the chosen period and filters,
+ * and a monthly series over the data's whole range (same filters) for the trend sparkline.
+ */
+import { getResolution } from 'h3-js';
+import { CATEGORIES } from '../../taxonomy';
+import type { Database } from '../db/client';
+import { rollupRange } from '../db/queries/cells';
+import {
+	cellCountsByCategory,
+	cellCountsByMonth,
+	monthsWithData,
+	type CellDetailFilter
+} from '../db/queries/cell-detail';
+import { ServiceError } from './errors';
+
+/** The rollup holds resolution-10 cells; nothing finer can be asked of it. */
+export const ROLLUP_RES = 10;
+
+export interface CellDetailRequest {
+	cell: string;
+	from?: string;
+	to?: string;
+	categories: string[];
+	sourceIds?: number[];
+}
+
+export interface CellDetail {
+	cell: string;
+	resolution: number;
+	/** The period the category counts cover. */
+	from: string | null;
+	to: string | null;
+	categories: string[];
+	total: number;
+	byCategory: { code: string; label: string; n: number }[];
+	/**
+	 * Every month of the data's range, so the sparkline's x axis is time: `n` is 0 for a month with data
+	 * elsewhere but none here, and null for a month with no data imported at all (a gap, not a zero).
+	 */
+	months: { month: string; n: number | null }[];
+}
+
+/**
+ * Smallest and largest resolution-10 descendant of `cell` as 64-bit integers: H3 keeps a cell's digits
+ * as a prefix of its descendants', so they all sort between the all-0 and all-6 digit children.
+ *
+ * @example
+ * descendantRange('8a194ad30007fff', 10); // [the cell, the cell]
+ */
+export function descendantRange(cell: string, res: number): [bigint, bigint] {
+	const h = BigInt(`0x${cell}`);
+	const resMask = 0xfn << 52n;
+	let lo = (h & ~resMask) | (BigInt(ROLLUP_RES) << 52n);
+	let hi = lo;
+	for (let d = res + 1; d <= ROLLUP_RES; d++) {
+		const shift = BigInt((15 - d) * 3);
+		lo &= ~(7n << shift);
+		hi = (hi & ~(7n << shift)) | (6n << shift);
+	}
+	return [lo, hi];
+}
+
+function monthsBetween(from: string, to: string): string[] {
+	const out: string[] = [];
+	let y = Number(from.slice(0, 4));
+	let m = Number(from.slice(5, 7));
+	const endY = Number(to.slice(0, 4));
+	const endM = Number(to.slice(5, 7));
+	while (y < endY || (y === endY && m <= endM)) {
+		out.push(`${y}-${String(m).padStart(2, '0')}-01`);
+		m += 1;
+		if (m > 12) [y, m] = [y + 1, 1];
+	}
+	return out;
+}
+
+export async function cellDetail(db: Database, q: CellDetailRequest): Promise<CellDetail> {
+	const res = getResolution(q.cell);
+	if (res > ROLLUP_RES) {
+		throw new ServiceError(
+			'E_PARAMETER',
+			`cell: resolution ${res} is finer than the rollup's ${ROLLUP_RES}; ask for a coarser cell`
+		);
+	}
+	const range = await rollupRange(db);
+	const from = q.from ?? range?.from ?? null;
+	const to = q.to ?? range?.to ?? null;
+	const base = {
+		cell: q.cell,
+		resolution: res,
+		from,
+		to,
+		categories: q.categories
+	};
+	if (!range || !from || !to) return { ...base, total: 0, byCategory: [], months: [] };
+	const [lo, hi] = descendantRange(q.cell, res);
+	const filter: CellDetailFilter = {
+		cell: BigInt(`0x${q.cell}`).toString(),
+		res,
+		lo: lo.toString(),
+		hi: hi.toString(),
+		from,
+		to,
+		categories: q.categories.length ? q.categories : null,
+		sourceIds: q.sourceIds?.length ? q.sourceIds : null
+	};
+	const [byCat, byMonth, imported] = await Promise.all([
+		cellCountsByCategory(db, filter),
+		cellCountsByMonth(db, { ...filter, from: range.from, to: range.to }),
+		monthsWithData(db, range.from, range.to)
+	]);
+	const withData = new Set(imported);
+	const labels = new Map(CATEGORIES.map((c) => [c.code, c.label]));
+	const seen = new Map(byMonth.map((r) => [r.month, r.n]));
+	return {
+		...base,
+		total: byCat.reduce((s, r) => s + r.n, 0),
+		byCategory: byCat.map((r) => ({
+			code: r.category,
+			label: labels.get(r.category) ?? r.category,
+			n: r.n
+		})),
+		months: monthsBetween(range.from, range.to).map((month) => ({
+			month,
+			n: seen.get(month) ?? (withData.has(month) ? 0 : null)
+		}))
+	};
+}
