@@ -22,7 +22,13 @@ const EnvSchema = z.object({
 		.transform((v) => v || '.beatwise/data'),
 	BEATWISE_BASEMAP_STYLE: z.string().trim().optional(),
 	BEATWISE_DEMO: z.enum(['0', '1', 'auto']).default('auto'),
-	BEATWISE_MAX_STUDY_CELLS: z.coerce.number().int().positive().default(200_000)
+	BEATWISE_MAX_STUDY_CELLS: z.coerce.number().int().positive().default(200_000),
+	BEATWISE_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+	BEATWISE_SESSION_IDLE_MINUTES: z.coerce.number().positive().default(30),
+	BEATWISE_LOGIN_MAX_FAILURES_PER_USER: z.coerce.number().int().positive().default(5),
+	BEATWISE_LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().positive().default(50),
+	BEATWISE_LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+	BEATWISE_SUPPRESS_BELOW: z.coerce.number().int().min(1).max(100).default(5)
 });
 
 export interface Env {
@@ -32,6 +38,17 @@ export interface Env {
 	basemapStyle: string | undefined;
 	demo: '0' | '1' | 'auto';
 	maxStudyCells: number;
+	auth: {
+		/** Absolute session lifetime from sign-in. */
+		sessionMs: number;
+		/** A session unused for this long is over. */
+		idleMs: number;
+		maxFailuresPerUser: number;
+		maxFailuresPerIp: number;
+		failureWindowMs: number;
+	};
+	/** Counts from 1 to this minus one are shown as "<n" in public and community outputs. */
+	suppressBelow: number;
 }
 
 export class EnvError extends Error {
@@ -52,7 +69,15 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
 		dataDir: resolve(e.BEATWISE_DATA),
 		basemapStyle: e.BEATWISE_BASEMAP_STYLE || undefined,
 		demo: e.BEATWISE_DEMO,
-		maxStudyCells: e.BEATWISE_MAX_STUDY_CELLS
+		maxStudyCells: e.BEATWISE_MAX_STUDY_CELLS,
+		auth: {
+			sessionMs: e.BEATWISE_SESSION_HOURS * 3_600_000,
+			idleMs: e.BEATWISE_SESSION_IDLE_MINUTES * 60_000,
+			maxFailuresPerUser: e.BEATWISE_LOGIN_MAX_FAILURES_PER_USER,
+			maxFailuresPerIp: e.BEATWISE_LOGIN_MAX_FAILURES_PER_IP,
+			failureWindowMs: e.BEATWISE_LOGIN_WINDOW_MINUTES * 60_000
+		},
+		suppressBelow: e.BEATWISE_SUPPRESS_BELOW
 	};
 }
 
