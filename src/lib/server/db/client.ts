@@ -23,7 +23,7 @@ export type Row = Record<string, unknown>;
 export interface Queryable {
 	/** Run one statement with $1.. parameters and return its rows as plain objects. */
 	query<T = Row>(text: string, params?: unknown[]): Promise<T[]>;
-	/** Bulk-load rows in PostgreSQL text COPY format into `table (columns)`. */
+	/** Bulk-load rows in PostgreSQL text COPY format into `table (columns)`; only inside `transaction`. */
 	copyIn(table: string, columns: string[], data: string): Promise<void>;
 }
 
@@ -36,7 +36,7 @@ export interface Database extends Queryable {
 }
 
 export type DatabaseErrorCode =
-	'E_DB_UNREACHABLE' | 'E_DB_POSTGIS_MISSING' | 'E_DB_MIGRATION' | 'E_DB_LOCKED';
+	'E_DB_UNREACHABLE' | 'E_DB_POSTGIS_MISSING' | 'E_DB_MIGRATION' | 'E_DB_LOCKED' | 'E_DB_COPY';
 
 export class DatabaseError extends Error {
 	constructor(
@@ -94,14 +94,32 @@ function postgresQueryable(sql: Sql | postgres.TransactionSql): Queryable {
 			return rows as unknown as T[];
 		},
 		async copyIn(table: string, columns: string[], data: string) {
-			const stream = await sql
+			// postgres.js reports an error the server raises during COPY nowhere once the stream has
+			// ended (its 'finish' just never comes), so a query queued behind the COPY on the same
+			// connection tells: it fails when the COPY failed, as the transaction is then aborted.
+			const stream = (await sql
 				.unsafe(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)
-				.writable();
-			await new Promise<void>((ok, fail) => {
-				(stream as Writable).on('error', fail);
-				(stream as Writable).on('finish', ok);
-				(stream as Writable).end(data);
-			});
+				.writable()) as Writable;
+			await new Promise<void>((ok, fail) => stream.write(data, (e) => (e ? fail(e) : ok())));
+			stream.end();
+			// Let the stream hand over its end (postgres.js refuses queries until then).
+			for (let i = 0; i < 100 && !stream.writableFinished; i++) {
+				await new Promise((r) => setImmediate(r));
+				try {
+					await sql.unsafe('SELECT 1');
+					return;
+				} catch (e) {
+					if ((e as { code?: string }).code === 'COPY_IN_PROGRESS') continue;
+					stream.destroy();
+					throw new DatabaseError(
+						'E_DB_COPY',
+						`the server refused the rows copied into ${table} (${(e as Error).message}); the batch was rolled back and the server log has the row it rejected`
+					);
+				}
+			}
+			if (!stream.writableFinished) {
+				throw new DatabaseError('E_DB_COPY', `COPY into ${table} did not complete`);
+			}
 		}
 	};
 }

@@ -5,11 +5,25 @@
 
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
+/** Text PostgreSQL can store: no NUL characters, no lone UTF-16 surrogates. */
+export function storableText(v: string): string {
+	const t = v.isWellFormed() ? v : v.toWellFormed();
+	return t.includes('\u0000') ? t.replaceAll('\u0000', '') : t;
+}
+
 /** One field of a COPY text row (`\N` for null). */
 export function copyField(v: string | number | boolean | null | undefined): string {
 	if (v === null || v === undefined) return '\\N';
 	if (typeof v !== 'string') return String(v);
-	return /[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]) : v;
+	const t = storableText(v);
+	return /[\\\t\n\r]/.test(t) ? t.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]) : t;
+}
+
+/** Attributes as JSON that jsonb accepts (no \u0000 escapes, no lone surrogates). */
+export function attributesJson(attributes: Record<string, string>): string {
+	const clean: Record<string, string> = {};
+	for (const [k, v] of Object.entries(attributes)) clean[storableText(k)] = storableText(v);
+	return JSON.stringify(clean);
 }
 
 const ewkb = Buffer.alloc(25);

@@ -19,13 +19,14 @@ import {
 	ensureSource,
 	existingExternalIds,
 	finishBatch,
+	lockSourceForBatch,
 	insertStagedIncidents,
 	proj4ForSrid,
 	type RollupDelta,
 	type SourceRecord,
 	type SourceSpec
 } from '../db/queries/ingest';
-import { copyField, pointEwkbHex } from './copy-text';
+import { attributesJson, copyField, pointEwkbHex } from './copy-text';
 import { ImportError, type Adapter, type NormalisedIncident, type SourceRow } from './types';
 
 /** Resolution of the cell stored on each incident. */
@@ -362,7 +363,7 @@ async function writeBatch(db: Database, b: Batch, ctx: WriteContext): Promise<Wr
 				geom,
 				h3,
 				inc.sensitive ? 't' : 'f',
-				copyField(JSON.stringify(inc.attributes)),
+				copyField(attributesJson(inc.attributes)),
 				ctx.batchId
 			].join('\t')
 		});
@@ -399,6 +400,8 @@ async function writeBatch(db: Database, b: Batch, ctx: WriteContext): Promise<Wr
 		// Fast path: probe the unique index for ids already stored, COPY the rest straight into
 		// incidents, add their counts to the rollup.
 		return await db.transaction(async (tx) => {
+			// Imports of the same source take turns per batch, so the check below cannot race.
+			await lockSourceForBatch(tx, ctx.source.id);
 			const existing = await existingExternalIds(
 				tx,
 				ctx.source.id,
@@ -411,7 +414,7 @@ async function writeBatch(db: Database, b: Batch, ctx: WriteContext): Promise<Wr
 		});
 	} catch (e) {
 		if ((e as { code?: string }).code !== '23505') throw e;
-		// Another import of the same source stored some of these ids meanwhile: let the unique
+		// A writer outside Beatwise's import stored some of these ids meanwhile: let the unique
 		// index decide row by row (slower, race-free).
 		return db.transaction(async (tx) => {
 			const text = rows.map((r) => `${r.line}\t${r.rollupH3 ?? NULL}\t${r.day}`).join('\n');

@@ -87,6 +87,11 @@ export async function finishBatch(
 	);
 }
 
+/** Serialise batches of one source across concurrent imports (released at commit). */
+export async function lockSourceForBatch(tx: Queryable, sourceId: number): Promise<void> {
+	await tx.query('SELECT pg_advisory_xact_lock(727275, $1::int)', [sourceId]);
+}
+
 /**
  * Which of these external ids the source already holds. Index probes, one per id: the planner's
  * hash join over every incident of the source is far slower here (its row estimate is off after bulk

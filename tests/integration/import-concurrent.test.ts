@@ -1,0 +1,41 @@
+/**
+ * Two imports of the same file at once: the unique (source, external_id) key decides, so together
+ * they store every row once and account for every row (on PostgreSQL the second import meets rows
+ * the first committed after its check, and falls back to row-by-row conflict handling).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { createTestDatabase, engines, hasShared, SHARED, type TestDatabase } from '../helpers/db';
+import { importPaths } from '../../src/lib/server/ingest/import';
+
+const PORTAL = join(SHARED, 'data/chicago-cpd/crimes/Crimes_-_2001_to_present.csv');
+
+describe.skipIf(!hasShared)('concurrent imports of one file', () => {
+	for (const engine of engines()) {
+		describe(engine, () => {
+			let t: TestDatabase;
+			beforeAll(async () => {
+				t = await createTestDatabase(engine);
+			});
+			afterAll(async () => {
+				await t?.drop();
+			});
+
+			it('store every row once between them', async () => {
+				const run = () => importPaths(t.db, { inputs: [PORTAL], format: 'chicago', batchSize: 50 });
+				const [a, b] = await Promise.all([run(), run()]);
+				expect(a.failed, JSON.stringify(a.failed)).toEqual([]);
+				expect(b.failed, JSON.stringify(b.failed)).toEqual([]);
+				expect(a.imported + b.imported).toBe(1730);
+				expect(a.duplicate + b.duplicate).toBe(1730);
+				for (const r of [a, b]) expect(r.imported + r.rejected + r.duplicate).toBe(1730);
+				const [s] = await t.db.query<{ n: number; rolled: number }>(
+					`SELECT count(*)::int AS n, (SELECT sum(n)::int FROM cell_day_counts) AS rolled
+					 FROM incidents`
+				);
+				expect(Number(s.n)).toBe(1730);
+				expect(Number(s.rolled)).toBe(1542);
+			});
+		});
+	}
+});
