@@ -1,0 +1,220 @@
+/**
+ * Study areas and rollup counts for the analysis services: areas by reference (`kind:*` included),
+ * their size before any cell is listed, their cells at a resolution, and counts per study cell per
+ * period or time step, read from `cell_day_counts` (never raw incidents).
+ */
+import type { Queryable } from '../client';
+import type { AreaRef } from './analysis';
+
+/** An area with the version of its row (changes whenever the area and its cover are replaced). */
+export interface VersionedArea extends AreaRef {
+	version: string;
+}
+
+/** Areas named by id, `kind:code` or `kind:*`; `missing` lists the references that matched nothing. */
+export async function findAreas(
+	db: Queryable,
+	refs: readonly string[]
+): Promise<{ areas: VersionedArea[]; missing: string[] }> {
+	const found = new Map<number, VersionedArea>();
+	const missing: string[] = [];
+	// xmin: the transaction that last wrote the row; the import replaces an area and its cover together.
+	const cols = 'id, kind, code, name, xmin::text AS version';
+	for (const ref of refs) {
+		const m = /^([a-z0-9_-]+):(.+)$/.exec(ref);
+		const rows = m
+			? m[2] === '*'
+				? await db.query<VersionedArea>(`SELECT ${cols} FROM areas WHERE kind = $1 ORDER BY code`, [
+						m[1]
+					])
+				: await db.query<VersionedArea>(`SELECT ${cols} FROM areas WHERE kind = $1 AND code = $2`, [
+						m[1],
+						m[2]
+					])
+			: /^\d+$/.test(ref) && Number(ref) <= 2_147_483_647
+				? await db.query<VersionedArea>(`SELECT ${cols} FROM areas WHERE id = $1`, [Number(ref)])
+				: [];
+		if (rows.length === 0) missing.push(ref);
+		for (const r of rows) found.set(Number(r.id), { ...r, id: Number(r.id) });
+	}
+	return { areas: [...found.values()], missing };
+}
+
+/**
+ * Approximate surface of the areas in square metres: planar area in degrees² scaled by cos(latitude)
+ * of each area's centroid (within ~0.1 % of the spheroidal area for city-sized areas, and ~25× cheaper
+ * than a geography cast). Enough to size a study area before listing its cells.
+ */
+export async function areasSquareMetres(db: Queryable, areaIds: number[]): Promise<number> {
+	const rows = await db.query<{ m2: number | string | null }>(
+		`SELECT (sum(ST_Area(geom) * cos(radians(ST_Y(ST_Centroid(geom))))) * 111319.49079327357 ^ 2)::float8 AS m2
+		 FROM areas WHERE id = ANY($1::int[])`,
+		[areaIds]
+	);
+	return Number(rows[0]?.m2 ?? 0);
+}
+
+/** Distinct cells at `res` (parents of the areas' resolution-10 covers), hex, sorted. */
+export async function areasCells(db: Queryable, areaIds: number[], res: number): Promise<string[]> {
+	const expr = res === 10 ? 'h3' : `h3_parent(h3, ${Number(res)})`;
+	const rows = await db.query<{ cell: string }>(
+		`SELECT to_hex(cell) AS cell FROM (
+		   SELECT DISTINCT ${expr} AS cell FROM area_cells WHERE area_id = ANY($1::int[])
+		 ) c ORDER BY cell`,
+		[areaIds]
+	);
+	return rows.map((r) => r.cell);
+}
+
+/**
+ * Changes whenever an import commits a batch (batches and their imported counters move in the same
+ * transaction as the rollup), so cached counts are never older than the rollup.
+ */
+export async function rollupVersion(db: Queryable): Promise<string> {
+	const rows = await db.query<{ v: string }>(
+		`SELECT count(*)::text || ':' || coalesce(sum(imported), 0)::text || ':' || coalesce(max(id), 0)::text AS v
+		 FROM import_batches`
+	);
+	return rows[0].v;
+}
+
+export interface StudyCountFilter {
+	res: number;
+	from: string;
+	to: string;
+	categories: string[] | null;
+}
+
+const cellExpr = (res: number) => (res === 10 ? 'c.h3' : `h3_parent(c.h3, ${Number(res)})`);
+
+/** Study cells (hex) as the decimal bigint text PostgreSQL arrays take. */
+function bigintCells(cells: readonly string[]): string[] {
+	return cells.map((c) => BigInt('0x' + c).toString());
+}
+
+/**
+ * Counts per study cell at `res` over the period (whole cells: every incident in a study cell counts,
+ * also the part of a coarse cell that pokes out of an area). Cells without incidents are absent.
+ */
+export async function countsInStudyCells(
+	db: Queryable,
+	cells: readonly string[],
+	f: StudyCountFilter
+): Promise<{ cell: string; n: number }[]> {
+	const rows = await db.query<{ cell: string; n: number }>(
+		`SELECT to_hex(s.cell) AS cell, sum(c.n)::int AS n
+		 FROM cell_day_counts c
+		 JOIN unnest($1::bigint[]) AS s(cell) ON s.cell = ${cellExpr(f.res)}
+		 WHERE c.day BETWEEN $2::date AND $3::date
+		   AND ($4::text[] IS NULL OR c.category = ANY($4::text[]))
+		 GROUP BY s.cell`,
+		[bigintCells(cells), f.from, f.to, f.categories]
+	);
+	return rows.map((r) => ({ cell: r.cell, n: Number(r.n) }));
+}
+
+/** Counts per study cell and step (`week` from Monday, or `month`); step is its first day. */
+export async function countsInStudyCellsByStep(
+	db: Queryable,
+	cells: readonly string[],
+	f: StudyCountFilter,
+	step: 'week' | 'month'
+): Promise<{ cell: string; step: string; n: number }[]> {
+	const rows = await db.query<{ cell: string; step: string; n: number }>(
+		`SELECT to_hex(s.cell) AS cell, date_trunc('${step === 'week' ? 'week' : 'month'}', c.day)::date::text AS step,
+		        sum(c.n)::int AS n
+		 FROM cell_day_counts c
+		 JOIN unnest($1::bigint[]) AS s(cell) ON s.cell = ${cellExpr(f.res)}
+		 WHERE c.day BETWEEN $2::date AND $3::date
+		   AND ($4::text[] IS NULL OR c.category = ANY($4::text[]))
+		 GROUP BY 1, 2`,
+		[bigintCells(cells), f.from, f.to, f.categories]
+	);
+	return rows.map((r) => ({ cell: r.cell, step: r.step, n: Number(r.n) }));
+}
+
+/** Daily counts per category inside the areas' covers (or everywhere when `areaIds` is null). */
+export async function dailyCountsByCategoryInAreas(
+	db: Queryable,
+	areaIds: number[] | null,
+	from: string,
+	to: string,
+	categories: string[] | null
+): Promise<{ day: string; category: string; n: number }[]> {
+	const rows = await db.query<{ day: string; category: string; n: number }>(
+		`SELECT c.day::text AS day, c.category, sum(c.n)::int AS n
+		 FROM cell_day_counts c
+		 WHERE c.day BETWEEN $1::date AND $2::date
+		   AND ($3::text[] IS NULL OR c.category = ANY($3::text[]))
+		   AND ($4::int[] IS NULL OR c.h3 IN (SELECT h3 FROM area_cells WHERE area_id = ANY($4::int[])))
+		 GROUP BY 1, 2 ORDER BY 1, 2`,
+		[from, to, categories, areaIds]
+	);
+	return rows.map((r) => ({ day: r.day, category: r.category, n: Number(r.n) }));
+}
+
+/** Monthly counts per area of a kind (month = its first day); areas with none are absent. */
+export async function monthlyCountsByArea(
+	db: Queryable,
+	kind: string,
+	from: string,
+	to: string,
+	categories: string[] | null
+): Promise<{ areaId: number; month: string; n: number }[]> {
+	const rows = await db.query<{ area_id: number; month: string; n: number }>(
+		`SELECT ac.area_id, date_trunc('month', c.day)::date::text AS month, sum(c.n)::int AS n
+		 FROM areas a
+		 JOIN area_cells ac ON ac.area_id = a.id
+		 JOIN cell_day_counts c ON c.h3 = ac.h3
+		 WHERE a.kind = $1 AND c.day BETWEEN $2::date AND $3::date
+		   AND ($4::text[] IS NULL OR c.category = ANY($4::text[]))
+		 GROUP BY 1, 2`,
+		[kind, from, to, categories]
+	);
+	return rows.map((r) => ({ areaId: Number(r.area_id), month: r.month, n: Number(r.n) }));
+}
+
+/** Every area of a kind with its counts in two periods (zeros included). */
+export async function twoPeriodCountsByArea(
+	db: Queryable,
+	kind: string,
+	now: { from: string; to: string },
+	before: { from: string; to: string },
+	categories: string[] | null
+): Promise<{ areaId: number; code: string; name: string; now: number; before: number }[]> {
+	const rows = await db.query<{
+		area_id: number;
+		code: string;
+		name: string;
+		now: number;
+		before: number;
+	}>(
+		`SELECT a.id AS area_id, a.code, a.name,
+		        coalesce(sum(c.n) FILTER (WHERE c.day BETWEEN $2::date AND $3::date), 0)::int AS now,
+		        coalesce(sum(c.n) FILTER (WHERE c.day BETWEEN $4::date AND $5::date), 0)::int AS before
+		 FROM areas a
+		 LEFT JOIN area_cells ac ON ac.area_id = a.id
+		 LEFT JOIN cell_day_counts c ON c.h3 = ac.h3
+		   AND (c.day BETWEEN $2::date AND $3::date OR c.day BETWEEN $4::date AND $5::date)
+		   AND ($6::text[] IS NULL OR c.category = ANY($6::text[]))
+		 WHERE a.kind = $1
+		 GROUP BY a.id, a.code, a.name ORDER BY a.code`,
+		[kind, now.from, now.to, before.from, before.to, categories]
+	);
+	return rows.map((r) => ({
+		areaId: Number(r.area_id),
+		code: r.code,
+		name: r.name,
+		now: Number(r.now),
+		before: Number(r.before)
+	}));
+}
+
+/** Areas of a kind (id, code, name), ordered by code. */
+export async function areasOfKind(db: Queryable, kind: string): Promise<AreaRef[]> {
+	const rows = await db.query<AreaRef>(
+		`SELECT id, kind, code, name FROM areas WHERE kind = $1 ORDER BY code`,
+		[kind]
+	);
+	return rows.map((r) => ({ ...r, id: Number(r.id) }));
+}

@@ -1,0 +1,227 @@
+/**
+ * Emerging hot spots for a study area: "which hot spots are new, intensifying, persistent or fading?"
+ * A space-time cube of counts per study cell and week or month from the rollup, Gi* per step with
+ * space-time neighbours, Mann-Kendall on each cell's z series and Esri's 17 categories
+ * (src/lib/server/analysis/emerging-hotspots.ts, docs/analysis.md).
+ */
+import {
+	EMERGING_CATEGORIES,
+	emergingCategoryLabel,
+	emergingHotSpots,
+	type EmergingCategory,
+	type EmergingOptions
+} from '../analysis/emerging-hotspots';
+import type { Database } from '../db/client';
+import { countsInStudyCellsByStep } from '../db/queries/analysis-study';
+import { ServiceError } from './errors';
+import {
+	checkCategories,
+	checkRes,
+	resolvePeriod,
+	resolveStudyArea,
+	studyParameters,
+	studyWeights,
+	type StudyParameters,
+	type StudyRequest
+} from './hotspots';
+
+export type EmergingStep = 'week' | 'month';
+
+/** Largest cube (cells × steps) one request may build. */
+export const MAX_CUBE_BINS = 5_000_000;
+export const MAX_STEPS = 260;
+
+export interface EmergingRequest extends StudyRequest {
+	step?: EmergingStep;
+	k?: number;
+	/** Previous steps in the space-time neighbourhood. Default 1. */
+	timeSteps?: number;
+	alpha?: number;
+	trendAlpha?: number;
+}
+
+export interface EmergingAreaResult {
+	parameters: StudyParameters & {
+		step: EmergingStep;
+		k: number;
+		neighbourhoodTimeStep: number;
+		globalWindow: NonNullable<EmergingOptions['globalWindow']>;
+		fdr: NonNullable<EmergingOptions['fdr']>;
+		alpha: number;
+		trendAlpha: number;
+		warnings: string[];
+	};
+	/** First day of each step (steps are calendar weeks from Monday or months, clipped to the period). */
+	steps: string[];
+	/** Locations per category, all 17 keys. */
+	summary: Record<EmergingCategory, number>;
+	labels: Record<EmergingCategory, string>;
+	/** Columnar, aligned with `cells`. */
+	cells: string[];
+	category: EmergingCategory[];
+	/** Esri category code (−8 … 8). */
+	code: number[];
+	total: number[];
+	hotSteps: number[];
+	coldSteps: number[];
+	/** Mann-Kendall on the Gi* z series. */
+	trendZ: number[];
+	trendP: number[];
+	/** Gi* z of the final step. */
+	lastZ: number[];
+}
+
+function dayMs(iso: string): number {
+	return Date.parse(iso + 'T00:00:00Z');
+}
+
+function iso(ms: number): string {
+	return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** First day of every calendar week (Monday) or month overlapping [from, to]. */
+export function stepStarts(from: string, to: string, step: EmergingStep): string[] {
+	const out: string[] = [];
+	const end = dayMs(to);
+	if (step === 'week') {
+		const f = new Date(dayMs(from));
+		let t = dayMs(from) - ((f.getUTCDay() + 6) % 7) * 86_400_000;
+		for (; t <= end; t += 7 * 86_400_000) out.push(iso(t));
+	} else {
+		const f = new Date(dayMs(from));
+		let y = f.getUTCFullYear();
+		let m = f.getUTCMonth();
+		for (;;) {
+			const t = Date.UTC(y, m, 1);
+			if (t > end) break;
+			out.push(iso(t));
+			if (++m === 12) {
+				m = 0;
+				y++;
+			}
+		}
+	}
+	return out;
+}
+
+/**
+ * Emerging hot-spot categories per study cell.
+ *
+ * @example
+ * const r = await emergingForArea(db, { area: ['district:11'], res: 8, from: '2018-01-01', to: '2019-12-31', step: 'month' });
+ * r.summary['intensifying-hot-spot']; // number of cells in that category
+ */
+export async function emergingForArea(
+	db: Database,
+	q: EmergingRequest
+): Promise<EmergingAreaResult> {
+	const { step = 'month', k = 1, timeSteps = 1, alpha = 0.1, trendAlpha = 0.05 } = q;
+	if (step !== 'week' && step !== 'month')
+		throw new ServiceError('E_PARAMETER', `step: must be week or month, got ${String(step)}`);
+	if (!Number.isInteger(k) || k < 1 || k > 3)
+		throw new ServiceError('E_PARAMETER', `k: must be a whole number from 1 to 3, got ${k}`);
+	if (!Number.isInteger(timeSteps) || timeSteps < 0 || timeSteps > 12)
+		throw new ServiceError(
+			'E_PARAMETER',
+			`timeSteps: must be a whole number from 0 to 12, got ${timeSteps}`
+		);
+	const categories = checkCategories(q.categories);
+	checkRes(q.res);
+	const period = await resolvePeriod(db, q.from, q.to);
+	const steps = stepStarts(period.from, period.to, step);
+	if (steps.length < 3)
+		throw new ServiceError(
+			'E_DATE_RANGE',
+			`The period ${period.from} to ${period.to} has ${steps.length} ${step}s; emerging hot spots need at least 3 (10 or more recommended)`
+		);
+	if (steps.length > MAX_STEPS)
+		throw new ServiceError(
+			'E_DATE_RANGE',
+			`The period has ${steps.length} ${step}s, over the limit of ${MAX_STEPS}; use monthly steps or a shorter period`
+		);
+	const study = await resolveStudyArea(db, q);
+	const T = steps.length;
+	if (study.cells.length * T > MAX_CUBE_BINS)
+		throw new ServiceError(
+			'E_STUDY_AREA_TOO_LARGE',
+			`The space-time cube would have ${(study.cells.length * T).toLocaleString('en-GB')} bins (${study.cells.length} cells × ${T} ${step}s), over the limit of ${MAX_CUBE_BINS.toLocaleString('en-GB')}; choose a smaller area, a coarser resolution or fewer steps`
+		);
+	const rows = await countsInStudyCellsByStep(
+		db,
+		study.cells,
+		{ res: study.res, ...period, categories },
+		step
+	);
+	const cellIndex = new Map(study.cells.map((c, i) => [c, i]));
+	const stepIndex = new Map(steps.map((s, t) => [s, t]));
+	const counts = new Float64Array(study.cells.length * T);
+	for (const r of rows) {
+		const i = cellIndex.get(r.cell);
+		const t = stepIndex.get(r.step);
+		if (i !== undefined && t !== undefined) counts[i * T + t] += r.n;
+	}
+	const { weights } = studyWeights(study, k);
+	const e = emergingHotSpots(
+		{ weights, steps: T, counts },
+		{ neighbourhoodTimeStep: timeSteps, alpha, trendAlpha }
+	);
+	const warnings = [...e.parameters.warnings];
+	const first = steps[0];
+	const lastStart = steps[T - 1];
+	if (
+		first < period.from ||
+		(step === 'week' ? weekEnd(lastStart) : monthEnd(lastStart)) > period.to
+	)
+		warnings.push(
+			`The first or last ${step} is only partly inside ${period.from}–${period.to}, so its counts cover fewer days`
+		);
+	const n = study.cells.length;
+	const total: number[] = new Array(n);
+	const lastZ: number[] = new Array(n);
+	for (let i = 0; i < n; i++) {
+		let s = 0;
+		for (let t = 0; t < T; t++) s += counts[i * T + t];
+		total[i] = s;
+		lastZ[i] = e.z[i * T + T - 1];
+	}
+	const labels = Object.fromEntries(
+		(Object.keys(EMERGING_CATEGORIES) as EmergingCategory[]).map((c) => [
+			c,
+			emergingCategoryLabel(c)
+		])
+	) as Record<EmergingCategory, string>;
+	return {
+		parameters: {
+			...studyParameters(study, period, categories, q),
+			step,
+			k,
+			neighbourhoodTimeStep: e.parameters.neighbourhoodTimeStep,
+			globalWindow: e.parameters.globalWindow,
+			fdr: e.parameters.fdr,
+			alpha: e.parameters.alpha,
+			trendAlpha: e.parameters.trendAlpha,
+			warnings
+		},
+		steps,
+		summary: e.summary,
+		labels,
+		cells: study.cells,
+		category: e.locations.map((l) => l.category),
+		code: e.locations.map((l) => l.code),
+		total,
+		hotSteps: e.locations.map((l) => l.hotSteps),
+		coldSteps: e.locations.map((l) => l.coldSteps),
+		trendZ: e.locations.map((l) => l.trend.z),
+		trendP: e.locations.map((l) => l.trend.p),
+		lastZ
+	};
+}
+
+function weekEnd(start: string): string {
+	return iso(dayMs(start) + 6 * 86_400_000);
+}
+
+function monthEnd(start: string): string {
+	const d = new Date(dayMs(start));
+	return iso(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0));
+}

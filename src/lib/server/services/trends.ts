@@ -1,0 +1,383 @@
+/**
+ * Trends for one user job: "is it going up or down, honestly?" CompStat tables (week-to-date,
+ * 28 days, year-to-date against the same dates a year earlier, with a Poisson z), Mann-Kendall trend
+ * maps over months per cell or per area, and two-period change maps with z = 2(√now − √before).
+ * Every count comes from the cell × day rollup.
+ */
+import { compStat, poissonZ, type CompStatOptions, type CompStatRow } from '../analysis/compstat';
+import { trendsBySeries, type TrendDirection } from '../analysis/mann-kendall';
+import { twoSidedP } from '../analysis/normal';
+import { CATEGORIES } from '../../taxonomy';
+import type { Database } from '../db/client';
+import type { AreaRef } from '../db/queries/analysis';
+import {
+	areasOfKind,
+	countsInStudyCellsByStep,
+	dailyCountsByCategoryInAreas,
+	monthlyCountsByArea,
+	twoPeriodCountsByArea
+} from '../db/queries/analysis-study';
+import { rollupRange } from '../db/queries/cells';
+import { ServiceError } from './errors';
+import {
+	checkCategories,
+	resolveAreas,
+	resolvePeriod,
+	resolveStudyArea,
+	studyCounts,
+	studyParameters,
+	type StudyParameters,
+	type StudyRequest
+} from './hotspots';
+import { stepStarts } from './emerging';
+
+const DAY = 86_400_000;
+const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const ms = (d: string) => Date.parse(d + 'T00:00:00Z');
+const ISO = /^\d{4}-\d{2}-\d{2}$/;
+
+function checkDate(name: string, v: string): void {
+	if (!ISO.test(v) || Number.isNaN(ms(v)) || iso(ms(v)) !== v)
+		throw new ServiceError(
+			'E_DATE_RANGE',
+			`${name}: must be a date written YYYY-MM-DD, got "${v}"`
+		);
+}
+
+function knownKind(kind: string, areas: AreaRef[]): void {
+	if (areas.length === 0)
+		throw new ServiceError(
+			'E_UNKNOWN_AREA',
+			`kind: there are no areas of kind "${kind}"; import boundaries or use a kind listed by /api/areas`
+		);
+}
+
+// ------------------------------------------------------------------------------------------------
+// CompStat
+
+export interface CompStatRequest {
+	/** Area references (union); absent: everywhere. */
+	area?: readonly string[];
+	/** Reference date (last day of every window); default the last day with data. */
+	date?: string;
+	categories?: readonly string[];
+	weekStart?: CompStatOptions['weekStart'];
+	priorYear?: CompStatOptions['priorYear'];
+}
+
+export interface CompStatTable {
+	/** `all` (every selected category together), then each category with incidents in either year. */
+	category: string;
+	label: string;
+	rows: CompStatRow[];
+}
+
+export interface TrendsResult {
+	parameters: {
+		areas: AreaRef[];
+		date: string;
+		categories: string[];
+		weekStart: 'monday' | 'sunday';
+		priorYear: 'calendar' | '52weeks';
+		alpha: number;
+		criticalZ: number;
+		statistic: 'Poisson z = 2(√current − √previous)';
+	};
+	tables: CompStatTable[];
+}
+
+/**
+ * CompStat per category for an area (or everywhere).
+ *
+ * @example
+ * const r = await trendsForArea(db, { area: ['district:11'], date: '2019-06-30' });
+ * r.tables[0].rows[2]; // year-to-date: current, previous, z, p, direction
+ */
+export async function trendsForArea(db: Database, q: CompStatRequest): Promise<TrendsResult> {
+	const categories = checkCategories(q.categories);
+	const areas = q.area?.length ? await resolveAreas(db, q.area) : [];
+	let date = q.date;
+	if (date) checkDate('date', date);
+	else {
+		const range = await rollupRange(db);
+		if (!range)
+			throw new ServiceError('E_NO_DATA', 'There are no incidents yet; import data first', 422);
+		date = range.to;
+	}
+	const ref = ms(date);
+	const year = new Date(ref).getUTCFullYear();
+	// Far enough back for the prior year's windows (a 28-day window early in January reaches into
+	// the year before the prior year).
+	const from = iso(Math.min(Date.UTC(year - 1, 0, 1), ref - 400 * DAY));
+	const daily = await dailyCountsByCategoryInAreas(
+		db,
+		areas.length ? areas.map((a) => a.id) : null,
+		from,
+		date,
+		categories
+	);
+	const byCategory = new Map<string, Map<string, number>>();
+	const all = new Map<string, number>();
+	for (const r of daily) {
+		let m = byCategory.get(r.category);
+		if (!m) byCategory.set(r.category, (m = new Map()));
+		m.set(r.day, (m.get(r.day) ?? 0) + r.n);
+		all.set(r.day, (all.get(r.day) ?? 0) + r.n);
+	}
+	const options: CompStatOptions = {
+		referenceDate: date,
+		weekStart: q.weekStart ?? 'monday',
+		priorYear: q.priorYear ?? 'calendar'
+	};
+	const overall = compStat(all, options);
+	const label = new Map(CATEGORIES.map((c) => [c.code as string, c.label]));
+	const order = categories ?? CATEGORIES.map((c) => c.code as string);
+	const tables: CompStatTable[] = [
+		{ category: 'all', label: 'All selected categories', rows: overall.rows }
+	];
+	for (const code of order) {
+		const rows = compStat(byCategory.get(code) ?? new Map(), options).rows;
+		if (!categories && rows.every((r) => r.current === 0 && r.previous === 0)) continue;
+		tables.push({ category: code, label: label.get(code) ?? code, rows });
+	}
+	return {
+		parameters: {
+			areas,
+			date,
+			categories: categories ?? [],
+			weekStart: overall.parameters.weekStart,
+			priorYear: overall.parameters.priorYear,
+			alpha: overall.parameters.alpha,
+			criticalZ: overall.parameters.criticalZ,
+			statistic: 'Poisson z = 2(√current − √previous)'
+		},
+		tables
+	};
+}
+
+// ------------------------------------------------------------------------------------------------
+// Trend maps (Mann-Kendall over months)
+
+export interface TrendMapRequest extends StudyRequest {
+	/** 'cell': per study cell (needs area or bbox); 'area': per area of `kind`. */
+	by: 'cell' | 'area';
+	kind?: string;
+}
+
+export interface TrendMapResult {
+	parameters: Partial<StudyParameters> & {
+		by: 'cell' | 'area';
+		kind: string | null;
+		from: string;
+		to: string;
+		categories: string[];
+		months: string[];
+		statistic: 'Mann-Kendall on monthly counts (tie and continuity corrected), Sen slope per month';
+		alpha: 0.05;
+	};
+	/** H3 cells or area codes. */
+	ids: string[];
+	names?: string[];
+	total: number[];
+	s: number[];
+	z: number[];
+	p: number[];
+	tau: number[];
+	senSlope: number[];
+	direction: TrendDirection[];
+}
+
+/**
+ * Mann-Kendall trend of monthly counts per cell or per area, for trend maps. Series with no incidents
+ * get S = 0, z = 0, p = 1 without being tested.
+ */
+export async function trendMap(db: Database, q: TrendMapRequest): Promise<TrendMapResult> {
+	const categories = checkCategories(q.categories);
+	const period = await resolvePeriod(db, q.from, q.to);
+	const months = stepStarts(period.from, period.to, 'month');
+	if (months.length < 4)
+		throw new ServiceError(
+			'E_DATE_RANGE',
+			`The period ${period.from} to ${period.to} spans ${months.length} months; a trend needs at least 4 (12 or more recommended)`
+		);
+	const monthIndex = new Map(months.map((m, t) => [m, t]));
+	const T = months.length;
+	let ids: string[];
+	let names: string[] | undefined;
+	let base: Partial<StudyParameters>;
+	const series = new Map<string, Float64Array>();
+	if (q.by === 'area') {
+		if (!q.kind) throw new ServiceError('E_PARAMETER', 'kind: a trend map by area needs kind');
+		const areas = await areasOfKind(db, q.kind);
+		knownKind(q.kind, areas);
+		ids = areas.map((a) => a.code);
+		names = areas.map((a) => a.name);
+		const byId = new Map(areas.map((a) => [a.id, a.code]));
+		for (const code of ids) series.set(code, new Float64Array(T));
+		for (const r of await monthlyCountsByArea(db, q.kind, period.from, period.to, categories)) {
+			const t = monthIndex.get(r.month);
+			if (t !== undefined) series.get(byId.get(r.areaId)!)![t] += r.n;
+		}
+		base = {};
+	} else {
+		const study = await resolveStudyArea(db, q);
+		ids = study.cells;
+		for (const c of ids) series.set(c, new Float64Array(T));
+		const rows = await countsInStudyCellsByStep(
+			db,
+			study.cells,
+			{ res: study.res, ...period, categories },
+			'month'
+		);
+		for (const r of rows) {
+			const t = monthIndex.get(r.step);
+			if (t !== undefined) series.get(r.cell)![t] += r.n;
+		}
+		base = studyParameters(study, period, categories, q);
+	}
+	const nonEmpty = new Map<string, Float64Array>();
+	for (const [id, v] of series) if (v.some((x) => x > 0)) nonEmpty.set(id, v);
+	const tested = new Map(trendsBySeries(nonEmpty).map((t) => [t.id, t]));
+	const out: TrendMapResult = {
+		parameters: {
+			...base,
+			by: q.by,
+			kind: q.kind ?? null,
+			from: period.from,
+			to: period.to,
+			categories: categories ?? [],
+			months,
+			statistic:
+				'Mann-Kendall on monthly counts (tie and continuity corrected), Sen slope per month',
+			alpha: 0.05
+		},
+		ids,
+		...(names ? { names } : {}),
+		total: [],
+		s: [],
+		z: [],
+		p: [],
+		tau: [],
+		senSlope: [],
+		direction: []
+	};
+	for (const id of ids) {
+		const t = tested.get(id);
+		out.total.push(series.get(id)!.reduce((a, b) => a + b, 0));
+		out.s.push(t?.s ?? 0);
+		out.z.push(t?.z ?? 0);
+		out.p.push(t?.p ?? 1);
+		out.tau.push(t?.tau ?? 0);
+		out.senSlope.push(t?.senSlope ?? 0);
+		out.direction.push(t?.direction ?? 'none');
+	}
+	return out;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Two-period change
+
+export interface ChangeRequest extends StudyRequest {
+	by: 'cell' | 'area';
+	kind?: string;
+	/** The earlier period; default the same dates a year before. */
+	beforeFrom?: string;
+	beforeTo?: string;
+}
+
+export interface ChangeResult {
+	parameters: Partial<StudyParameters> & {
+		by: 'cell' | 'area';
+		kind: string | null;
+		from: string;
+		to: string;
+		beforeFrom: string;
+		beforeTo: string;
+		categories: string[];
+		statistic: 'Poisson z = 2(√now − √before)';
+		criticalZ: 1.959963984540054;
+	};
+	ids: string[];
+	names?: string[];
+	now: number[];
+	before: number[];
+	difference: number[];
+	z: number[];
+	p: number[];
+}
+
+/** The same calendar day a year earlier (29 Feb → 28 Feb). */
+export function yearEarlier(day: string): string {
+	const d = new Date(ms(day));
+	const y = d.getUTCFullYear() - 1;
+	const m = d.getUTCMonth();
+	const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+	return iso(Date.UTC(y, m, Math.min(d.getUTCDate(), last)));
+}
+
+/**
+ * Counts in two periods per cell or area with z = 2(√now − √before) (Poisson square-root test).
+ *
+ * @example
+ * const r = await changeMap(db, { by: 'area', kind: 'beat', res: 8, from: '2019-01-01', to: '2019-12-31' });
+ * r.ids[0], r.now[0], r.before[0], r.z[0];
+ */
+export async function changeMap(db: Database, q: ChangeRequest): Promise<ChangeResult> {
+	const categories = checkCategories(q.categories);
+	const now = await resolvePeriod(db, q.from, q.to);
+	if ((q.beforeFrom === undefined) !== (q.beforeTo === undefined))
+		throw new ServiceError('E_DATE_RANGE', 'give both beforeFrom and beforeTo, or neither');
+	if (q.beforeFrom) checkDate('beforeFrom', q.beforeFrom);
+	if (q.beforeTo) checkDate('beforeTo', q.beforeTo);
+	const before = {
+		from: q.beforeFrom ?? yearEarlier(now.from),
+		to: q.beforeTo ?? yearEarlier(now.to)
+	};
+	if (before.from > before.to)
+		throw new ServiceError(
+			'E_DATE_RANGE',
+			`beforeFrom (${before.from}) must not be after beforeTo (${before.to})`
+		);
+	let ids: string[];
+	let names: string[] | undefined;
+	let nowCounts: number[];
+	let beforeCounts: number[];
+	let base: Partial<StudyParameters> = {};
+	if (q.by === 'area') {
+		if (!q.kind) throw new ServiceError('E_PARAMETER', 'kind: a change map by area needs kind');
+		const rows = await twoPeriodCountsByArea(db, q.kind, now, before, categories);
+		if (rows.length === 0) knownKind(q.kind, []);
+		ids = rows.map((r) => r.code);
+		names = rows.map((r) => r.name);
+		nowCounts = rows.map((r) => r.now);
+		beforeCounts = rows.map((r) => r.before);
+	} else {
+		const study = await resolveStudyArea(db, q);
+		ids = study.cells;
+		nowCounts = Array.from((await studyCounts(db, study, now, categories)).counts);
+		beforeCounts = Array.from((await studyCounts(db, study, before, categories)).counts);
+		base = studyParameters(study, now, categories, q);
+	}
+	const z = nowCounts.map((n, i) => poissonZ(n, beforeCounts[i]));
+	return {
+		parameters: {
+			...base,
+			by: q.by,
+			kind: q.kind ?? null,
+			from: now.from,
+			to: now.to,
+			beforeFrom: before.from,
+			beforeTo: before.to,
+			categories: categories ?? [],
+			statistic: 'Poisson z = 2(√now − √before)',
+			criticalZ: 1.959963984540054
+		},
+		ids,
+		...(names ? { names } : {}),
+		now: nowCounts,
+		before: beforeCounts,
+		difference: nowCounts.map((n, i) => n - beforeCounts[i]),
+		z,
+		p: z.map((v) => twoSidedP(v))
+	};
+}

@@ -1,0 +1,9 @@
+import type { RequestHandler } from './$types';
+import { changeQuerySchema } from '$lib/schemas/analysis';
+import { getDatabase } from '$lib/server/db';
+import { changeMap } from '$lib/server/services/trends';
+import { analysisResponse } from '../respond';
+
+/** Two-period change per cell (`area`/`bbox`, `res`) or per area (`by=area&kind=…`), Poisson z. */
+export const GET: RequestHandler = async ({ url }) =>
+	analysisResponse(url, changeQuerySchema, async (q) => changeMap(await getDatabase(), q));

@@ -1,0 +1,9 @@
+import type { RequestHandler } from './$types';
+import { hotspotsQuerySchema } from '$lib/schemas/analysis';
+import { getDatabase } from '$lib/server/db';
+import { hotspotsForArea } from '$lib/server/services/hotspots';
+import { analysisResponse } from '../respond';
+
+/** Gi* hot spots with FDR: `area` or `bbox`, `res`, `from`, `to`, `categories`, `k`, `alpha`, `fdr`. */
+export const GET: RequestHandler = async ({ url }) =>
+	analysisResponse(url, hotspotsQuerySchema, async (q) => hotspotsForArea(await getDatabase(), q));

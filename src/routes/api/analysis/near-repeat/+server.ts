@@ -1,0 +1,11 @@
+import type { RequestHandler } from './$types';
+import { nearRepeatQuerySchema } from '$lib/schemas/analysis';
+import { getDatabase } from '$lib/server/db';
+import { nearRepeatForArea } from '$lib/server/services/near-repeat';
+import { analysisResponse } from '../respond';
+
+/** Knox near-repeat test: `area` or `bbox`, period, `distanceBands=200x3`, `timeBands=7x4`, … */
+export const GET: RequestHandler = async ({ url }) =>
+	analysisResponse(url, nearRepeatQuerySchema, async (q) =>
+		nearRepeatForArea(await getDatabase(), q)
+	);

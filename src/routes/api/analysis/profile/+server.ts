@@ -1,0 +1,9 @@
+import type { RequestHandler } from './$types';
+import { profileQuerySchema } from '$lib/schemas/analysis';
+import { getDatabase } from '$lib/server/db';
+import { timeProfile } from '$lib/server/services/profiles';
+import { analysisResponse } from '../respond';
+
+/** Aoristic hour × weekday profile: `area` or `bbox` (optional), period, `categories`, `timeZone`. */
+export const GET: RequestHandler = async ({ url }) =>
+	analysisResponse(url, profileQuerySchema, async (q) => timeProfile(await getDatabase(), q));

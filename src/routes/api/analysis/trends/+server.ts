@@ -1,0 +1,15 @@
+import type { RequestHandler } from './$types';
+import { trendsQuerySchema } from '$lib/schemas/analysis';
+import { getDatabase } from '$lib/server/db';
+import { trendMap, trendsForArea } from '$lib/server/services/trends';
+import { analysisResponse } from '../respond';
+
+/**
+ * CompStat per category (`area`, `date`, `categories`, `weekStart`, `priorYear`), or with `map=cell`
+ * / `map=area&kind=…` a Mann-Kendall trend map over the months of `from`–`to`.
+ */
+export const GET: RequestHandler = async ({ url }) =>
+	analysisResponse(url, trendsQuerySchema, async (q) => {
+		const db = await getDatabase();
+		return q.map ? trendMap(db, { ...q, by: q.map }) : trendsForArea(db, q);
+	});
