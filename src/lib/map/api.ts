@@ -17,11 +17,20 @@ export interface CategoryInfo {
 	count: number;
 }
 
+export interface SourceInfo {
+	id: number;
+	name: string;
+	kind: string;
+	category: string;
+	incidents: number;
+}
+
 export interface WorkspaceMeta {
 	engine: string;
 	range: { from: string; to: string } | null;
 	categories: CategoryInfo[];
 	areaKinds: { kind: string; count: number }[];
+	sources: SourceInfo[];
 	basemapStyle: string | null;
 	attribution: string[];
 }
@@ -45,7 +54,7 @@ export class ApiError extends Error {
 	}
 }
 
-async function failure(res: Response, what: string): Promise<ApiError> {
+export async function failure(res: Response, what: string): Promise<ApiError> {
 	let detail = res.statusText;
 	try {
 		const body = (await res.json()) as { message?: unknown };
@@ -91,4 +100,150 @@ export async function fetchAreas(
 	const res = await fetcher(`/api/areas${qs}`, { signal });
 	if (!res.ok) throw await failure(res, 'Loading area boundaries');
 	return (await res.json()) as AreaCollection;
+}
+
+/** What `/api/cell/[cell]` answers (the side panel). */
+export interface CellDetail {
+	cell: string;
+	resolution: number;
+	from: string | null;
+	to: string | null;
+	categories: string[];
+	total: number;
+	byCategory: { code: string; label: string; n: number }[];
+	/** `n` null: no data imported that month anywhere (a gap, not a zero). */
+	months: { month: string; n: number | null }[];
+}
+
+export function cellDetailUrl(
+	cell: string,
+	q: Pick<CellsQueryInput, 'from' | 'to' | 'categories' | 'sources'>
+): string {
+	const p = cellsQueryToSearchParams(q);
+	return `/api/cell/${cell}${p.size ? `?${p}` : ''}`;
+}
+
+export async function fetchCellDetail(
+	cell: string,
+	q: Pick<CellsQueryInput, 'from' | 'to' | 'categories' | 'sources'>,
+	signal?: AbortSignal
+): Promise<CellDetail> {
+	const res = await fetch(cellDetailUrl(cell, q), { signal });
+	if (!res.ok) throw await failure(res, 'Loading the cell');
+	return (await res.json()) as CellDetail;
+}
+
+/** One page of `/api/incidents?cell=…`; fields beyond these are shown as the server sends them. */
+export interface IncidentPage {
+	items: Record<string, unknown>[];
+	page: number;
+	pageSize: number | null;
+	total: number | null;
+}
+
+export async function fetchIncidents(
+	cell: string,
+	page: number,
+	q: Pick<CellsQueryInput, 'from' | 'to' | 'categories'>,
+	signal?: AbortSignal
+): Promise<IncidentPage> {
+	const p = cellsQueryToSearchParams(q);
+	p.set('cell', cell);
+	p.set('page', String(page));
+	const res = await fetch(`/api/incidents?${p}`, { signal });
+	if (!res.ok) throw await failure(res, 'Loading incidents');
+	const body = (await res.json()) as Record<string, unknown>;
+	const list = [body.items, body.incidents, body.rows, body.data].find(Array.isArray) as
+		Record<string, unknown>[] | undefined;
+	const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+	return {
+		items: list ?? [],
+		page: num(body.page) ?? page,
+		pageSize: num(body.pageSize) ?? num(body.limit),
+		total: num(body.total) ?? num(body.count)
+	};
+}
+
+interface Pending {
+	promise: Promise<CellsResponse>;
+	controller: AbortController;
+	waiters: number;
+	done: boolean;
+}
+
+/**
+ * Cell answers by URL, shared between the map and the slider's prefetch: a request someone still waits
+ * for is never sent twice, one nobody waits for any more is aborted (stale), and the last answers stay
+ * cached so stepping back and forth does not ask again.
+ */
+export class CellsLoader {
+	#entries = new Map<string, Pending>();
+	readonly capacity: number;
+
+	constructor(capacity = 16) {
+		this.capacity = capacity;
+	}
+
+	load(q: CellsQueryInput, signal?: AbortSignal): Promise<CellsResponse> {
+		const key = cellsUrl(q);
+		let entry = this.#entries.get(key);
+		if (entry) {
+			// Refresh its place in the LRU order.
+			this.#entries.delete(key);
+			this.#entries.set(key, entry);
+		} else {
+			const controller = new AbortController();
+			const created: Pending = {
+				promise: fetchCells(q, controller.signal),
+				controller,
+				waiters: 0,
+				done: false
+			};
+			created.promise.then(
+				() => (created.done = true),
+				() => this.#entries.delete(key)
+			);
+			entry = created;
+			this.#entries.set(key, entry);
+			this.#evict();
+		}
+		const e = entry;
+		e.waiters += 1;
+		return new Promise<CellsResponse>((resolve, reject) => {
+			const onAbort = () => {
+				e.waiters -= 1;
+				if (e.waiters === 0 && !e.done) {
+					e.controller.abort();
+					this.#entries.delete(key);
+				}
+				reject(new DOMException('Aborted', 'AbortError'));
+			};
+			if (signal?.aborted) return onAbort();
+			signal?.addEventListener('abort', onAbort, { once: true });
+			e.promise.then(
+				(r) => {
+					signal?.removeEventListener('abort', onAbort);
+					e.waiters -= 1;
+					resolve(r);
+				},
+				(err: unknown) => {
+					signal?.removeEventListener('abort', onAbort);
+					e.waiters -= 1;
+					reject(err);
+				}
+			);
+		});
+	}
+
+	/** True when the answer for `q` is already here (no request, no wait). */
+	has(q: CellsQueryInput): boolean {
+		return this.#entries.get(cellsUrl(q))?.done === true;
+	}
+
+	#evict() {
+		for (const [key, e] of this.#entries) {
+			if (this.#entries.size <= this.capacity) break;
+			if (e.done) this.#entries.delete(key);
+		}
+	}
 }

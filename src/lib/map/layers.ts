@@ -8,10 +8,20 @@ import { GeoJsonLayer } from '@deck.gl/layers';
 import { H3HexagonLayer } from '@deck.gl/geo-layers';
 import type { CellsResponse } from '$lib/schemas/cells';
 import type { AreaCollection, AreaProperties } from './api';
-import { colourForCount, type CountClass } from './palette';
+import { colourForCount, emergingClass, hotspotBin, type CountClass, type RGBA } from './palette';
 
 export const CELLS_LAYER_ID = 'incident-cells';
+export const HOTSPOTS_LAYER_ID = 'gi-star-hotspots';
+export const EMERGING_LAYER_ID = 'emerging-hotspots';
 export const AREAS_LAYER_ID = 'area-boundaries';
+export const SELECTION_LAYER_ID = 'selected-cell';
+
+/** Layers whose objects are H3 cells (hover and click report the cell). */
+export const CELL_LAYER_IDS: readonly string[] = [
+	CELLS_LAYER_ID,
+	HOTSPOTS_LAYER_ID,
+	EMERGING_LAYER_ID
+];
 
 /** One hexagon of the map: its H3 index and the count of incidents in it. */
 export interface CellRow {
@@ -58,6 +68,8 @@ export function incidentCellsLayer(rows: CellRow[], o: CellsLayerOptions) {
 
 export interface AreasLayerOptions {
 	visible: boolean;
+	/** The area chosen in the filters or clicked, outlined. */
+	selectedId?: number | string | null;
 }
 
 export function areaBoundariesLayer(areas: AreaCollection | null, o: AreasLayerOptions) {
@@ -65,13 +77,121 @@ export function areaBoundariesLayer(areas: AreaCollection | null, o: AreasLayerO
 		id: AREAS_LAYER_ID,
 		data: areas ?? { type: 'FeatureCollection', features: [] },
 		visible: o.visible && areas !== null,
-		// Outlines only, above the cells; not pickable so hovering always reaches the cell underneath.
+		// Outlines only, above the cells; not pickable so hovering always reaches the cell underneath
+		// (a click outside any cell finds its area by point in polygon instead).
 		pickable: false,
 		stroked: true,
 		filled: false,
-		getLineColor: [30, 41, 59, 150],
+		getLineColor: (f) => (f.properties.id === o.selectedId ? [17, 24, 39, 255] : [30, 41, 59, 150]),
 		lineWidthUnits: 'pixels',
-		getLineWidth: 1,
+		getLineWidth: (f) => (f.properties.id === o.selectedId ? 3 : 1),
+		updateTriggers: { getLineColor: o.selectedId, getLineWidth: o.selectedId },
 		autoHighlight: false
 	});
+}
+
+/** A cell of the Gi* answer. */
+export interface HotspotRow {
+	cell: string;
+	z: number;
+	bin: number;
+	pAdjusted: number | null;
+}
+
+export function hotspotRows(answer: {
+	cells: string[];
+	z: number[];
+	bin: number[];
+	pAdjusted?: number[];
+	p?: number[];
+}): HotspotRow[] {
+	const p = answer.pAdjusted ?? answer.p;
+	return answer.cells.map((cell, i) => ({
+		cell,
+		z: answer.z[i],
+		bin: answer.bin[i],
+		pAdjusted: p ? p[i] : null
+	}));
+}
+
+export interface AnalysisLayerOptions {
+	visible: boolean;
+}
+
+/**
+ * Gi* bins over the whole study area: hot and cold cells in RdBu, not significant cells a faint grey
+ * so the extent of the study area stays visible. Drawn above the counts.
+ */
+export function hotspotsLayer(rows: HotspotRow[], o: AnalysisLayerOptions) {
+	return new H3HexagonLayer<HotspotRow>({
+		id: HOTSPOTS_LAYER_ID,
+		data: rows,
+		visible: o.visible,
+		pickable: true,
+		autoHighlight: true,
+		highlightColor: [255, 255, 255, 110],
+		highPrecision: 'auto',
+		extruded: false,
+		filled: true,
+		stroked: true,
+		getHexagon: (d) => d.cell,
+		getFillColor: (d) => hotspotBin(d.bin).rgba,
+		getLineColor: (d): RGBA => (d.bin === 0 ? [255, 255, 255, 90] : [255, 255, 255, 170]),
+		lineWidthUnits: 'pixels',
+		getLineWidth: 0.5
+	});
+}
+
+/** A cell of the emerging hot-spot answer. */
+export interface EmergingRow {
+	cell: string;
+	category: string;
+}
+
+export function emergingRows(answer: { cells: string[]; category: string[] }): EmergingRow[] {
+	return answer.cells.map((cell, i) => ({ cell, category: answer.category[i] }));
+}
+
+export function emergingLayer(rows: EmergingRow[], o: AnalysisLayerOptions) {
+	return new H3HexagonLayer<EmergingRow>({
+		id: EMERGING_LAYER_ID,
+		data: rows,
+		visible: o.visible,
+		pickable: true,
+		autoHighlight: true,
+		highlightColor: [255, 255, 255, 110],
+		highPrecision: 'auto',
+		extruded: false,
+		filled: true,
+		stroked: true,
+		getHexagon: (d) => d.cell,
+		getFillColor: (d) => emergingClass(d.category).rgba,
+		getLineColor: [255, 255, 255, 150],
+		lineWidthUnits: 'pixels',
+		getLineWidth: 0.5
+	});
+}
+
+/** The cell whose side panel is open: a thick dark outline with a white halo, readable on any fill. */
+export function selectedCellLayers(cell: string | null) {
+	const data = cell ? [cell] : [];
+	const outline = (id: string, colour: RGBA, width: number) =>
+		new H3HexagonLayer<string>({
+			id,
+			data,
+			visible: cell !== null,
+			pickable: false,
+			filled: false,
+			stroked: true,
+			extruded: false,
+			highPrecision: true,
+			getHexagon: (d) => d,
+			getLineColor: colour,
+			lineWidthUnits: 'pixels',
+			getLineWidth: width
+		});
+	return [
+		outline(`${SELECTION_LAYER_ID}-halo`, [255, 255, 255, 255], 5),
+		outline(SELECTION_LAYER_ID, [17, 24, 39, 255], 2.5)
+	];
 }

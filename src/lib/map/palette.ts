@@ -90,3 +90,82 @@ export function classLabel(c: CountClass): string {
 	const fmt = (v: number) => v.toLocaleString('en-GB');
 	return c.min === c.max ? fmt(c.min) : `${fmt(c.min)}–${fmt(c.max)}`;
 }
+
+/**
+ * Gi* confidence bins, cold (−3) to hot (+3): ColorBrewer RdBu (Brewer 2003), a diverging scheme that
+ * stays readable with the common colour-vision deficiencies; not significant is a neutral grey, never
+ * the white middle of RdBu, so "no evidence" does not read as "coldish". Every bin has a text label.
+ */
+export interface HotspotBin {
+	bin: number;
+	label: string;
+	colour: string;
+	rgba: RGBA;
+}
+
+export const HOTSPOT_BINS: readonly HotspotBin[] = [
+	{ bin: 3, label: 'Hot spot, 99 % confidence', colour: '#b2182b' },
+	{ bin: 2, label: 'Hot spot, 95 % confidence', colour: '#ef8a62' },
+	{ bin: 1, label: 'Hot spot, 90 % confidence', colour: '#fddbc7' },
+	{ bin: 0, label: 'Not significant', colour: '#bdbdbd' },
+	{ bin: -1, label: 'Cold spot, 90 % confidence', colour: '#d1e5f0' },
+	{ bin: -2, label: 'Cold spot, 95 % confidence', colour: '#67a9cf' },
+	{ bin: -3, label: 'Cold spot, 99 % confidence', colour: '#2166ac' }
+].map((b) => ({ ...b, rgba: hexToRgba(b.colour, b.bin === 0 ? 90 : 215) }));
+
+const BIN_BY_VALUE = new Map(HOTSPOT_BINS.map((b) => [b.bin, b]));
+
+export function hotspotBin(bin: number): HotspotBin {
+	return BIN_BY_VALUE.get(Math.max(-3, Math.min(3, Math.round(bin)))) as HotspotBin;
+}
+
+/**
+ * Esri's 17 emerging hot-spot categories. Hot patterns in warm hues, cold in cool hues, darker for the
+ * stronger patterns (intensifying, persistent) so the two families and their order survive greyscale;
+ * with 16 classes colour alone cannot carry the category, so the legend and the tooltip name it.
+ */
+export interface EmergingClass {
+	code: string;
+	label: string;
+	colour: string;
+	rgba: RGBA;
+}
+
+const EMERGING_DEFS: [code: string, colour: string][] = [
+	['new-hot-spot', '#fcbba1'],
+	['consecutive-hot-spot', '#fc9272'],
+	['intensifying-hot-spot', '#99000d'],
+	['persistent-hot-spot', '#cb181d'],
+	['diminishing-hot-spot', '#fb6a4a'],
+	['sporadic-hot-spot', '#fdae6b'],
+	['oscillating-hot-spot', '#d94801'],
+	['historical-hot-spot', '#8c6d31'],
+	['new-cold-spot', '#c6dbef'],
+	['consecutive-cold-spot', '#9ecae1'],
+	['intensifying-cold-spot', '#08306b'],
+	['persistent-cold-spot', '#2171b5'],
+	['diminishing-cold-spot', '#6baed6'],
+	['sporadic-cold-spot', '#a1d99b'],
+	['oscillating-cold-spot', '#238b45'],
+	['historical-cold-spot', '#54278f'],
+	['no-pattern', '#bdbdbd']
+];
+
+export function emergingLabel(code: string): string {
+	if (code === 'no-pattern') return 'No pattern detected';
+	const words = code.split('-');
+	return [words[0][0].toUpperCase() + words[0].slice(1), ...words.slice(1)].join(' ');
+}
+
+export const EMERGING_CLASSES: readonly EmergingClass[] = EMERGING_DEFS.map(([code, colour]) => ({
+	code,
+	label: emergingLabel(code),
+	colour,
+	rgba: hexToRgba(colour, code === 'no-pattern' ? 70 : 220)
+}));
+
+const EMERGING_BY_CODE = new Map(EMERGING_CLASSES.map((c) => [c.code, c]));
+
+export function emergingClass(code: string): EmergingClass {
+	return EMERGING_BY_CODE.get(code) ?? (EMERGING_BY_CODE.get('no-pattern') as EmergingClass);
+}

@@ -12,7 +12,15 @@ describe('workspace state in the URL', () => {
 			to: null,
 			categories: null,
 			layers: ['cells'],
-			areaKind: null
+			areaKind: null,
+			area: null,
+			sources: null,
+			time: 'off',
+			step: 'month',
+			t: null,
+			k: 1,
+			fdr: true,
+			cell: null
 		});
 		expect(workspaceStateToParams(s).toString()).toBe('');
 	});
@@ -25,6 +33,26 @@ describe('workspace state in the URL', () => {
 		expect(s.categories).toEqual(['burglary', 'robbery']);
 		expect(s.layers).toEqual(['cells', 'areas']);
 		expect(workspaceStateToParams(s).toString()).toBe(query);
+	});
+
+	it('round-trips the slider, area, sources, Gi* parameters and the open cell', () => {
+		const query =
+			'layers=cells%2Chotspots%2Careas&area=12&sources=1%2C3&time=cumulative&step=week&t=2016-03-07&k=2&fdr=0&cell=89194ad30c7ffff';
+		const s = parseWorkspaceState(new URLSearchParams(query));
+		expect(s).toMatchObject({
+			layers: ['cells', 'hotspots', 'areas'],
+			area: 12,
+			sources: [1, 3],
+			time: 'cumulative',
+			step: 'week',
+			t: '2016-03-07',
+			k: 2,
+			fdr: false,
+			cell: '89194ad30c7ffff'
+		});
+		expect(workspaceStateToParams(s).toString()).toBe(query);
+		const bad = parseWorkspaceState(new URLSearchParams('time=x&k=9&area=0&cell=zz&sources=a'));
+		expect(bad).toMatchObject({ time: 'off', k: 1, area: null, cell: null, sources: [] });
 	});
 
 	it('keeps "no category" and "no layer" apart from the defaults', () => {

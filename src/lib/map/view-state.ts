@@ -9,7 +9,11 @@
  */
 import { CELLS_MAX_RES, CELLS_MIN_RES, isIsoDate } from '$lib/schemas/cells';
 
-export const MAP_LAYERS = ['cells', 'areas'] as const;
+/**
+ * Layers of the map, bottom to top. There is no observations layer yet: no endpoint serves
+ * observations to the map, and the map draws only what an API answers.
+ */
+export const MAP_LAYERS = ['cells', 'hotspots', 'emerging', 'areas'] as const;
 export type MapLayerId = (typeof MAP_LAYERS)[number];
 
 export interface WorkspaceState {
@@ -25,7 +29,29 @@ export interface WorkspaceState {
 	layers: MapLayerId[];
 	/** Kind of area boundaries to draw (lsoa, beat, …); null means the first kind the data has. */
 	areaKind: string | null;
+	/** The map (and the hotspot study area) limited to this area id; null: everywhere. */
+	area: number | null;
+	/** Source ids; null means every source. */
+	sources: number[] | null;
+	/** Time slider: off (the whole period at once), one step at a time, or everything up to a step. */
+	time: TimeMode;
+	step: StepUnit;
+	/** First day of the slider's current step; null: the first step. */
+	t: string | null;
+	/** Gi* neighbourhood: gridDisk radius k. */
+	k: number;
+	/** Benjamini–Hochberg FDR on the Gi* p-values. */
+	fdr: boolean;
+	/** The cell whose side panel is open. */
+	cell: string | null;
 }
+
+export const TIME_MODES = ['off', 'window', 'cumulative'] as const;
+export type TimeMode = (typeof TIME_MODES)[number];
+export const STEP_UNITS = ['month', 'week'] as const;
+export type StepUnit = (typeof STEP_UNITS)[number];
+export const DEFAULT_K = 1;
+export const MAX_K = 3;
 
 export const DEFAULT_LAYERS: MapLayerId[] = ['cells'];
 
@@ -89,7 +115,49 @@ export function parseWorkspaceState(params: URLSearchParams): WorkspaceState {
 		l === null ? [...DEFAULT_LAYERS] : MAP_LAYERS.filter((id) => l.split(',').includes(id));
 	const kind = params.get('areas');
 	const areaKind = kind && /^[a-z0-9][a-z0-9_-]{0,39}$/.test(kind) ? kind : null;
-	return { center, zoom, res, from, to, categories, layers, areaKind };
+	const id = (v: string) => (/^[1-9]\d{0,8}$/.test(v) ? Number(v) : null);
+	const area = id(params.get('area') ?? '');
+	const src = params.get('sources');
+	const sources =
+		src === null
+			? null
+			: [
+					...new Set(
+						src
+							.split(',')
+							.map(id)
+							.filter((v): v is number => v !== null)
+					)
+				];
+	const timeRaw = params.get('time');
+	const time = TIME_MODES.find((m) => m === timeRaw) ?? 'off';
+	const stepRaw = params.get('step');
+	const step = STEP_UNITS.find((u) => u === stepRaw) ?? 'month';
+	const t = date('t');
+	const kRaw = num(params.get('k'));
+	const k =
+		kRaw !== null && Number.isInteger(kRaw) && kRaw >= 1 && kRaw <= MAX_K ? kRaw : DEFAULT_K;
+	const fdr = params.get('fdr') !== '0';
+	const cellRaw = params.get('cell');
+	const cell = cellRaw && /^[0-9a-f]{15}$/.test(cellRaw) ? cellRaw : null;
+	return {
+		center,
+		zoom,
+		res,
+		from,
+		to,
+		categories,
+		layers,
+		areaKind,
+		area,
+		sources,
+		time,
+		step,
+		t,
+		k,
+		fdr,
+		cell
+	};
 }
 
 /** Write the state as URL search parameters, leaving out defaults. */
@@ -105,5 +173,15 @@ export function workspaceStateToParams(s: WorkspaceState): URLSearchParams {
 	const layers = MAP_LAYERS.filter((id) => s.layers.includes(id));
 	if (layers.join(',') !== DEFAULT_LAYERS.join(',')) p.set('layers', layers.join(',') || '-');
 	if (s.areaKind) p.set('areas', s.areaKind);
+	if (s.area !== null) p.set('area', String(s.area));
+	if (s.sources !== null) p.set('sources', s.sources.join(','));
+	if (s.time !== 'off') {
+		p.set('time', s.time);
+		p.set('step', s.step);
+		if (s.t) p.set('t', s.t);
+	}
+	if (s.k !== DEFAULT_K) p.set('k', String(s.k));
+	if (!s.fdr) p.set('fdr', '0');
+	if (s.cell) p.set('cell', s.cell);
 	return p;
 }

@@ -111,7 +111,7 @@ export async function cellDetail(db: Database, q: CellDetailRequest): Promise<Ce
 		monthsWithData(db, range.from, range.to)
 	]);
 	const withData = new Set(imported);
-	const labels = new Map(CATEGORIES.map((c) => [c.code, c.label]));
+	const labels = new Map<string, string>(CATEGORIES.map((c) => [c.code, c.label]));
 	const seen = new Map(byMonth.map((r) => [r.month, r.n]));
 	return {
 		...base,
