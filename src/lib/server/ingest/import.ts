@@ -9,7 +9,13 @@ import type { SourceSpec } from '../db/queries/ingest';
 import { createAdapter, type ImportFormat } from './adapters';
 import { openCsv } from './csv';
 import { parseMapping } from './mapping';
-import { importFile, type FileImportResult, type ImportProgress, type RowSource } from './runner';
+import {
+	importFile,
+	KnownIds,
+	type FileImportResult,
+	type ImportProgress,
+	type RowSource
+} from './runner';
 import { ImportError } from './types';
 
 export const IMPORT_FORMATS = ['police-uk', 'chicago', 'csv', 'geojson'] as const;
@@ -139,6 +145,7 @@ export async function importPaths(db: Database, o: ImportPathsOptions): Promise<
 		rejectReasons: {},
 		seconds: 0
 	};
+	const knownIds = new KnownIds();
 	for (const [i, file] of files.entries()) {
 		const mapping = o.mapping as { source?: string; timezone?: string } | undefined;
 		const source = defaultSource(o.format, file, mapping);
@@ -153,6 +160,7 @@ export async function importPaths(db: Database, o: ImportPathsOptions): Promise<
 				mapping: o.mapping,
 				importedBy: o.importedBy,
 				batchSize: o.batchSize,
+				knownIds,
 				onProgress: (p) => o.onProgress?.({ ...p, fileIndex: i, fileCount: files.length })
 			});
 			summary.files.push(r);

@@ -20,6 +20,7 @@ import {
 	existingExternalIds,
 	finishBatch,
 	lockSourceForBatch,
+	sourceImportedTotal,
 	insertStagedIncidents,
 	proj4ForSrid,
 	type RollupDelta,
@@ -79,6 +80,8 @@ export interface ImportFileOptions {
 	importedBy?: string | null;
 	batchSize?: number;
 	onProgress?: (p: ImportProgress) => void;
+	/** Ids stored earlier in the same run (several files of one source). */
+	knownIds?: KnownIds;
 }
 
 const MS_HOUR = 3_600_000;
@@ -205,15 +208,17 @@ export async function importFile(db: Database, o: ImportFileOptions): Promise<Fi
 	let pending: Promise<void> | null = null;
 	const fileLabel = basename(o.file);
 
-	const flush = async (b: Batch) => {
-		const counts = await writeBatch(db, b, {
-			source,
-			batchId,
-			file: fileLabel,
-			reprojector,
-			toDay,
-			filePath: o.file
-		});
+	const ctx: WriteContext = {
+		knownIds: o.knownIds ?? new KnownIds(),
+		source,
+		batchId,
+		file: fileLabel,
+		reprojector,
+		toDay,
+		filePath: o.file
+	};
+	const store = async (b: PreparedBatch) => {
+		const counts = await storeBatch(db, b, ctx);
 		result.total += b.rows;
 		result.imported += counts.imported;
 		result.duplicate += counts.duplicate;
@@ -246,16 +251,20 @@ export async function importFile(db: Database, o: ImportFileOptions): Promise<Fi
 			if (parsed.ok)
 				batch.incidents.push({ inc: parsed.incident, rowNumber: row.rowNumber, raw: row.raw });
 			else batch.rejects.push({ rowNumber: row.rowNumber, raw: row.raw, ...parsed.reject });
+			if (parsed.ok && parsed.incident.projected) {
+				await reprojector.prepare(parsed.incident.projected.srid, o.file);
+			}
 			if (batch.rows >= batchSize) {
-				// Parse the next batch while this one is written (the server works in parallel).
-				if (pending) await pending;
-				pending = flush(batch);
+				// Read and prepare the next batch while this one is stored (the server works in parallel).
+				const ready = prepareBatch(batch, ctx);
 				batch = { rows: 0, incidents: [], rejects: [] };
+				if (pending) await pending;
+				pending = store(ready);
 			}
 		}
 		if (pending) await pending;
 		pending = null;
-		if (batch.rows > 0) await flush(batch);
+		if (batch.rows > 0) await store(prepareBatch(batch, ctx));
 		await finishBatch(db, batchId, 'complete', null);
 	} catch (e) {
 		if (pending) await pending.catch(() => {});
@@ -279,6 +288,7 @@ function statSafe(file: string): number {
 }
 
 interface WriteContext {
+	knownIds: KnownIds;
 	source: SourceRecord;
 	batchId: number;
 	file: string;
@@ -294,12 +304,18 @@ interface WriteCounts {
 	rejects: PendingReject[];
 }
 
-async function writeBatch(db: Database, b: Batch, ctx: WriteContext): Promise<WriteCounts> {
+/** A batch turned into COPY lines: pure JS, done while the previous batch is being stored. */
+interface PreparedBatch {
+	rows: number;
+	/** Rows repeated within this batch (same id twice). */
+	duplicateInBatch: number;
+	prepared: PreparedRow[];
+	rejects: PendingReject[];
+	rejectText: string;
+}
+
+function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 	const rejects = b.rejects.slice();
-	// Reproject x/y rows through PostGIS's own CRS definitions.
-	for (const { inc } of b.incidents) {
-		if (inc.projected) await ctx.reprojector.prepare(inc.projected.srid, ctx.filePath);
-	}
 	// Within-batch duplicates first (same id twice in one file), then ids already stored.
 	const seen = new Set<string>();
 	let duplicate = 0;
@@ -383,12 +399,17 @@ async function writeBatch(db: Database, b: Batch, ctx: WriteContext): Promise<Wr
 				.join('\n') + '\n'
 		: '';
 
+	return { rows: b.rows, duplicateInBatch: duplicate, prepared: rows, rejects, rejectText };
+}
+
+async function storeBatch(db: Database, p: PreparedBatch, ctx: WriteContext): Promise<WriteCounts> {
+	const { prepared: rows, rejects, rejectText } = p;
 	const finish = async (tx: Queryable, inserted: number, located: number) => {
 		// Rows already stored (an earlier import, or an earlier batch of this file) are duplicates.
-		const dup = duplicate + rows.length - inserted;
+		const dup = p.duplicateInBatch + rows.length - inserted;
 		await copyRejects(tx, rejectText);
 		await addBatchCounts(tx, ctx.batchId, {
-			total: b.rows,
+			total: p.rows,
 			imported: inserted,
 			rejected: rejects.length,
 			duplicate: dup
@@ -397,30 +418,80 @@ async function writeBatch(db: Database, b: Batch, ctx: WriteContext): Promise<Wr
 	};
 
 	try {
-		// Fast path: probe the unique index for ids already stored, COPY the rest straight into
-		// incidents, add their counts to the rollup.
-		return await db.transaction(async (tx) => {
-			// Imports of the same source take turns per batch, so the check below cannot race.
-			await lockSourceForBatch(tx, ctx.source.id);
-			const existing = await existingExternalIds(
-				tx,
-				ctx.source.id,
-				rows.map((r) => r.externalId)
-			);
-			const fresh = existing.size ? rows.filter((r) => !existing.has(r.externalId)) : rows;
-			await copyIncidents(tx, fresh.length ? fresh.map((r) => r.line).join('\n') + '\n' : '');
-			await addToRollup(tx, ctx.source.id, rollupDelta(fresh));
-			return finish(tx, fresh.length, fresh.filter((r) => r.rollupH3 !== null).length);
-		});
+		// Fast path: find the ids already stored, COPY the rest straight into incidents, add their
+		// counts to the rollup.
+		return await db
+			.transaction(async (tx) => {
+				// Imports of the same source take turns per batch, so the check below cannot race.
+				await lockSourceForBatch(tx, ctx.source.id);
+				const ids = rows.map((r) => r.externalId);
+				const existing =
+					(await ctx.knownIds.existing(tx, ctx.source.id, ids)) ??
+					(await existingExternalIds(tx, ctx.source.id, ids));
+				const fresh = existing.size ? rows.filter((r) => !existing.has(r.externalId)) : rows;
+				await copyIncidents(tx, fresh.length ? fresh.map((r) => r.line).join('\n') + '\n' : '');
+				await addToRollup(tx, ctx.source.id, rollupDelta(fresh));
+				const counts = await finish(
+					tx,
+					fresh.length,
+					fresh.filter((r) => r.rollupH3 !== null).length
+				);
+				return { ...counts, stored: fresh.map((r) => r.externalId) };
+			})
+			.then(({ stored, ...counts }) => {
+				ctx.knownIds.add(ctx.source.id, stored);
+				return counts;
+			});
 	} catch (e) {
 		if ((e as { code?: string }).code !== '23505') throw e;
 		// A writer outside Beatwise's import stored some of these ids meanwhile: let the unique
 		// index decide row by row (slower, race-free).
+		ctx.knownIds.forget(ctx.source.id);
 		return db.transaction(async (tx) => {
 			const text = rows.map((r) => `${r.line}\t${r.rollupH3 ?? NULL}\t${r.day}`).join('\n');
 			const { inserted, located } = await insertStagedIncidents(tx, text ? text + '\n' : '');
 			return finish(tx, inserted, located);
 		});
+	}
+}
+
+/**
+ * External ids this run stored, per source, so a first load of a source does not probe the unique
+ * index for every row. Trusted only while the source's stored total (sum of its batches' imported
+ * counts, kept in the same transactions as the rows) equals what this run stored on top of an empty
+ * source; otherwise (rows from before the run, another writer, too many ids) the database decides.
+ */
+export class KnownIds {
+	private readonly bySource = new Map<number, { ids: Set<string>; trusted: boolean }>();
+	constructor(private readonly limit = 2_000_000) {}
+
+	/** Ids among `ids` already stored, or null when the database must be asked. */
+	async existing(tx: Queryable, sourceId: number, ids: string[]): Promise<Set<string> | null> {
+		const total = await sourceImportedTotal(tx, sourceId);
+		let state = this.bySource.get(sourceId);
+		if (!state) {
+			state = { ids: new Set(), trusted: total === 0 };
+			this.bySource.set(sourceId, state);
+		}
+		if (!state.trusted || total !== state.ids.size) {
+			state.trusted = false;
+			state.ids.clear();
+			return null;
+		}
+		const found = new Set<string>();
+		for (const id of ids) if (state.ids.has(id)) found.add(id);
+		return found;
+	}
+
+	add(sourceId: number, ids: string[]): void {
+		const state = this.bySource.get(sourceId);
+		if (!state?.trusted) return;
+		for (const id of ids) state.ids.add(id);
+		if (state.ids.size > this.limit) this.forget(sourceId);
+	}
+
+	forget(sourceId: number): void {
+		this.bySource.set(sourceId, { ids: new Set(), trusted: false });
 	}
 }
 

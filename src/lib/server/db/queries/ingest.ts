@@ -87,6 +87,15 @@ export async function finishBatch(
 	);
 }
 
+/** Incidents stored for a source, from its batches' counters (updated with the rows, so exact). */
+export async function sourceImportedTotal(tx: Queryable, sourceId: number): Promise<number> {
+	const rows = await tx.query<{ n: number }>(
+		`SELECT coalesce(sum(imported), 0)::bigint::text AS n FROM import_batches WHERE source_id = $1`,
+		[sourceId]
+	);
+	return Number(rows[0].n);
+}
+
 /** Serialise batches of one source across concurrent imports (released at commit). */
 export async function lockSourceForBatch(tx: Queryable, sourceId: number): Promise<void> {
 	await tx.query('SELECT pg_advisory_xact_lock(727275, $1::int)', [sourceId]);
