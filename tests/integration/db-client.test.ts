@@ -59,3 +59,18 @@ for (const engine of engines()) {
 		});
 	});
 }
+
+describe('opening a database that is not there', () => {
+	it('says which server could not be reached and what to do, hiding the password', async () => {
+		const { openDatabase } = await import('../../src/lib/server/db/client');
+		const err = await openDatabase({
+			databaseUrl: 'postgres://someone:secret@127.0.0.1:1/nowhere'
+		}).catch((e) => e);
+		expect(err.code).toBe('E_DB_UNREACHABLE');
+		expect(err.message).toMatch(
+			/Cannot connect to PostgreSQL at postgres:\/\/someone:\*\*\*@127\.0\.0\.1:1/
+		);
+		expect(err.message).not.toMatch(/secret/);
+		expect(err.message).toMatch(/DATABASE_URL/);
+	});
+});
