@@ -86,7 +86,8 @@ describe.skipIf(!hasShared)('analysis services and endpoints', () => {
 	};
 	const inDistrict = (code: string) => {
 		const polys = features.filter((f) => f.properties.DIST_NUM === code);
-		return (r: Assault) => polys.some((f) => booleanPointInPolygon([r.lon, r.lat], f.geometry));
+		return (r: Assault) =>
+			polys.some((f) => booleanPointInPolygon([r.lon, r.lat], f.geometry as never));
 	};
 
 	for (const engine of engines()) {
