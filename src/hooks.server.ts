@@ -1,18 +1,134 @@
-import type { HandleServerError, ServerInit } from '@sveltejs/kit';
+import {
+	json,
+	redirect,
+	type Handle,
+	type HandleServerError,
+	type ServerInit
+} from '@sveltejs/kit';
 import { env } from '$lib/server/env';
 import { getDatabase } from '$lib/server/db';
 import { databaseIsEmpty, loadDemo } from '$lib/server/demo/load';
+import { userCount } from '$lib/server/db/queries/users';
+import { ROUTE_RULES, decide } from '$lib/server/auth/permissions';
+import { SESSION_COOKIE, resumeSession, sweepSessions } from '$lib/server/auth/session';
+import { sessionPolicy } from '$lib/server/auth/context';
+import { applySecurityHeaders, basemapOrigins } from '$lib/server/auth/headers';
+import {
+	auditOrigin,
+	crossOriginProblem,
+	escapeHtml,
+	formActionName,
+	wantsJson
+} from '$lib/server/auth/request';
+import { recordAudit } from '$lib/server/auth/audit';
 
 export const init: ServerInit = async () => {
 	const e = env();
 	const db = await getDatabase();
 	const wantDemo = e.demo === '1' || (e.demo === 'auto' && db.engine === 'pglite');
 	if (wantDemo && (await databaseIsEmpty(db))) {
-		await loadDemo(db, (line) => console.log(`[beatwise] ${line}`));
+		await loadDemo(db, (line) => console.log(`[beatwise] ${line}`), { dataDir: e.dataDir });
 	}
 	console.log(
 		`[beatwise] database: ${db.engine === 'pglite' ? `embedded (${e.dataDir})` : 'PostgreSQL'}`
 	);
+	if ((await userCount(db)) === 0) {
+		console.log(
+			'[beatwise] No accounts yet: create the first administrator with `beatwise admin create --username <name>`.'
+		);
+	}
+};
+
+function denied(event: Parameters<Handle>[0]['event'], status: 401 | 403, message: string) {
+	if (wantsJson(event))
+		return json({ message, code: status === 401 ? 'E_SIGN_IN' : 'E_FORBIDDEN' }, { status });
+	const title = status === 401 ? 'Sign-in needed' : 'Not allowed';
+	const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title} · Beatwise</title></head><body><main><h1>${title}</h1><p>${escapeHtml(message)}</p><p><a href="/">Back to Beatwise</a></p></main></body></html>`;
+	return new Response(body, { status, headers: { 'content-type': 'text/html; charset=utf-8' } });
+}
+
+/**
+ * Every request: resume the session from its cookie, refuse cross-origin mutations, then decide by the
+ * permission table (route id + method + form action) before any load, action or endpoint runs.
+ */
+export const handle: Handle = async ({ event, resolve }) => {
+	const e = env();
+	const headerOptions = {
+		https: event.url.protocol === 'https:',
+		basemapOrigins: basemapOrigins(e.basemapStyle, e.cspOrigins),
+		signedIn: false
+	};
+	event.locals.user = null;
+	event.locals.session = null;
+
+	const db = await getDatabase();
+	const token = event.cookies.get(SESSION_COOKIE);
+	if (token) {
+		const policy = sessionPolicy();
+		const live = await resumeSession(db, token, policy);
+		if (live) {
+			event.locals.user = live.user;
+			event.locals.session = { id: live.id, expiresAt: live.expiresAt };
+			headerOptions.signedIn = true;
+		} else {
+			event.cookies.delete(SESSION_COOKIE, { path: '/' });
+		}
+		sweepSessions(db, policy).catch((err) => console.error('[beatwise] session sweep:', err));
+	}
+
+	const crossOrigin = crossOriginProblem(event.request, event.url);
+	if (crossOrigin) return applySecurityHeaders(denied(event, 403, crossOrigin), headerOptions);
+
+	const routeId = event.route.id;
+	// No route: SvelteKit answers 404 (or serves a static file).
+	if (routeId !== null) {
+		const method = event.request.method;
+		const isAction =
+			method === 'POST' && !event.url.pathname.startsWith('/api/') && !event.isDataRequest;
+		const action =
+			isAction && ROUTE_RULES[routeId]?.actions ? formActionName(event.url) : undefined;
+		const d = decide(routeId, method, action, event.locals.user);
+		if (!d.allow) {
+			if (d.reason === 'no-rule') {
+				console.warn(
+					`[beatwise] denied ${method} ${routeId}${action ? ` ?/${action}` : ''}: no rule in the permission table`
+				);
+				// Signed-in users' attempts go to the audit trail; anonymous ones only to the log.
+				if (event.locals.user) {
+					await recordAudit(db, {
+						actor: event.locals.user,
+						action: 'access.no-rule',
+						object: routeId,
+						detail: { method, action: action ?? null },
+						origin: auditOrigin(event)
+					}).catch(() => {});
+				}
+				return applySecurityHeaders(
+					denied(event, 403, 'This request is not allowed.'),
+					headerOptions
+				);
+			}
+			if (d.reason === 'sign-in') {
+				if (method === 'GET' && !wantsJson(event)) {
+					const next = event.url.pathname + event.url.search;
+					const location = `/login?next=${encodeURIComponent(next)}`;
+					return applySecurityHeaders(
+						new Response(null, { status: 303, headers: { location } }),
+						headerOptions
+					);
+				}
+				if (event.isDataRequest) redirect(303, '/login');
+				return applySecurityHeaders(denied(event, 401, 'Sign in to use Beatwise.'), headerOptions);
+			}
+			return applySecurityHeaders(
+				denied(event, 403, 'Your role does not allow this.'),
+				headerOptions
+			);
+		}
+	}
+
+	const response = await resolve(event);
+	return applySecurityHeaders(response, headerOptions);
 };
 
 export const handleError: HandleServerError = ({ error, status, message }) => {

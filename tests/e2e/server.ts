@@ -80,11 +80,10 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
 	for (;;) {
 		if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${output}`);
 		try {
-			const res = await fetch(`${url}/api/meta`);
-			if (res.ok) {
-				const meta = (await res.json()) as { range: unknown };
-				if (meta.range) break;
-			}
+			// The public health check (the data API needs a session); `init` has loaded the demo
+			// before the server listens.
+			const res = await fetch(`${url}/api/health`);
+			if (res.ok) break;
 		} catch {
 			/* not listening yet */
 		}

@@ -4,10 +4,11 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import type { Database } from '../db/client';
 import { importPaths, type ImportSummary } from '../ingest/import';
 import { importAreaFile } from '../ingest/import-areas';
+import { createDemoUsers, formatDemoCredentials, type DemoCredential } from '../auth/demo-users';
 
 export function demoDataDir(): string {
 	const candidates = [
@@ -30,11 +31,14 @@ export async function databaseIsEmpty(db: Database): Promise<boolean> {
 export interface DemoLoadResult {
 	crime: ImportSummary;
 	areas: { kind: string; count: number }[];
+	/** One account per role with a random password (printed once, and saved beside the data). */
+	users: DemoCredential[];
 }
 
 export async function loadDemo(
 	db: Database,
-	log: (line: string) => void = () => {}
+	log: (line: string) => void = () => {},
+	options: { dataDir?: string } = {}
 ): Promise<DemoLoadResult> {
 	const dir = demoDataDir();
 	log('Loading the demo data (City of London Police street crime, 30 months)…');
@@ -56,8 +60,17 @@ export async function loadDemo(
 	log(
 		`Demo loaded: ${crime.imported} incidents (${crime.rejected} rejected, ${crime.duplicate} duplicate), ${lsoa.areas} LSOAs, ${boroughs.areas} boroughs.`
 	);
+	const users = await createDemoUsers(db);
+	log('Demo accounts (one per role; passwords are random and shown only now):');
+	for (const line of formatDemoCredentials(users)) log(`  ${line}`);
+	if (options.dataDir) {
+		const file = join(options.dataDir, 'demo-credentials.txt');
+		writeFileSync(file, formatDemoCredentials(users).join('\n') + '\n', { mode: 0o600 });
+		log(`Demo credentials also saved to ${file} (readable by this user only).`);
+	}
 	return {
 		crime,
+		users,
 		areas: [
 			{ kind: 'lsoa', count: lsoa.areas },
 			{ kind: 'borough', count: boroughs.areas }

@@ -1,0 +1,45 @@
+/**
+ * Writing the audit trail: who (user id and username), what (action, object, detail), when (the row's
+ * time), from where (client address and user agent). Actions in use:
+ * `login.success`, `login.failure`, `login.blocked`, `logout`, `password.change`, `user.create`,
+ * `user.update`, `user.disable`, `user.enable`, `user.password-reset`, `incidents.view`, `export`,
+ * `import`, `access.no-rule`.
+ */
+import type { Queryable } from '../db/client';
+import { insertAudit } from '../db/queries/audit';
+
+export interface AuditActor {
+	id: number;
+	username: string;
+}
+
+/** Where a request came from; `getClientAddress` and the User-Agent header in routes. */
+export interface AuditOrigin {
+	ip: string | null;
+	userAgent: string | null;
+}
+
+export const CLI_ORIGIN: AuditOrigin = { ip: 'cli', userAgent: 'beatwise-cli' };
+
+export async function recordAudit(
+	db: Queryable,
+	entry: {
+		actor: AuditActor | null;
+		/** For failed sign-ins: the username that was tried (no account id). */
+		username?: string | null;
+		action: string;
+		object?: string | null;
+		detail?: Record<string, unknown>;
+		origin: AuditOrigin;
+	}
+): Promise<void> {
+	await insertAudit(db, {
+		userId: entry.actor?.id ?? null,
+		username: entry.actor?.username ?? entry.username?.slice(0, 200) ?? null,
+		action: entry.action,
+		object: entry.object ?? null,
+		detail: entry.detail ?? {},
+		ip: entry.origin.ip?.slice(0, 100) ?? null,
+		userAgent: entry.origin.userAgent?.slice(0, 500) ?? null
+	});
+}

@@ -1,0 +1,45 @@
+/** Demo accounts: one per role, random passwords, made with the demo data on first start. */
+import type { Database } from '../db/client';
+import { createAccount } from './accounts';
+import { CLI_ORIGIN } from './audit';
+import { ROLES, type Role } from './permissions';
+
+export interface DemoCredential {
+	role: Role;
+	username: string;
+	password: string;
+}
+
+/**
+ * Create `demo-<role>` for every role that has no demo account yet. The demo officer and community
+ * accounts are limited to the City of London borough, to show area limits at work.
+ */
+export async function createDemoUsers(db: Database): Promise<DemoCredential[]> {
+	const city = await db.query<{ id: number }>(
+		`SELECT id FROM areas WHERE kind = 'borough' AND code = 'E09000001' LIMIT 1`
+	);
+	const cityIds = city[0] ? [Number(city[0].id)] : [];
+	const out: DemoCredential[] = [];
+	for (const role of ROLES) {
+		const username = `demo-${role}`;
+		const exists = await db.query(`SELECT 1 FROM users WHERE lower(username) = $1`, [username]);
+		if (exists.length) continue;
+		const { password } = await createAccount(
+			db,
+			{
+				username,
+				displayName: `Demo ${role}`,
+				role,
+				areaIds: role === 'officer' || role === 'community' ? cityIds : []
+			},
+			{ actor: null, origin: { ...CLI_ORIGIN, userAgent: 'beatwise-demo' } }
+		);
+		out.push({ role, username, password });
+	}
+	return out;
+}
+
+/** `role username password` lines: what the log shows and demo-credentials.txt holds. */
+export function formatDemoCredentials(users: DemoCredential[]): string[] {
+	return users.map((u) => `${u.role.padEnd(10)} ${u.username.padEnd(16)} ${u.password}`);
+}

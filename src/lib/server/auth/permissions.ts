@@ -1,0 +1,163 @@
+/**
+ * THE permission table. Two parts, both in this file so a review reads one place:
+ * - `ROLE_PERMISSIONS`: what each role may do;
+ * - `ROUTE_RULES`: which permission each route needs, keyed by SvelteKit route id and method (and form
+ *   action name for POSTs to pages).
+ * `handle` (src/hooks.server.ts) enforces it for every request before any load, action or endpoint runs.
+ * A route id without a rule, or a method or action a rule does not name, is denied (403) and logged, so a
+ * new route must be added here before it can be used — the authorisation matrix test enforces that too.
+ */
+import { PERMISSIONS, ROLES, type Permission, type Role, type SessionUser } from '../../auth/can';
+
+export { PERMISSIONS, ROLES, type Permission, type Role };
+
+const EVERY_PERMISSION: readonly Permission[] = PERMISSIONS;
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+	admin: EVERY_PERMISSION,
+	analyst: [
+		'map:view',
+		'analysis:run',
+		'incidents:detail',
+		'incidents:restricted',
+		'export:create',
+		'import:run',
+		'account:self'
+	],
+	supervisor: [
+		'map:view',
+		'analysis:run',
+		'incidents:detail',
+		'incidents:restricted',
+		'export:create',
+		'audit:view',
+		'account:self'
+	],
+	// Officers see incident detail (area-limited through their account's areas), never restricted records.
+	officer: ['map:view', 'incidents:detail', 'account:self'],
+	// The community team gets only suppressed public outputs (briefings); the raw map endpoints return
+	// exact small counts and sensitive categories at fine cells, so they are not theirs.
+	community: ['account:self'],
+	planner: ['map:view', 'analysis:run', 'export:create', 'account:self'],
+	viewer: ['map:view', 'account:self']
+};
+
+/** Who may use a route: anyone, any signed-in user, or holders of one permission. */
+export type Access = 'public' | 'signed-in' | Permission;
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteRule {
+	/** Page load (and its `__data.json`) or endpoint GET; HEAD follows GET. */
+	GET?: Access;
+	/** Endpoint POST. Pages with form actions use `actions` instead. */
+	POST?: Access;
+	PUT?: Access;
+	PATCH?: Access;
+	DELETE?: Access;
+	/** Form actions of a page, by name (`default` for the unnamed one). */
+	actions?: Record<string, Access>;
+}
+
+export const ROUTE_RULES: Record<string, RouteRule> = {
+	'/': { GET: 'signed-in' },
+	'/login': { GET: 'public', actions: { default: 'public' } },
+	'/logout': { POST: 'public' },
+	'/account': { GET: 'account:self', actions: { password: 'account:self' } },
+	'/admin': { GET: 'users:manage' },
+	'/admin/users': {
+		GET: 'users:manage',
+		actions: {
+			create: 'users:manage',
+			update: 'users:manage',
+			disable: 'users:manage',
+			enable: 'users:manage',
+			reset: 'users:manage'
+		}
+	},
+	'/admin/audit': { GET: 'audit:view' },
+
+	'/api/health': { GET: 'public' },
+	'/api/meta': { GET: 'map:view' },
+	'/api/areas': { GET: 'map:view' },
+	'/api/cells': { GET: 'map:view' },
+	'/api/cell/[cell=h3cell]': { GET: 'map:view' },
+	'/api/incidents': { GET: 'incidents:detail' },
+
+	'/api/analysis/hotspots': { GET: 'analysis:run' },
+	'/api/analysis/emerging': { GET: 'analysis:run' },
+	'/api/analysis/trends': { GET: 'analysis:run' },
+	'/api/analysis/change': { GET: 'analysis:run' },
+	'/api/analysis/profile': { GET: 'analysis:run' },
+	'/api/analysis/near-repeat': { GET: 'analysis:run' }
+};
+
+export interface AuthUser {
+	id: number;
+	username: string;
+	displayName: string;
+	role: Role;
+	/** Areas this user's incident-level access is limited to; empty: unrestricted. */
+	areaIds: number[];
+}
+
+export function isRole(value: unknown): value is Role {
+	return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export function permissionsOf(role: Role): readonly Permission[] {
+	return ROLE_PERMISSIONS[role] ?? [];
+}
+
+/** Whether `user` holds `permission` (server side: this is the check that counts). */
+export function hasPermission(
+	user: Pick<AuthUser, 'role'> | null,
+	permission: Permission
+): boolean {
+	return Boolean(user && permissionsOf(user.role).includes(permission));
+}
+
+/** The user as the browser may see it (no ids, no areas). */
+export function sessionUserView(user: AuthUser): SessionUser {
+	return {
+		username: user.username,
+		displayName: user.displayName,
+		role: user.role,
+		permissions: [...permissionsOf(user.role)]
+	};
+}
+
+export type Decision =
+	| { allow: true }
+	| {
+			allow: false;
+			/** `no-rule`: nobody may use this (route, method, action) until a rule is written. */
+			reason: 'no-rule' | 'sign-in' | 'forbidden';
+			/** What the rule asked for, for the log and the message. */
+			needs?: Access;
+	  };
+
+/**
+ * The decision for one request. `action` is the form action name for POSTs to a page (`default` when
+ * unnamed), undefined for endpoints.
+ */
+export function decide(
+	routeId: string,
+	method: string,
+	action: string | undefined,
+	user: Pick<AuthUser, 'role'> | null
+): Decision {
+	const rule = ROUTE_RULES[routeId];
+	if (!rule) return { allow: false, reason: 'no-rule' };
+	const m = method === 'HEAD' ? 'GET' : method;
+	let access: Access | undefined;
+	if (action !== undefined) access = rule.actions?.[action];
+	else if (m === 'GET' || m === 'POST' || m === 'PUT' || m === 'PATCH' || m === 'DELETE') {
+		access = rule[m];
+	}
+	if (!access) return { allow: false, reason: 'no-rule' };
+	if (access === 'public') return { allow: true };
+	if (!user) return { allow: false, reason: 'sign-in', needs: access };
+	if (access === 'signed-in' || hasPermission(user, access)) return { allow: true };
+	return { allow: false, reason: 'forbidden', needs: access };
+}

@@ -1,0 +1,130 @@
+/**
+ * The incident list of one map cell: incident-level detail, so it is permission-checked, area-limited,
+ * stripped of restricted records for roles without the right, and every call is audited.
+ */
+import { getResolution, isValidCell } from 'h3-js';
+import type { Queryable } from '../db/client';
+import {
+	countCellIncidents,
+	listCellIncidents,
+	type IncidentListRow
+} from '../db/queries/incidents';
+import { allowedAreaIds } from '../auth/areas';
+import { recordAudit, type AuditOrigin } from '../auth/audit';
+import { hasPermission, type AuthUser } from '../auth/permissions';
+import { ServiceError } from './errors';
+
+export const INCIDENT_PAGE_SIZE = 50;
+export const INCIDENT_MIN_RES = 5;
+export const INCIDENT_MAX_RES = 10;
+/** Incidents store their H3 cell at this resolution. */
+const INCIDENT_RES = 11;
+
+/**
+ * The range of res-11 H3 indexes below `cell`: the resolution field set to 11 and the digits between
+ * the cell's resolution and 11 running from 0 to 7 (H3 index bit layout, h3geo.org "H3 Index").
+ * @example childRange11(0x8a2a1072b59ffffn) // [lo, hi] with lo <= every res-11 child <= hi
+ */
+export function childRange11(cell: bigint, res: number): [bigint, bigint] {
+	const resMask = 0xfn << 52n;
+	const withRes = (cell & ~resMask) | (BigInt(INCIDENT_RES) << 52n);
+	// Digits res+1..11 sit in bits 3*(15-11) .. 3*(15-res)-1.
+	const lowBit = 3n * BigInt(15 - INCIDENT_RES);
+	const highBit = 3n * BigInt(15 - res);
+	const span = ((1n << (highBit - lowBit)) - 1n) << lowBit;
+	return [withRes & ~span, withRes | span];
+}
+
+export interface IncidentListQuery {
+	cell: string;
+	page: number;
+	from?: string;
+	to?: string;
+	categories: string[];
+}
+
+export interface IncidentList {
+	cell: string;
+	res: number;
+	page: number;
+	pageSize: number;
+	/** Records this user may see for the cell and filters (all pages). */
+	total: number;
+	/** Records left out because they are restricted (handling code C or sensitive). */
+	withheld: number;
+	/** True when the user's access is limited to areas (records outside them are not counted). */
+	areaLimited: boolean;
+	items: IncidentListRow[];
+}
+
+export async function incidentsForCell(
+	db: Queryable,
+	user: AuthUser,
+	q: IncidentListQuery,
+	origin: AuditOrigin
+): Promise<IncidentList> {
+	if (!hasPermission(user, 'incidents:detail')) {
+		throw new ServiceError('E_PARAMETER', 'Your role does not include incident-level detail.', 400);
+	}
+	const cell = q.cell.toLowerCase();
+	if (!/^[0-9a-f]{15}$/.test(cell) || !isValidCell(cell)) {
+		throw new ServiceError('E_PARAMETER', 'cell: must be an H3 cell index such as 8a194ad30067fff');
+	}
+	const res = getResolution(cell);
+	if (res < INCIDENT_MIN_RES || res > INCIDENT_MAX_RES) {
+		throw new ServiceError(
+			'E_PARAMETER',
+			`cell: resolution ${res} is outside ${INCIDENT_MIN_RES}–${INCIDENT_MAX_RES}; zoom in to list incidents`
+		);
+	}
+	const big = BigInt(`0x${cell}`);
+	const [lo, hi] = childRange11(big, res);
+	const includeRestricted = hasPermission(user, 'incidents:restricted');
+	const areaIds = allowedAreaIds(user);
+	const filter = {
+		cell: big.toString(),
+		res,
+		h3Low: lo.toString(),
+		h3High: hi.toString(),
+		includeRestricted,
+		areaIds,
+		from: q.from,
+		to: q.to,
+		categories: q.categories
+	};
+	const counts = await countCellIncidents(db, filter);
+	const withheld = includeRestricted ? 0 : counts.restricted;
+	const items = await listCellIncidents(db, filter, {
+		limit: INCIDENT_PAGE_SIZE,
+		offset: (q.page - 1) * INCIDENT_PAGE_SIZE
+	});
+	await recordAudit(db, {
+		actor: user,
+		action: 'incidents.view',
+		object: `cell:${cell}`,
+		detail: {
+			res,
+			page: q.page,
+			from: q.from ?? null,
+			to: q.to ?? null,
+			categories: q.categories,
+			returned: items.length,
+			records: items.map((r) => `${r.sourceId}:${r.id}`),
+			restrictedShown: items.filter((r) => r.handlingCode.toUpperCase() !== 'P' || r.sensitive)
+				.length,
+			withheld,
+			areaIds
+		},
+		origin
+	});
+	return {
+		cell,
+		res,
+		page: q.page,
+		pageSize: INCIDENT_PAGE_SIZE,
+		total: counts.total - withheld,
+		withheld,
+		areaLimited: areaIds !== null,
+		items
+	};
+}
