@@ -14,18 +14,34 @@
 export function benjaminiHochberg(p: ArrayLike<number>): Float64Array {
 	const n = p.length;
 	const out = new Float64Array(n).fill(NaN);
-	const order: number[] = [];
-	for (let i = 0; i < n; i++) if (!Number.isNaN(p[i])) order.push(i);
-	const m = order.length;
+	// Sort the values themselves (a typed-array numeric sort, several times faster than sorting
+	// indices with a comparator), adjust along the sorted order, then map each p back by value:
+	// tied p-values share one adjusted value (the one at the last rank of the tie), exactly as in R.
+	let m = 0;
+	for (let i = 0; i < n; i++) if (!Number.isNaN(p[i])) m++;
 	if (m === 0) return out;
-	const idx = Int32Array.from(order);
-	idx.sort((a, b) => p[a] - p[b]);
+	const sorted = new Float64Array(m);
+	for (let i = 0, k = 0; i < n; i++) if (!Number.isNaN(p[i])) sorted[k++] = p[i];
+	sorted.sort();
+	const adjusted = new Float64Array(m);
 	let running = 1;
 	for (let r = m - 1; r >= 0; r--) {
-		const i = idx[r];
-		const v = (m * p[i]) / (r + 1);
+		const v = (m * sorted[r]) / (r + 1);
 		if (v < running) running = v;
-		out[i] = running;
+		adjusted[r] = running;
+	}
+	for (let i = 0; i < n; i++) {
+		const v = p[i];
+		if (Number.isNaN(v)) continue;
+		// Last rank whose value is ≤ v: binary search for the upper bound.
+		let lo = 0;
+		let hi = m;
+		while (lo < hi) {
+			const mid = (lo + hi) >>> 1;
+			if (sorted[mid] <= v) lo = mid + 1;
+			else hi = mid;
+		}
+		out[i] = adjusted[lo - 1];
 	}
 	return out;
 }
