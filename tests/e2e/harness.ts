@@ -40,6 +40,8 @@ export interface OpenedPage {
 	errors: string[];
 	/** Every `/api/cells` request the page made, in order (absolute URLs). */
 	cellRequests: string[];
+	/** Every `/api/…` request the page made, in order (absolute URLs). */
+	apiRequests: string[];
 }
 
 /** A fresh context (no shared cache or storage) at a viewport size, opened at `path`. */
@@ -50,7 +52,18 @@ export async function openPage(
 	viewport: { width: number; height: number } = DESKTOP,
 	options: { isMobile?: boolean } = {}
 ): Promise<OpenedPage> {
-	const context = await browser.newContext({
+	const context = await newContext(browser, viewport, options);
+	const page = await context.newPage();
+	return watchAndOpen(context, page, baseUrl, path);
+}
+
+/** A fresh browser context (no shared cache or storage) at a viewport size. */
+export async function newContext(
+	browser: Browser,
+	viewport: { width: number; height: number } = DESKTOP,
+	options: { isMobile?: boolean } = {}
+): Promise<BrowserContext> {
+	return browser.newContext({
 		viewport,
 		deviceScaleFactor: 1,
 		locale: 'en-GB',
@@ -58,18 +71,32 @@ export async function openPage(
 		isMobile: options.isMobile ?? false,
 		hasTouch: options.isMobile ?? false
 	});
-	const page = await context.newPage();
+}
+
+/**
+ * Record a page's errors and API requests, then open `path`: for a page of a context that is already
+ * set up (e.g. signed in).
+ */
+export async function watchAndOpen(
+	context: BrowserContext,
+	page: Page,
+	baseUrl: string,
+	path: string
+): Promise<OpenedPage> {
 	const errors: string[] = [];
 	const cellRequests: string[] = [];
+	const apiRequests: string[] = [];
 	page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
 	page.on('console', (m) => {
 		if (m.type() === 'error') errors.push(`console: ${m.text()}`);
 	});
 	page.on('request', (r) => {
-		if (new URL(r.url()).pathname === '/api/cells') cellRequests.push(r.url());
+		const path = new URL(r.url()).pathname;
+		if (path === '/api/cells') cellRequests.push(r.url());
+		if (path.startsWith('/api/')) apiRequests.push(r.url());
 	});
 	await page.goto(new URL(path, baseUrl).toString(), { waitUntil: 'domcontentloaded' });
-	return { context, page, errors, cellRequests };
+	return { context, page, errors, cellRequests, apiRequests };
 }
 
 /**
@@ -157,4 +184,16 @@ export async function cellsAnswerAsJson(
 	const res = await fetch(url);
 	if (!res.ok) throw new Error(`${url} answered ${res.status}`);
 	return res.json();
+}
+
+/** GET an API URL as JSON through the page's context (its cookies: signed in as the page is). */
+export async function apiJson<T = unknown>(page: Page, url: string): Promise<T> {
+	const res = await page.context().request.get(url);
+	if (!res.ok()) throw new Error(`${url} answered ${res.status()}: ${await res.text()}`);
+	return (await res.json()) as T;
+}
+
+/** Console noise a test may ignore: basemap tiles, and API refusals the page explains itself. */
+export function unexpectedErrors(errors: string[]): string[] {
+	return errors.filter((e) => !/basemap|Failed to load resource/i.test(e));
 }
