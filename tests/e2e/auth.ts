@@ -34,16 +34,25 @@ export function demoCredentials(
 	return out;
 }
 
-/** Sign in through the login form as the demo user of `role`; resolves on the page signed in. */
+/**
+ * Sign in through the login form as the demo user of `role`; resolves once the browser has landed on
+ * `next` (default `/`) signed in.
+ */
 export async function signIn(
 	page: Page,
 	baseUrl: string,
 	role: DemoRole,
-	dataDir?: string
+	options: { next?: string; dataDir?: string } = {}
 ): Promise<void> {
-	const c = demoCredentials(dataDir)[role];
+	const c = demoCredentials(options.dataDir)[role];
 	if (!c) throw new Error(`no demo account for role ${role}`);
-	await page.goto(new URL('/login', baseUrl).toString(), { waitUntil: 'domcontentloaded' });
+	const login = new URL('/login', baseUrl);
+	if (options.next) {
+		// The server redirects to a path on its own site after sign-in: strip an absolute URL to that.
+		const target = new URL(options.next, baseUrl);
+		login.searchParams.set('next', target.pathname + target.search);
+	}
+	await page.goto(login.toString(), { waitUntil: 'domcontentloaded' });
 	await page.fill('input[name="username"]', c.username);
 	await page.fill('input[name="password"]', c.password);
 	await Promise.all([

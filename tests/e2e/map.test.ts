@@ -17,6 +17,7 @@ import {
 	waitForMapDrawn,
 	type OpenedPage
 } from './harness';
+import { sessionCookie, signIn } from './auth';
 
 const BASE_URL = process.env.BEATWISE_E2E_URL;
 
@@ -40,16 +41,30 @@ describe.skipIf(!BASE_URL)('map workspace (e2e)', () => {
 		viewport: { width: number; height: number } = DESKTOP,
 		isMobile = false
 	) {
-		const o = await openPage(browser, base, path, viewport, { isMobile });
+		// Pages need a session: open the sign-in form, sign in as the demo analyst, land on `path`.
+		const o = await openPage(browser, base, '/login', viewport, { isMobile });
+		await signIn(o.page, base, 'analyst', { next: path });
 		opened.push(o);
 		return o;
 	}
 
+	// The API answers signed-in requests only: the harness's plain fetch calls carry the analyst's cookie.
+	const plainFetch = globalThis.fetch;
+
 	beforeAll(async () => {
 		browser = await launchBrowser();
+		const cookie = await sessionCookie(base, 'analyst');
+		globalThis.fetch = (input, init) => {
+			const url = input instanceof Request ? input.url : String(input);
+			if (!url.startsWith(base)) return plainFetch(input, init);
+			const headers = new Headers(init?.headers);
+			headers.set('cookie', cookie);
+			return plainFetch(input, { ...init, headers });
+		};
 	});
 
 	afterAll(async () => {
+		globalThis.fetch = plainFetch;
 		for (const o of opened) await o.context.close().catch(() => undefined);
 		await browser?.close();
 	});
