@@ -1,0 +1,161 @@
+/**
+ * Reads for the neighbourhood view: one area with its bounds, its counts per category over several
+ * periods (from the cell × day rollup, through the area's resolution-10 cover), how the data's days are
+ * dated (monthly sources date every incident to the 1st), and the observations recorded inside it.
+ */
+import type { Queryable } from '../client';
+
+export interface AreaWithBounds {
+	id: number;
+	kind: string;
+	code: string;
+	name: string;
+	/** [west, south, east, north] in WGS84. */
+	bbox: [number, number, number, number];
+}
+
+export async function areaWithBounds(db: Queryable, id: number): Promise<AreaWithBounds | null> {
+	const rows = await db.query<{
+		id: number;
+		kind: string;
+		code: string;
+		name: string;
+		w: number;
+		s: number;
+		e: number;
+		n: number;
+	}>(
+		`SELECT id, kind, code, name, ST_XMin(geom)::float8 AS w, ST_YMin(geom)::float8 AS s,
+		        ST_XMax(geom)::float8 AS e, ST_YMax(geom)::float8 AS n
+		 FROM areas WHERE id = $1`,
+		[id]
+	);
+	const r = rows[0];
+	if (!r) return null;
+	return {
+		id: Number(r.id),
+		kind: r.kind,
+		code: r.code,
+		name: r.name,
+		bbox: [Number(r.w), Number(r.s), Number(r.e), Number(r.n)]
+	};
+}
+
+export interface Period {
+	from: string;
+	to: string;
+}
+
+/** Counts per category inside an area in each period (index-aligned with `periods`). */
+export async function categoryCountsInPeriods(
+	db: Queryable,
+	areaId: number,
+	periods: readonly Period[]
+): Promise<{ category: string; counts: number[] }[]> {
+	if (periods.length === 0) return [];
+	const params: unknown[] = [areaId];
+	const cols = periods.map((p) => {
+		params.push(p.from, p.to);
+		const a = params.length - 1;
+		return `coalesce(sum(c.n) FILTER (WHERE c.day BETWEEN $${a}::date AND $${a + 1}::date), 0)::int`;
+	});
+	const from = periods.reduce((m, p) => (p.from < m ? p.from : m), periods[0].from);
+	const to = periods.reduce((m, p) => (p.to > m ? p.to : m), periods[0].to);
+	params.push(from, to);
+	const rows = await db.query<{ category: string; counts: number[] }>(
+		`SELECT c.category, ARRAY[${cols.join(', ')}] AS counts
+		 FROM cell_day_counts c
+		 WHERE c.h3 IN (SELECT h3 FROM area_cells WHERE area_id = $1)
+		   AND c.day BETWEEN $${params.length - 1}::date AND $${params.length}::date
+		 GROUP BY c.category ORDER BY c.category`,
+		params
+	);
+	return rows.map((r) => ({ category: r.category, counts: r.counts.map(Number) }));
+}
+
+/** Rollup rows in the period and how many of them fall on the 1st of a month. */
+export async function dayDating(
+	db: Queryable,
+	from: string,
+	to: string
+): Promise<{ rows: number; firstOfMonth: number }> {
+	const rows = await db.query<{ rows: number; first: number }>(
+		`SELECT count(*)::int AS rows, count(*) FILTER (WHERE extract(day FROM day) = 1)::int AS first
+		 FROM cell_day_counts WHERE day BETWEEN $1::date AND $2::date`,
+		[from, to]
+	);
+	return { rows: Number(rows[0]?.rows ?? 0), firstOfMonth: Number(rows[0]?.first ?? 0) };
+}
+
+export interface ObservationRow {
+	id: number;
+	observedAt: string;
+	text: string;
+	source: string;
+	sourceCategory: string;
+	sourceEvaluation: number;
+	intelligenceAssessment: string;
+	handlingCode: string;
+	reviewStatus: string;
+}
+
+/**
+ * Observations located inside the area (by its cover, or its polygon for those without a cell), newest
+ * first, not rejected; the dissemination text when one was written. With the total.
+ */
+export async function observationsInArea(
+	db: Queryable,
+	areaId: number,
+	limit: number
+): Promise<{ total: number; rows: ObservationRow[] }> {
+	const where = `o.review_status <> 'rejected' AND (
+	     o.h3 IN (SELECT h3 FROM area_cells WHERE area_id = $1)
+	     OR (o.h3 IS NULL AND EXISTS (SELECT 1 FROM areas a WHERE a.id = $1 AND ST_Intersects(a.geom, o.geom))))`;
+	const [count, rows] = await Promise.all([
+		db.query<{ n: number }>(`SELECT count(*)::int AS n FROM observations o WHERE ${where}`, [
+			areaId
+		]),
+		db.query<{
+			id: number;
+			observed_at: string | Date;
+			text: string;
+			source: string;
+			source_category: string;
+			source_evaluation: number;
+			intelligence_assessment: string;
+			handling_code: string;
+			review_status: string;
+		}>(
+			`SELECT o.id, o.observed_at, coalesce(o.sanitised_text, o.text) AS text, s.name AS source,
+			        s.category AS source_category, o.source_evaluation, o.intelligence_assessment,
+			        o.handling_code, o.review_status
+			 FROM observations o JOIN sources s ON s.id = o.source_id
+			 WHERE ${where}
+			 ORDER BY o.observed_at DESC, o.id DESC LIMIT $2::int`,
+			[areaId, limit]
+		)
+	]);
+	return {
+		total: Number(count[0]?.n ?? 0),
+		rows: rows.map((r) => ({
+			id: Number(r.id),
+			observedAt: new Date(r.observed_at).toISOString(),
+			text: r.text,
+			source: r.source,
+			sourceCategory: r.source_category,
+			sourceEvaluation: Number(r.source_evaluation),
+			intelligenceAssessment: r.intelligence_assessment,
+			handlingCode: r.handling_code,
+			reviewStatus: r.review_status
+		}))
+	};
+}
+
+/** Resolution-10 cells in the area's cover (its size in the rollup's finest cells). */
+export async function coverCellCount(db: Queryable, areaId: number): Promise<number> {
+	const rows = await db.query<{ n: number }>(
+		`SELECT count(*)::int AS n FROM area_cells WHERE area_id = $1`,
+		[areaId]
+	);
+	return Number(rows[0]?.n ?? 0);
+}

@@ -1,0 +1,61 @@
+/**
+ * Reads for the supervisor view: recent counts per study cell, day and category (the input of the
+ * prospective risk), and the occurrence windows of the area's incidents by category (the input of
+ * the shift's time-of-day profile). Periods are local days of each incident's source, as in the rollup.
+ */
+import type { Queryable } from '../client';
+
+const cellExpr = (res: number) => (res === 10 ? 'c.h3' : `h3_parent(c.h3, ${Number(res)})`);
+
+/** Counts per study cell (hex, at `res`), day and category; cells, days and categories with none are absent. */
+export async function countsByCellDayCategory(
+	db: Queryable,
+	cells: readonly string[],
+	res: number,
+	from: string,
+	to: string,
+	categories: string[] | null
+): Promise<{ cell: string; day: string; category: string; n: number }[]> {
+	const rows = await db.query<{ cell: string; day: string; category: string; n: number }>(
+		`SELECT to_hex(s.cell) AS cell, c.day::text AS day, c.category, sum(c.n)::int AS n
+		 FROM cell_day_counts c
+		 JOIN unnest($1::bigint[]) AS s(cell) ON s.cell = ${cellExpr(res)}
+		 WHERE c.day BETWEEN $2::date AND $3::date
+		   AND ($4::text[] IS NULL OR c.category = ANY($4::text[]))
+		 GROUP BY 1, 2, 3`,
+		[cells.map((c) => BigInt('0x' + c).toString()), from, to, categories]
+	);
+	return rows.map((r) => ({ cell: r.cell, day: r.day, category: r.category, n: Number(r.n) }));
+}
+
+/**
+ * Occurrence windows (epoch ms) with category and source zone of the incidents inside the areas'
+ * polygons in the period. At most `limit + 1` rows, so the caller can tell when the cap was reached.
+ */
+export async function incidentWindowsByCategory(
+	db: Queryable,
+	areaIds: number[],
+	from: string,
+	to: string,
+	categories: string[] | null,
+	limit: number
+): Promise<{ category: string; from: number; to: number; timeZone: string }[]> {
+	const rows = await db.query<{ category: string; f: number; t: number; tz: string }>(
+		`SELECT i.category, (extract(epoch FROM i.occurred_from) * 1000)::float8 AS f,
+		        (extract(epoch FROM i.occurred_to) * 1000)::float8 AS t, s.timezone AS tz
+		 FROM incidents i JOIN sources s ON s.id = i.source_id
+		 WHERE i.geom IS NOT NULL
+		   AND i.occurred_from >= $2::date - 2 AND i.occurred_from < $3::date + 3
+		   AND (i.occurred_from AT TIME ZONE s.timezone)::date BETWEEN $2::date AND $3::date
+		   AND ($4::text[] IS NULL OR i.category = ANY($4::text[]))
+		   AND EXISTS (SELECT 1 FROM areas a WHERE a.id = ANY($1::int[]) AND ST_Intersects(a.geom, i.geom))
+		 LIMIT $5::int`,
+		[areaIds, from, to, categories, limit + 1]
+	);
+	return rows.map((r) => ({
+		category: r.category,
+		from: Number(r.f),
+		to: Number(r.t),
+		timeZone: r.tz
+	}));
+}

@@ -1,0 +1,319 @@
+/**
+ * The neighbourhood view's job: "what is happening in my neighbourhood, and what changed since the last
+ * briefing?" For one area: its bounds (the map zooms there), the period grain the data supports
+ * (police.uk publishes months, so month-level periods; daily sources get 28-day periods), counts per
+ * category in the briefing period against the period before and in the last three periods against the
+ * same dates a year earlier, each with a Poisson z = 2(√now − √before), and the observations recorded
+ * inside the area. A comparison with a period in which nothing at all was imported is refused (shown as
+ * "no data for that period"), never reported as a fall to zero.
+ */
+import { poissonZ } from '../analysis/compstat';
+import { dayToIso, isoToDay, sameDayLastYear } from '../analysis/days';
+import { twoSidedP } from '../analysis/normal';
+import { CATEGORIES } from '../../taxonomy';
+import type { Database, Queryable } from '../db/client';
+import { monthsWithData } from '../db/queries/cell-detail';
+import { rollupRange, type DataRange } from '../db/queries/cells';
+import {
+	areaWithBounds,
+	categoryCountsInPeriods,
+	coverCellCount,
+	dayDating,
+	observationsInArea,
+	type AreaWithBounds,
+	type ObservationRow,
+	type Period
+} from '../db/queries/neighbourhood';
+import { ServiceError } from './errors';
+import { resolveAreas } from './hotspots';
+
+/** Significance of the Poisson z flags (two-sided 95 %). */
+export const CRITICAL_Z = 1.959963984540054;
+
+export interface Granularity {
+	unit: 'month' | 'day';
+	/** Why, in words a user can check. */
+	reason: string;
+}
+
+const ISO = /^\d{4}-\d{2}-\d{2}$/;
+
+function checkDay(name: string, v: string): void {
+	if (!ISO.test(v) || Number.isNaN(Date.parse(v + 'T00:00:00Z')))
+		throw new ServiceError(
+			'E_DATE_RANGE',
+			`${name}: must be a date written YYYY-MM-DD, got "${v}"`
+		);
+}
+
+/**
+ * Month or day: monthly sources (police.uk) date every incident to the 1st of its month, so when (nearly)
+ * every rollup day of the data's last year is a 1st, only whole months can be compared.
+ */
+export async function dataGranularity(
+	db: Queryable,
+	range: DataRange | null
+): Promise<Granularity | null> {
+	if (!range) return null;
+	const from = dayToIso(Math.max(isoToDay(range.from), isoToDay(range.to) - 365));
+	const d = await dayDating(db, from, range.to);
+	if (d.rows > 0 && d.firstOfMonth / d.rows >= 0.99)
+		return {
+			unit: 'month',
+			reason: `Every incident from ${from} to ${range.to} is dated to the 1st of its month (the source publishes months, e.g. police.uk), so periods are whole months.`
+		};
+	return {
+		unit: 'day',
+		reason: 'Incidents carry their own dates, so periods are 28 days.'
+	};
+}
+
+const addMonths = (monthStart: string, k: number) => {
+	const d = new Date(monthStart + 'T00:00:00Z');
+	return dayToIso(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + k, 1) / 86_400_000);
+};
+const monthEnd = (monthStart: string) => dayToIso(isoToDay(addMonths(monthStart, 1)) - 1);
+const monthLabel = (monthStart: string) =>
+	new Date(monthStart + 'T00:00:00Z').toLocaleDateString('en-GB', {
+		month: 'long',
+		year: 'numeric',
+		timeZone: 'UTC'
+	});
+const dayLabel = (d: string) =>
+	new Date(d + 'T00:00:00Z').toLocaleDateString('en-GB', {
+		day: 'numeric',
+		month: 'short',
+		year: 'numeric',
+		timeZone: 'UTC'
+	});
+
+export interface LabelledPeriod extends Period {
+	label: string;
+}
+
+export interface NeighbourhoodPeriods {
+	/** The briefing period: the last month (monthly data) or the last 28 days. */
+	briefing: LabelledPeriod;
+	/** The period before it. */
+	previous: LabelledPeriod;
+	/** Three briefing periods to the reference day, for the year-on-year trend. */
+	trend: LabelledPeriod;
+	/** The same dates a year earlier. */
+	lastYear: LabelledPeriod;
+	/** Twelve briefing periods to the reference day: the hot-spot analysis period. */
+	hotspots: LabelledPeriod;
+}
+
+/**
+ * The periods of a briefing ending at `to` (a day) for the data's grain.
+ *
+ * @example
+ * briefingPeriods('2017-06-30', 'month').previous; // { from: '2017-05-01', to: '2017-05-31', label: 'May 2017' }
+ */
+export function briefingPeriods(to: string, unit: 'month' | 'day'): NeighbourhoodPeriods {
+	if (unit === 'month') {
+		const m = to.slice(0, 7) + '-01';
+		const months = (first: number, last: number): LabelledPeriod => {
+			const from = addMonths(m, first);
+			const end = monthEnd(addMonths(m, last));
+			return {
+				from,
+				to: end,
+				label:
+					first === last
+						? monthLabel(from)
+						: `${monthLabel(from)} – ${monthLabel(addMonths(m, last))}`
+			};
+		};
+		return {
+			briefing: months(0, 0),
+			previous: months(-1, -1),
+			trend: months(-2, 0),
+			lastYear: months(-14, -12),
+			hotspots: months(-11, 0)
+		};
+	}
+	const d = isoToDay(to);
+	const days = (a: number, b: number): LabelledPeriod => ({
+		from: dayToIso(a),
+		to: dayToIso(b),
+		label: `${dayLabel(dayToIso(a))} – ${dayLabel(dayToIso(b))}`
+	});
+	return {
+		briefing: days(d - 27, d),
+		previous: days(d - 55, d - 28),
+		trend: days(d - 83, d),
+		lastYear: days(sameDayLastYear(d - 83), sameDayLastYear(d)),
+		hotspots: days(d - 335, d)
+	};
+}
+
+/** Months (first days) a period touches. */
+function monthsOf(p: Period): string[] {
+	const out: string[] = [];
+	for (let m = p.from.slice(0, 7) + '-01'; m <= p.to; m = addMonths(m, 1)) out.push(m);
+	return out;
+}
+
+export interface Comparison {
+	now: number;
+	before: number;
+	difference: number;
+	z: number;
+	p: number;
+	direction: 'up' | 'down' | 'no significant change';
+}
+
+function compare(now: number, before: number): Comparison {
+	const z = poissonZ(now, before);
+	return {
+		now,
+		before,
+		difference: now - before,
+		z,
+		p: twoSidedP(z),
+		direction: Math.abs(z) >= CRITICAL_Z ? (z > 0 ? 'up' : 'down') : 'no significant change'
+	};
+}
+
+export interface CategoryTrend {
+	code: string;
+	label: string;
+	/** Trend period against the same dates a year earlier; null when that year was never imported. */
+	yearOnYear: Comparison | null;
+	trendCount: number;
+	/** Briefing period against the one before; null when the one before was never imported. */
+	sinceLastBriefing: Comparison | null;
+	briefingCount: number;
+}
+
+export interface NeighbourhoodSummary {
+	area: AreaWithBounds;
+	range: DataRange;
+	granularity: Granularity;
+	periods: NeighbourhoodPeriods;
+	/** Whether any data at all was imported for every month of these periods. */
+	coverage: { previous: boolean; lastYear: boolean; briefing: boolean; trend: boolean };
+	/** H3 resolution that gives the area a useful number of cells for hot spots. */
+	hotspotRes: number;
+	statistic: 'Poisson z = 2(√now − √before)';
+	criticalZ: number;
+	total: CategoryTrend;
+	/** Categories with incidents in any of the periods, most incidents in the trend period first. */
+	categories: CategoryTrend[];
+	observations: { total: number; recent: ObservationRow[] };
+}
+
+export interface NeighbourhoodRequest {
+	/** Area reference (id or kind:code). */
+	area: string;
+	/** Last day of the briefing period; default the data's last day (clamped to the data). */
+	to?: string;
+	/** How many recent observations to list. Default 10. */
+	observations?: number;
+}
+
+/**
+ * Everything the neighbourhood view shows for one area except the hot spots (the Gi* endpoint).
+ *
+ * @example
+ * const s = await neighbourhoodSummary(db, { area: 'lsoa:E01000001' });
+ * s.categories[0].sinceLastBriefing; // { now, before, difference, z, p, direction } or null
+ */
+export async function neighbourhoodSummary(
+	db: Database,
+	q: NeighbourhoodRequest
+): Promise<NeighbourhoodSummary> {
+	const [ref] = await resolveAreas(db, [q.area]);
+	const area = await areaWithBounds(db, ref.id);
+	if (!area) throw new ServiceError('E_UNKNOWN_AREA', `area: no area "${q.area}"`, 404);
+	const range = await rollupRange(db);
+	if (!range)
+		throw new ServiceError('E_NO_DATA', 'There are no incidents yet; import data first', 422);
+	const granularity = (await dataGranularity(db, range))!;
+	if (q.to) checkDay('to', q.to);
+	let to = q.to && q.to < range.to ? q.to : range.to;
+	if (to < range.from) to = range.from;
+	if (granularity.unit === 'month') to = monthEnd(to.slice(0, 7) + '-01');
+	const periods = briefingPeriods(to, granularity.unit);
+	const imported = new Set(await monthsWithData(db, periods.lastYear.from, periods.briefing.to));
+	const covered = (p: Period) => monthsOf(p).every((m) => imported.has(m));
+	const coverage = {
+		briefing: covered(periods.briefing),
+		previous: covered(periods.previous),
+		trend: covered(periods.trend),
+		lastYear: covered(periods.lastYear)
+	};
+	const [counts, observations, cover] = await Promise.all([
+		categoryCountsInPeriods(db, area.id, [
+			periods.briefing,
+			periods.previous,
+			periods.trend,
+			periods.lastYear
+		]),
+		observationsInArea(db, area.id, q.observations ?? 10),
+		coverCellCount(db, area.id)
+	]);
+	const label = new Map(CATEGORIES.map((c) => [c.code as string, c.label]));
+	const trendOf = (code: string, lbl: string, c: number[]): CategoryTrend => ({
+		code,
+		label: lbl,
+		briefingCount: c[0],
+		sinceLastBriefing: coverage.briefing && coverage.previous ? compare(c[0], c[1]) : null,
+		trendCount: c[2],
+		yearOnYear: coverage.trend && coverage.lastYear ? compare(c[2], c[3]) : null
+	});
+	const sums = [0, 0, 0, 0];
+	for (const r of counts) r.counts.forEach((n, i) => (sums[i] += n));
+	const categories = counts
+		.filter((r) => r.counts.some((n) => n > 0))
+		.map((r) => trendOf(r.category, label.get(r.category) ?? r.category, r.counts))
+		.sort(
+			(a, b) =>
+				b.trendCount - a.trendCount ||
+				b.briefingCount - a.briefingCount ||
+				a.label.localeCompare(b.label)
+		);
+	return {
+		area,
+		range,
+		granularity,
+		periods,
+		coverage,
+		// About 15,000 m² per resolution-10 cell: a small area (an LSOA) keeps res 10, a larger one
+		// (a borough) res 9 so Gi* has counts to work with.
+		hotspotRes: cover >= 300 ? 9 : 10,
+		statistic: 'Poisson z = 2(√now − √before)',
+		criticalZ: CRITICAL_Z,
+		total: trendOf('all', 'All categories', sums),
+		categories,
+		observations: { total: observations.total, recent: observations.rows }
+	};
+}
+
+/** A failed view computation as the page shows it: the service's message, or a plain server error. */
+export interface ViewError {
+	status: number;
+	message: string;
+}
+
+/** Run one view computation; a user-correctable error or a crash becomes a message for the page. */
+export async function attemptView<T>(
+	run: () => Promise<T>
+): Promise<{ value: T | null; error: ViewError | null }> {
+	try {
+		return { value: await run(), error: null };
+	} catch (e) {
+		if (e instanceof ServiceError)
+			return { value: null, error: { status: e.status, message: e.message } };
+		console.error('[beatwise] view computation failed:', e);
+		return {
+			value: null,
+			error: {
+				status: 500,
+				message:
+					'The server could not compute this view. Try again; if it keeps failing, tell your administrator.'
+			}
+		};
+	}
+}

@@ -1,0 +1,251 @@
+/**
+ * The supervisor's job: "where do my units go this shift?" Cells inside the supervisor's area ranked by
+ * prospective risk (`prospectiveRisk`): recent incidents weighted by age with a stated half-life, times
+ * how much of each category's weekly rhythm falls in the shift (aoristic hour × weekday profile of the
+ * area's incidents over the past year). Proactive categories (drugs, weapons possession) are left out
+ * while the bias guard is on, so past patrols do not send the next patrol back to the same streets.
+ *
+ * When the data ends before the shift's date, the data's last day stands in for it and the answer says
+ * so. Monthly sources (police.uk) date incidents to the 1st of the month: their counts are placed at
+ * mid-month for ageing, and they carry no time of day, so the shift factor is flat and the answer says so.
+ */
+import { aoristicProfile } from '../analysis/aoristic';
+import { dayToIso, isoToDay, isoWeekday } from '../analysis/days';
+import { prospectiveRisk, shiftFactor, type CellRisk } from '../analysis/prospective-risk';
+import { CATEGORIES } from '../../taxonomy';
+import type { Database } from '../db/client';
+import { rollupRange } from '../db/queries/cells';
+import { countsByCellDayCategory, incidentWindowsByCategory } from '../db/queries/supervisor';
+import { ServiceError } from './errors';
+import { resolveStudyArea } from './hotspots';
+import { dataGranularity, type Granularity } from './neighbourhood';
+
+export const SHIFTS = {
+	early: { label: 'Early (07:00–15:00)', startHour: 7, hours: 8 },
+	late: { label: 'Late (15:00–23:00)', startHour: 15, hours: 8 },
+	night: { label: 'Night (23:00–07:00)', startHour: 23, hours: 8 }
+} as const;
+export type ShiftName = keyof typeof SHIFTS;
+
+/** A category's profile needs this many timed incidents; below it the all-category profile stands in. */
+export const MIN_TIMED_INCIDENTS = 30;
+const PROFILE_MAX_INCIDENTS = 100_000;
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+export interface ShiftRiskRequest {
+	/** The supervisor's area (id or kind:code). */
+	area: string;
+	shift: ShiftName;
+	/** The shift's date; default today. */
+	date?: string;
+	/** Today, for tests; default the clock. */
+	today?: string;
+	res?: number;
+	halfLifeDays?: number;
+	windowDays?: number;
+	/** Leave proactive categories out. Default true. */
+	biasGuard?: boolean;
+	/** Cells listed. Default 25. */
+	limit?: number;
+}
+
+export interface ShiftFactorRow {
+	category: string;
+	label: string;
+	factor: number;
+	/** Where the factor came from. */
+	basis: 'category profile' | 'all-category profile' | 'no times in the data (flat)';
+	timedIncidents: number;
+}
+
+export interface ShiftRisk {
+	parameters: {
+		area: { id: number; kind: string; code: string; name: string };
+		shift: ShiftName;
+		shiftLabel: string;
+		requestedDate: string;
+		/** The date the forecast is for: the requested one, or the data's last day when the data ends earlier. */
+		date: string;
+		weekday: string;
+		dataEnd: string;
+		/** True when the data ends before the requested date (the data's last day stood in). */
+		dataEndsBefore: boolean;
+		granularity: Granularity;
+		res: number;
+		halfLifeDays: number;
+		windowDays: number;
+		windowFrom: string;
+		windowTo: string;
+		/** First day whose counts entered the risk (a monthly source's month starts before windowFrom). */
+		countsFrom: string;
+		biasGuard: boolean;
+		excludedCategories: string[];
+		profile: {
+			from: string;
+			to: string;
+			method: 'aoristic hour × weekday (Ratcliffe 2002), incidents with windows ≤ 24 h';
+			timedIncidents: number;
+			untimedIncidents: number;
+			timeZone: string;
+		};
+		formula: string;
+		studyCells: number;
+	};
+	shiftFactors: ShiftFactorRow[];
+	/** The `limit` highest-risk cells, ranked. */
+	cells: (CellRisk & { topCategoryLabel: string })[];
+	/** Cells with any incident in the window (the list's full length). */
+	cellsWithRisk: number;
+}
+
+const ISO = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Ranked risk cells for a shift in an area.
+ *
+ * @example
+ * const r = await riskForShift(db, { area: 'borough:E09000001', shift: 'late' });
+ * r.cells[0]; // { cell, rank: 1, risk, weighted, recent, topCategory, topCategoryLabel }
+ */
+export async function riskForShift(db: Database, q: ShiftRiskRequest): Promise<ShiftRisk> {
+	const shift = SHIFTS[q.shift];
+	if (!shift) throw new ServiceError('E_PARAMETER', 'shift: must be early, late or night');
+	const today = q.today ?? new Date().toISOString().slice(0, 10);
+	const requestedDate = q.date ?? today;
+	if (!ISO.test(requestedDate) || Number.isNaN(Date.parse(requestedDate + 'T00:00:00Z')))
+		throw new ServiceError(
+			'E_DATE_RANGE',
+			`date: must be a date written YYYY-MM-DD, got "${requestedDate}"`
+		);
+	const range = await rollupRange(db);
+	if (!range)
+		throw new ServiceError('E_NO_DATA', 'There are no incidents yet; import data first', 422);
+	const granularity = (await dataGranularity(db, range))!;
+	const monthly = granularity.unit === 'month';
+	// A monthly source's last "day" is the 1st of its last month: the data runs to that month's end.
+	const dataEnd = monthly
+		? dayToIso(Date.UTC(+range.to.slice(0, 4), +range.to.slice(5, 7), 0) / 86_400_000)
+		: range.to;
+	const dataEndsBefore = dataEnd < requestedDate;
+	const date = dataEndsBefore ? dataEnd : requestedDate;
+
+	const halfLifeDays = q.halfLifeDays ?? (monthly ? 28 : 14);
+	const windowDays = q.windowDays ?? (monthly ? 91 : 56);
+	if (!(halfLifeDays >= 1 && halfLifeDays <= 365))
+		throw new ServiceError('E_PARAMETER', 'halfLifeDays: must be from 1 to 365 days');
+	if (!(windowDays >= 7 && windowDays <= 730))
+		throw new ServiceError('E_PARAMETER', 'windowDays: must be from 7 to 730 days');
+	const res = q.res ?? 9;
+	const biasGuard = q.biasGuard ?? true;
+	const excluded = biasGuard
+		? CATEGORIES.filter((c) => c.proactive).map((c) => c.code as string)
+		: [];
+	const categories = biasGuard
+		? CATEGORIES.filter((c) => !c.proactive).map((c) => c.code as string)
+		: null;
+
+	const study = await resolveStudyArea(db, { area: [q.area], res });
+	const ref = isoToDay(date);
+	// Ages are counted to the start of the shift's day; a monthly count sits at mid-month.
+	const windowFrom = dayToIso(ref - windowDays + 1 - (monthly ? 31 : 0));
+	const rows = await countsByCellDayCategory(db, study.cells, res, windowFrom, date, categories);
+	const events = rows.map((r) => ({
+		cell: r.cell,
+		category: r.category,
+		ageDays: ref - (isoToDay(r.day) + (monthly && r.day.endsWith('-01') ? 14 : 0)),
+		n: r.n
+	}));
+
+	const countsFrom = rows
+		.filter((_, i) => events[i].ageDays >= 0 && events[i].ageDays < windowDays)
+		.reduce((m, r) => (r.day < m ? r.day : m), dayToIso(ref - windowDays + 1));
+
+	// Time of day: the area's incidents over the year to the shift's date.
+	const weekday = isoWeekday(ref);
+	const window = { weekday, startHour: shift.startHour, hours: shift.hours };
+	const profileFrom = dayToIso(ref - 364);
+	const windows = await incidentWindowsByCategory(
+		db,
+		study.areas.map((a) => a.id),
+		profileFrom,
+		date,
+		categories,
+		PROFILE_MAX_INCIDENTS
+	);
+	const zones = new Map<string, number>();
+	for (const w of windows) zones.set(w.timeZone, (zones.get(w.timeZone) ?? 0) + 1);
+	const timeZone = [...zones].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'UTC';
+	const byCategory = new Map<string, { from: number; to: number }[]>();
+	for (const w of windows) {
+		let list = byCategory.get(w.category);
+		if (!list) byCategory.set(w.category, (list = []));
+		list.push({ from: w.from, to: w.to });
+	}
+	const options = { timeZone, maxWindowHours: 24 };
+	const all = aoristicProfile(
+		windows.map((w) => ({ from: w.from, to: w.to })),
+		options
+	);
+	const allFactor = shiftFactor(all.hourByWeekday, window);
+	const label = new Map(CATEGORIES.map((c) => [c.code as string, c.label]));
+	const present = [...new Set(events.map((e) => e.category))].sort();
+	const shiftFactors: ShiftFactorRow[] = present.map((category) => {
+		const p = aoristicProfile(byCategory.get(category) ?? [], options);
+		const own = p.used >= MIN_TIMED_INCIDENTS ? shiftFactor(p.hourByWeekday, window) : null;
+		return {
+			category,
+			label: label.get(category) ?? category,
+			factor: own ?? allFactor ?? 1,
+			basis:
+				own !== null
+					? 'category profile'
+					: allFactor !== null
+						? 'all-category profile'
+						: 'no times in the data (flat)',
+			timedIncidents: p.used
+		};
+	});
+	const risk = prospectiveRisk(events, {
+		halfLifeDays,
+		windowDays,
+		shiftFactors: new Map(shiftFactors.map((f) => [f.category, f.factor]))
+	});
+	const limit = q.limit ?? 25;
+	return {
+		parameters: {
+			area: study.areas[0],
+			shift: q.shift,
+			shiftLabel: shift.label,
+			requestedDate,
+			date,
+			weekday: WEEKDAYS[weekday],
+			dataEnd,
+			dataEndsBefore,
+			granularity,
+			res,
+			halfLifeDays,
+			windowDays,
+			windowFrom: dayToIso(ref - windowDays + 1),
+			windowTo: date,
+			countsFrom,
+			biasGuard,
+			excludedCategories: excluded,
+			profile: {
+				from: profileFrom,
+				to: date,
+				method: 'aoristic hour × weekday (Ratcliffe 2002), incidents with windows ≤ 24 h',
+				timedIncidents: all.used,
+				untimedIncidents: all.skipped,
+				timeZone
+			},
+			formula: risk.parameters.formula,
+			studyCells: study.cells.length
+		},
+		shiftFactors,
+		cells: risk.cells.slice(0, limit).map((c) => ({
+			...c,
+			topCategoryLabel: label.get(c.topCategory) ?? c.topCategory
+		})),
+		cellsWithRisk: risk.cells.length
+	};
+}
