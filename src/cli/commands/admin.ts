@@ -1,0 +1,85 @@
+import { parseArgs } from 'node:util';
+import { UsageError, type CliIo } from '../main';
+import { closeDatabase, getDatabase } from '../../lib/server/db';
+import { AccountError, createAccount } from '../../lib/server/auth/accounts';
+import { CLI_ORIGIN } from '../../lib/server/auth/audit';
+
+export const summary = 'Create an administrator account (first-run bootstrap)';
+
+const HELP = `Usage: beatwise admin create --username NAME [--display-name TEXT] [--password-stdin]
+
+Creates an administrator. With --password-stdin the password is read from standard input (one
+trailing newline dropped); otherwise a random one is generated and printed once. There is no default
+password.
+
+  printf '%s' "$PASSWORD" | beatwise admin create --username alice --password-stdin
+  beatwise admin create --username alice          # prints a generated password`;
+
+async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
+	let data = '';
+	for await (const chunk of stream) data += chunk.toString();
+	// One trailing newline (echo, heredoc) is not part of the password.
+	return data.replace(/\r?\n$/, '');
+}
+
+export async function run(
+	args: string[],
+	io: CliIo,
+	stdin: NodeJS.ReadableStream = process.stdin
+): Promise<number> {
+	const { values, positionals } = parseArgs({
+		args,
+		allowPositionals: true,
+		options: {
+			username: { type: 'string' },
+			'display-name': { type: 'string' },
+			'password-stdin': { type: 'boolean', default: false },
+			json: { type: 'boolean', default: false },
+			help: { type: 'boolean', short: 'h' }
+		}
+	});
+	if (values.help) {
+		io.stdout.write(HELP + '\n');
+		return 0;
+	}
+	if (positionals[0] !== 'create' || positionals.length !== 1) {
+		throw new UsageError('the only subcommand is `create`; see `beatwise admin --help`');
+	}
+	if (!values.username) throw new UsageError('--username is required');
+	const fromStdin = values['password-stdin'];
+	const password = fromStdin ? await readStdin(stdin) : undefined;
+	if (fromStdin && !password) throw new UsageError('no password on standard input');
+	const db = await getDatabase();
+	try {
+		const r = await createAccount(
+			db,
+			{
+				username: values.username,
+				displayName: values['display-name'],
+				role: 'admin',
+				password
+			},
+			{ actor: null, origin: CLI_ORIGIN }
+		);
+		if (values.json) {
+			io.stdout.write(
+				JSON.stringify({
+					username: r.user.username,
+					role: r.user.role,
+					password: r.generated ? r.password : undefined
+				}) + '\n'
+			);
+		} else {
+			io.stdout.write(`Created administrator ${r.user.username}.\n`);
+			if (r.generated) {
+				io.stdout.write(`Password (shown once, change it after signing in): ${r.password}\n`);
+			}
+		}
+		return 0;
+	} catch (e) {
+		if (e instanceof AccountError) throw new UsageError(e.message);
+		throw e;
+	} finally {
+		await closeDatabase();
+	}
+}
