@@ -117,7 +117,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 						headerOptions
 					);
 				}
-				if (event.isDataRequest) redirect(303, '/login');
+				if (event.isDataRequest) redirect(303, '/login?next=%2F');
 				return applySecurityHeaders(denied(event, 401, 'Sign in to use Beatwise.'), headerOptions);
 			}
 			return applySecurityHeaders(

@@ -1,0 +1,117 @@
+/**
+ * The route list, read from src/routes: every page (`+page.svelte`), its form actions
+ * (`+page.server.ts` `actions`), and every endpoint method (`+server.ts` exports). The authorisation
+ * matrix is generated from this, so a new route shows up in the tests the moment its file exists.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+
+export interface RouteEntry {
+	/** SvelteKit route id, e.g. `/api/cell/[cell=h3cell]`. */
+	id: string;
+	kind: 'page' | 'endpoint';
+	/** Page: `GET` (load) and `POST` per action; endpoint: exported methods. */
+	requests: { method: string; action?: string }[];
+	/** The route has a server load (so `__data.json` exists). */
+	serverLoad: boolean;
+}
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+function walk(dir: string, out: string[] = []): string[] {
+	for (const name of readdirSync(dir)) {
+		const p = join(dir, name);
+		if (statSync(p).isDirectory()) walk(p, out);
+		else out.push(p);
+	}
+	return out;
+}
+
+/** Names of the form actions in a +page.server.ts: the keys of `export const actions = { … }`. */
+export function actionNames(source: string): string[] {
+	const start = source.search(/export const actions\b[^=]*=\s*{/);
+	if (start < 0) return [];
+	const body = source.slice(source.indexOf('{', start) + 1);
+	const names: string[] = [];
+	let depth = 0;
+	for (const line of body.split('\n')) {
+		if (depth === 0) {
+			const m = /^\s*(?:async\s+)?([A-Za-z_$][\w$]*)\s*[:(]/.exec(line);
+			if (m) names.push(m[1]);
+			if (/^\s*}\s*(satisfies[^;]*)?;?\s*$/.test(line)) break;
+		}
+		for (const c of line) {
+			if (c === '{' || c === '(' || c === '[') depth++;
+			if (c === '}' || c === ')' || c === ']') depth--;
+		}
+		if (depth < 0) break;
+	}
+	return names;
+}
+
+export function endpointMethods(source: string): string[] {
+	const found = new Set<string>();
+	const re = /export\s+(?:const|async\s+function|function|let)\s+([A-Z]+)\b/g;
+	for (const m of source.matchAll(re))
+		if (METHODS.includes(m[1]) || m[1] === 'fallback') found.add(m[1]);
+	return [...found];
+}
+
+export function listRoutes(root = 'src/routes'): RouteEntry[] {
+	const byId = new Map<string, RouteEntry>();
+	for (const file of walk(root)) {
+		const rel = relative(root, file).split(sep);
+		const name = rel.pop() as string;
+		const id = '/' + rel.join('/');
+		if (name === '+page.svelte') {
+			const e = byId.get(`page ${id}`) ?? { id, kind: 'page', requests: [], serverLoad: false };
+			e.requests.push({ method: 'GET' });
+			byId.set(`page ${id}`, e);
+		} else if (/^\+page\.server\.[jt]s$/.test(name)) {
+			const e = byId.get(`page ${id}`) ?? { id, kind: 'page', requests: [], serverLoad: false };
+			const src = readFileSync(file, 'utf8');
+			e.serverLoad = /export (const|async function|function) load\b/.test(src);
+			for (const action of actionNames(src)) e.requests.push({ method: 'POST', action });
+			byId.set(`page ${id}`, e);
+		} else if (/^\+server\.[jt]s$/.test(name)) {
+			const methods = endpointMethods(readFileSync(file, 'utf8'));
+			byId.set(`endpoint ${id}`, {
+				id,
+				kind: 'endpoint',
+				requests: methods.map((method) => ({ method })),
+				serverLoad: false
+			});
+		}
+	}
+	for (const e of byId.values()) {
+		// A +page.server.ts without +page.svelte still answers GET (its load may redirect).
+		if (e.kind === 'page' && !e.requests.some((r) => r.method === 'GET'))
+			e.requests.unshift({ method: 'GET' });
+	}
+	return [...byId.values()].sort(
+		(a, b) => a.id.localeCompare(b.id) || a.kind.localeCompare(b.kind)
+	);
+}
+
+/** Sample values for dynamic segments, by the segment as written in the route id. */
+export const PARAM_SAMPLES: Record<string, string> = {
+	'[cell=h3cell]': '89194ad30c7ffff'
+};
+
+/** A concrete path for a route id, or an error naming the segment that has no sample. */
+export function samplePath(id: string): string {
+	const parts = id
+		.split('/')
+		.filter((p) => !/^\(.+\)$/.test(p))
+		.map((p) => {
+			if (!p.includes('[')) return p;
+			const sample = PARAM_SAMPLES[p];
+			if (sample === undefined) {
+				throw new Error(
+					`route ${id}: no sample value for the segment ${p}; add one to PARAM_SAMPLES in tests/security/routes.ts`
+				);
+			}
+			return sample;
+		});
+	return parts.join('/') || '/';
+}
