@@ -2,7 +2,7 @@ import { error, fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '$lib/server/db';
 import { AccountError, changeOwnPassword } from '$lib/server/auth/accounts';
-import { auditOrigin } from '$lib/server/auth/request';
+import { auditOrigin, readFormData } from '$lib/server/auth/request';
 import { MIN_PASSWORD_LENGTH } from '$lib/server/auth/password';
 
 export const load: PageServerLoad = async ({ locals }) => {
@@ -23,7 +23,7 @@ export const actions: Actions = {
 	password: async (event) => {
 		const { locals } = event;
 		if (!locals.user || !locals.session) error(401, 'Sign in first.');
-		const form = await event.request.formData().catch(() => null);
+		const form = await readFormData(event.request);
 		const current = form?.get('current');
 		const next = form?.get('next');
 		const confirm = form?.get('confirm');

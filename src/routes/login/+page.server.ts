@@ -5,7 +5,7 @@ import { getDatabase } from '$lib/server/db';
 import { SIGN_IN_FAILED, signIn } from '$lib/server/auth/accounts';
 import { processSignInLimits, sessionPolicy } from '$lib/server/auth/context';
 import { setSessionCookie } from '$lib/server/auth/cookies';
-import { auditOrigin, safeNext } from '$lib/server/auth/request';
+import { auditOrigin, readFormData, safeNext } from '$lib/server/auth/request';
 
 const SignInForm = z.object({
 	username: z.string().trim().min(1).max(200),
@@ -21,7 +21,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 
 export const actions: Actions = {
 	default: async (event) => {
-		const form = await event.request.formData().catch(() => null);
+		const form = await readFormData(event.request);
 		const raw = {
 			username: form?.get('username') ?? '',
 			password: form?.get('password') ?? '',

@@ -1,5 +1,5 @@
 /** Request-level helpers for the central check in `handle`. */
-import type { RequestEvent } from '@sveltejs/kit';
+import { error, type RequestEvent } from '@sveltejs/kit';
 import type { AuditOrigin } from './audit';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -67,4 +67,18 @@ export function escapeHtml(s: string): string {
 		/[&<>"']/g,
 		(c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string
 	);
+}
+
+/**
+ * The request's form fields, or null when the body is not a form. A body over BODY_SIZE_LIMIT is not
+ * "no form": it ends the request with 413 and the adapter's message naming the limit.
+ */
+export async function readFormData(request: Request): Promise<FormData | null> {
+	try {
+		return await request.formData();
+	} catch (e) {
+		const status = (e as { status?: number }).status;
+		if (status === 413) error(413, (e as Error).message || 'The request body is too large.');
+		return null;
+	}
 }

@@ -11,7 +11,7 @@ import {
 	updateAccount
 } from '$lib/server/auth/accounts';
 import { ROLES } from '$lib/server/auth/permissions';
-import { auditOrigin } from '$lib/server/auth/request';
+import { auditOrigin, readFormData } from '$lib/server/auth/request';
 
 export const load: PageServerLoad = async () => {
 	const db = await getDatabase();
@@ -46,7 +46,7 @@ function formObject(form: FormData) {
 }
 
 async function readForm(event: RequestEvent) {
-	const form = await event.request.formData().catch(() => null);
+	const form = await readFormData(event.request);
 	if (!form) return null;
 	return formObject(form);
 }
