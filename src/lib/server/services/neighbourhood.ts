@@ -317,3 +317,50 @@ export async function attemptView<T>(
 		};
 	}
 }
+
+export interface ChangePeriods {
+	now: Period;
+	before: Period;
+	/** Whether data was imported for every month of `before`. */
+	beforeCovered: boolean;
+	note: string;
+}
+
+/**
+ * Default periods of a change map: the data's last twelve months against the same months in the most
+ * recent earlier year with data for every one of them (a year without imports is skipped, and the note
+ * says so), so a default view never compares with an empty year.
+ */
+export async function defaultChangePeriods(
+	db: Queryable,
+	range: DataRange | null
+): Promise<ChangePeriods | null> {
+	if (!range) return null;
+	const last = range.to.slice(0, 7) + '-01';
+	const now = { from: addMonths(last, -11), to: monthEnd(last) };
+	const imported = new Set(await monthsWithData(db, range.from, range.to));
+	const shift = (p: Period, years: number) => ({
+		from: addMonths(p.from, -12 * years),
+		to: monthEnd(addMonths(p.to.slice(0, 7) + '-01', -12 * years))
+	});
+	for (let k = 1; k <= 10; k++) {
+		const before = shift(now, k);
+		if (before.to < range.from) break;
+		if (monthsOf(before).every((m) => imported.has(m)))
+			return {
+				now,
+				before,
+				beforeCovered: true,
+				note:
+					k === 1
+						? 'The last twelve months of data against the same months a year earlier.'
+						: `The last twelve months of data against the same months ${k} years earlier: the years between have no imported data.`
+			};
+	}
+	return {
+		now,
+		before: shift(now, 1),
+		beforeCovered: false,
+		note: 'No earlier year has data for all of these months: choose the periods to compare.'
+	};
+}

@@ -1,0 +1,30 @@
+import type { PageServerLoad } from './$types';
+import { getDatabase } from '$lib/server/db';
+import { workspaceMeta } from '$lib/server/services/meta';
+import { attemptView } from '$lib/server/services/neighbourhood';
+import { riskForShift, SHIFTS, type ShiftName } from '$lib/server/services/supervisor';
+
+const num = (v: string | null) => (v !== null && v !== '' && Number.isFinite(+v) ? +v : undefined);
+
+/** `?area=12&shift=late&date=2020-12-31&halfLife=14&window=56&guard=0`: ranked risk cells for a shift. */
+export const load: PageServerLoad = async ({ url }) => {
+	const db = await getDatabase();
+	const meta = await attemptView(() => workspaceMeta(db));
+	const p = url.searchParams;
+	const area = p.get('area');
+	const shiftParam = p.get('shift') ?? 'late';
+	const shift = (shiftParam in SHIFTS ? shiftParam : 'late') as ShiftName;
+	const risk = area
+		? await attemptView(() =>
+				riskForShift(db, {
+					area,
+					shift,
+					date: p.get('date') || undefined,
+					halfLifeDays: num(p.get('halfLife')),
+					windowDays: num(p.get('window')),
+					biasGuard: p.get('guard') !== '0'
+				})
+			)
+		: { value: null, error: null };
+	return { meta: meta.value, metaError: meta.error, risk: risk.value, riskError: risk.error };
+};

@@ -1,0 +1,25 @@
+import type { PageServerLoad } from './$types';
+import { getDatabase } from '$lib/server/db';
+import { workspaceMeta } from '$lib/server/services/meta';
+import {
+	attemptView,
+	dataGranularity,
+	defaultChangePeriods
+} from '$lib/server/services/neighbourhood';
+
+/** The workspace meta, the data's period grain and default periods; analyses load in the browser. */
+export const load: PageServerLoad = async () => {
+	const db = await getDatabase();
+	const meta = await attemptView(() => workspaceMeta(db));
+	const range = meta.value?.range ?? null;
+	const extra = await attemptView(async () => ({
+		granularity: await dataGranularity(db, range),
+		periods: await defaultChangePeriods(db, range)
+	}));
+	return {
+		meta: meta.value,
+		metaError: meta.error ?? extra.error,
+		granularity: extra.value?.granularity ?? null,
+		periods: extra.value?.periods ?? null
+	};
+};
