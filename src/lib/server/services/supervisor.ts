@@ -45,7 +45,7 @@ export interface ShiftRiskRequest {
 	windowDays?: number;
 	/** Leave proactive categories out. Default true. */
 	biasGuard?: boolean;
-	/** Cells listed. Default 25. */
+	/** Cells returned (highest risk first). Default all. */
 	limit?: number;
 }
 
@@ -210,7 +210,7 @@ export async function riskForShift(db: Database, q: ShiftRiskRequest): Promise<S
 		windowDays,
 		shiftFactors: new Map(shiftFactors.map((f) => [f.category, f.factor]))
 	});
-	const limit = q.limit ?? 25;
+	const limit = q.limit ?? Infinity;
 	return {
 		parameters: {
 			area: study.areas[0],
