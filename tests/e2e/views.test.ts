@@ -1,0 +1,234 @@
+/**
+ * The neighbourhood, trends and supervisor views in Chromium against the demo server: cells drawn in
+ * pixels, numbers in the panels equal the API's answers to the same questions, the URL restores the
+ * state, and screenshots of each view at desktop and phone widths land in test-output/e2e.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { signIn } from './auth';
+import {
+	apiJson,
+	deckPixels,
+	DESKTOP,
+	launchBrowser,
+	newContext,
+	PHONE,
+	saveScreenshot,
+	watchAndOpen,
+	type OpenedPage
+} from './harness';
+
+const BASE_URL = process.env.BEATWISE_E2E_URL;
+
+async function mapDrawn(page: Page, timeout = 90_000) {
+	await page.waitForSelector('[data-testid="map"][data-map-idle="true"]', { timeout });
+	await page.waitForFunction(
+		() =>
+			Number(document.querySelector('[data-testid="map"]')?.getAttribute('data-deck-frames')) > 0,
+		undefined,
+		{ timeout }
+	);
+	await page.evaluate(
+		() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))
+	);
+}
+
+const num = (s: string) => Number(s.replace(/[^\d.-]/g, ''));
+
+describe.skipIf(!BASE_URL)('views (e2e)', () => {
+	const base = BASE_URL as string;
+	let browser: Browser;
+	const opened: OpenedPage[] = [];
+
+	let cookies: Awaited<ReturnType<BrowserContext['cookies']>> = [];
+
+	/** A fresh context carrying the analyst's session (signed in once: sign-in is rate limited). */
+	async function open(
+		path: string,
+		viewport: { width: number; height: number } = DESKTOP,
+		isMobile = false
+	) {
+		const context = await newContext(browser, viewport, { isMobile });
+		const page = await context.newPage();
+		if (cookies.length) await context.addCookies(cookies);
+		else {
+			await signIn(page, base, 'analyst');
+			cookies = await context.cookies();
+		}
+		const o = await watchAndOpen(context, page, base, path);
+		opened.push(o);
+		return o;
+	}
+
+	beforeAll(async () => {
+		browser = await launchBrowser();
+	});
+
+	afterAll(async () => {
+		for (const o of opened) await o.context.close().catch(() => undefined);
+		await browser?.close();
+	});
+
+	it('neighbourhood: hot spots of the chosen LSOA, numbers from the API, URL restores it', async () => {
+		const { page, apiRequests } = await open('/neighbourhood');
+		await page.waitForSelector('[data-testid="view-empty"]');
+		const areas = await apiJson<{ features: { properties: { id: number; code: string } }[] }>(
+			page,
+			`${base}/api/areas?kind=lsoa`
+		);
+		const id = areas.features.find((f) => f.properties.code === 'E01000001')!.properties.id;
+
+		// Choose it with the keyboard in the combobox.
+		await page.fill('#neighbourhood-area', 'E01000001');
+		await page.keyboard.press('ArrowDown');
+		await page.keyboard.press('Enter');
+		await page.waitForSelector(`[data-testid="neighbourhood-view"][data-state="ready:${id}"]`, {
+			timeout: 60_000
+		});
+		expect(new URL(page.url()).searchParams.get('area')).toBe(String(id));
+
+		// An earlier briefing month, so last year's months were imported.
+		await page.fill('[data-testid="briefing-month"]', '2017-06');
+		await page.waitForURL((u) => u.searchParams.get('to') === '2017-06-01');
+		await page.waitForSelector('[data-testid="year-total"]', { timeout: 60_000 });
+		await page.waitForSelector('[data-testid="hotspot-summary"]', { timeout: 60_000 });
+		await page.waitForFunction(
+			() => Number(document.querySelector('[data-testid="map"]')?.getAttribute('data-hotspots')) > 0
+		);
+		await mapDrawn(page);
+		expect((await deckPixels(page)).coloured).toBeGreaterThan(500);
+
+		const hotspotUrl = apiRequests.filter((u) => u.includes('/api/analysis/hotspots')).at(-1)!;
+		const gi = await apiJson<{ bin: number[]; cells: string[] }>(page, hotspotUrl);
+		const summary = await page.locator('[data-testid="hotspot-summary"]').innerText();
+		expect(summary).toContain(`of ${gi.cells.length} in the area`);
+		expect(num(await page.locator('[data-testid="hotspot-legend-0"]').innerText())).toBe(
+			gi.bin.filter((b) => b === 0).length
+		);
+		// The headline count equals the cells API for the same area and month.
+		const cells = await apiJson<{ total: number }>(
+			page,
+			`${base}/api/cells?res=10&area=${id}&from=2017-06-01&to=2017-06-30&format=json`
+		);
+		const headline = await page.locator('[data-testid="briefing-total"] strong').innerText();
+		expect(num(headline)).toBe(cells.total);
+		await expect.poll(() => page.locator('[data-testid="observations-empty"]').count()).toBe(1);
+		await saveScreenshot(page, 'desktop-neighbourhood');
+
+		// The URL alone restores the view, also on a phone.
+		const phone = await open(page.url().replace(base, ''), PHONE, true);
+		await phone.page.waitForSelector(
+			`[data-testid="neighbourhood-view"][data-state="ready:${id}"]`
+		);
+		expect(await phone.page.locator('[data-testid="area-name"]').innerText()).toBe(
+			await page.locator('[data-testid="area-name"]').innerText()
+		);
+		expect(num(await phone.page.locator('[data-testid="briefing-total"] strong').innerText())).toBe(
+			cells.total
+		);
+		await mapDrawn(phone.page);
+		await saveScreenshot(phone.page, 'phone-neighbourhood');
+	});
+
+	it('trends: change map classes, CompStat and emerging legend equal the API', async () => {
+		const { page, apiRequests } = await open('/trends');
+		await page.waitForSelector('[data-testid="trends-view"][data-state="change:ready:ready"]', {
+			timeout: 90_000
+		});
+		await mapDrawn(page);
+		expect((await deckPixels(page)).coloured).toBeGreaterThan(2_000);
+
+		const changeUrl = apiRequests.filter((u) => u.includes('/api/analysis/change')).at(-1)!;
+		const change = await apiJson<{ z: number[]; now: number[]; before: number[] }>(page, changeUrl);
+		const drawn = change.z.filter((_, i) => change.now[i] + change.before[i] > 0);
+		expect(num(await page.locator('[data-testid="change-count-rise-99"]').innerText())).toBe(
+			drawn.filter((z) => z >= 2.5758).length
+		);
+		expect(num(await page.locator('[data-testid="change-count-fall-99"]').innerText())).toBe(
+			drawn.filter((z) => z <= -2.5758).length
+		);
+
+		const csUrl = apiRequests.filter((u) => u.includes('/api/analysis/trends')).at(-1)!;
+		const cs = await apiJson<{ tables: { rows: { current: number; previous: number }[] }[] }>(
+			page,
+			csUrl
+		);
+		const current = await page.locator('[data-testid="cs-current"]').allInnerTexts();
+		expect(current.map(num)).toEqual(cs.tables[0].rows.map((r) => r.current));
+		await saveScreenshot(page, 'desktop-trends-change');
+
+		// Per area: the URL follows.
+		await page.click('text=Per lsoa');
+		await page.waitForURL((u) => u.searchParams.get('by') === 'area');
+		await page.waitForSelector('[data-testid="trends-view"][data-state="change:ready:ready"]');
+
+		await page.click('[data-testid="tab-emerging"]');
+		await page.waitForSelector('[data-testid="trends-view"][data-state="emerging:ready:ready"]', {
+			timeout: 120_000
+		});
+		await mapDrawn(page);
+		const emUrl = apiRequests.filter((u) => u.includes('/api/analysis/emerging')).at(-1)!;
+		const em = await apiJson<{ category: string[] }>(page, emUrl);
+		expect(await page.locator('[data-testid="emerging-legend"] li').count()).toBe(17);
+		const persistent = em.category.filter((c) => c === 'no-pattern').length;
+		expect(num(await page.locator('[data-testid="emerging-count-no-pattern"]').innerText())).toBe(
+			persistent
+		);
+		expect((await deckPixels(page)).coloured).toBeGreaterThan(2_000);
+		await saveScreenshot(page, 'desktop-trends-emerging');
+
+		await page.click('[data-testid="tab-multiples"]');
+		await page.waitForSelector('[data-testid="multiple-panel"]', { timeout: 60_000 });
+		const totals = await page
+			.locator('[data-testid="multiple-panel"]')
+			.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-total'))));
+		const y2016 = await apiJson<{ total: number }>(
+			page,
+			`${base}/api/cells?res=9&from=2016-01-01&to=2016-12-31&format=json`
+		);
+		expect(totals[0]).toBe(y2016.total);
+		await saveScreenshot(page, 'desktop-trends-multiples');
+
+		const phone = await open('/trends', PHONE, true);
+		await phone.page.waitForSelector(
+			'[data-testid="trends-view"][data-state="change:ready:ready"]',
+			{
+				timeout: 90_000
+			}
+		);
+		await mapDrawn(phone.page);
+		await saveScreenshot(phone.page, 'phone-trends');
+	});
+
+	it('supervisor: ranked risk cells for the shift, data end stated, bias guard in the URL', async () => {
+		const { page } = await open('/supervisor?kind=borough&area=borough:E09000001&shift=late');
+		await page.waitForSelector('[data-testid="supervisor-view"][data-state^="ready:"]', {
+			timeout: 90_000
+		});
+		await page.waitForSelector('[data-testid="data-ends"]');
+		await page.waitForSelector('[data-testid="hotspot-legend"]', { timeout: 60_000 });
+		await mapDrawn(page);
+		expect((await deckPixels(page)).coloured).toBeGreaterThan(2_000);
+		const risks = (await page.locator('[data-testid="risk-value"]').allInnerTexts()).map(num);
+		expect(risks.length).toBeGreaterThan(3);
+		for (let i = 1; i < risks.length; i++) expect(risks[i - 1]).toBeGreaterThanOrEqual(risks[i]);
+		await expect
+			.poll(() => page.locator('[data-testid="tasking-placeholder"]').innerText())
+			.toContain('this list is what it will assign from');
+		await saveScreenshot(page, 'desktop-supervisor');
+
+		await page.click('[data-testid="bias-guard"]');
+		await page.waitForURL((u) => u.searchParams.get('guard') === '0');
+		await page.waitForSelector('[data-testid="supervisor-view"][data-state^="ready:"]');
+		await page.locator('[data-testid="parameters"] summary').click();
+		await expect
+			.poll(() => page.locator('[data-testid="parameters"]').innerText())
+			.toContain('off: every category counts');
+
+		const phone = await open(page.url().replace(base, ''), PHONE, true);
+		await phone.page.waitForSelector('[data-testid="supervisor-view"][data-state^="ready:"]');
+		expect(await phone.page.locator('[data-testid="bias-guard"]').isChecked()).toBe(false);
+		await mapDrawn(phone.page);
+		await saveScreenshot(phone.page, 'phone-supervisor');
+	});
+});
