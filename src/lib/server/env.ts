@@ -21,6 +21,14 @@ const EnvSchema = z.object({
 		.optional()
 		.transform((v) => v || '.beatwise/data'),
 	BEATWISE_BASEMAP_STYLE: z.string().trim().optional(),
+	BEATWISE_CSP_ORIGINS: z
+		.string()
+		.trim()
+		.optional()
+		.refine(
+			(v) => !v || v.split(/[\s,]+/).every((o) => o === '' || /^https?:\/\/[^\s/;,']+$/.test(o)),
+			{ message: 'must be origins such as https://tiles.example.org, separated by commas or spaces' }
+		),
 	BEATWISE_DEMO: z.enum(['0', '1', 'auto']).default('auto'),
 	BEATWISE_MAX_STUDY_CELLS: z.coerce.number().int().positive().default(200_000),
 	BEATWISE_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
@@ -36,6 +44,8 @@ export interface Env {
 	/** Folder of the embedded database (PGlite) when no DATABASE_URL is given. */
 	dataDir: string;
 	basemapStyle: string | undefined;
+	/** Extra origins the browser may load basemap tiles, glyphs and sprites from (CSP). */
+	cspOrigins: string[];
 	demo: '0' | '1' | 'auto';
 	maxStudyCells: number;
 	auth: {
@@ -68,6 +78,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
 		databaseUrl: e.DATABASE_URL,
 		dataDir: resolve(e.BEATWISE_DATA),
 		basemapStyle: e.BEATWISE_BASEMAP_STYLE || undefined,
+		cspOrigins: (e.BEATWISE_CSP_ORIGINS ?? '').split(/[\s,]+/).filter(Boolean),
 		demo: e.BEATWISE_DEMO,
 		maxStudyCells: e.BEATWISE_MAX_STUDY_CELLS,
 		auth: {

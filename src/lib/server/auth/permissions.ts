@@ -76,6 +76,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 		}
 	},
 	'/admin/audit': { GET: 'audit:view' },
+	// Views over the analysis endpoints: their loads compute statistics, so they need analysis:run.
+	'/neighbourhood': { GET: 'analysis:run' },
+	'/trends': { GET: 'analysis:run' },
+	'/supervisor': { GET: 'analysis:run' },
 
 	'/api/health': { GET: 'public' },
 	'/api/meta': { GET: 'map:view' },
