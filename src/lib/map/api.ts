@@ -139,6 +139,8 @@ export interface IncidentPage {
 	page: number;
 	pageSize: number | null;
 	total: number | null;
+	/** Records the server left out for this role (restricted handling or sensitive). */
+	withheld: number;
 }
 
 export async function fetchIncidents(
@@ -160,7 +162,8 @@ export async function fetchIncidents(
 		items: list ?? [],
 		page: num(body.page) ?? page,
 		pageSize: num(body.pageSize) ?? num(body.limit),
-		total: num(body.total) ?? num(body.count)
+		total: num(body.total) ?? num(body.count),
+		withheld: num(body.withheld) ?? 0
 	};
 }
 
