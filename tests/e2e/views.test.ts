@@ -79,8 +79,19 @@ describe.skipIf(!BASE_URL)('views (e2e)', () => {
 		const id = areas.features.find((f) => f.properties.code === 'E01000001')!.properties.id;
 
 		// Choose it with the keyboard in the combobox.
-		await page.fill('#neighbourhood-area', 'E01000001');
-		await page.keyboard.press('ArrowDown');
+		// Wait for hydration and the area list before typing.
+		await page.waitForFunction(() => document.querySelector('#neighbourhood-area') !== null);
+		await expect
+			.poll(
+				async () => {
+					await page.fill('#neighbourhood-area', 'E01000001');
+					return page
+						.locator('#neighbourhood-area-list [role="option"]', { hasText: 'E01000001' })
+						.count();
+				},
+				{ timeout: 60_000 }
+			)
+			.toBe(1);
 		await page.keyboard.press('Enter');
 		await page.waitForSelector(`[data-testid="neighbourhood-view"][data-state="ready:${id}"]`, {
 			timeout: 60_000
