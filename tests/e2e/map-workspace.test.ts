@@ -19,6 +19,7 @@ import {
 	watchAndOpen,
 	type OpenedPage
 } from './harness';
+import { signIn } from './auth';
 
 const BASE_URL = process.env.BEATWISE_E2E_URL;
 
@@ -39,21 +40,6 @@ interface CellDetailJson {
 	months: { month: string; n: number | null }[];
 }
 
-/**
- * Sign in as an analyst when the server under test has sign-in (issue 5: tests/e2e/auth.ts reads the
- * demo accounts from BEATWISE_E2E_DATA); a server without a login page is open.
- */
-async function signInIfNeeded(page: Page, base: string): Promise<void> {
-	if (!process.env.BEATWISE_E2E_DATA) return;
-	const login = await page.context().request.get(new URL('/login', base).toString());
-	if (login.status() === 404) return;
-	const authModule = './auth.ts';
-	const auth = (await import(/* @vite-ignore */ authModule)) as {
-		signIn: (page: Page, baseUrl: string, role: string) => Promise<void>;
-	};
-	await auth.signIn(page, base, 'analyst');
-}
-
 describe.skipIf(!BASE_URL)('map workspace: layers, slider, side panel (e2e)', () => {
 	const base = BASE_URL as string;
 	let browser: Browser;
@@ -64,9 +50,10 @@ describe.skipIf(!BASE_URL)('map workspace: layers, slider, side panel (e2e)', ()
 		viewport: { width: number; height: number } = DESKTOP,
 		isMobile = false
 	) {
+		// Pages need a session: sign in as the demo analyst, then open `path` watching the page.
 		const context = await newContext(browser, viewport, { isMobile });
 		const page = await context.newPage();
-		await signInIfNeeded(page, base);
+		await signIn(page, base, 'analyst');
 		const o = await watchAndOpen(context, page, base, path);
 		opened.push(o);
 		return o;

@@ -16,6 +16,13 @@ export const EMERGING_LAYER_ID = 'emerging-hotspots';
 export const AREAS_LAYER_ID = 'area-boundaries';
 export const SELECTION_LAYER_ID = 'selected-cell';
 
+/**
+ * Above this many cells the outlines are left out: at that density a hexagon is a few pixels across, so
+ * its outline hides more than it shows, and outlines (a path per cell) cost more to draw than the fills
+ * (bench/render: ~10× the frame time in software WebGL).
+ */
+export const OUTLINE_MAX_CELLS = 5_000;
+
 /** Layers whose objects are H3 cells (hover and click report the cell). */
 export const CELL_LAYER_IDS: readonly string[] = [
 	CELLS_LAYER_ID,
@@ -56,7 +63,7 @@ export function incidentCellsLayer(rows: CellRow[], o: CellsLayerOptions) {
 		highPrecision: 'auto',
 		extruded: false,
 		filled: true,
-		stroked: true,
+		stroked: rows.length <= OUTLINE_MAX_CELLS,
 		getHexagon: (d) => d.cell,
 		getFillColor: (d) => colourForCount(d.count, o.classes),
 		getLineColor: [255, 255, 255, 150],
@@ -133,7 +140,7 @@ export function hotspotsLayer(rows: HotspotRow[], o: AnalysisLayerOptions) {
 		highPrecision: 'auto',
 		extruded: false,
 		filled: true,
-		stroked: true,
+		stroked: rows.length <= OUTLINE_MAX_CELLS,
 		getHexagon: (d) => d.cell,
 		getFillColor: (d) => hotspotBin(d.bin).rgba,
 		getLineColor: (d): RGBA => (d.bin === 0 ? [255, 255, 255, 90] : [255, 255, 255, 170]),
@@ -163,7 +170,7 @@ export function emergingLayer(rows: EmergingRow[], o: AnalysisLayerOptions) {
 		highPrecision: 'auto',
 		extruded: false,
 		filled: true,
-		stroked: true,
+		stroked: rows.length <= OUTLINE_MAX_CELLS,
 		getHexagon: (d) => d.cell,
 		getFillColor: (d) => emergingClass(d.category).rgba,
 		getLineColor: [255, 255, 255, 150],
