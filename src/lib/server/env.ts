@@ -27,11 +27,17 @@ const EnvSchema = z.object({
 		.optional()
 		.refine(
 			(v) => !v || v.split(/[\s,]+/).every((o) => o === '' || /^https?:\/\/[^\s/;,']+$/.test(o)),
-			{ message: 'must be origins such as https://tiles.example.org, separated by commas or spaces' }
+			{
+				message: 'must be origins such as https://tiles.example.org, separated by commas or spaces'
+			}
 		),
 	BEATWISE_DEMO: z.enum(['0', '1', 'auto']).default('auto'),
 	BEATWISE_MAX_STUDY_CELLS: z.coerce.number().int().positive().default(200_000),
-	BEATWISE_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+	BEATWISE_SESSION_HOURS: z.coerce
+		.number()
+		.positive()
+		.max(24 * 30)
+		.default(12),
 	BEATWISE_SESSION_IDLE_MINUTES: z.coerce.number().positive().default(30),
 	BEATWISE_LOGIN_MAX_FAILURES_PER_USER: z.coerce.number().int().positive().default(5),
 	BEATWISE_LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().positive().default(50),
