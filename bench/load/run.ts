@@ -1,0 +1,259 @@
+/**
+ * Load test: 50 concurrent clients against a production build on loopback (`node build`, embedded
+ * database with the demo data, as startServer() runs it), signed in as the demo analyst, on the map
+ * endpoint (`/api/cells`, the binary format the map uses) and every analysis endpoint found under
+ * src/routes/api/analysis, for a bounded time each. Zero errors (non-2xx, timeouts) is the bar; p50,
+ * p95, p99 latency and throughput go to the `## Load` section of bench/RESULTS.md.
+ *
+ *   npx tsx bench/load/run.ts [--seconds 20] [--connections 50]
+ */
+import autocannon from 'autocannon';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { ensureBuilt, type RunningServer } from '../../tests/e2e/server';
+import { sessionCookie } from '../../tests/e2e/auth';
+import { writeResultsSection } from '../results';
+
+const { values } = parseArgs({
+	options: {
+		seconds: { type: 'string', default: '20' },
+		connections: { type: 'string', default: '50' }
+	}
+});
+const SECONDS = Number(values.seconds);
+const CONNECTIONS = Number(values.connections);
+
+/** The City of London at the map's usual first view. */
+const BBOX = '-0.1150,51.5050,-0.0700,51.5250';
+const VIEW = `bbox=${BBOX}&res=9`;
+
+interface Target {
+	name: string;
+	/** Query strings to try in order; the first answered 200 is loaded. */
+	candidates: string[];
+}
+
+function targets(): Target[] {
+	const list: Target[] = [
+		{ name: '/api/cells', candidates: [`/api/cells?res=9&format=bin`, `/api/cells?res=9`] }
+	];
+	const dir = 'src/routes/api/analysis';
+	if (existsSync(dir)) {
+		for (const name of readdirSync(dir).sort()) {
+			if (!existsSync(`${dir}/${name}/+server.ts`)) continue;
+			const base = `/api/analysis/${name}`;
+			list.push({
+				name: base,
+				candidates: [
+					// Knox runs permutations over every pair in the period: a quarter and 99 permutations,
+					// as an analyst would explore before a full run.
+					...(name === 'near-repeat'
+						? [`${base}?bbox=${BBOX}&from=2020-10-01&to=2020-12-31&permutations=99`]
+						: []),
+					`${base}?${VIEW}`,
+					`${base}?${VIEW}&k=1&fdr=true`,
+					`${base}?${VIEW}&step=month&k=1`,
+					`${base}?${VIEW}&from=2020-01-01&to=2020-12-31`,
+					`${base}?bbox=${BBOX}`
+				]
+			});
+		}
+	}
+	return list;
+}
+
+interface Row {
+	name: string;
+	path: string;
+	requests: number;
+	rps: number;
+	p50: number;
+	p95: number;
+	p99: number;
+	max: number;
+	errors: number;
+	non2xx: number;
+	note?: string;
+}
+
+async function main() {
+	console.log('Starting the production build (embedded database + demo data)…');
+	const server = await startPrivateServer();
+	const rows: Row[] = [];
+	try {
+		const cookie = await sessionCookie(server.url, 'analyst', server.dataDir);
+		for (const t of targets()) {
+			let chosen: string | null = null;
+			let last = '';
+			for (const c of t.candidates) {
+				const t0 = performance.now();
+				const res = await fetch(server.url + c, {
+					headers: { cookie },
+					signal: AbortSignal.timeout(30_000)
+				}).catch((e: Error) => new Response(e.message, { status: 599 }));
+				const body = await res.text();
+				console.log(`  probe ${c}: ${res.status} in ${Math.round(performance.now() - t0)} ms`);
+				if (res.ok) {
+					chosen = c;
+					break;
+				}
+				last = `${res.status} ${body.slice(0, 160)}`;
+			}
+			if (!chosen) {
+				console.log(`${t.name}: no query answered 200 (last: ${last}); skipped`);
+				rows.push({
+					name: t.name,
+					path: '',
+					requests: 0,
+					rps: 0,
+					p50: 0,
+					p95: 0,
+					p99: 0,
+					max: 0,
+					errors: 0,
+					non2xx: 0,
+					note: `skipped: ${last.replace(/\|/g, '/')}`
+				});
+				continue;
+			}
+			await drained(server.url);
+			console.log(`${t.name}: ${CONNECTIONS} clients for ${SECONDS} s on ${chosen}`);
+			const latencies: number[] = [];
+			const instance = autocannon({
+				url: server.url + chosen,
+				connections: CONNECTIONS,
+				duration: SECONDS,
+				headers: { cookie },
+				timeout: 60
+			});
+			instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => {
+				latencies.push(ms);
+			});
+			const r = await instance;
+			const row: Row = {
+				name: t.name,
+				path: chosen,
+				requests: r.requests.total,
+				rps: r.requests.average,
+				p50: r.latency.p50,
+				p95: Math.round(percentile(latencies, 0.95)),
+				p99: r.latency.p99,
+				max: r.latency.max,
+				errors: r.errors + r.timeouts,
+				non2xx: r.non2xx
+			};
+			rows.push(row);
+			console.log(
+				`  ${row.requests} requests, ${row.rps.toFixed(0)}/s, p50 ${row.p50} ms, p95 ${row.p95} ms, p99 ${row.p99} ms, errors ${row.errors}, non-2xx ${row.non2xx}`
+			);
+		}
+	} finally {
+		await server.stop();
+	}
+	const failed = rows.filter((r) => r.errors > 0 || r.non2xx > 0 || r.note);
+	const table = [
+		'| endpoint (query) | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | non-2xx |',
+		'| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+		...rows.map((r) =>
+			r.note
+				? `| ${r.name} | — | — | — | — | — | — | — | ${r.note} |`
+				: `| \`${r.path}\` | ${r.requests.toLocaleString('en-GB')} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.max} | ${r.errors} | ${r.non2xx} |`
+		)
+	].join('\n');
+	writeResultsSection(
+		'Load',
+		`Run ${new Date().toISOString()} on this machine (${cpus().length} cores, shared with other engineers' runs: load average ${loadavg()[0].toFixed(1)} at the end). Production build (\`node build\`) on 127.0.0.1 with the embedded database (PGlite) and the demo data (City of London, 15,935 incidents), signed in as the demo analyst (every request goes through the session lookup and permission check). autocannon, ${CONNECTIONS} concurrent connections for ${SECONDS} s per endpoint, one endpoint after another. Script: \`npx tsx bench/load/run.ts\`.
+
+${table}
+
+${failed.length === 0 ? '**Zero errors and zero non-2xx answers** on every endpoint.' : `**Errors or skipped: ${failed.map((f) => f.name).join(', ')}.**`} p95 is the nearest-rank 95th percentile over every response's latency (autocannon's \`response\` events); p50/p99/max are autocannon's.`
+	);
+	console.log(failed.length ? 'FAILED: errors under load' : 'OK: zero errors');
+	process.exitCode = failed.length ? 1 : 0;
+}
+
+/**
+ * `node build` from a private copy of the build: other engineers rebuild `build/` in the shared tree
+ * while a run lasts, which would swap the server's chunks under it. The copy sits inside the project so
+ * the server still resolves node_modules; otherwise as tests/e2e/server.ts starts it.
+ */
+async function startPrivateServer(): Promise<RunningServer> {
+	ensureBuilt();
+	const copy = resolve('.beatwise/load-build');
+	rmSync(copy, { recursive: true, force: true });
+	cpSync('build', join(copy, 'build'), { recursive: true });
+	const dataDir = mkdtempSync(join(resolve('.beatwise'), 'load-data-'));
+	const tpl = resolve('.beatwise/test-template/pg');
+	if (existsSync(tpl)) cpSync(tpl, join(dataDir, 'pg'), { recursive: true });
+	const port = 40_000 + Math.floor(Math.random() * 20_000);
+	const url = `http://127.0.0.1:${port}`;
+	let output = '';
+	const child = spawn(process.execPath, [join(copy, 'build')], {
+		env: {
+			...process.env,
+			DATABASE_URL: '',
+			BEATWISE_DATA: dataDir,
+			BEATWISE_DEMO: '1',
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			ORIGIN: url
+		},
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	child.stdout?.on('data', (d) => (output += d));
+	child.stderr?.on('data', (d) => (output += d));
+	const deadline = Date.now() + 300_000;
+	for (;;) {
+		if (child.exitCode !== null) throw new Error(`server exited:\n${output}`);
+		const ok = await fetch(`${url}/api/health`)
+			.then((r) => r.ok)
+			.catch(() => false);
+		if (ok) break;
+		if (Date.now() > deadline) {
+			child.kill('SIGKILL');
+			throw new Error(`server not ready in 300 s:\n${output}`);
+		}
+		await new Promise((r) => setTimeout(r, 500));
+	}
+	return {
+		url,
+		dataDir,
+		log: () => output,
+		async stop() {
+			if (child.exitCode === null) {
+				child.kill('SIGTERM');
+				await new Promise((r) => child.once('exit', r));
+			}
+			rmSync(dataDir, { recursive: true, force: true });
+			rmSync(copy, { recursive: true, force: true });
+		}
+	};
+}
+
+/**
+ * Wait until the server answers its health check quickly again: requests still queued from the last
+ * run (the embedded database runs one query at a time) must not count against the next endpoint.
+ */
+async function drained(url: string): Promise<void> {
+	const deadline = Date.now() + 300_000;
+	while (Date.now() < deadline) {
+		const t0 = performance.now();
+		const ok = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(60_000) })
+			.then((r) => r.ok)
+			.catch(() => false);
+		if (ok && performance.now() - t0 < 200) return;
+		await new Promise((r) => setTimeout(r, 1000));
+	}
+}
+
+/** autocannon reports p90 and p97.5, not p95: the exact nearest-rank percentile of every response. */
+function percentile(values: number[], q: number): number {
+	if (values.length === 0) return 0;
+	const sorted = Float64Array.from(values).sort();
+	return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+}
+
+await main();
