@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { UsageError, type CliIo } from '../main';
+import { CLI_ORIGIN } from '../../lib/server/auth/audit';
 import { closeDatabase, getDatabase } from '../../lib/server/db';
 import { importAreaFile } from '../../lib/server/ingest/import-areas';
 
@@ -50,7 +51,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 					kind: values.kind,
 					codeField: values['code-field'],
 					nameField: values['name-field'],
-					crs
+					crs,
+					importedBy: process.env.USER ?? null,
+					origin: CLI_ORIGIN
 				});
 				results.push(r);
 				if (!values.json) {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UsageError, type CliIo } from '../main';
 import { progressBar } from '../progress';
+import { CLI_ORIGIN } from '../../lib/server/auth/audit';
 import { closeDatabase, getDatabase } from '../../lib/server/db';
 import { IMPORT_FORMATS, importPaths } from '../../lib/server/ingest/import';
 import type { ImportFormat } from '../../lib/server/ingest/adapters';
@@ -67,7 +68,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 			mapping,
 			sourceName: values.source,
 			batchSize,
+			// The audit trail records the OS user, from the command line.
 			importedBy: process.env.USER ?? null,
+			origin: CLI_ORIGIN,
 			onProgress: (p) => {
 				if (trace) io.stderr.write(`batch committed: ${p.file} rows ${p.rows}\n`);
 				bar.update(

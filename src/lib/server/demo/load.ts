@@ -9,6 +9,10 @@ import type { Database } from '../db/client';
 import { importPaths, type ImportSummary } from '../ingest/import';
 import { importAreaFile } from '../ingest/import-areas';
 import { createDemoUsers, formatDemoCredentials, type DemoCredential } from '../auth/demo-users';
+import { CLI_ORIGIN } from '../auth/audit';
+
+/** Who loads the demo, for the audit trail (as the demo accounts are recorded). */
+const DEMO_IMPORTER = { importedBy: 'demo', origin: { ...CLI_ORIGIN, userAgent: 'beatwise-demo' } };
 
 export function demoDataDir(): string {
 	const candidates = [
@@ -45,17 +49,19 @@ export async function loadDemo(
 	const crime = await importPaths(db, {
 		inputs: [join(dir, 'crime')],
 		format: 'police-uk',
-		importedBy: 'demo'
+		...DEMO_IMPORTER
 	});
 	const lsoa = await importAreaFile(db, join(dir, 'lsoa-2011.geojson'), {
 		kind: 'lsoa',
 		codeField: 'LSOA11CD',
-		nameField: 'LSOA11NM'
+		nameField: 'LSOA11NM',
+		...DEMO_IMPORTER
 	});
 	const boroughs = await importAreaFile(db, join(dir, 'boroughs-2022.geojson'), {
 		kind: 'borough',
 		codeField: 'LAD22CD',
-		nameField: 'LAD22NM'
+		nameField: 'LAD22NM',
+		...DEMO_IMPORTER
 	});
 	log(
 		`Demo loaded: ${crime.imported} incidents (${crime.rejected} rejected, ${crime.duplicate} duplicate), ${lsoa.areas} LSOAs, ${boroughs.areas} boroughs.`

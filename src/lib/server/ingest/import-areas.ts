@@ -1,7 +1,8 @@
 /**
  * Boundary polygons into `areas` (reprojected to WGS84 by PostGIS) with their H3 cover at the
  * rollup resolution, so area statistics read the rollup by cell. One transaction per file: a file
- * that fails part-way leaves the areas as they were.
+ * that fails part-way leaves the areas as they were. Every file, imported or failed, gets one
+ * `import.areas` entry in the audit trail.
  */
 import { cellToParent, latLngToCell, polygonToCells } from 'h3-js';
 import type { Database } from '../db/client';
@@ -9,6 +10,7 @@ import { replaceAreaCells, upsertAreas, type AreaInput } from '../db/queries/are
 
 const AREA_CHUNK = 250;
 import { readAreas, type AreaReadOptions } from './areas';
+import { failureDetail, recordImportAudit, type ImportAuditOptions } from './import-audit';
 import { ROLLUP_H3_RES } from './runner';
 import { ImportError } from './types';
 
@@ -53,7 +55,34 @@ export function h3Cover(geojson: Geo, res = ROLLUP_H3_RES): string[] {
 	return [...cells].sort();
 }
 
+/** Reading options, and who imports the file from where (audit trail). */
+export type AreaImportOptions = AreaReadOptions & ImportAuditOptions;
+
 export async function importAreaFile(
+	db: Database,
+	file: string,
+	options: AreaImportOptions
+): Promise<AreaImportResult> {
+	let result: AreaImportResult;
+	try {
+		result = await storeAreaFile(db, file, options);
+	} catch (e) {
+		await recordImportAudit(db, options, {
+			action: 'import.areas',
+			object: file,
+			detail: { file, kind: options.kind ?? null, error: failureDetail(e) }
+		});
+		throw e;
+	}
+	await recordImportAudit(db, options, {
+		action: 'import.areas',
+		object: file,
+		detail: { ...result }
+	});
+	return result;
+}
+
+async function storeAreaFile(
 	db: Database,
 	file: string,
 	options: AreaReadOptions

@@ -1,6 +1,7 @@
 /**
  * Import files or folders of one format: expands folders, picks the adapter, and runs each file
  * through the batch runner. Used by `beatwise import`, the demo loader and (later) the import page.
+ * Every file, imported or failed, gets one `import` entry in the audit trail.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -8,6 +9,12 @@ import type { Database } from '../db/client';
 import type { SourceSpec } from '../db/queries/ingest';
 import { createAdapter, type ImportFormat } from './adapters';
 import { openCsv } from './csv';
+import {
+	failureDetail,
+	importerName,
+	recordImportAudit,
+	type ImportAuditOptions
+} from './import-audit';
 import { parseMapping } from './mapping';
 import {
 	importFile,
@@ -107,12 +114,12 @@ async function openRows(file: string, format: ImportFormat, mapping: unknown): P
 	return openCsv(file);
 }
 
-export interface ImportPathsOptions {
+/** `actor`, `importedBy` and `origin` say who ran the import and from where (audit trail). */
+export interface ImportPathsOptions extends ImportAuditOptions {
 	inputs: string[];
 	format: ImportFormat;
 	mapping?: unknown;
 	sourceName?: string;
-	importedBy?: string | null;
 	batchSize?: number;
 	onProgress?: (p: ImportProgress & { fileIndex: number; fileCount: number }) => void;
 	/** Called after each file, successful or not. */
@@ -133,7 +140,17 @@ export interface ImportSummary {
 
 export async function importPaths(db: Database, o: ImportPathsOptions): Promise<ImportSummary> {
 	const t0 = performance.now();
-	const files = expandInputs(o.inputs, o.format);
+	let files: string[];
+	try {
+		files = expandInputs(o.inputs, o.format);
+	} catch (e) {
+		await recordImportAudit(db, o, {
+			action: 'import',
+			object: o.inputs.join(', '),
+			detail: { inputs: o.inputs, format: o.format, error: failureDetail(e) }
+		});
+		throw e;
+	}
 	const summary: ImportSummary = {
 		files: [],
 		failed: [],
@@ -150,35 +167,58 @@ export async function importPaths(db: Database, o: ImportPathsOptions): Promise<
 		const mapping = o.mapping as { source?: string; timezone?: string } | undefined;
 		const source = defaultSource(o.format, file, mapping);
 		if (o.sourceName) source.name = o.sourceName;
+		// Set once the batch row exists: a failure after that is audited against the batch.
+		let batchId = null as number | null;
+		let r: FileImportResult;
 		try {
-			const r = await importFile(db, {
+			r = await importFile(db, {
 				file,
 				format: o.format,
 				source,
 				open: (f) => openRows(f, o.format, o.mapping),
 				adapter: createAdapter(o.format, { mapping: o.mapping, file }),
 				mapping: o.mapping,
-				importedBy: o.importedBy,
+				importedBy: importerName(o),
 				batchSize: o.batchSize,
 				knownIds,
+				onBatch: (id) => (batchId = id),
 				onProgress: (p) => o.onProgress?.({ ...p, fileIndex: i, fileCount: files.length })
 			});
-			summary.files.push(r);
-			summary.total += r.total;
-			summary.imported += r.imported;
-			summary.rejected += r.rejected;
-			summary.duplicate += r.duplicate;
-			summary.located += r.located;
-			for (const [k, n] of Object.entries(r.rejectReasons)) {
-				summary.rejectReasons[k] = (summary.rejectReasons[k] ?? 0) + n;
-			}
-			o.onFile?.(r);
 		} catch (e) {
 			const err =
 				e instanceof ImportError ? e : new ImportError('E_DATABASE', (e as Error).message, file);
 			summary.failed.push({ file, code: err.code, message: err.message });
+			await recordImportAudit(db, o, {
+				action: 'import',
+				object: batchId === null ? file : `batch:${batchId}`,
+				detail: { file, format: o.format, source: source.name, error: failureDetail(err) }
+			});
 			o.onFile?.({ file, error: err });
+			continue;
 		}
+		await recordImportAudit(db, o, {
+			action: 'import',
+			object: `batch:${r.batchId}`,
+			detail: {
+				file,
+				format: o.format,
+				source: r.source,
+				total: r.total,
+				imported: r.imported,
+				rejected: r.rejected,
+				duplicate: r.duplicate
+			}
+		});
+		summary.files.push(r);
+		summary.total += r.total;
+		summary.imported += r.imported;
+		summary.rejected += r.rejected;
+		summary.duplicate += r.duplicate;
+		summary.located += r.located;
+		for (const [k, n] of Object.entries(r.rejectReasons)) {
+			summary.rejectReasons[k] = (summary.rejectReasons[k] ?? 0) + n;
+		}
+		o.onFile?.(r);
 	}
 	summary.seconds = (performance.now() - t0) / 1000;
 	return summary;

@@ -82,6 +82,8 @@ export interface ImportFileOptions {
 	onProgress?: (p: ImportProgress) => void;
 	/** Ids stored earlier in the same run (several files of one source). */
 	knownIds?: KnownIds;
+	/** Called once the import batch row exists (before any row is stored), with its id. */
+	onBatch?: (batchId: number) => void;
 }
 
 const MS_HOUR = 3_600_000;
@@ -109,7 +111,7 @@ function dayFormatter(timeZone: string): (d: Date) => string {
 	};
 }
 
-async function sha256OfFile(file: string): Promise<string> {
+export async function sha256OfFile(file: string): Promise<string> {
 	const hash = createHash('sha256');
 	for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
 	return hash.digest('hex');
@@ -158,7 +160,7 @@ interface Parsed {
 }
 
 /** Reasons without numbers or quoted values, so counts group by kind of problem. */
-function reasonKey(field: string, reason: string): string {
+export function reasonKey(field: string, reason: string): string {
 	const generic = reason.replace(/"[^"]*"/g, '"…"').replace(/-?\d+(\.\d+)?/g, 'N');
 	return field ? `${field}: ${generic}` : generic;
 }
@@ -189,6 +191,7 @@ export async function importFile(db: Database, o: ImportFileOptions): Promise<Fi
 		mapping: o.mapping ?? null,
 		importedBy: o.importedBy ?? null
 	});
+	o.onBatch?.(batchId);
 	const result: FileImportResult = {
 		file: o.file,
 		batchId,
