@@ -133,8 +133,11 @@ describe('HTTP hardening (production build)', () => {
 		]) {
 			expect(csp).toContain(d);
 		}
-		expect(csp).toMatch(/script-src 'self'( 'sha256-[^']+')+/);
+		// Scripts: this site, hashed inline scripts and WebAssembly compilation for the map — never eval or
+		// inline scripts without a hash.
+		expect(csp).toMatch(/script-src 'self' 'wasm-unsafe-eval'( 'sha256-[^']+')+(;|$)/);
 		expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+		expect(csp).not.toMatch(/script-src[^;]*'unsafe-eval'/);
 		expect(page.headers.get('referrer-policy')).toBe('same-origin');
 		expect(page.headers.get('x-content-type-options')).toBe('nosniff');
 		expect(page.headers.get('x-frame-options')).toBe('DENY');
