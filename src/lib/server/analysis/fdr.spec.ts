@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { benjaminiHochberg } from './fdr';
-import { erfc, normalCdf, twoSidedP } from './normal';
+import { erfc, normalCdf, twoSidedP, twoSidedPs } from './normal';
 import { mulberry32, shuffleInPlace } from './random';
 
 describe('benjaminiHochberg', () => {
@@ -16,6 +16,36 @@ describe('benjaminiHochberg', () => {
 		expect(r[1]).toBeNaN();
 		expect(r[2]).toBeCloseTo(0.02, 15);
 	});
+	it("gives exactly R's values whether p-values repeat (counted per value) or not (sorted)", () => {
+		// R's p.adjust(p, "BH"): i <- m:1; o <- order(p, decreasing = TRUE); ro <- order(o);
+		// pmin(1, cummin(m / i * p[o]))[ro]
+		const pAdjustBH = (p: number[]) => {
+			const m = p.length;
+			const o = p.map((_, i) => i).sort((a, b) => p[b] - p[a]);
+			const out = new Array<number>(m);
+			let running = Infinity;
+			o.forEach((idx, r) => {
+				running = Math.min(running, (m * p[idx]) / (m - r));
+				out[idx] = Math.min(1, running);
+			});
+			return out;
+		};
+		const rand = mulberry32(42);
+		for (const [n, levels] of [
+			[10, 3],
+			[5000, 40],
+			[5000, 0],
+			[30_000, 60]
+		]) {
+			// levels > 0: few distinct values (the counted path); 0: every value distinct (sorted).
+			const p = Array.from({ length: n }, () =>
+				levels ? Math.floor(rand() * levels) / levels : rand() ** 4
+			);
+			const ours = benjaminiHochberg(p);
+			const theirs = pAdjustBH(p);
+			for (let i = 0; i < n; i++) expect(ours[i]).toBe(theirs[i]);
+		}
+	});
 });
 
 describe('normal tail', () => {
@@ -29,6 +59,16 @@ describe('normal tail', () => {
 		expect(twoSidedP(1.959963984540054)).toBeCloseTo(0.05, 14);
 		expect(twoSidedP(0)).toBe(1);
 		expect(erfc(-1)).toBeCloseTo(2 - 0.15729920705028513, 15);
+	});
+	it('twoSidedPs equals twoSidedP element by element, repeated z-scores or not', () => {
+		const rand = mulberry32(9);
+		const z = Float64Array.from({ length: 20_000 }, (_, i) =>
+			i % 2 ? Math.round(rand() * 8 - 4) / 4 : rand() * 12 - 6
+		);
+		z[0] = -0;
+		z[1] = 40;
+		const p = twoSidedPs(z);
+		for (let i = 0; i < z.length; i++) expect(p[i]).toBe(twoSidedP(z[i]));
 	});
 });
 

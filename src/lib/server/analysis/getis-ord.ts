@@ -17,7 +17,7 @@
  * or a neighbourhood covering the whole study area (zero variance). NaN never leaks into the output.
  */
 import { benjaminiHochberg } from './fdr';
-import { twoSidedP } from './normal';
+import { twoSidedPs } from './normal';
 import { AnalysisInputError, type SpatialWeights } from './weights';
 import { h3DiskWeights, h3String, type H3CellId } from './h3-weights';
 
@@ -103,7 +103,6 @@ export function getisOrd(
 	const mean = sum / n;
 	const sd = Math.sqrt(Math.max(0, sumSq / n - mean * mean));
 	const z = new Float64Array(n);
-	const p = new Float64Array(n);
 	const { offsets, neighbours, weights } = w;
 	const star = variant === 'gi*';
 	let degenerate = 0;
@@ -146,8 +145,8 @@ export function getisOrd(
 			degenerate++;
 		}
 		z[i] = zi;
-		p[i] = twoSidedP(zi);
 	}
+	const p = twoSidedPs(z);
 	const pAdjusted = fdr ? benjaminiHochberg(p) : p.slice();
 	const bin = new Int8Array(n);
 	for (let i = 0; i < n; i++) bin[i] = confidenceBin(z[i], pAdjusted[i], alpha);
