@@ -143,3 +143,27 @@ export function disclosePublicCellCount(
 		: cell.n - cell.sensitive;
 	return discloseCount(Math.max(0, n), 'public', threshold);
 }
+
+/** What of observations (graded intelligence reports) may reach a user or audience. */
+export interface ObservationAccess {
+	/** Handling code C observations are included (otherwise they are withheld and counted). */
+	includeRestricted: boolean;
+	/** The text as recorded; otherwise the sanitised text where one was written. */
+	recordedText: boolean;
+}
+
+/**
+ * Observations for `user` (null: a public output with no user behind it): handling code C and the text
+ * as recorded only for internal users holding `incidents:restricted`; everyone else gets handling code
+ * P only, with the sanitised text when there is one.
+ * @example observationAccess({ role: 'viewer' }) // { includeRestricted: false, recordedText: false }
+ * @example observationAccess({ role: 'analyst' }) // { includeRestricted: true, recordedText: true }
+ */
+export function observationAccess(
+	user: Pick<AuthUser, 'role'> | null,
+	audience: Audience = user ? audienceFor(user) : 'public'
+): ObservationAccess {
+	const restricted =
+		user !== null && mayDiscloseRecord({ handlingCode: 'C', sensitive: false }, user, audience);
+	return { includeRestricted: restricted, recordedText: restricted };
+}

@@ -87,6 +87,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/api/cells': { GET: 'map:view' },
 	'/api/cell/[cell=h3cell]': { GET: 'map:view' },
 	'/api/incidents': { GET: 'incidents:detail' },
+	'/api/observations': { GET: 'map:view' },
 	// The incident export also needs incidents:detail; its service checks that.
 	'/api/export/incidents': { GET: 'export:create' },
 	'/api/export/cells': { GET: 'export:create' },

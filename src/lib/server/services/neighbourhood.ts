@@ -24,6 +24,8 @@ import {
 	type ObservationRow,
 	type Period
 } from '../db/queries/neighbourhood';
+import { observationAccess } from '../auth/disclosure';
+import type { AuthUser } from '../auth/permissions';
 import { ServiceError } from './errors';
 import { resolveAreas } from './hotspots';
 
@@ -211,6 +213,8 @@ export interface NeighbourhoodRequest {
 	to?: string;
 	/** How many recent observations to list. Default 10. */
 	observations?: number;
+	/** Who the view is for: decides which observations and which of their text (none: public rules). */
+	viewer?: Pick<AuthUser, 'role'>;
 }
 
 /**
@@ -251,7 +255,7 @@ export async function neighbourhoodSummary(
 			periods.trend,
 			periods.lastYear
 		]),
-		observationsInArea(db, area.id, q.observations ?? 10),
+		observationsInArea(db, area.id, q.observations ?? 10, observationAccess(q.viewer ?? null)),
 		coverCellCount(db, area.id)
 	]);
 	const label = new Map(CATEGORIES.map((c) => [c.code as string, c.label]));

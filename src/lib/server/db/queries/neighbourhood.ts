@@ -100,20 +100,27 @@ export interface ObservationRow {
 }
 
 /**
- * Observations located inside the area (by its cover, or its polygon for those without a cell), newest
- * first, not rejected; the dissemination text when one was written. With the total.
+ * Observations located inside the area (by its resolution-10 cover, which holds the parents of their
+ * resolution-11 cells, or its polygon for those without a cell), newest first, not rejected, handling
+ * code C only with `includeRestricted`; the dissemination text where one was written unless
+ * `recordedText`. With the total of those.
  */
 export async function observationsInArea(
 	db: Queryable,
 	areaId: number,
-	limit: number
+	limit: number,
+	access: { includeRestricted: boolean; recordedText: boolean } = {
+		includeRestricted: false,
+		recordedText: false
+	}
 ): Promise<{ total: number; rows: ObservationRow[] }> {
-	const where = `o.review_status <> 'rejected' AND (
-	     o.h3 IN (SELECT h3 FROM area_cells WHERE area_id = $1)
+	const where = `o.review_status <> 'rejected' AND ($2::boolean OR o.handling_code = 'P') AND (
+	     h3_parent(o.h3, 10) IN (SELECT h3 FROM area_cells WHERE area_id = $1)
 	     OR (o.h3 IS NULL AND EXISTS (SELECT 1 FROM areas a WHERE a.id = $1 AND ST_Intersects(a.geom, o.geom))))`;
 	const [count, rows] = await Promise.all([
 		db.query<{ n: number }>(`SELECT count(*)::int AS n FROM observations o WHERE ${where}`, [
-			areaId
+			areaId,
+			access.includeRestricted
 		]),
 		db.query<{
 			id: number;
@@ -126,13 +133,15 @@ export async function observationsInArea(
 			handling_code: string;
 			review_status: string;
 		}>(
-			`SELECT o.id, o.observed_at, coalesce(o.sanitised_text, o.text) AS text, s.name AS source,
+			`SELECT o.id, o.observed_at,
+			        CASE WHEN $4::boolean THEN o.text ELSE coalesce(o.sanitised_text, o.text) END AS text,
+			        s.name AS source,
 			        s.category AS source_category, o.source_evaluation, o.intelligence_assessment,
 			        o.handling_code, o.review_status
 			 FROM observations o JOIN sources s ON s.id = o.source_id
 			 WHERE ${where}
-			 ORDER BY o.observed_at DESC, o.id DESC LIMIT $2::int`,
-			[areaId, limit]
+			 ORDER BY o.observed_at DESC, o.id DESC LIMIT $3::int`,
+			[areaId, access.includeRestricted, limit, access.recordedText]
 		)
 	]);
 	return {
