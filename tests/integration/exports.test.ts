@@ -326,11 +326,17 @@ describe.each(engines())('CSV exports on %s', (engine) => {
 
 		it('refuses roles without export:create or incidents:detail, and bad parameters', async () => {
 			const q = { cell: CELL9, categories: [] };
-			await expect(exportIncidents(t.db, user('planner'), q, origin)).rejects.toThrow(
-				/incident-level detail/
-			);
+			await expect(exportIncidents(t.db, user('planner'), q, origin)).rejects.toMatchObject({
+				code: 'E_FORBIDDEN',
+				status: 403,
+				message: expect.stringMatching(/incident-level detail/)
+			});
 			for (const role of ['officer', 'viewer', 'community'] as const) {
-				await expect(exportIncidents(t.db, user(role), q, origin)).rejects.toThrow(/exports/);
+				await expect(exportIncidents(t.db, user(role), q, origin)).rejects.toMatchObject({
+					code: 'E_FORBIDDEN',
+					status: 403,
+					message: expect.stringMatching(/exports/)
+				});
 			}
 			const bad: [Parameters<typeof exportIncidents>[2], string][] = [
 				[{ cell: CELL9, area: bigArea, categories: [] }, 'E_PARAMETER'],
@@ -432,7 +438,11 @@ describe.each(engines())('CSV exports on %s', (engine) => {
 
 		it('refuses roles without export:create, bad resolutions and the row cap', async () => {
 			for (const role of ['officer', 'viewer', 'community'] as const) {
-				await expect(cellExport(user(role), {})).rejects.toThrow(/exports/);
+				await expect(cellExport(user(role), {})).rejects.toMatchObject({
+					code: 'E_FORBIDDEN',
+					status: 403,
+					message: expect.stringMatching(/exports/)
+				});
 			}
 			for (const res of [6, 11]) {
 				await expect(cellExport(user('analyst'), { res })).rejects.toMatchObject({

@@ -1,17 +1,19 @@
-/** Errors a service raises for requests a user can correct; routes turn them into 400/404. */
+/** Errors a service raises for requests a user can correct; routes turn them into 400/403/404. */
 export type ServiceErrorCode =
 	| 'E_UNKNOWN_AREA'
 	| 'E_STUDY_AREA_TOO_LARGE'
 	| 'E_STUDY_AREA_MISSING'
 	| 'E_DATE_RANGE'
 	| 'E_NO_DATA'
-	| 'E_PARAMETER';
+	| 'E_PARAMETER'
+	/** The role lacks a permission the request needs (the route's rule let it through). */
+	| 'E_FORBIDDEN';
 
 export class ServiceError extends Error {
 	constructor(
 		readonly code: ServiceErrorCode,
 		message: string,
-		readonly status: 400 | 404 | 413 | 422 = 400
+		readonly status: 400 | 403 | 404 | 413 | 422 = 400
 	) {
 		super(message);
 		this.name = 'ServiceError';

@@ -98,7 +98,7 @@ function requirePermission(user: AuthUser, permission: 'export:create' | 'incide
 	if (hasPermission(user, permission)) return;
 	const what =
 		permission === 'export:create' ? 'exports' : 'incident-level detail, which this export holds';
-	throw new ServiceError('E_PARAMETER', `Your role does not include ${what}.`);
+	throw new ServiceError('E_FORBIDDEN', `Your role does not include ${what}.`, 403);
 }
 
 function checkDates(q: { from?: string; to?: string }) {

@@ -64,7 +64,7 @@ export async function incidentsForCell(
 	origin: AuditOrigin
 ): Promise<IncidentList> {
 	if (!hasPermission(user, 'incidents:detail')) {
-		throw new ServiceError('E_PARAMETER', 'Your role does not include incident-level detail.', 400);
+		throw new ServiceError('E_FORBIDDEN', 'Your role does not include incident-level detail.', 403);
 	}
 	const cell = q.cell.toLowerCase();
 	if (!/^[0-9a-f]{15}$/.test(cell) || !isValidCell(cell)) {
