@@ -4,10 +4,13 @@
  * deck.gl matches layers by id and only recomputes what changed (data identity, `updateTriggers`).
  * Hidden layers stay in the list with `visible: false` so their GPU buffers survive a toggle.
  */
-import { GeoJsonLayer } from '@deck.gl/layers';
+import { GeoJsonLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import { H3HexagonLayer } from '@deck.gl/geo-layers';
 import type { CellsResponse } from '$lib/schemas/cells';
+import type { ObservationItem } from '$lib/schemas/observations';
+import { INTELLIGENCE_ASSESSMENTS } from '$lib/grading';
 import type { AreaCollection, AreaProperties } from './api';
+import { assessmentStyle, handlingStyle, OBSERVATION_RADIUS_PX } from './observation-style';
 import { colourForCount, emergingClass, hotspotBin, type CountClass, type RGBA } from './palette';
 
 export const CELLS_LAYER_ID = 'incident-cells';
@@ -15,6 +18,8 @@ export const HOTSPOTS_LAYER_ID = 'gi-star-hotspots';
 export const EMERGING_LAYER_ID = 'emerging-hotspots';
 export const AREAS_LAYER_ID = 'area-boundaries';
 export const SELECTION_LAYER_ID = 'selected-cell';
+export const OBSERVATIONS_LAYER_ID = 'observations';
+export const OBSERVATION_LABELS_LAYER_ID = 'observation-labels';
 
 /**
  * Above this many cells the outlines are left out: at that density a hexagon is a few pixels across, so
@@ -176,6 +181,51 @@ export function emergingLayer(rows: EmergingRow[], o: AnalysisLayerOptions) {
 		getLineColor: [255, 255, 255, 150],
 		lineWidthUnits: 'pixels',
 		getLineWidth: 0.5
+	});
+}
+
+/**
+ * Observations as points of a fixed pixel size, filled by intelligence assessment (A–E) and outlined by
+ * handling code (thick black ring: C), above every fill so they can always be hovered.
+ */
+export function observationsLayer(rows: ObservationItem[], o: AnalysisLayerOptions) {
+	return new ScatterplotLayer<ObservationItem>({
+		id: OBSERVATIONS_LAYER_ID,
+		data: rows,
+		visible: o.visible,
+		pickable: true,
+		autoHighlight: true,
+		highlightColor: [255, 255, 255, 120],
+		radiusUnits: 'pixels',
+		getRadius: OBSERVATION_RADIUS_PX,
+		filled: true,
+		stroked: true,
+		lineWidthUnits: 'pixels',
+		getPosition: (d) => [d.lon, d.lat],
+		getFillColor: (d) => assessmentStyle(d.grading.intelligenceAssessment).rgba,
+		getLineColor: (d) => handlingStyle(d.grading.handlingCode).line,
+		getLineWidth: (d) => handlingStyle(d.grading.handlingCode).width
+	});
+}
+
+/** The assessment letter on each observation point, so the map reads without its colours. */
+export function observationLabelsLayer(rows: ObservationItem[], o: AnalysisLayerOptions) {
+	return new TextLayer<ObservationItem>({
+		id: OBSERVATION_LABELS_LAYER_ID,
+		data: rows,
+		visible: o.visible,
+		pickable: false,
+		// Its font atlas holds only the letters it draws.
+		characterSet: [...INTELLIGENCE_ASSESSMENTS],
+		fontFamily: 'system-ui, sans-serif',
+		fontWeight: 700,
+		sizeUnits: 'pixels',
+		getSize: OBSERVATION_RADIUS_PX * 1.4,
+		getPosition: (d) => [d.lon, d.lat],
+		getText: (d) => d.grading.intelligenceAssessment,
+		getColor: (d) => assessmentStyle(d.grading.intelligenceAssessment).text,
+		getTextAnchor: 'middle',
+		getAlignmentBaseline: 'center'
 	});
 }
 

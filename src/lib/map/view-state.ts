@@ -1,6 +1,6 @@
 /**
  * The map workspace's state as it travels in the URL, so a view can be bookmarked or shared:
- * `/?c=-0.0920,51.5150&z=13.5&res=9&from=2020-01-01&to=2020-12-31&categories=burglary,robbery&layers=cells,areas&areas=lsoa`.
+ * `/?c=-0.0920,51.5150&z=13.5&res=9&from=2020-01-01&to=2020-12-31&categories=burglary,robbery&layers=cells,areas,observations&areas=lsoa`.
  *
  * Absent parameters mean defaults (fit the data, resolution follows zoom, the data's whole range, every
  * category, the cells layer on), so the plain `/` stays the normal entry point.
@@ -10,10 +10,10 @@
 import { CELLS_MAX_RES, CELLS_MIN_RES, isIsoDate } from '$lib/schemas/cells';
 
 /**
- * Layers of the map, bottom to top. There is no observations layer yet: no endpoint serves
- * observations to the map, and the map draws only what an API answers.
+ * Layers of the map, bottom to top: the cell fills, area outlines, then observations (points from
+ * `/api/observations`) on top so they can be hovered over any fill.
  */
-export const MAP_LAYERS = ['cells', 'hotspots', 'emerging', 'areas'] as const;
+export const MAP_LAYERS = ['cells', 'hotspots', 'emerging', 'areas', 'observations'] as const;
 export type MapLayerId = (typeof MAP_LAYERS)[number];
 
 export interface WorkspaceState {
