@@ -371,6 +371,7 @@ describe.each(engines())('observations on %s', (engine) => {
 
 	it('refuses the community role (no exact points in public outputs) and unknown areas', async () => {
 		await expect(map('community')).rejects.toBeInstanceOf(ServiceError);
+		await expect(map('community')).rejects.toMatchObject({ code: 'E_FORBIDDEN', status: 403 });
 		await expect(map('analyst', { area: 999_999 })).rejects.toMatchObject({
 			code: 'E_UNKNOWN_AREA'
 		});

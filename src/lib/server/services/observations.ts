@@ -33,7 +33,7 @@ export async function observationsForMap(
 	const audience = audienceFor(user);
 	// Exact points: never for a public audience, whatever the route table says.
 	if (audience === 'public' || !hasPermission(user, 'map:view')) {
-		throw new ServiceError('E_PARAMETER', 'Your role does not include the map.', 400);
+		throw new ServiceError('E_FORBIDDEN', 'Your role does not include the map.', 403);
 	}
 	if (q.from && q.to && q.from > q.to) {
 		throw new ServiceError('E_DATE_RANGE', 'from: must not be after `to`');
