@@ -4,6 +4,16 @@ import { compileTimeFormat, ISO_FORMAT, zonedTimeToUtc } from './time';
 const iso = (d: Date | undefined) => d?.toISOString();
 
 describe('zonedTimeToUtc', () => {
+	it('reads four-digit years below 100 as written, not as 1900–1999', () => {
+		expect(iso(zonedTimeToUtc({ year: 21, month: 3, day: 1 }, 'UTC'))).toBe(
+			'0021-03-01T00:00:00.000Z'
+		);
+		expect(iso(ISO_FORMAT.parse('0021-03-01', 'Europe/London')?.from)?.slice(0, 10)).toBe(
+			'0021-03-01'
+		);
+		expect(compileTimeFormat('DD/MM/YYYY').parse('29/02/0021', 'UTC')).toBeNull();
+	});
+
 	it('converts Chicago wall time on both sides of the 2016 spring-forward (13 March, 02:00 → 03:00)', () => {
 		const tz = 'America/Chicago';
 		expect(iso(zonedTimeToUtc({ year: 2016, month: 3, day: 13, hour: 1, minute: 59 }, tz))).toBe(

@@ -10,6 +10,23 @@
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
+/** `Date.UTC` for every year: `Date.UTC` itself reads years 0–99 as 1900–1999 ("0021" as 1921). */
+function utcTime(
+	year: number,
+	monthIndex: number,
+	day: number,
+	h = 0,
+	m = 0,
+	s = 0,
+	ms = 0
+): number {
+	if (year >= 100) return Date.UTC(year, monthIndex, day, h, m, s, ms);
+	const d = new Date(0);
+	d.setUTCFullYear(year, monthIndex, day);
+	d.setUTCHours(h, m, s, ms);
+	return d.getTime();
+}
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** Throws RangeError for a zone the platform does not know. */
@@ -48,7 +65,7 @@ export function zoneOffset(timeZone: string, utcMs: number): number {
 		Number(parts.find((p) => p.type === type)?.value ?? 0);
 	let year = get('year');
 	if (parts.find((p) => p.type === 'era')?.value === 'BC') year = 1 - year;
-	const asUtc = Date.UTC(
+	const asUtc = utcTime(
 		year,
 		get('month') - 1,
 		get('day'),
@@ -75,7 +92,7 @@ export interface WallTime {
 
 /** UTC instant of a wall-clock time in `timeZone` (see module comment for DST gaps and overlaps). */
 export function zonedTimeToUtc(t: WallTime, timeZone: string): Date {
-	const local = Date.UTC(
+	const local = utcTime(
 		t.year,
 		t.month - 1,
 		t.day,
@@ -88,7 +105,7 @@ export function zonedTimeToUtc(t: WallTime, timeZone: string): Date {
 	const dayKey = `${timeZone}|${t.year}-${t.month}-${t.day}`;
 	let offset = dayOffsets.get(dayKey);
 	if (offset === undefined) {
-		const dayStart = Date.UTC(t.year, t.month - 1, t.day);
+		const dayStart = utcTime(t.year, t.month - 1, t.day);
 		const before = zoneOffset(timeZone, dayStart - DAY);
 		const after = zoneOffset(timeZone, dayStart + 2 * DAY);
 		offset = before === after ? before : null;
@@ -135,12 +152,12 @@ export function zonedWindow(t: WallTime, precision: TimePrecision, timeZone: str
 }
 
 function nextDay(t: WallTime): WallTime {
-	const d = new Date(Date.UTC(t.year, t.month - 1, t.day + 1));
+	const d = new Date(utcTime(t.year, t.month - 1, t.day + 1));
 	return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
 }
 
 function daysInMonth(year: number, month: number): number {
-	return new Date(Date.UTC(year, month, 0)).getUTCDate();
+	return new Date(utcTime(year, month, 0)).getUTCDate();
 }
 
 const MONTH_NAMES = [
@@ -223,7 +240,7 @@ export const ISO_FORMAT: TimeFormat = {
 			offsetMin = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || 0));
 		}
 		const utc =
-			Date.UTC(year, month - 1, day, hour, minute, wall.second, millisecond) - offsetMin * 60_000;
+			utcTime(year, month - 1, day, hour, minute, wall.second, millisecond) - offsetMin * 60_000;
 		return { from: new Date(utc), to: new Date(utc), precision: 'instant' };
 	}
 };
