@@ -28,7 +28,22 @@ import {
 	type SourceSpec
 } from '../db/queries/ingest';
 import { attributesJson, copyField, pointEwkbHex } from './copy-text';
-import { ImportError, type Adapter, type NormalisedIncident, type SourceRow } from './types';
+import {
+	ImportError,
+	type Adapter,
+	type NormalisedIncident,
+	type RowResult,
+	type SourceRow
+} from './types';
+
+/**
+ * Rows (CSV records, GeoJSON features) longer than this are rejected unread: a record of megabytes is
+ * not an incident, and storing it would only bloat the tables.
+ */
+export const MAX_ROW_CHARS = 1024 * 1024;
+/** Raw text kept with a rejected over-long row; reasons keep at most this much of quoted values. */
+const KEPT_RAW_CHARS = 10_000;
+const KEPT_VALUE_CHARS = 200;
 
 /** Resolution of the cell stored on each incident. */
 export const INCIDENT_H3_RES = 11;
@@ -159,6 +174,14 @@ interface Parsed {
 	raw: string;
 }
 
+/** A reason with long quoted values cut short (a rejected value can be most of a megabyte). */
+function shortReason(reason: string): string {
+	return reason.replace(
+		new RegExp(`"([^"]{${KEPT_VALUE_CHARS}})[^"]+"`, 'g'),
+		(_, head: string) => `"${head}…"`
+	);
+}
+
 /** Reasons without numbers or quoted values, so counts group by kind of problem. */
 export function reasonKey(field: string, reason: string): string {
 	const generic = reason.replace(/"[^"]*"/g, '"…"').replace(/-?\d+(\.\d+)?/g, 'N');
@@ -245,15 +268,27 @@ export async function importFile(db: Database, o: ImportFileOptions): Promise<Fi
 	try {
 		for await (const row of reader.rows) {
 			batch.rows++;
-			let parsed;
-			try {
-				parsed = o.adapter.parse(row);
-			} catch (e) {
-				parsed = { ok: false as const, reject: { field: '', reason: (e as Error).message } };
+			let parsed: RowResult;
+			let raw = row.raw;
+			if (raw.length > MAX_ROW_CHARS) {
+				const reason = `row is ${raw.length} characters long; rows of more than ${MAX_ROW_CHARS} are not imported`;
+				parsed = { ok: false, reject: { field: '', reason } };
+				raw = `${raw.slice(0, KEPT_RAW_CHARS)}… (${raw.length} characters)`;
+			} else {
+				try {
+					parsed = o.adapter.parse(row);
+				} catch (e) {
+					parsed = { ok: false, reject: { field: '', reason: (e as Error).message } };
+				}
 			}
-			if (parsed.ok)
-				batch.incidents.push({ inc: parsed.incident, rowNumber: row.rowNumber, raw: row.raw });
-			else batch.rejects.push({ rowNumber: row.rowNumber, raw: row.raw, ...parsed.reject });
+			if (parsed.ok) batch.incidents.push({ inc: parsed.incident, rowNumber: row.rowNumber, raw });
+			else
+				batch.rejects.push({
+					rowNumber: row.rowNumber,
+					raw,
+					field: parsed.reject.field,
+					reason: shortReason(parsed.reject.reason)
+				});
 			if (parsed.ok && parsed.incident.projected) {
 				await reprojector.prepare(parsed.incident.projected.srid, o.file);
 			}
@@ -338,6 +373,16 @@ function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 		let lat = inc.lat;
 		if (inc.projected) {
 			[lon, lat] = ctx.reprojector.toLonLat(inc.projected.x, inc.projected.y, inc.projected.srid);
+			const w = inc.projected.within;
+			if (w && !(lon >= w.west && lon <= w.east && lat >= w.south && lat <= w.north)) {
+				rejects.push({
+					rowNumber,
+					field: w.field,
+					reason: `${inc.projected.x}, ${inc.projected.y} (EPSG:${inc.projected.srid}) lies outside ${w.area}: reprojected to ${lon}, ${lat}`,
+					raw
+				});
+				continue;
+			}
 		}
 		let geom = NULL;
 		let h3 = NULL;

@@ -26,7 +26,23 @@ export interface NormalisedIncident {
 	lon: number | null;
 	lat: number | null;
 	/** Projected coordinates still to be reprojected, with their EPSG code (lon/lat then null). */
-	projected: { x: number; y: number; srid: number } | null;
+	projected: {
+		x: number;
+		y: number;
+		srid: number;
+		/**
+		 * Where the point must land after reprojection (the CRS's area of use, in degrees), and the
+		 * field to name when it does not: x/y far outside a State Plane zone still reproject somewhere.
+		 */
+		within?: {
+			west: number;
+			south: number;
+			east: number;
+			north: number;
+			field: string;
+			area: string;
+		};
+	} | null;
 	locationPrecision: LocationPrecision;
 	/** Human-readable location text ("On or near Star Yard", "016XX W 77TH ST"). */
 	locationText: string | null;

@@ -88,7 +88,47 @@ describe('Chicago data-portal CSV adapter', () => {
 			locationPrecision: 'street'
 		});
 		// "1,166,811": thousands separators do not break the number.
-		expect(out[1].incident!.projected).toEqual({ x: 1166811, y: 1877110, srid: 3435 });
+		expect(out[1].incident!.projected).toEqual({
+			x: 1166811,
+			y: 1877110,
+			srid: 3435,
+			// The runner rejects X/Y that reproject outside EPSG:3435's area of use.
+			within: {
+				west: -89.28,
+				south: 37.06,
+				east: -87.02,
+				north: 42.5,
+				area: 'Illinois East',
+				field: 'X Coordinate/Y Coordinate'
+			}
+		});
+	});
+
+	it('rejects dates before 1900 or in the future, and ids the database cannot key on', async () => {
+		const adapter = createChicagoAdapter();
+		const header = ['ID', 'Date', 'Primary Type', 'Latitude', 'Longitude'];
+		adapter.begin(header, 'hand-made.csv');
+		const row = (id: string, date: string) => {
+			const values = { ID: id, Date: date, 'Primary Type': 'THEFT', Latitude: '', Longitude: '' };
+			return adapter.parse({ rowNumber: 2, values, raw: '' });
+		};
+		const future = new Date(Date.now() + 40 * 86_400_000);
+		const mm = String(future.getUTCMonth() + 1).padStart(2, '0');
+		const dd = String(future.getUTCDate()).padStart(2, '0');
+		expect(row('1', '06/15/1899 11:00:00 PM')).toEqual({
+			ok: false,
+			reject: { field: 'Date', reason: '"06/15/1899 11:00:00 PM" is before 1900' }
+		});
+		// Four-digit years below 100 are read as written, not as 19xx.
+		expect(row('2', '01/01/0021 10:00:00 AM')).toMatchObject({ reject: { field: 'Date' } });
+		expect(row('3', `${mm}/${dd}/${future.getUTCFullYear()} 10:00:00 AM`)).toMatchObject({
+			reject: { field: 'Date', reason: expect.stringMatching(/is in the future$/) }
+		});
+		expect(row('x'.repeat(201), '01/01/2016 10:00:00 AM')).toEqual({
+			ok: false,
+			reject: { field: 'ID', reason: 'id is 201 characters long (at most 200)' }
+		});
+		expect(row('x'.repeat(200), '01/01/2016 10:00:00 AM').ok).toBe(true);
 	});
 
 	it('reads the SODA API snake_case header with ISO local dates the same way', async () => {

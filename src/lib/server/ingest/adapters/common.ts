@@ -2,7 +2,46 @@
  * Helpers shared by the format adapters: header checks and attribute collection.
  */
 import { findColumn } from '../csv';
+import type { ParsedTime } from '../time';
 import { ImportError, type RowResult } from '../types';
+
+/** Longest external id stored (the unique index refuses keys over ~2.7 kB; real ids are short). */
+export const MAX_EXTERNAL_ID_CHARS = 200;
+/** Earliest time accepted: anything before is a typo or a placeholder (1899-12-30 is Excel's day 0). */
+export const EARLIEST_TIME = new Date(Date.UTC(1900, 0, 1));
+/** How far past now a time may be before it is rejected as in the future (zones, clocks ahead). */
+export const FUTURE_SLACK_MS = 24 * 3_600_000;
+
+/**
+ * The header as error messages show it: names cut to 60 characters, at most 40 of them (a binary
+ * file read as CSV has a "header" of megabytes).
+ */
+export function describeHeader(header: readonly string[]): string {
+	const names = header.slice(0, 40).map((h) => `"${h.length > 60 ? `${h.slice(0, 60)}…` : h}"`);
+	return names.join(', ') + (header.length > 40 ? `, … (${header.length} columns)` : '');
+}
+
+/** A rejection for an id the database cannot key on, or null. */
+export function checkExternalId(field: string, id: string): RowResult | null {
+	return id.length > MAX_EXTERNAL_ID_CHARS
+		? reject(field, `id is ${id.length} characters long (at most ${MAX_EXTERNAL_ID_CHARS})`)
+		: null;
+}
+
+/**
+ * A rejection for a time no incident can have — before 1900 or in the future (beyond a day's slack) —
+ * or null. `text` is the value as written, for the reason.
+ */
+export function checkTime(
+	field: string,
+	text: string,
+	t: ParsedTime,
+	now = Date.now()
+): RowResult | null {
+	if (t.from < EARLIEST_TIME) return reject(field, `"${text}" is before 1900`);
+	if (t.from.getTime() > now + FUTURE_SLACK_MS) return reject(field, `"${text}" is in the future`);
+	return null;
+}
 
 /**
  * Resolves logical columns to the file's header names (case, spaces and underscores ignored, so
@@ -26,7 +65,7 @@ export function resolveColumns<K extends string>(
 	if (missing.length > 0) {
 		throw new ImportError(
 			'E_HEADER',
-			`missing required column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}; the header has ${header.map((h) => `"${h}"`).join(', ')}`,
+			`missing required column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}; the header has ${describeHeader(header)}`,
 			file
 		);
 	}

@@ -90,6 +90,29 @@ describe('GeoJSON adapter', () => {
 		await expect(openGeoJsonRows(`${dir}missing.geojson`)).rejects.toThrow(/cannot read file/);
 	});
 
+	it('resolves columns from the first feature with properties, so an empty collection is no error', () => {
+		const adapter = createGeoJsonAdapter(
+			parseMapping({
+				timezone: 'UTC',
+				id: 'id',
+				time: { column: 'date' },
+				category: { column: 'type' }
+			})
+		);
+		// The header of an empty collection, or of one whose first feature has no properties.
+		adapter.begin(['@crs', '@lon', '@lat'], 'empty.geojson');
+		const geometry = { '@crs': 'EPSG:4326', '@lon': '-0.1', '@lat': '51.5' };
+		expect(adapter.parse({ rowNumber: 1, values: geometry, raw: '{}' })).toEqual({
+			ok: false,
+			reject: { field: 'properties', reason: 'the feature has no properties' }
+		});
+		const row = { ...geometry, id: 'A1', date: '2021-08-01', type: 'Burglary' };
+		expect(adapter.parse({ rowNumber: 2, values: row, raw: '{}' })).toMatchObject({
+			ok: true,
+			incident: { externalId: 'A1', category: 'burglary', lon: -0.1 }
+		});
+	});
+
 	it('reads EPSG codes from crs names', () => {
 		const crs = (name: string) => epsgFromGeoJsonCrs({ type: 'name', properties: { name } });
 		expect(crs('urn:ogc:def:crs:EPSG::27700')).toBe(27700);

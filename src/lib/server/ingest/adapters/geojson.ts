@@ -19,9 +19,10 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { findColumn } from '../csv';
+import { findColumn, MAX_RECORD_CHARS } from '../csv';
 import { parseMapping, type ImportMapping } from '../mapping';
 import { ImportError, type Adapter, type SourceRow } from '../types';
+import { describeHeader } from './common';
 import { createMappedCsvAdapter } from './mapped-csv';
 
 export const GEOJSON_LON = '@lon';
@@ -139,6 +140,11 @@ export class FeatureScanner {
 
 	get unbalanced(): boolean {
 		return this.depth !== 0 || this.inString;
+	}
+
+	/** Characters of the feature (or crs) being captured so far: 0 between features. */
+	get pendingChars(): number {
+		return this.captureKind === null ? 0 : this.capture.length;
 	}
 }
 
@@ -259,6 +265,14 @@ export async function openGeoJsonRows(file: string): Promise<GeoJsonRows> {
 					);
 			}
 			queue.push(...scanner.push(text));
+			// A feature that never closes (a string left open) would otherwise be held whole.
+			if (scanner.pendingChars > MAX_RECORD_CHARS) {
+				throw new ImportError(
+					'E_FORMAT',
+					`feature ${rowNumber + queue.length + 1} is longer than ${MAX_RECORD_CHARS / 1024 / 1024} M characters: not an incident (a string or object that is never closed?)`,
+					file
+				);
+			}
 		}
 		return queue.length > 0;
 	}
@@ -338,7 +352,7 @@ function guessMapping(header: readonly string[], file: string): ImportMapping {
 	if (!date || !type) {
 		throw new ImportError(
 			'E_MAPPING',
-			`cannot guess the ${!date ? 'date' : 'category'} property; give a --mapping (properties: ${header.filter((h) => !h.startsWith('@')).join(', ')})`,
+			`cannot guess the ${!date ? 'date' : 'category'} property; give a --mapping (properties: ${describeHeader(header.filter((h) => !h.startsWith('@')))})`,
 			file
 		);
 	}
@@ -350,22 +364,46 @@ function guessMapping(header: readonly string[], file: string): ImportMapping {
 	});
 }
 
-/** GeoJSON adapter: the mapped adapter over feature properties, geometry as the location. */
+/**
+ * GeoJSON adapter: the mapped adapter over feature properties, geometry as the location. The "header"
+ * is the first feature's property names; when it has none (an empty collection, or a first feature
+ * without properties) the columns are resolved from the first feature that has some, so an empty
+ * collection imports nothing instead of failing for columns it cannot have.
+ */
 export function createGeoJsonAdapter(mapping?: ImportMapping): Adapter {
-	let inner: Adapter | null = mapping ? build(mapping) : null;
+	let inner: Adapter | null = null;
+	let deferred: string | null = null;
 	function build(m: ImportMapping): Adapter {
 		return createMappedCsvAdapter(m, {
 			format: 'geojson',
 			geometry: { lon: GEOJSON_LON, lat: GEOJSON_LAT, crs: GEOJSON_CRS }
 		});
 	}
+	const hasProperties = (header: readonly string[]) => header.some((h) => !h.startsWith('@'));
+	function begin(header: string[], file: string) {
+		const adapter = mapping ? build(mapping) : build(guessMapping(header, file));
+		adapter.begin(header, file);
+		inner = adapter;
+	}
 	return {
 		format: 'geojson',
 		begin(header, file) {
-			if (!mapping) inner = build(guessMapping(header, file));
-			inner!.begin(header, file);
+			inner = null;
+			deferred = null;
+			if (hasProperties(header)) begin(header, file);
+			else deferred = file;
 		},
 		parse(row) {
+			if (!inner && row.problem) return { ok: false, reject: row.problem };
+			if (!inner && deferred !== null) {
+				const header = Object.keys(row.values);
+				if (!hasProperties(header))
+					return {
+						ok: false,
+						reject: { field: 'properties', reason: 'the feature has no properties' }
+					};
+				begin(header, deferred);
+			}
 			return inner!.parse(row);
 		}
 	};

@@ -19,7 +19,14 @@ import { compileTimeFormat, type ParsedTime, type TimeFormat } from '../time';
 import type { Adapter, NormalisedIncident, RowResult, SourceRow } from '../types';
 import { ImportError } from '../types';
 import { contentKey, parseNumber, readLonLat, SyntheticIds } from '../values';
-import { attributeKeys, collectAttributes, reject } from './common';
+import {
+	attributeKeys,
+	checkExternalId,
+	checkTime,
+	collectAttributes,
+	describeHeader,
+	reject
+} from './common';
 
 interface TimeSpec {
 	columns: string[];
@@ -86,7 +93,7 @@ export function createMappedCsvAdapter(
 		const t = spec.format.parse(text, tz);
 		if (!t)
 			return reject(field, `${spec.label} "${text}" does not match format ${spec.format.pattern}`);
-		return t;
+		return checkTime(field, text, t) ?? t;
 	}
 
 	return {
@@ -136,7 +143,7 @@ export function createMappedCsvAdapter(
 			if (unique.length > 0) {
 				throw new ImportError(
 					'E_HEADER',
-					`the mapping names column${unique.length > 1 ? 's' : ''} ${unique.map((m) => `"${m}"`).join(', ')} that the file does not have; its columns are ${h.map((c) => `"${c}"`).join(', ')}`,
+					`the mapping names column${unique.length > 1 ? 's' : ''} ${unique.map((m) => `"${m}"`).join(', ')} that the file does not have; its columns are ${describeHeader(h)}`,
 					file
 				);
 			}
@@ -154,6 +161,8 @@ export function createMappedCsvAdapter(
 				const parts = idColumns.map((c) => (v[c] ?? '').trim());
 				if (parts.every((p) => p === '')) return reject(idColumns.join('+'), 'id is blank');
 				externalId = parts.join('|');
+				const badId = checkExternalId(idColumns.join('+'), externalId);
+				if (badId) return badId;
 			} else {
 				externalId = ids.next(contentKey(header.map((h) => v[h] ?? '')));
 			}

@@ -19,7 +19,14 @@ import { categoryFromPoliceUk, categoryInfo } from '../../../taxonomy';
 import { compileTimeFormat } from '../time';
 import type { Adapter, RowResult, SourceRow } from '../types';
 import { contentKey, readLonLat, SyntheticIds } from '../values';
-import { attributeKeys, collectAttributes, reject, resolveColumns } from './common';
+import {
+	attributeKeys,
+	checkExternalId,
+	checkTime,
+	collectAttributes,
+	reject,
+	resolveColumns
+} from './common';
 
 const MONTH = compileTimeFormat('YYYY-MM');
 const TIME_ZONE = 'Europe/London';
@@ -67,6 +74,8 @@ export function createPoliceUkAdapter(): Adapter {
 			const monthText = (v[cols.month] ?? '').trim();
 			const month = MONTH.parse(monthText, TIME_ZONE);
 			if (!month) return reject(cols.month, `not a month in YYYY-MM form: "${monthText}"`);
+			const implausible = checkTime(cols.month, monthText, month);
+			if (implausible) return implausible;
 			const point = readLonLat(v[cols.longitude], v[cols.latitude], {
 				lon: cols.longitude,
 				lat: cols.latitude
@@ -74,6 +83,8 @@ export function createPoliceUkAdapter(): Adapter {
 			if (!point.ok) return reject(point.field, point.reason);
 
 			const crimeId = (v[cols.crimeId] ?? '').trim();
+			const badId = checkExternalId(cols.crimeId, crimeId);
+			if (badId) return badId;
 			const externalId =
 				crimeId !== ''
 					? crimeId
