@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { epsgFromPrj, readAreas, type AreaReadOptions, type AreaRecord } from './areas';
 import { FIXTURES, SHARED_DATA } from './test-helpers';
@@ -135,6 +137,48 @@ describe('readAreas', () => {
 			expect(e.message).toMatch(/no property "NOPE"; the features have .*LAD22CD/);
 		}
 	);
+
+	it('names the feature that is not valid JSON or whose properties are too large', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'beatwise-areas-spec-'));
+		try {
+			const square = (props: Record<string, string>) =>
+				JSON.stringify({
+					type: 'Feature',
+					properties: props,
+					geometry: {
+						type: 'Polygon',
+						coordinates: [
+							[
+								[0, 51],
+								[0.01, 51],
+								[0, 51.01],
+								[0, 51]
+							]
+						]
+					}
+				});
+			const file = (name: string, features: string[]) => {
+				const path = join(dir, name);
+				writeFileSync(path, `{"type":"FeatureCollection","features":[${features.join(',')}]}`);
+				return path;
+			};
+			const broken = file('broken.geojson', [square({ code: 'A' }), '{"type":"Feature",}']);
+			expect(await error(readAll(broken))).toMatchObject({
+				code: 'E_FORMAT',
+				message: expect.stringMatching(/broken\.geojson: feature 2 is not valid JSON \(/)
+			});
+			const big = file('big.geojson', [square({ code: 'B', name: 'x'.repeat(1024 * 1024) })]);
+			expect((await error(readAll(big))).message).toMatch(
+				/feature 1: its properties are 1048\d{3} characters long \(at most 1048576\)/
+			);
+			const code = file('code.geojson', [square({ code: 'C'.repeat(201) })]);
+			expect((await error(readAll(code))).message).toMatch(
+				/feature 1: its code is 201 characters long \(at most 200\)/
+			);
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
 
 	it('fails clearly for missing and unsupported files', async () => {
 		expect((await error(readAreas(`${FIXTURES}areas/missing.zip`))).code).toBe('E_FILE_UNREADABLE');

@@ -164,6 +164,11 @@ function chooseFields(
 	);
 }
 
+/** Longest area code stored (codes are keys: LSOA codes have 9 characters, beats 4). */
+const MAX_CODE_CHARS = 200;
+/** Largest properties of one feature (a name and a few codes in real boundary files). */
+const MAX_PROPERTIES_CHARS = 1024 * 1024;
+
 function toArea(
 	feature: Feature,
 	fields: FieldChoice,
@@ -180,6 +185,13 @@ function toArea(
 			file
 		);
 	const properties = (feature.properties ?? {}) as Record<string, unknown>;
+	const size = JSON.stringify(properties).length;
+	if (size > MAX_PROPERTIES_CHARS)
+		throw new ImportError(
+			'E_FORMAT',
+			`feature ${index}: its properties are ${size} characters long (at most ${MAX_PROPERTIES_CHARS})`,
+			file
+		);
 	let code = String(properties[fields.code] ?? '').trim();
 	let name = String(properties[fields.name] ?? '').trim();
 	if (fields.swapCommunityQuirk && !/^\d+$/.test(code) && /^\d+$/.test(name))
@@ -187,6 +199,12 @@ function toArea(
 	if (/^\d+\.0+$/.test(code)) code = code.replace(/\.0+$/, '');
 	if (code === '')
 		throw new ImportError('E_FORMAT', `feature ${index} has no ${fields.code} value`, file);
+	if (code.length > MAX_CODE_CHARS)
+		throw new ImportError(
+			'E_FORMAT',
+			`feature ${index}: its ${fields.code} is ${code.length} characters long (at most ${MAX_CODE_CHARS})`,
+			file
+		);
 	return { code, name: name || code, kind: fields.kind, properties, geometry: g, srid };
 }
 
@@ -219,6 +237,14 @@ async function* fromFeatures(
 	}
 }
 
+function parseJson(text: string, what: string, file: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch (e) {
+		throw new ImportError('E_FORMAT', `${what} is not valid JSON (${(e as Error).message})`, file);
+	}
+}
+
 /** GeoJSON features, streamed one at a time through the incident reader's scanner. */
 async function openGeoJson(
 	file: string,
@@ -232,7 +258,12 @@ async function openGeoJson(
 	let ended = false;
 	const fill = async () => {
 		while (queue.length === 0 && !ended) {
-			const r = await it.next();
+			let r: IteratorResult<Buffer>;
+			try {
+				r = await it.next();
+			} catch (e) {
+				throw new ImportError('E_FILE_UNREADABLE', `read failed (${(e as Error).message})`, file);
+			}
 			if (r.done) {
 				ended = true;
 				queue.push(...scanner.push(decoder.end()));
@@ -251,7 +282,7 @@ async function openGeoJson(
 	}
 	let srid = options.crs ?? 4326;
 	if (options.crs === undefined && scanner.crsText !== null) {
-		const code = epsgFromGeoJsonCrs(JSON.parse(scanner.crsText));
+		const code = epsgFromGeoJsonCrs(parseJson(scanner.crsText, 'the crs member', file));
 		if (code === null || !KNOWN_SRIDS.has(code)) {
 			stream.destroy();
 			throw crsError(file, `the GeoJSON crs member says ${scanner.crsText.replace(/\s+/g, ' ')}`);
@@ -259,8 +290,9 @@ async function openGeoJson(
 		srid = code;
 	}
 	async function* features(): AsyncGenerator<Feature> {
+		let index = 0;
 		try {
-			while (await fill()) yield JSON.parse(queue.shift()!) as Feature;
+			while (await fill()) yield parseJson(queue.shift()!, `feature ${++index}`, file) as Feature;
 			if (scanner.unbalanced)
 				throw new ImportError('E_FORMAT', 'file ends inside a JSON value (truncated?)', file);
 		} finally {
@@ -312,10 +344,21 @@ async function openShapefile(
 		throw new ImportError('E_FORMAT', `not a readable shapefile (${(e as Error).message})`, label);
 	}
 	async function* features(): AsyncGenerator<Feature> {
+		let index = 0;
 		try {
 			for (;;) {
-				const r = await source.read();
+				let r: { done: boolean; value: Feature };
+				try {
+					r = await source.read();
+				} catch (e) {
+					throw new ImportError(
+						'E_FORMAT',
+						`not a readable shapefile: record ${index + 1} (${(e as Error).message})`,
+						label
+					);
+				}
 				if (r.done) return;
+				index++;
 				yield r.value;
 			}
 		} finally {

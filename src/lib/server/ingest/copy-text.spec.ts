@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attributesJson, copyField, pointEwkbHex } from './copy-text';
+import { attributesJson, copyField, pointEwkbHex, storableValue } from './copy-text';
 
 describe('copyField', () => {
 	it('escapes the characters COPY text format treats specially', () => {
@@ -22,5 +22,9 @@ describe('storable text', () => {
 		expect(copyField('a\u0000b')).toBe('ab');
 		expect(copyField('x\ud800y')).toBe('x\ufffdy');
 		expect(attributesJson({ k: 'v\u0000', 'z\udc00': 'w' })).toBe('{"k":"v","z\ufffd":"w"}');
+		expect(storableValue({ 'a\u0000': ['b\u0000', 1, null, { c: 'd\ud800' }], n: 2 })).toEqual({
+			a: ['b', 1, null, { c: 'd\ufffd' }],
+			n: 2
+		});
 	});
 });

@@ -11,6 +11,17 @@ export function storableText(v: string): string {
 	return t.includes('\u0000') ? t.replaceAll('\u0000', '') : t;
 }
 
+/** A JSON-like value with every string and key made storable (for jsonb and text parameters). */
+export function storableValue(v: unknown): unknown {
+	if (typeof v === 'string') return storableText(v);
+	if (Array.isArray(v)) return v.map(storableValue);
+	if (v && typeof v === 'object')
+		return Object.fromEntries(
+			Object.entries(v).map(([k, x]) => [storableText(k), storableValue(x)])
+		);
+	return v;
+}
+
 /** One field of a COPY text row (`\N` for null). */
 export function copyField(v: string | number | boolean | null | undefined): string {
 	if (v === null || v === undefined) return '\\N';
