@@ -2,8 +2,8 @@
  * Writing the audit trail: who (user id and username), what (action, object, detail), when (the row's
  * time), from where (client address and user agent). Actions in use:
  * `login.success`, `login.failure`, `login.blocked`, `logout`, `password.change`, `user.create`,
- * `user.update`, `user.disable`, `user.enable`, `user.password-reset`, `incidents.view`, `export`,
- * `import`, `access.no-rule`.
+ * `user.update`, `user.disable`, `user.enable`, `user.password-reset`, `incidents.view`,
+ * `observations.view`, `export`, `import`, `import.areas`, `import.observations`, `access.no-rule`.
  */
 import type { Queryable } from '../db/client';
 import { insertAudit } from '../db/queries/audit';
