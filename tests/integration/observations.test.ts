@@ -35,9 +35,21 @@ const q = (v: string) => `"${v.replaceAll('"', '""')}"`;
 const row = (...v: (string | number)[]) => v.map((x) => q(String(x))).join(',');
 
 /**
- * 15 data rows (rows 2–16): 7 good, 7 bad, 1 repeated id. The NUL row comes after the long row, past
+ * 16 data rows (rows 2–17): 7 good, 8 bad (the last one over 1 MiB), 1 repeated id. The NUL row comes after the long row, past
  * the reader's 4 KiB binary sniff, where a stray NUL is text to clean rather than a binary file.
  */
+const BIG = row(
+	'big',
+	'2024-03-01T10:00:00Z',
+	'y'.repeat(1_100_000),
+	NORTH.lat,
+	NORTH.lon,
+	2,
+	'B',
+	'P',
+	''
+);
+
 function observationsFile(): string {
 	const n = (dLon: number, dLat: number) => [NORTH.lat + dLat, NORTH.lon + dLon];
 	const rows = [
@@ -73,7 +85,8 @@ function observationsFile(): string {
 		row('b6', '2024-03-01T10:00:00Z', 'x'.repeat(10_001), ...n(0, 0), 2, 'B', 'P', ''),
 		row('n1', '2024-03-10T09:00:00Z', 'same id again', ...n(0, 0), 2, 'B', 'P', ''),
 		'b7,2024-03-01T10:00:00Z',
-		row('n8', '2024-03-15T09:00:00Z', 'nul\u0000byte', ...n(0.0002, 0), 2, 'B', 'P', '')
+		row('n8', '2024-03-15T09:00:00Z', 'nul\u0000byte', ...n(0.0002, 0), 2, 'B', 'P', ''),
+		BIG
 	];
 	return '\ufeff' + [HEADER, ...rows].join('\r\n') + '\r\n';
 }
@@ -157,9 +170,9 @@ describe.each(engines())('observations on %s', (engine) => {
 		expect(r.status, r.stderr).toBe(0);
 		const a = JSON.parse(r.stdout);
 		expect(a).toMatchObject({
-			total: 15,
+			total: 16,
 			imported: 7,
-			rejected: 7,
+			rejected: 8,
 			duplicate: 1,
 			located: 6,
 			failed: []
@@ -181,7 +194,8 @@ describe.each(engines())('observations on %s', (engine) => {
 			[11, 'Observed_At'],
 			[12, 'Text'],
 			[13, 'Text'],
-			[15, '']
+			[15, ''],
+			[17, '']
 		]);
 		expect(rejects.map((x) => x.reason)).toEqual([
 			'must be one of A, B, C, D, E: got "F"',
@@ -190,18 +204,21 @@ describe.each(engines())('observations on %s', (engine) => {
 			'not an ISO 8601 date and time such as 2024-03-01T14:30:00+00:00: "2024-13-01T10:00:00Z"',
 			'is empty: an observation needs its text',
 			'is longer than 10000 characters',
-			'wrong number of columns: expected 9, found 2'
+			'wrong number of columns: expected 9, found 2',
+			`row is ${BIG.length} characters long; rows of more than 1048576 are not imported`
 		]);
 		expect(rejects[0].raw).toMatch(/^"b1",/);
+		// Only the start of the oversized row is kept.
+		expect(rejects[7].raw).toBe(`${BIG.slice(0, 10_000)}… (${BIG.length} characters)`);
 		const [batch] = await db.query<Record<string, unknown>>(
 			`SELECT b.status, b.total_rows, b.imported, b.rejected, b.duplicate, b.imported_by, s.name, s.kind, s.category, s.timezone
 			 FROM import_batches b JOIN sources s ON s.id = b.source_id WHERE b.format = 'observations'`
 		);
 		expect(batch).toMatchObject({
 			status: 'complete',
-			total_rows: 15,
+			total_rows: 16,
 			imported: 7,
-			rejected: 7,
+			rejected: 8,
 			duplicate: 1,
 			imported_by: userInfo().username,
 			name: SOURCE,
@@ -252,9 +269,9 @@ describe.each(engines())('observations on %s', (engine) => {
 		const r = await cli(file, '--source', SOURCE);
 		expect(r.status, r.stderr).toBe(0);
 		expect(r.stdout).toMatch(
-			/community-reports\.csv: 15 rows = 0 imported \+ 7 rejected \+ 8 duplicate/
+			/community-reports\.csv: 16 rows = 0 imported \+ 8 rejected \+ 8 duplicate/
 		);
-		expect(r.stdout).toMatch(/Rows: +15 = 0 imported \+ 7 rejected \+ 8 duplicate/);
+		expect(r.stdout).toMatch(/Rows: +16 = 0 imported \+ 8 rejected \+ 8 duplicate/);
 		expect(await count('SELECT count(*) FROM observations')).toBe(7);
 		expect(await count(`SELECT count(*) FROM import_batches WHERE format = 'observations'`)).toBe(
 			2
@@ -301,8 +318,8 @@ describe.each(engines())('observations on %s', (engine) => {
 			});
 		const done = rows.filter((r) => r.detail.status === 'complete').reverse();
 		expect(done.map((r) => r.detail)).toMatchObject([
-			{ source: SOURCE, total: 15, imported: 7, rejected: 7, duplicate: 1, located: 6 },
-			{ source: SOURCE, total: 15, imported: 0, rejected: 7, duplicate: 8, located: 0 }
+			{ source: SOURCE, total: 16, imported: 7, rejected: 8, duplicate: 1, located: 6 },
+			{ source: SOURCE, total: 16, imported: 0, rejected: 8, duplicate: 8, located: 0 }
 		]);
 		expect(done[0].object).toMatch(/^import_batch:\d+$/);
 		const failed = rows.filter((r) => r.detail.status === 'failed');

@@ -153,12 +153,17 @@ describe('observation rows', () => {
 
 	it.each([
 		[{ id: '  ' }, 'id', /is blank/],
-		[{ id: 'x'.repeat(201) }, 'id', /longer than 200/],
+		[{ id: 'x'.repeat(201) }, 'id', /id is 201 characters long \(at most 200\)/],
 		[{ observed_at: '' }, 'observed_at', /is blank/],
 		[{ observed_at: '01/03/2024 14:30' }, 'observed_at', /not an ISO 8601 date and time/],
 		[{ observed_at: '2024-02-30T10:00:00Z' }, 'observed_at', /not an ISO 8601/],
 		[{ observed_at: '2024-03-01' }, 'observed_at', /needs a time of day/],
-		[{ observed_at: '2025-01-02T12:30:00Z' }, 'observed_at', /in the future/],
+		[
+			{ observed_at: '2025-01-02T12:30:00Z' },
+			'observed_at',
+			/"2025-01-02T12:30:00Z" is in the future/
+		],
+		[{ observed_at: '1899-12-30T00:00:00Z' }, 'observed_at', /is before 1900/],
 		[{ text: '' }, 'text', /is empty/],
 		[{ text: ' \u0000 ' }, 'text', /is empty/],
 		[{ text: 'x'.repeat(OBSERVATION_TEXT_MAX + 1) }, 'text', /longer than 10000/],

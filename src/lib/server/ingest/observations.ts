@@ -35,7 +35,15 @@ import {
 import { copyField, pointEwkbHex, storableText } from './copy-text';
 import { findColumn, openCsv } from './csv';
 import type { ImportSummary } from './import';
-import { INCIDENT_H3_RES, reasonKey, sha256OfFile, type FileImportResult } from './runner';
+import { checkExternalId, checkTime } from './adapters/common';
+import {
+	INCIDENT_H3_RES,
+	oversizedRow,
+	reasonKey,
+	sha256OfFile,
+	shortReason,
+	type FileImportResult
+} from './runner';
 import { ISO_FORMAT } from './time';
 import { ImportError, type RowRejection, type SourceRow } from './types';
 import { readLonLat } from './values';
@@ -43,10 +51,6 @@ import { readLonLat } from './values';
 export const OBSERVATIONS_FORMAT = 'observations';
 /** Longest text (and sanitised text) accepted, in characters. */
 export const OBSERVATION_TEXT_MAX = 10_000;
-/** Longest id accepted. */
-export const OBSERVATION_ID_MAX = 200;
-/** An observation dated more than this after the import is refused (a wrong date or time zone). */
-export const FUTURE_TOLERANCE_MS = 24 * 3_600_000;
 
 export interface ObservationColumns {
 	id: string;
@@ -154,8 +158,8 @@ export function parseObservationRow(
 
 	const externalId = cleanText(v[cols.id]);
 	if (externalId === '') return fail(cols.id, 'is blank: every observation needs an id');
-	if (externalId.length > OBSERVATION_ID_MAX)
-		return fail(cols.id, `is longer than ${OBSERVATION_ID_MAX} characters`);
+	const badId = checkExternalId(cols.id, externalId);
+	if (badId && !badId.ok) return badId;
 
 	const when = (v[cols.observedAt] ?? '').trim();
 	if (when === '') return fail(cols.observedAt, 'is blank');
@@ -167,9 +171,8 @@ export function parseObservationRow(
 		);
 	if (parsed.precision !== 'instant')
 		return fail(cols.observedAt, `needs a time of day as well as the date: "${when}"`);
-	const now = (o.now ?? new Date()).getTime();
-	if (parsed.from.getTime() > now + FUTURE_TOLERANCE_MS)
-		return fail(cols.observedAt, `is in the future: "${when}"`);
+	const badTime = checkTime(cols.observedAt, when, parsed, (o.now ?? new Date()).getTime());
+	if (badTime && !badTime.ok) return badTime;
 
 	const text = cleanText(v[cols.text]);
 	if (text === '') return fail(cols.text, 'is empty: an observation needs its text');
@@ -375,8 +378,18 @@ export async function importObservationFile(
 	try {
 		for await (const row of csv.rows) {
 			batch.rows++;
-			const r = parseObservationRow(row, cols, { timeZone: o.timeZone, now });
-			if (!r.ok) batch.rejects.push({ rowNumber: row.rowNumber, raw: row.raw, ...r.reject });
+			// A row of megabytes is refused unread, and only its start is kept with the rejection.
+			const oversized = oversizedRow(row.raw);
+			const r = oversized
+				? { ok: false as const, reject: oversized.reject }
+				: parseObservationRow(row, cols, { timeZone: o.timeZone, now });
+			if (!r.ok)
+				batch.rejects.push({
+					rowNumber: row.rowNumber,
+					raw: oversized?.raw ?? row.raw,
+					field: r.reject.field,
+					reason: shortReason(r.reject.reason)
+				});
 			else if (batch.ids.has(r.observation.externalId)) batch.repeated++;
 			else {
 				batch.ids.add(r.observation.externalId);

@@ -32,6 +32,7 @@ import {
 	ImportError,
 	type Adapter,
 	type NormalisedIncident,
+	type RowRejection,
 	type RowResult,
 	type SourceRow
 } from './types';
@@ -175,11 +176,26 @@ interface Parsed {
 }
 
 /** A reason with long quoted values cut short (a rejected value can be most of a megabyte). */
-function shortReason(reason: string): string {
+export function shortReason(reason: string): string {
 	return reason.replace(
 		new RegExp(`"([^"]{${KEPT_VALUE_CHARS}})[^"]+"`, 'g'),
 		(_, head: string) => `"${head}…"`
 	);
+}
+
+/**
+ * The rejection of a row over `MAX_ROW_CHARS`, with the raw text to keep for it (its start), or null
+ * for a row of ordinary length.
+ */
+export function oversizedRow(raw: string): { reject: RowRejection; raw: string } | null {
+	if (raw.length <= MAX_ROW_CHARS) return null;
+	return {
+		reject: {
+			field: '',
+			reason: `row is ${raw.length} characters long; rows of more than ${MAX_ROW_CHARS} are not imported`
+		},
+		raw: `${raw.slice(0, KEPT_RAW_CHARS)}… (${raw.length} characters)`
+	};
 }
 
 /** Reasons without numbers or quoted values, so counts group by kind of problem. */
@@ -270,10 +286,10 @@ export async function importFile(db: Database, o: ImportFileOptions): Promise<Fi
 			batch.rows++;
 			let parsed: RowResult;
 			let raw = row.raw;
-			if (raw.length > MAX_ROW_CHARS) {
-				const reason = `row is ${raw.length} characters long; rows of more than ${MAX_ROW_CHARS} are not imported`;
-				parsed = { ok: false, reject: { field: '', reason } };
-				raw = `${raw.slice(0, KEPT_RAW_CHARS)}… (${raw.length} characters)`;
+			const oversized = oversizedRow(raw);
+			if (oversized) {
+				parsed = { ok: false, reject: oversized.reject };
+				raw = oversized.raw;
 			} else {
 				try {
 					parsed = o.adapter.parse(row);
