@@ -43,9 +43,11 @@ async function loadCommand(name: string): Promise<CliCommand | null> {
 
 async function usage(io: CliIo): Promise<void> {
 	const lines = ['Usage: beatwise <command> [options]', '', 'Commands:'];
-	for (const name of commandNames()) {
+	const names = commandNames();
+	const width = Math.max(...names.map((n) => n.length)) + 2;
+	for (const name of names) {
 		const cmd = await loadCommand(name);
-		lines.push(`  ${name.padEnd(10)} ${cmd?.summary ?? ''}`);
+		lines.push(`  ${name.padEnd(width)}${cmd?.summary ?? ''}`);
 	}
 	lines.push('', 'Run `beatwise <command> --help` for the options of one command.');
 	io.stdout.write(lines.join('\n') + '\n');
