@@ -78,6 +78,20 @@ describe('the permission table', () => {
 		['/api/incidents', 'GET', ['admin', 'analyst', 'supervisor', 'officer']],
 		['/api/cells', 'GET', ['admin', 'analyst', 'supervisor', 'officer', 'planner', 'viewer']],
 		['/api/analysis/hotspots', 'GET', ['admin', 'analyst', 'supervisor', 'planner']],
+		// The community team's view (public disclosure rules in its service); officers get it too.
+		[
+			'/neighbourhood',
+			'GET',
+			['admin', 'analyst', 'supervisor', 'officer', 'community', 'planner']
+		],
+		// Boundaries only: public geography, for every signed-in user.
+		[
+			'/api/areas',
+			'GET',
+			['admin', 'analyst', 'supervisor', 'officer', 'community', 'planner', 'viewer']
+		],
+		['/api/meta', 'GET', ['admin', 'analyst', 'supervisor', 'officer', 'planner', 'viewer']],
+		['/trends', 'GET', ['admin', 'analyst', 'supervisor', 'planner']],
 		// The route lets export:create through; the incident export also needs incidents:detail
 		// (the service answers 403 to a planner, tests/integration/exports.test.ts).
 		['/api/export/incidents', 'GET', ['admin', 'analyst', 'supervisor', 'planner']],

@@ -19,6 +19,12 @@ export const PERMISSIONS = [
 	'map:view',
 	/** Server-side statistics: hotspots, trends, emerging hotspots, near-repeat. */
 	'analysis:run',
+	/**
+	 * The neighbourhood view of one area: its category counts and changes, its hot spots as confidence
+	 * bins, its observations. Community-team users get it under the public disclosure rules
+	 * (`$lib/server/auth/disclosure`) and only for neighbourhoods inside their areas.
+	 */
+	'neighbourhood:view',
 	/** Incident-level records (the incident list of a cell), limited to the user's areas. */
 	'incidents:detail',
 	/** Restricted records within incident detail: handling code C and sensitive categories. */

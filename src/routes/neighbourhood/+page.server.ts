@@ -1,24 +1,35 @@
+import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '$lib/server/db';
 import { workspaceMeta } from '$lib/server/services/meta';
-import { attemptView, neighbourhoodSummary } from '$lib/server/services/neighbourhood';
+import { attemptView, neighbourhoodForViewer } from '$lib/server/services/neighbourhood';
 
-/** `?kind=lsoa&area=12&to=2017-06-30`: the workspace meta and the chosen area's summary. */
+/**
+ * `?kind=lsoa&area=12&to=2017-06-30`: the workspace meta and the chosen area's summary as the signed-in
+ * user may see it (suppressed for the community team); an area outside a community user's areas is 403.
+ */
 export const load: PageServerLoad = async ({ url, locals }) => {
+	const viewer = locals.user;
+	if (!viewer) error(401, 'Sign in first');
 	const db = await getDatabase();
 	const meta = await attemptView(() => workspaceMeta(db));
-	const area = url.searchParams.get('area');
-	const summary = area
-		? await attemptView(() =>
-				neighbourhoodSummary(db, {
-					area,
-					to: url.searchParams.get('to') || undefined,
-					viewer: locals.user ?? undefined
-				})
-			)
-		: { value: null, error: null };
+	const summary = await attemptView(() =>
+		neighbourhoodForViewer(db, {
+			area: url.searchParams.get('area') || undefined,
+			to: url.searchParams.get('to') || undefined,
+			viewer
+		})
+	);
+	if (summary.error?.status === 403) error(403, summary.error.message);
+	// Only what the page draws: the meta's category and source counts are exact, force-wide numbers.
+	const m = meta.value;
 	return {
-		meta: meta.value,
+		meta: m && {
+			range: m.range,
+			areaKinds: m.areaKinds,
+			basemapStyle: m.basemapStyle,
+			attribution: m.attribution
+		},
 		metaError: meta.error,
 		summary: summary.value,
 		summaryError: summary.error

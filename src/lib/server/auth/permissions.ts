@@ -18,6 +18,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 	analyst: [
 		'map:view',
 		'analysis:run',
+		'neighbourhood:view',
 		'incidents:detail',
 		'incidents:restricted',
 		'export:create',
@@ -27,6 +28,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 	supervisor: [
 		'map:view',
 		'analysis:run',
+		'neighbourhood:view',
 		'incidents:detail',
 		'incidents:restricted',
 		'export:create',
@@ -34,11 +36,15 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 		'account:self'
 	],
 	// Officers see incident detail (area-limited through their account's areas), never restricted records.
-	officer: ['map:view', 'incidents:detail', 'account:self'],
-	// The community team gets only suppressed public outputs (briefings); the raw map endpoints return
-	// exact small counts and sensitive categories at fine cells, so they are not theirs.
-	community: ['account:self'],
-	planner: ['map:view', 'analysis:run', 'export:create', 'account:self'],
+	// The neighbourhood view shows them aggregates they already see on the map (exact counts per cell)
+	// and hot spots as bins only (computed by the page's server load: they have no analysis:run).
+	officer: ['map:view', 'neighbourhood:view', 'incidents:detail', 'account:self'],
+	// The community team's outputs are public ones: the neighbourhood view of areas inside their own,
+	// with counts 1–4 shown as "<5", no z from suppressed counts and hot spots as bins without counts or
+	// sensitive records (services/neighbourhood.ts, disclosure.ts). The raw map and analysis endpoints
+	// return exact small counts and sensitive categories at fine cells, so they are not theirs.
+	community: ['neighbourhood:view', 'account:self'],
+	planner: ['map:view', 'analysis:run', 'neighbourhood:view', 'export:create', 'account:self'],
 	viewer: ['map:view', 'account:self']
 };
 
@@ -77,13 +83,15 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	},
 	'/admin/audit': { GET: 'audit:view' },
 	// Views over the analysis endpoints: their loads compute statistics, so they need analysis:run.
-	'/neighbourhood': { GET: 'analysis:run' },
+	// The neighbourhood view discloses by audience in its service, so it has a permission of its own.
+	'/neighbourhood': { GET: 'neighbourhood:view' },
 	'/trends': { GET: 'analysis:run' },
 	'/supervisor': { GET: 'analysis:run' },
 
 	'/api/health': { GET: 'public' },
 	'/api/meta': { GET: 'map:view' },
-	'/api/areas': { GET: 'map:view' },
+	// Boundaries, names and codes only (no counts): public geography every view's map draws.
+	'/api/areas': { GET: 'signed-in' },
 	'/api/cells': { GET: 'map:view' },
 	'/api/cell/[cell=h3cell]': { GET: 'map:view' },
 	'/api/incidents': { GET: 'incidents:detail' },

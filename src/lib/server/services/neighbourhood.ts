@@ -15,19 +15,32 @@ import type { Database, Queryable } from '../db/client';
 import { monthsWithData } from '../db/queries/cell-detail';
 import { rollupRange, type DataRange } from '../db/queries/cells';
 import {
+	areaNames,
 	areaWithBounds,
 	categoryCountsInPeriods,
 	coverCellCount,
 	dayDating,
 	observationsInArea,
+	shareInsideAreas,
 	type AreaWithBounds,
 	type ObservationRow,
 	type Period
 } from '../db/queries/neighbourhood';
-import { observationAccess } from '../auth/disclosure';
-import type { AuthUser } from '../auth/permissions';
+import { cellCountsForExport } from '../db/queries/exports';
+import { getisOrd } from '../analysis/getis-ord';
+import {
+	audienceFor,
+	DEFAULT_SUPPRESS_BELOW,
+	discloseTable,
+	observationAccess,
+	sensitiveAllowedAt,
+	type Audience,
+	type DisclosedCount
+} from '../auth/disclosure';
+import { allowedAreaIds } from '../auth/areas';
+import { hasPermission, type AuthUser } from '../auth/permissions';
 import { ServiceError } from './errors';
-import { resolveAreas } from './hotspots';
+import { hotspotsForArea, resolveAreas, resolveStudyArea, studyWeights } from './hotspots';
 
 /** Significance of the Poisson z flags (two-sided 95 %). */
 export const CRITICAL_Z = 1.959963984540054;
@@ -293,6 +306,226 @@ export async function neighbourhoodSummary(
 		categories,
 		observations: { total: observations.total, recent: observations.rows }
 	};
+}
+
+// ------------------------------------------------------------------------------------------------
+// The view as one viewer may see it: the public audience (community team) gets suppressed counts, no
+// statistic computed from a suppressed count, hot spots as bins only, and only areas inside their own.
+
+/** A comparison as shown: z, p, direction and difference only when neither count is suppressed. */
+export interface DisclosedComparison {
+	now: DisclosedCount;
+	before: DisclosedCount;
+	/** Null when a count is suppressed: the z, p, direction and difference would give it away. */
+	difference: number | null;
+	z: number | null;
+	p: number | null;
+	direction: Comparison['direction'] | null;
+}
+
+export interface DisclosedCategoryTrend {
+	code: string;
+	label: string;
+	yearOnYear: DisclosedComparison | null;
+	trendCount: DisclosedCount;
+	sinceLastBriefing: DisclosedComparison | null;
+	briefingCount: DisclosedCount;
+}
+
+/** Gi* hot spots of the area as confidence bins: no counts, no z (Gi* z over every cell can be inverted). */
+export interface NeighbourhoodHotspots {
+	res: number;
+	from: string;
+	to: string;
+	k: 1;
+	fdr: true;
+	alpha: number;
+	cells: string[];
+	/** ±3, ±2, ±1: hot or cold at 99, 95, 90 % confidence; 0 not significant. */
+	bin: number[];
+	/** Sensitive records were left out of the counts (public audience, cells finer than res 7). */
+	sensitiveLeftOut: boolean;
+}
+
+export interface NeighbourhoodView extends Omit<NeighbourhoodSummary, 'total' | 'categories'> {
+	audience: Audience;
+	/** Counts from 1 to `suppressBelow - 1` are shown as "<suppressBelow" for a public audience. */
+	suppressBelow: number;
+	/** Comparisons whose z was left out because one of their counts is suppressed. */
+	zWithheld: number;
+	total: DisclosedCategoryTrend;
+	categories: DisclosedCategoryTrend[];
+	/**
+	 * Hot spots computed here for viewers without `analysis:run` (their browser may not call the
+	 * analysis endpoints); null for the others, whose page asks `/api/analysis/hotspots`.
+	 */
+	hotspots: { value: NeighbourhoodHotspots | null; error: ViewError | null } | null;
+}
+
+type Column = 'briefing' | 'previous' | 'trend' | 'lastYear';
+
+/**
+ * A summary as `audience` may see it. Counts go through `discloseTable` per column (periods), so 1–4
+ * become "<5" for the public and a total that would give a single suppressed row away is banded. The
+ * categories are area totals, where sensitive categories may be shown (`sensitiveAllowedAt({ kind:
+ * 'area' })`). For the public, rows are ordered by the shown counts (suppressed ones alike, then by
+ * name) so the order does not rank hidden counts.
+ */
+export function discloseNeighbourhood(
+	s: NeighbourhoodSummary,
+	audience: Audience,
+	threshold = DEFAULT_SUPPRESS_BELOW
+): Omit<NeighbourhoodView, 'hotspots'> {
+	const exact = (c: CategoryTrend): Record<Column, number> => ({
+		briefing: c.briefingCount,
+		previous: c.sinceLastBriefing?.before ?? 0,
+		trend: c.trendCount,
+		lastYear: c.yearOnYear?.before ?? 0
+	});
+	const columns = {} as Record<Column, ReturnType<typeof discloseTable<string>>>;
+	for (const col of ['briefing', 'previous', 'trend', 'lastYear'] as const)
+		columns[col] = discloseTable(
+			Object.fromEntries(s.categories.map((c) => [c.code, exact(c)[col]])),
+			audience,
+			threshold
+		);
+	let zWithheld = 0;
+	const comparison = (
+		c: Comparison | null,
+		now: DisclosedCount,
+		before: DisclosedCount
+	): DisclosedComparison | null => {
+		if (!c) return null;
+		const shown = typeof now === 'number' && typeof before === 'number';
+		if (!shown) zWithheld++;
+		return {
+			now,
+			before,
+			difference: shown ? c.difference : null,
+			z: shown ? c.z : null,
+			p: shown ? c.p : null,
+			direction: shown ? c.direction : null
+		};
+	};
+	const disclosed = (c: CategoryTrend, v: (col: Column) => DisclosedCount) => ({
+		code: c.code,
+		label: c.label,
+		briefingCount: v('briefing'),
+		sinceLastBriefing: comparison(c.sinceLastBriefing, v('briefing'), v('previous')),
+		trendCount: v('trend'),
+		yearOnYear: comparison(c.yearOnYear, v('trend'), v('lastYear'))
+	});
+	const total = disclosed(s.total, (col) => columns[col].total);
+	let categories = s.categories.map((c) => disclosed(c, (col) => columns[col].rows[c.code]));
+	if (audience === 'public') {
+		const key = (v: DisclosedCount) => (typeof v === 'number' ? v : 1);
+		categories = categories.sort(
+			(a, b) =>
+				key(b.trendCount) - key(a.trendCount) ||
+				key(b.briefingCount) - key(a.briefingCount) ||
+				a.label.localeCompare(b.label)
+		);
+	}
+	const { total: _t, categories: _c, ...rest } = s;
+	void _t;
+	void _c;
+	return { ...rest, audience, suppressBelow: threshold, zWithheld, total, categories };
+}
+
+/**
+ * Gi* hot spots of one area as bins only, k = 1 with FDR at 0.10 as the page's other users get them.
+ * Where sensitive categories may not be shown at `res` for `audience`, the counts leave sensitive
+ * records out (the rollup's `sensitive` part, through the area's resolution-10 cover).
+ */
+export async function neighbourhoodHotspots(
+	db: Database,
+	q: { areaId: number; res: number; period: Period; audience: Audience }
+): Promise<NeighbourhoodHotspots> {
+	const alpha = 0.1;
+	const base = {
+		res: q.res,
+		from: q.period.from,
+		to: q.period.to,
+		k: 1,
+		fdr: true,
+		alpha
+	} as const;
+	if (sensitiveAllowedAt({ kind: 'cell', res: q.res }, q.audience)) {
+		const r = await hotspotsForArea(db, {
+			area: [String(q.areaId)],
+			res: q.res,
+			...q.period,
+			k: 1,
+			fdr: true,
+			alpha
+		});
+		return { ...base, cells: r.cells, bin: r.bin, sensitiveLeftOut: false };
+	}
+	const study = await resolveStudyArea(db, { area: [String(q.areaId)], res: q.res });
+	const rows = await cellCountsForExport(db, {
+		res: q.res,
+		...q.period,
+		categories: null,
+		areaId: q.areaId
+	});
+	const index = new Map(study.cells.map((c, i) => [c, i]));
+	const values = new Float64Array(study.cells.length);
+	for (const r of rows) {
+		const i = index.get(r.cell);
+		if (i !== undefined) values[i] = r.n - r.sensitive;
+	}
+	const g = getisOrd(values, studyWeights(study, 1).weights, { fdr: true, alpha });
+	return { ...base, cells: study.cells, bin: Array.from(g.bin), sensitiveLeftOut: true };
+}
+
+/** Share of a neighbourhood's surface that must lie inside a public viewer's areas. */
+export const AREA_LIMIT_MIN_SHARE = 0.9;
+
+/**
+ * The neighbourhood view for one signed-in viewer. For a public audience (community team) limited to
+ * areas, only a neighbourhood at least 90 % of whose surface lies inside their areas (their area
+ * itself, the LSOAs in it, despite boundary rounding along shared edges) may be chosen; any other is
+ * refused with 403. With no area chosen, such a viewer gets their first area. Internal users' area
+ * limits cover incident-level detail only, and this view is aggregates, so they are not limited here.
+ */
+export async function neighbourhoodForViewer(
+	db: Database,
+	q: { area?: string; to?: string; viewer: AuthUser }
+): Promise<NeighbourhoodView | null> {
+	const audience = audienceFor(q.viewer);
+	const limit = audience === 'public' ? allowedAreaIds(q.viewer) : null;
+	const ref = q.area ?? (limit ? String(limit[0]) : null);
+	if (ref === null) return null;
+	const [area] = await resolveAreas(db, [ref]);
+	if (
+		limit &&
+		!limit.includes(area.id) &&
+		(await shareInsideAreas(db, area.id, limit)) < AREA_LIMIT_MIN_SHARE
+	) {
+		const names = await areaNames(db, limit);
+		throw new ServiceError(
+			'E_FORBIDDEN',
+			`${area.name} is outside your account's areas (${names.join(', ')}): choose a neighbourhood inside them.`,
+			403
+		);
+	}
+	const summary = await neighbourhoodSummary(db, {
+		area: String(area.id),
+		to: q.to,
+		viewer: q.viewer
+	});
+	const view = discloseNeighbourhood(summary, audience);
+	const hotspots = hasPermission(q.viewer, 'analysis:run')
+		? null
+		: await attemptView(() =>
+				neighbourhoodHotspots(db, {
+					areaId: area.id,
+					res: summary.hotspotRes,
+					period: summary.periods.hotspots,
+					audience
+				})
+			);
+	return { ...view, hotspots };
 }
 
 /** A failed view computation as the page shows it: the service's message, or a plain server error. */

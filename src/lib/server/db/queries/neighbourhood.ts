@@ -168,3 +168,33 @@ export async function coverCellCount(db: Queryable, areaId: number): Promise<num
 	);
 	return Number(rows[0]?.n ?? 0);
 }
+
+/**
+ * The share (0–1) of an area's surface that lies inside the union of `within` (area ids), measured on
+ * the sphere. 1 for an area inside them; a little under 1 where boundaries of different files round
+ * differently along a shared edge.
+ */
+export async function shareInsideAreas(
+	db: Queryable,
+	areaId: number,
+	within: readonly number[]
+): Promise<number> {
+	const rows = await db.query<{ share: number | null }>(
+		`WITH a AS (SELECT geom FROM areas WHERE id = $1),
+		      u AS (SELECT ST_Union(geom) AS geom FROM areas WHERE id = ANY($2::int[]))
+		 SELECT (ST_Area(ST_Intersection(a.geom, u.geom)::geography)
+		         / nullif(ST_Area(a.geom::geography), 0))::float8 AS share
+		 FROM a, u`,
+		[areaId, [...within]]
+	);
+	return Number(rows[0]?.share ?? 0);
+}
+
+/** Names of areas by id, in id order. */
+export async function areaNames(db: Queryable, ids: readonly number[]): Promise<string[]> {
+	const rows = await db.query<{ name: string }>(
+		`SELECT name FROM areas WHERE id = ANY($1::int[]) ORDER BY id`,
+		[[...ids]]
+	);
+	return rows.map((r) => r.name);
+}
