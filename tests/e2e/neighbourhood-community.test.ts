@@ -1,0 +1,126 @@
+/**
+ * The neighbourhood view signed in as the demo community-team account (limited to the City of London
+ * borough), in Chromium against the demo server: `/` sends them to the view, the hot spots are drawn
+ * (pixels) from the page's own load, counts 1–4 read "<5" exactly where the cells API (asked as an
+ * analyst) has 1–4, no z is shown beside a suppressed count, the page never calls the analysis or cells
+ * endpoints, and a neighbourhood outside their area is refused with 403. Screenshot:
+ * test-output/e2e/desktop-neighbourhood-community.png.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { sessionCookie, signIn } from './auth';
+import { deckPixels, launchBrowser, newContext, saveScreenshot, watchAndOpen } from './harness';
+
+const BASE_URL = process.env.BEATWISE_E2E_URL;
+
+async function mapDrawn(page: Page, timeout = 90_000) {
+	await page.waitForSelector('[data-testid="map"][data-map-idle="true"]', { timeout });
+	await page.waitForFunction(
+		() =>
+			Number(document.querySelector('[data-testid="map"]')?.getAttribute('data-deck-frames')) > 0,
+		undefined,
+		{ timeout }
+	);
+	await page.evaluate(
+		() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))
+	);
+}
+
+describe.skipIf(!BASE_URL)('neighbourhood view as the community team (e2e)', () => {
+	const base = BASE_URL as string;
+	let browser: Browser;
+	let analyst: string;
+
+	/** An API answer as the analyst sees it (exact counts), fetched outside the browser. */
+	async function asAnalyst<T>(path: string): Promise<T> {
+		const res = await fetch(base + path, { headers: { cookie: analyst } });
+		if (!res.ok) throw new Error(`${path} answered ${res.status}`);
+		return (await res.json()) as T;
+	}
+
+	beforeAll(async () => {
+		browser = await launchBrowser();
+		analyst = await sessionCookie(base, 'analyst');
+	});
+
+	afterAll(async () => {
+		await browser?.close();
+	});
+
+	it('shows suppressed counts and bins-only hot spots, never calling the analysis API', async () => {
+		const context = await newContext(browser);
+		const page = await context.newPage();
+		// Signing in lands on `/`, which sends a user without the map to the neighbourhood view.
+		await signIn(page, base, 'community');
+		await page.waitForURL((u) => u.pathname === '/neighbourhood', { timeout: 30_000 });
+		expect(await page.locator('[data-testid="nav-neighbourhood"]').count()).toBe(1);
+		expect(await page.locator('[data-testid="nav-map"]').count()).toBe(0);
+
+		const lsoas = await asAnalyst<{ features: { properties: { id: number; code: string } }[] }>(
+			'/api/areas?kind=lsoa'
+		);
+		const id = lsoas.features.find((f) => f.properties.code === 'E01000001')!.properties.id;
+		const o = await watchAndOpen(
+			context,
+			page,
+			base,
+			`/neighbourhood?kind=lsoa&area=${id}&to=2017-06-01`
+		);
+		await page.waitForSelector(`[data-testid="neighbourhood-view"][data-state="ready:${id}"]`, {
+			timeout: 60_000
+		});
+		await page.waitForSelector('[data-testid="hotspot-summary"]', { timeout: 60_000 });
+		await page.waitForFunction(
+			() => Number(document.querySelector('[data-testid="map"]')?.getAttribute('data-hotspots')) > 0
+		);
+		await mapDrawn(page);
+		expect((await deckPixels(page)).coloured).toBeGreaterThan(500);
+
+		// Every "Now" and "Before" of the briefing table against the analyst's exact counts.
+		const month = async (from: string, to: string, category: string) =>
+			(
+				await asAnalyst<{ total: number }>(
+					`/api/cells?res=10&area=${id}&from=${from}&to=${to}&categories=${category}&format=json`
+				)
+			).total;
+		const expected = (n: number) => (n >= 1 && n <= 4 ? '<5' : n.toLocaleString('en-GB'));
+		const rows = page.locator('[data-testid="briefing-table"] tbody tr');
+		let suppressed = 0;
+		for (let i = 0; i < (await rows.count()); i++) {
+			const row = rows.nth(i);
+			const category = (await row.getAttribute('data-category'))!;
+			const now = await row.locator('[data-testid="briefing-now"]').innerText();
+			const before = await row.locator('[data-testid="briefing-before"]').innerText();
+			expect(now, category).toBe(expected(await month('2017-06-01', '2017-06-30', category)));
+			expect(before, category).toBe(expected(await month('2017-05-01', '2017-05-31', category)));
+			const withheld = await row.locator('[data-testid="z-withheld"]').count();
+			if (now === '<5' || before === '<5') {
+				suppressed++;
+				// No z, no "Up"/"Down" beside a suppressed count.
+				expect(withheld, category).toBe(1);
+				expect(await row.locator('[data-z]').count(), category).toBe(0);
+			} else expect(withheld, category).toBe(0);
+		}
+		expect(suppressed).toBeGreaterThan(0);
+		await expect.poll(() => page.getByText('<5', { exact: true }).first().isVisible()).toBe(true);
+		expect(await page.locator('[data-testid="suppression-note"]').innerText()).toMatch(/"<5"/);
+		expect(await page.locator('[data-testid="hotspot-summary"]').innerText()).toMatch(
+			/hot-spot cells? and .* in the area/
+		);
+
+		// The page asked only for boundaries: no analysis or cells requests from the browser.
+		expect(o.apiRequests.filter((u) => /\/api\/(analysis|cells|cell\/)/.test(u))).toEqual([]);
+		expect(o.apiRequests.some((u) => u.includes('/api/areas'))).toBe(true);
+		await saveScreenshot(page, 'desktop-neighbourhood-community');
+
+		// A neighbourhood outside their borough: 403 with a message.
+		const boroughs = await asAnalyst<{
+			features: { properties: { id: number; code: string } }[];
+		}>('/api/areas?kind=borough');
+		const other = boroughs.features.find((f) => f.properties.code !== 'E09000001')!.properties.id;
+		const refused = await page.goto(`${base}/neighbourhood?kind=borough&area=${other}`);
+		expect(refused?.status()).toBe(403);
+		expect(await page.locator('body').innerText()).toMatch(/outside your account's areas/);
+		await context.close();
+	});
+});
