@@ -105,6 +105,14 @@ export async function watchAndOpen(
  */
 export async function waitForMapDrawn(page: Page, timeout = 60_000): Promise<void> {
 	await page.waitForSelector('[data-testid="workspace"][data-cells-state="ready"]', { timeout });
+	await waitForMapFrame(page, timeout);
+}
+
+/**
+ * Wait until MapLibre is idle and deck.gl has drawn at least one frame since; then give the compositor
+ * two animation frames. For views whose layers do not come from the workspace's cells answer.
+ */
+export async function waitForMapFrame(page: Page, timeout = 60_000): Promise<void> {
 	await page.waitForSelector('[data-testid="map"][data-map-idle="true"]', { timeout });
 	await page.waitForFunction(
 		() =>

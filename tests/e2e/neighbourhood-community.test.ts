@@ -7,24 +7,18 @@
  * test-output/e2e/desktop-neighbourhood-community.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { sessionCookie, signIn } from './auth';
-import { deckPixels, launchBrowser, newContext, saveScreenshot, watchAndOpen } from './harness';
+import {
+	deckPixels,
+	launchBrowser,
+	newContext,
+	saveScreenshot,
+	waitForMapFrame,
+	watchAndOpen
+} from './harness';
 
 const BASE_URL = process.env.BEATWISE_E2E_URL;
-
-async function mapDrawn(page: Page, timeout = 90_000) {
-	await page.waitForSelector('[data-testid="map"][data-map-idle="true"]', { timeout });
-	await page.waitForFunction(
-		() =>
-			Number(document.querySelector('[data-testid="map"]')?.getAttribute('data-deck-frames')) > 0,
-		undefined,
-		{ timeout }
-	);
-	await page.evaluate(
-		() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))
-	);
-}
 
 describe.skipIf(!BASE_URL)('neighbourhood view as the community team (e2e)', () => {
 	const base = BASE_URL as string;
@@ -73,7 +67,7 @@ describe.skipIf(!BASE_URL)('neighbourhood view as the community team (e2e)', () 
 		await page.waitForFunction(
 			() => Number(document.querySelector('[data-testid="map"]')?.getAttribute('data-hotspots')) > 0
 		);
-		await mapDrawn(page);
+		await waitForMapFrame(page, 90_000);
 		expect((await deckPixels(page)).coloured).toBeGreaterThan(500);
 
 		// Every "Now" and "Before" of the briefing table against the analyst's exact counts.

@@ -14,24 +14,14 @@ import {
 	newContext,
 	PHONE,
 	saveScreenshot,
+	waitForMapFrame,
 	watchAndOpen,
 	type OpenedPage
 } from './harness';
 
 const BASE_URL = process.env.BEATWISE_E2E_URL;
 
-async function mapDrawn(page: Page, timeout = 90_000) {
-	await page.waitForSelector('[data-testid="map"][data-map-idle="true"]', { timeout });
-	await page.waitForFunction(
-		() =>
-			Number(document.querySelector('[data-testid="map"]')?.getAttribute('data-deck-frames')) > 0,
-		undefined,
-		{ timeout }
-	);
-	await page.evaluate(
-		() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))
-	);
-}
+const mapDrawn = (page: Page, timeout = 90_000) => waitForMapFrame(page, timeout);
 
 const num = (s: string) => Number(s.replace(/[^\d.-]/g, ''));
 
