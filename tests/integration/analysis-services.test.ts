@@ -196,6 +196,23 @@ describe.skipIf(!hasShared)('analysis services and endpoints', () => {
 					expect(Math.abs(r.z[i] - expected.z[i])).toBeLessThan(1e-9);
 			});
 
+			it('hot spots over several years off the calendar years at res 9, and for one district at res 10', async () => {
+				for (const [res, area, from, to] of [
+					[9, 'district:*', '2012-03-15', '2018-10-20'],
+					[10, 'district:11', '2014-01-01', '2016-12-31']
+				] as const) {
+					const r = await hotspotsForArea(t.db, { area: [area], res, from, to });
+					const cells = studyCells(area === 'district:*' ? allCover : coverOf('11'), res);
+					expect(r.cells).toEqual(cells);
+					const counts = countBy(
+						(x) => x.day >= from && x.day <= to,
+						(x) => at(x, res)
+					);
+					expect(r.counts).toEqual(cells.map((c) => counts.get(c) ?? 0));
+					expect(r.summary.total).toBe(cells.reduce((n, c) => n + (counts.get(c) ?? 0), 0));
+				}
+			});
+
 			it('refuses bad hot-spot requests with codes and messages a user can act on', async () => {
 				const base = { area: ['district:*'], res: 8, from: '2019-01-01', to: '2019-12-31' };
 				const fails = async (q: object, code: string, message: RegExp) => {

@@ -51,15 +51,18 @@ export async function upsertAreas(
 	return rows.map((r) => ({ id: Number(r.id), code: r.code, geojson: r.geojson }));
 }
 
-/** Replace the H3 cover of these areas (cells as decimal bigint text). */
+/**
+ * Replace the H3 cover of these areas (resolution-10 cells as decimal bigint text) and, derived from
+ * it, their covers at resolutions 5–9 (`area_coarse_cells`).
+ */
 export async function replaceAreaCells(
 	db: Queryable,
 	covers: { areaId: number; cells: string[] }[]
 ): Promise<void> {
 	if (covers.length === 0) return;
-	await db.query(`DELETE FROM area_cells WHERE area_id = ANY($1::int[])`, [
-		covers.map((c) => c.areaId)
-	]);
+	const areaIds = covers.map((c) => c.areaId);
+	await db.query(`DELETE FROM area_cells WHERE area_id = ANY($1::int[])`, [areaIds]);
+	await db.query(`DELETE FROM area_coarse_cells WHERE area_id = ANY($1::int[])`, [areaIds]);
 	const ids: number[] = [];
 	const cells: string[] = [];
 	for (const c of covers) {
@@ -73,6 +76,14 @@ export async function replaceAreaCells(
 		`INSERT INTO area_cells (area_id, h3) SELECT * FROM unnest($1::int[], $2::bigint[])
 		 ON CONFLICT DO NOTHING`,
 		[ids, cells]
+	);
+	// The covers at the coarser analysis resolutions: the parents of the resolution-10 cover.
+	await db.query(
+		`INSERT INTO area_coarse_cells (area_id, res, h3)
+		 SELECT DISTINCT a.area_id, r, h3_parent(a.h3, r)
+		 FROM area_cells a CROSS JOIN generate_series(5, 9) AS r
+		 WHERE a.area_id = ANY($1::int[])`,
+		[areaIds]
 	);
 }
 

@@ -169,6 +169,23 @@ export const areaCells = pgTable(
 	(t) => [primaryKey({ columns: [t.areaId, t.h3] }), index('area_cells_h3_idx').on(t.h3)]
 );
 
+/**
+ * The cover of each area at the coarser analysis resolutions (5–9): the distinct parents of its
+ * resolution-10 cover, written with `area_cells` (db/queries/areas.ts), so a study area at a coarse
+ * resolution is read, not derived from every resolution-10 cell.
+ */
+export const areaCoarseCells = pgTable(
+	'area_coarse_cells',
+	{
+		areaId: integer('area_id')
+			.notNull()
+			.references(() => areas.id, { onDelete: 'cascade' }),
+		res: smallint('res').notNull(),
+		h3: bigint('h3', { mode: 'bigint' }).notNull()
+	},
+	(t) => [primaryKey({ columns: [t.areaId, t.res, t.h3] })]
+);
+
 /** Intelligence reports graded 3x5x2 (DESIGN §3). */
 export const observations = pgTable(
 	'observations',
