@@ -131,7 +131,8 @@ export interface DeckPixels {
 	total: number;
 	/**
 	 * Page coordinates (CSS px) of points well inside drawn shapes (a 9×9 block of mostly opaque pixels
-	 * around each), spread over the canvas: places to hover.
+	 * around each), spread over the canvas, where nothing (legend, slider, panel) covers the map: places
+	 * to hover and click.
 	 */
 	inside: { x: number; y: number }[];
 }
@@ -168,7 +169,10 @@ export async function deckPixels(page: Page): Promise<DeckPixels> {
 				let ok = true;
 				for (let dy = -4; dy <= 4 && ok; dy += 2)
 					for (let dx = -4; dx <= 4 && ok; dx += 2) ok = opaque(x + dx, y + dy);
-				if (ok) inside.push({ x: rect.left + x * sx, y: rect.top + y * sy });
+				if (!ok) continue;
+				const at = { x: rect.left + x * sx, y: rect.top + y * sy };
+				const top = document.elementFromPoint(at.x, at.y);
+				if (top?.tagName === 'CANVAS' && top.closest('[data-testid="map"]')) inside.push(at);
 			}
 		}
 		return { coloured, total: width * height, inside };
