@@ -163,15 +163,19 @@ export async function importPaths(db: Database, o: ImportPathsOptions): Promise<
 		seconds: 0
 	};
 	const knownIds = new KnownIds();
-	for (const [i, file] of files.entries()) {
+	type Outcome =
+		| { ok: true; file: string; r: FileImportResult }
+		| { ok: false; file: string; err: ImportError; batchId: number | null; source: string };
+
+	/** One file through the runner; never rejects (a failure is an outcome to record). */
+	const importOne = async (i: number, file: string, onReadDone: () => void): Promise<Outcome> => {
 		const mapping = o.mapping as { source?: string; timezone?: string } | undefined;
 		const source = defaultSource(o.format, file, mapping);
 		if (o.sourceName) source.name = o.sourceName;
 		// Set once the batch row exists: a failure after that is audited against the batch.
 		let batchId = null as number | null;
-		let r: FileImportResult;
 		try {
-			r = await importFile(db, {
+			const r = await importFile(db, {
 				file,
 				format: o.format,
 				source,
@@ -182,25 +186,35 @@ export async function importPaths(db: Database, o: ImportPathsOptions): Promise<
 				batchSize: o.batchSize,
 				knownIds,
 				onBatch: (id) => (batchId = id),
+				onReadDone,
 				onProgress: (p) => o.onProgress?.({ ...p, fileIndex: i, fileCount: files.length })
 			});
+			return { ok: true, file, r };
 		} catch (e) {
 			const err =
 				e instanceof ImportError ? e : new ImportError('E_DATABASE', (e as Error).message, file);
-			summary.failed.push({ file, code: err.code, message: err.message });
+			return { ok: false, file, err, batchId, source: source.name };
+		}
+	};
+
+	/** Audit, summary and callback of one file, in file order. */
+	const record = async (x: Outcome): Promise<void> => {
+		if (!x.ok) {
+			summary.failed.push({ file: x.file, code: x.err.code, message: x.err.message });
 			await recordImportAudit(db, o, {
 				action: 'import',
-				object: batchId === null ? file : `batch:${batchId}`,
-				detail: { file, format: o.format, source: source.name, error: failureDetail(err) }
+				object: x.batchId === null ? x.file : `batch:${x.batchId}`,
+				detail: { file: x.file, format: o.format, source: x.source, error: failureDetail(x.err) }
 			});
-			o.onFile?.({ file, error: err });
-			continue;
+			o.onFile?.({ file: x.file, error: x.err });
+			return;
 		}
+		const r = x.r;
 		await recordImportAudit(db, o, {
 			action: 'import',
 			object: `batch:${r.batchId}`,
 			detail: {
-				file,
+				file: x.file,
 				format: o.format,
 				source: r.source,
 				total: r.total,
@@ -219,7 +233,25 @@ export async function importPaths(db: Database, o: ImportPathsOptions): Promise<
 			summary.rejectReasons[k] = (summary.rejectReasons[k] ?? 0) + n;
 		}
 		o.onFile?.(r);
+	};
+
+	// Files overlap by one: the next file is read and prepared while the last batch of the previous
+	// one is stored (most files fit in one batch, so without this the database waited on every parse
+	// and the parser on every store). At most two files are in flight; outcomes are recorded in order.
+	let recorded: Promise<void> = Promise.resolve();
+	let previous: Promise<Outcome> | null = null;
+	for (const [i, file] of files.entries()) {
+		let readDone!: () => void;
+		const read = new Promise<void>((resolve) => (readDone = resolve));
+		const outcome = importOne(i, file, readDone);
+		recorded = recorded.then(async () => record(await outcome));
+		// Handled at the end (`await recorded`); meanwhile a failed audit must not count as unhandled.
+		recorded.catch(() => {});
+		await Promise.race([read, outcome]);
+		if (previous) await previous;
+		previous = outcome;
 	}
+	await recorded;
 	summary.seconds = (performance.now() - t0) / 1000;
 	return summary;
 }

@@ -100,6 +100,11 @@ export interface ImportFileOptions {
 	knownIds?: KnownIds;
 	/** Called once the import batch row exists (before any row is stored), with its id. */
 	onBatch?: (batchId: number) => void;
+	/**
+	 * Called once every row of the file has been read and prepared, while its last batch may still be
+	 * being stored: the caller can start reading the next file meanwhile.
+	 */
+	onReadDone?: () => void;
 }
 
 const MS_HOUR = 3_600_000;
@@ -316,9 +321,11 @@ export async function importFile(db: Database, o: ImportFileOptions): Promise<Fi
 				pending = store(ready);
 			}
 		}
+		const last = batch.rows > 0 ? prepareBatch(batch, ctx) : null;
+		o.onReadDone?.();
 		if (pending) await pending;
 		pending = null;
-		if (batch.rows > 0) await store(prepareBatch(batch, ctx));
+		if (last) await store(last);
 		await finishBatch(db, batchId, 'complete', null);
 	} catch (e) {
 		if (pending) await pending.catch(() => {});
