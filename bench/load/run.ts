@@ -2,10 +2,11 @@
  * Load test: 50 concurrent clients against a production build on loopback (`node build`, embedded
  * database with the demo data, as startServer() runs it), signed in as the demo analyst, on the map
  * endpoint (`/api/cells`, the binary format the map uses) and every analysis endpoint found under
- * src/routes/api/analysis, for a bounded time each. Zero errors (non-2xx, timeouts) is the bar; p50,
+ * src/routes/api/analysis, each for a bounded number of requests sized to last about --seconds.
+ * Zero errors (non-2xx, timeouts, resets) is the bar; p50,
  * p95, p99 latency and throughput go to the `## Load` section of bench/RESULTS.md.
  *
- *   npx tsx bench/load/run.ts [--seconds 20] [--connections 50]
+ *   npx tsx bench/load/run.ts [--seconds 20] [--connections 50] [--only near-repeat,profile]
  */
 import autocannon from 'autocannon';
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -20,7 +21,9 @@ import { writeResultsSection } from '../results';
 const { values } = parseArgs({
 	options: {
 		seconds: { type: 'string', default: '20' },
-		connections: { type: 'string', default: '50' }
+		connections: { type: 'string', default: '50' },
+		/** Comma-separated endpoint names (e.g. near-repeat,profile) to load only those. */
+		only: { type: 'string' }
 	}
 });
 const SECONDS = Number(values.seconds);
@@ -85,7 +88,8 @@ async function main() {
 	const rows: Row[] = [];
 	try {
 		const cookie = await sessionCookie(server.url, 'analyst', server.dataDir);
-		for (const t of targets()) {
+		const only = values.only?.split(',').filter(Boolean);
+		for (const t of targets().filter((t) => !only || only.some((o) => t.name.endsWith(o)))) {
 			let chosen: string | null = null;
 			let last = '';
 			for (const c of t.candidates) {
@@ -120,14 +124,29 @@ async function main() {
 				continue;
 			}
 			await drained(server.url);
-			console.log(`${t.name}: ${CONNECTIONS} clients for ${SECONDS} s on ${chosen}`);
+			// A fixed number of requests sized to last about SECONDS, rather than autocannon's `duration`,
+			// which abandons the requests still in flight when time is up: every request sent is answered
+			// and counted, and none is left queued on the server when the next endpoint starts.
+			const serviceMs = await medianServiceMs(server.url + chosen, cookie);
+			const amount = Math.min(
+				50_000,
+				Math.max(CONNECTIONS * 2, Math.round((SECONDS * 1000) / Math.max(1, serviceMs)))
+			);
+			console.log(
+				`${t.name}: ${CONNECTIONS} clients, ${amount} requests (~${SECONDS} s at ${serviceMs} ms each) on ${chosen}`
+			);
 			const latencies: number[] = [];
 			const instance = autocannon({
 				url: server.url + chosen,
 				connections: CONNECTIONS,
-				duration: SECONDS,
+				amount,
 				headers: { cookie },
 				timeout: 60
+			});
+			const errorKinds = new Map<string, number>();
+			instance.on('reqError', (e: Error & { code?: string }) => {
+				const kind = e.code ?? e.message;
+				errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
 			});
 			instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => {
 				latencies.push(ms);
@@ -146,11 +165,14 @@ async function main() {
 				non2xx: r.non2xx
 			};
 			rows.push(row);
+			if (errorKinds.size) console.log('  errors by kind:', Object.fromEntries(errorKinds));
 			console.log(
 				`  ${row.requests} requests, ${row.rps.toFixed(0)}/s, p50 ${row.p50} ms, p95 ${row.p95} ms, p99 ${row.p99} ms, errors ${row.errors}, non-2xx ${row.non2xx}`
 			);
 		}
 	} finally {
+		if (rows.some((r) => r.errors > 0 || r.non2xx > 0))
+			console.log('Server output (last 3,000 characters):\n' + server.log().slice(-3000));
 		await server.stop();
 	}
 	const failed = rows.filter((r) => r.errors > 0 || r.non2xx > 0 || r.note);
@@ -165,7 +187,7 @@ async function main() {
 	].join('\n');
 	writeResultsSection(
 		'Load',
-		`Run ${new Date().toISOString()} on this machine (${cpus().length} cores, shared with other engineers' runs: load average ${loadavg()[0].toFixed(1)} at the end). Production build (\`node build\`) on 127.0.0.1 with the embedded database (PGlite) and the demo data (City of London, 15,935 incidents), signed in as the demo analyst (every request goes through the session lookup and permission check). autocannon, ${CONNECTIONS} concurrent connections for ${SECONDS} s per endpoint, one endpoint after another. Script: \`npx tsx bench/load/run.ts\`.
+		`Run ${new Date().toISOString()} on this machine (${cpus().length} cores, shared with other engineers' runs: load average ${loadavg()[0].toFixed(1)} at the end). Production build (\`node build\`) on 127.0.0.1 with the embedded database (PGlite) and the demo data (City of London, 15,935 incidents), signed in as the demo analyst (every request goes through the session lookup and permission check). autocannon, ${CONNECTIONS} concurrent connections per endpoint, one endpoint after another, each for a fixed number of requests sized from the endpoint's single-request time to last about ${SECONDS} s, so that every request sent is answered and counted. \`/api/observations\` and the exports are not loaded (they list records rather than serve the map). Script: \`npx tsx bench/load/run.ts\`.
 
 ${table}
 
@@ -199,7 +221,10 @@ async function startPrivateServer(): Promise<RunningServer> {
 			BEATWISE_DEMO: '1',
 			PORT: String(port),
 			HOST: '127.0.0.1',
-			ORIGIN: url
+			ORIGIN: url,
+			// As `npm start` runs it: with Node's default 5 s, sockets of clients whose next request was
+			// queued behind slow analysis requests were closed under them (ECONNRESET at 50 clients).
+			KEEP_ALIVE_TIMEOUT: process.env.KEEP_ALIVE_TIMEOUT ?? '65'
 		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
@@ -247,6 +272,17 @@ async function drained(url: string): Promise<void> {
 		if (ok && performance.now() - t0 < 200) return;
 		await new Promise((r) => setTimeout(r, 1000));
 	}
+}
+
+/** Median time of three requests one after another: the server's time for one answer. */
+async function medianServiceMs(url: string, cookie: string): Promise<number> {
+	const times: number[] = [];
+	for (let i = 0; i < 3; i++) {
+		const t0 = performance.now();
+		await (await fetch(url, { headers: { cookie } })).arrayBuffer();
+		times.push(performance.now() - t0);
+	}
+	return Math.round(times.sort((a, b) => a - b)[1]);
 }
 
 /** autocannon reports p90 and p97.5, not p95: the exact nearest-rank percentile of every response. */

@@ -69,6 +69,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
 			PORT: String(port),
 			HOST: '127.0.0.1',
 			ORIGIN: `http://127.0.0.1:${port}`,
+			// As `npm start` runs it (README, Configuration).
+			KEEP_ALIVE_TIMEOUT: process.env.KEEP_ALIVE_TIMEOUT ?? '65',
 			...env
 		},
 		stdio: ['ignore', 'pipe', 'pipe']
