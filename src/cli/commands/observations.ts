@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, type CliIo } from '../main';
+import { importSummaryText } from '../summary';
 import { closeDatabase, getDatabase } from '../../lib/server/db';
 import { CLI_ORIGIN } from '../../lib/server/auth/audit';
 import { importObservations } from '../../lib/server/ingest/observations';
@@ -94,21 +95,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 		if (values.json) {
 			io.stdout.write(JSON.stringify(result, null, 2) + '\n');
 		} else {
-			const lines = [
-				'',
-				`Source: ${name}`,
-				`Files: ${result.files.length} imported, ${result.failed.length} failed`,
-				`Rows:  ${result.total} = ${result.imported} imported + ${result.rejected} rejected + ${result.duplicate} duplicate`,
-				`Located (with an H3 cell): ${result.located}; time ${result.seconds.toFixed(1)} s`
-			];
-			const reasons = Object.entries(result.rejectReasons).sort((a, b) => b[1] - a[1]);
-			if (reasons.length) {
-				lines.push(
-					'Rejected rows by reason (each row is stored in import_rejects with file and row):'
-				);
-				for (const [k, n] of reasons.slice(0, 15)) lines.push(`  ${String(n).padStart(7)}  ${k}`);
-			}
-			io.stdout.write(lines.join('\n') + '\n');
+			io.stdout.write(importSummaryText(result, [`Source: ${name}`]));
 		}
 		return result.failed.length ? 1 : 0;
 	} finally {

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { importSummaryText } from './summary';
+
+describe('importSummaryText', () => {
+	it('states the accounting and the commonest reasons, most frequent first', () => {
+		const text = importSummaryText(
+			{
+				files: [{}, {}],
+				failed: [{}],
+				total: 10,
+				imported: 6,
+				rejected: 3,
+				duplicate: 1,
+				located: 5,
+				rejectReasons: { 'latitude: out of range': 1, 'date: not a date': 2 },
+				seconds: 1.25
+			},
+			['Source: reports']
+		);
+		expect(text).toBe(
+			[
+				'',
+				'Source: reports',
+				'Files: 2 imported, 1 failed',
+				'Rows:  10 = 6 imported + 3 rejected + 1 duplicate',
+				'Located (with an H3 cell): 5; time 1.3 s',
+				'Rejected rows by reason (each row is stored in import_rejects with file and row):',
+				'        2  date: not a date',
+				'        1  latitude: out of range',
+				''
+			].join('\n')
+		);
+	});
+
+	it('lists no reasons when nothing was rejected', () => {
+		const text = importSummaryText({
+			files: [],
+			failed: [],
+			total: 0,
+			imported: 0,
+			rejected: 0,
+			duplicate: 0,
+			located: 0,
+			rejectReasons: {},
+			seconds: 0
+		});
+		expect(text).not.toContain('Rejected rows by reason');
+		expect(text.startsWith('\nFiles: 0 imported, 0 failed\n')).toBe(true);
+	});
+});
