@@ -56,7 +56,9 @@ export async function signIn(
 	await page.fill('input[name="username"]', c.username);
 	await page.fill('input[name="password"]', c.password);
 	await Promise.all([
-		page.waitForURL((u) => u.pathname !== '/login', { timeout: 30_000 }),
+		// 'commit': the redirect away from /login is the answer; the page it lands on (the map, heavy
+		// in software WebGL on a loaded machine) need not finish loading here.
+		page.waitForURL((u) => u.pathname !== '/login', { timeout: 30_000, waitUntil: 'commit' }),
 		page.click('button[type="submit"]')
 	]);
 }
