@@ -4,7 +4,7 @@
  * playback), the URL restores layers, slider, area and Gi* parameters, the side panel's numbers are
  * the API's, and desktop and phone screenshots land in test-output/e2e.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
 	apiJson,
@@ -17,6 +17,7 @@ import {
 	unexpectedErrors,
 	waitForMapDrawn,
 	watchAndOpen,
+	closePages,
 	type OpenedPage
 } from './harness';
 import { signIn } from './auth';
@@ -78,8 +79,10 @@ describe.skipIf(!BASE_URL)('map workspace: layers, slider, side panel (e2e)', ()
 		browser = await launchBrowser();
 	});
 
+	afterEach(() => closePages(opened));
+
 	afterAll(async () => {
-		for (const o of opened) await o.context.close().catch(() => undefined);
+		await closePages(opened);
 		await browser?.close();
 	});
 

@@ -4,7 +4,7 @@
  * API's, filters change the request and the picture, the URL restores the view, and screenshots at
  * desktop and phone widths land in test-output/e2e.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import {
 	cellsAnswerAsJson,
@@ -15,6 +15,7 @@ import {
 	PHONE,
 	saveScreenshot,
 	waitForMapDrawn,
+	closePages,
 	type OpenedPage
 } from './harness';
 import { sessionCookie, signIn } from './auth';
@@ -63,9 +64,11 @@ describe.skipIf(!BASE_URL)('map workspace (e2e)', () => {
 		};
 	});
 
+	afterEach(() => closePages(opened));
+
 	afterAll(async () => {
 		globalThis.fetch = plainFetch;
-		for (const o of opened) await o.context.close().catch(() => undefined);
+		await closePages(opened);
 		await browser?.close();
 	});
 

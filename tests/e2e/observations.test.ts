@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { TEMPLATE_DIR } from '../helpers/db';
 import { openDatabase } from '../../src/lib/server/db/client';
@@ -27,6 +27,7 @@ import {
 	unexpectedErrors,
 	waitForMapDrawn,
 	watchAndOpen,
+	closePages,
 	type OpenedPage
 } from './harness';
 import { hasChromium, startServer, type RunningServer } from './server';
@@ -82,8 +83,10 @@ describe.skipIf(!hasChromium || process.env.BEATWISE_E2E === '0')(
 			browser = await launchBrowser();
 		}, 900_000);
 
+		afterEach(() => closePages(opened));
+
 		afterAll(async () => {
-			for (const o of opened) await o.context.close().catch(() => undefined);
+			await closePages(opened);
 			await browser?.close();
 			await server?.stop();
 			if (dataDir) rmSync(dataDir, { recursive: true, force: true });

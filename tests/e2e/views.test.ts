@@ -3,7 +3,7 @@
  * pixels, numbers in the panels equal the API's answers to the same questions, the URL restores the
  * state, and screenshots of each view at desktop and phone widths land in test-output/e2e.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { signIn } from './auth';
 import {
@@ -16,6 +16,7 @@ import {
 	saveScreenshot,
 	waitForMapFrame,
 	watchAndOpen,
+	closePages,
 	type OpenedPage
 } from './harness';
 
@@ -54,8 +55,10 @@ describe.skipIf(!BASE_URL)('views (e2e)', () => {
 		browser = await launchBrowser();
 	});
 
+	afterEach(() => closePages(opened));
+
 	afterAll(async () => {
-		for (const o of opened) await o.context.close().catch(() => undefined);
+		await closePages(opened);
 		await browser?.close();
 	});
 

@@ -51,8 +51,11 @@ interface Assault {
 type Feature = { properties: { DIST_NUM: string }; geometry: { type: string; coordinates: never } };
 
 describe.skipIf(!hasShared)('analysis services and endpoints', () => {
+	// A skipped describe still runs its body to collect the tests: read the files only when present.
 	const rows: Assault[] = (
-		parse(gunzipSync(readFileSync(DERIVED)), { columns: true }) as Record<string, string>[]
+		hasShared
+			? (parse(gunzipSync(readFileSync(DERIVED)), { columns: true }) as Record<string, string>[])
+			: []
 	).map((r) => {
 		const lat = Number(r.latitude);
 		const lon = Number(r.longitude);
@@ -68,8 +71,9 @@ describe.skipIf(!hasShared)('analysis services and endpoints', () => {
 		};
 	});
 	const at = (r: Assault, res: number) => (res === 10 ? r.c10 : cellToParent(r.c10, res));
-	const features = (JSON.parse(readFileSync(DISTRICTS, 'utf8')) as { features: Feature[] })
-		.features;
+	const features = hasShared
+		? (JSON.parse(readFileSync(DISTRICTS, 'utf8')) as { features: Feature[] }).features
+		: [];
 	const coverOf = (code: string) =>
 		new Set(
 			features
@@ -155,7 +159,7 @@ describe.skipIf(!hasShared)('analysis services and endpoints', () => {
 					from: '2019-01-01',
 					to: '2019-12-31'
 				});
-				expect(again.parameters.cache).toEqual({ weights: true, counts: true });
+				expect(again.parameters.cache).toEqual({ weights: true, counts: true, answer: true });
 				expect(again.z).toEqual(r.z);
 			});
 

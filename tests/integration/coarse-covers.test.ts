@@ -3,7 +3,8 @@
  * must always hold exactly the parents (res 5–9) of `area_cells`, after area imports, re-imports,
  * deletions and the migration's backfill (each check recomputes it from `area_cells` in SQL and
  * compares every row both ways); and the counts per study cell must equal the day rollup summed per
- * parent cell, at every resolution and period.
+ * parent cell, at every resolution and period. Last, the hot-spot answers cached per rollup and area
+ * version: never older than the last import.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { createTestDatabase, engines, type TestDatabase } from '../helpers/db';
 import { importPaths } from '../../src/lib/server/ingest/import';
 import { importAreaFile } from '../../src/lib/server/ingest/import-areas';
 import { areasCells, countsInStudyCells } from '../../src/lib/server/db/queries/analysis-study';
+import { clearAnalysisCaches, hotspotsForArea } from '../../src/lib/server/services/hotspots';
 import { mulberry32 } from '../../src/lib/server/analysis/random';
 
 const MAPPING = JSON.parse(
@@ -181,6 +183,44 @@ for (const engine of engines()) {
 					expect(byCell(ours), `res ${res} ${from}..${to}`).toEqual(byCell(expected));
 				}
 			}
+		});
+		it('answers a repeated hot-spot request from its cache until an import or an area change', async () => {
+			clearAnalysisCaches();
+			const q = { area: ['district:*'], res: 9, from: '2014-01-01', to: '2020-12-31' };
+			const first = await hotspotsForArea(t.db, q);
+			expect(first.parameters.cache).toEqual({ weights: false, counts: false, answer: false });
+			const again = await hotspotsForArea(t.db, q);
+			expect(again.parameters.cache).toEqual({ weights: true, counts: true, answer: true });
+			expect([again.z, again.bin, again.summary]).toEqual([first.z, first.bin, first.summary]);
+			// Another alpha: same weights and counts, a new answer.
+			const strict = await hotspotsForArea(t.db, { ...q, alpha: 0.05 });
+			expect(strict.parameters.cache).toEqual({ weights: true, counts: true, answer: false });
+			expect(strict.parameters.alpha).toBe(0.05);
+
+			// An import: counts and answer are computed again and hold the new incidents.
+			const extra = points(2, 60);
+			writeFileSync(join(dir, 'more.csv'), csv(extra));
+			const r = await importPaths(t.db, {
+				inputs: [join(dir, 'more.csv')],
+				format: 'csv',
+				mapping: MAPPING
+			});
+			expect(r.imported).toBe(60);
+			const study = new Set(first.cells);
+			const added = extra.filter((p) =>
+				study.has(cellToParent(latLngToCell(p.lat, p.lon, 11), 9))
+			).length;
+			expect(added).toBeGreaterThan(0);
+			const after = await hotspotsForArea(t.db, q);
+			expect(after.parameters.cache).toEqual({ weights: true, counts: false, answer: false });
+			expect(after.summary.total).toBe(first.summary.total + added);
+
+			// An area removed: its cells leave the study area, nothing comes from the caches.
+			await t.db.query(`DELETE FROM areas WHERE id = (SELECT min(id) FROM areas)`);
+			const fewer = await hotspotsForArea(t.db, q);
+			expect(fewer.parameters.cache).toEqual({ weights: false, counts: false, answer: false });
+			expect(fewer.cells.length).toBeLessThan(after.cells.length);
+			expect(fewer.parameters.areas.length).toBe(after.parameters.areas.length - 1);
 		});
 	});
 }

@@ -42,8 +42,13 @@ async function tableCounts(t: TestDatabase) {
 
 describe.skipIf(!hasShared)('Chicago and boundaries', () => {
 	const work = mkdtempSync(join(tmpdir(), 'beatwise-chi-'));
-	const portalRows = parse(readFileSync(PORTAL), { columns: true, bom: true }) as Row[];
-	const derivedRows = parse(gunzipSync(readFileSync(DERIVED)), { columns: true }) as Row[];
+	// A skipped describe still runs its body to collect the tests: read the files only when present.
+	const portalRows = hasShared
+		? (parse(readFileSync(PORTAL), { columns: true, bom: true }) as Row[])
+		: [];
+	const derivedRows = hasShared
+		? (parse(gunzipSync(readFileSync(DERIVED)), { columns: true }) as Row[])
+		: [];
 
 	for (const engine of engines()) {
 		describe(engine, () => {

@@ -44,4 +44,20 @@ describe('study-area helpers', () => {
 		expect(lru.get('b')).toBeUndefined();
 		expect([lru.get('a'), lru.get('c'), lru.size]).toEqual([1, 3, 2]);
 	});
+
+	it('bounds the sum of the weights too, and keeps nothing heavier than the bound', () => {
+		const lru = new Lru<string, number[]>(10, 5, (v) => v.length);
+		lru.set('a', [1, 2]);
+		lru.set('b', [1, 2]);
+		lru.set('c', [1, 2]); // 6 > 5: the oldest goes
+		expect([lru.get('a'), lru.size]).toEqual([undefined, 2]);
+		lru.set('b', [1]); // replacing an entry gives its weight back
+		lru.set('d', [1, 2]);
+		expect([lru.get('b'), lru.get('c'), lru.get('d'), lru.size]).toEqual([[1], [1, 2], [1, 2], 3]);
+		lru.set('huge', [1, 2, 3, 4, 5, 6]);
+		expect([lru.get('huge'), lru.size]).toEqual([undefined, 3]);
+		lru.clear();
+		lru.set('e', [1, 2, 3, 4, 5]);
+		expect(lru.size).toBe(1);
+	});
 });

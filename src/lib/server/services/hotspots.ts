@@ -147,7 +147,59 @@ function tooLarge(what: string, cells: number, res: number, limit: number): Serv
 	);
 }
 
-const studyCellsCache = new Map<string, string[]>();
+/**
+ * A small least-recently-used map, bounded by entries and, when `weigh` is given, by the sum of the
+ * entries' weights (e.g. cells, so a few 100,000-cell answers cannot hold gigabytes).
+ */
+export class Lru<K, V> {
+	private readonly map = new Map<K, { value: V; weight: number }>();
+	private total = 0;
+	constructor(
+		private readonly max: number,
+		private readonly maxWeight = Infinity,
+		private readonly weigh: (value: V) => number = () => 0
+	) {}
+	get(key: K): V | undefined {
+		const e = this.map.get(key);
+		if (e !== undefined) {
+			this.map.delete(key);
+			this.map.set(key, e);
+		}
+		return e?.value;
+	}
+	set(key: K, value: V): void {
+		this.delete(key);
+		const weight = this.weigh(value);
+		if (weight > this.maxWeight) return;
+		this.map.set(key, { value, weight });
+		this.total += weight;
+		while (this.map.size > this.max || this.total > this.maxWeight)
+			this.delete(this.map.keys().next().value as K);
+	}
+	private delete(key: K): void {
+		const e = this.map.get(key);
+		if (e === undefined) return;
+		this.map.delete(key);
+		this.total -= e.weight;
+	}
+	get size(): number {
+		return this.map.size;
+	}
+	clear(): void {
+		this.map.clear();
+		this.total = 0;
+	}
+}
+
+/**
+ * Study areas already listed, per (resolution, areas and their row versions) or (resolution, bbox):
+ * their surface, cells and key. An area import replaces the row, so its version moves and the entry
+ * is no longer found.
+ */
+const studyAreaCache = new Lru<string, { m2: number; cells: string[]; key: string }>(32);
+
+const cellsKey = (cells: readonly string[]) =>
+	createHash('sha1').update(cells.join(',')).digest('hex');
 
 /**
  * The explicit study area. Its size is estimated from its surface before any cell is listed, so an
@@ -162,7 +214,7 @@ export async function resolveStudyArea(db: Queryable, q: StudyRequest): Promise<
 			'E_STUDY_AREA_MISSING',
 			'Give the study area as area (id, kind:code or kind:*) or bbox (west,south,east,north), not both'
 		);
-	let cells: string[];
+	let listed: { m2: number; cells: string[]; key: string };
 	let areas: VersionedArea[] = [];
 	if (q.bbox) {
 		const [w, s, e, n] = q.bbox;
@@ -173,33 +225,43 @@ export async function resolveStudyArea(db: Queryable, q: StudyRequest): Promise<
 			);
 		const estimate = bboxSquareMetres(q.bbox) / cellM2;
 		if (estimate > limit) throw tooLarge('the bbox holds about', estimate, q.res, limit);
-		cells = polygonToCells(
-			[
+		const cacheKey = `${q.res}|bbox:${q.bbox.join(',')}`;
+		let hit = studyAreaCache.get(cacheKey);
+		if (!hit) {
+			const cells = polygonToCells(
 				[
-					[w, s],
-					[e, s],
-					[e, n],
-					[w, n],
-					[w, s]
-				]
-			],
-			q.res,
-			true
-		).sort();
+					[
+						[w, s],
+						[e, s],
+						[e, n],
+						[w, n],
+						[w, s]
+					]
+				],
+				q.res,
+				true
+			).sort();
+			hit = { m2: bboxSquareMetres(q.bbox), cells, key: cellsKey(cells) };
+			studyAreaCache.set(cacheKey, hit);
+		}
+		listed = hit;
 	} else {
 		areas = await resolveAreas(db, q.area!);
 		const ids = areas.map((a) => a.id);
-		const estimate = (await areasSquareMetres(db, ids)) / cellM2;
+		const cacheKey = `${q.res}|${areas.map((a) => `${a.id}@${a.version}`).join(',')}`;
+		let hit = studyAreaCache.get(cacheKey);
+		// The surface is checked against the limit before the cells are listed, also from the cache.
+		const m2 = hit?.m2 ?? (await areasSquareMetres(db, ids));
+		const estimate = m2 / cellM2;
 		if (estimate > limit) throw tooLarge('the area covers about', estimate, q.res, limit);
-		const key = `${q.res}|${areas.map((a) => `${a.id}@${a.version}`).join(',')}`;
-		let cached = studyCellsCache.get(key);
-		if (!cached) {
-			cached = await areasCells(db, ids, q.res);
-			if (studyCellsCache.size >= 32) studyCellsCache.delete(studyCellsCache.keys().next().value!);
-			studyCellsCache.set(key, cached);
+		if (!hit) {
+			const cells = await areasCells(db, ids, q.res);
+			hit = { m2, cells, key: cellsKey(cells) };
+			studyAreaCache.set(cacheKey, hit);
 		}
-		cells = cached;
+		listed = hit;
 	}
+	const { cells, key } = listed;
 	if (cells.length > limit) throw tooLarge('it has', cells.length, q.res, limit);
 	if (cells.length === 0)
 		throw new ServiceError(
@@ -211,41 +273,19 @@ export async function resolveStudyArea(db: Queryable, q: StudyRequest): Promise<
 		bbox: q.bbox ?? null,
 		res: q.res,
 		cells,
-		key: createHash('sha1').update(cells.join(',')).digest('hex')
+		key
 	};
 }
 
 // ------------------------------------------------------------------------------------------------
 // Caches: H3 neighbour weights per (study area, k) — building gridDisk lists for 100k cells costs
-// ~0.8 s — and counts per (study area, period, categories, rollup version).
-
-/** A small least-recently-used map. */
-export class Lru<K, V> {
-	private readonly map = new Map<K, V>();
-	constructor(private readonly max: number) {}
-	get(key: K): V | undefined {
-		const v = this.map.get(key);
-		if (v !== undefined) {
-			this.map.delete(key);
-			this.map.set(key, v);
-		}
-		return v;
-	}
-	set(key: K, value: V): void {
-		this.map.delete(key);
-		this.map.set(key, value);
-		while (this.map.size > this.max) this.map.delete(this.map.keys().next().value as K);
-	}
-	get size(): number {
-		return this.map.size;
-	}
-	clear(): void {
-		this.map.clear();
-	}
-}
+// ~0.8 s —, counts per (study area, period, categories, rollup version) and whole hot-spot answers
+// per (those, k, alpha, fdr). Keys carry the rollup version and the areas' row versions, so an import
+// never serves an older answer; the LRU bounds keep memory in check.
 
 const weightsCache = new Lru<string, SpatialWeights>(16);
-const countsCache = new Lru<string, Float64Array>(64);
+const countsCache = new Lru<string, Float64Array>(64, 2_000_000, (c) => c.length);
+const answersCache = new Lru<string, HotspotsResult>(32, 1_000_000, (a) => a.cells.length);
 
 /** Neighbour weights gridDisk(cell, k) ∩ study area, self included, cached per (cells, k). */
 export function studyWeights(
@@ -260,11 +300,17 @@ export function studyWeights(
 	return { weights, cached: false };
 }
 
-/** Empty the caches (benchmarks time cold requests; tests start clean). */
-export function clearAnalysisCaches(): void {
-	weightsCache.clear();
+/**
+ * Empty the caches: `all` (benchmarks time cold requests; tests start clean), or `data`, what an
+ * incident import makes stale — counts and answers — keeping study areas and weights, which depend on
+ * the areas only.
+ */
+export function clearAnalysisCaches(scope: 'all' | 'data' = 'all'): void {
 	countsCache.clear();
-	studyCellsCache.clear();
+	answersCache.clear();
+	if (scope === 'data') return;
+	weightsCache.clear();
+	studyAreaCache.clear();
 }
 
 /** Counts aligned with `study.cells` (zeros included), cached until the next import commits. */
@@ -272,9 +318,10 @@ export async function studyCounts(
 	db: Queryable,
 	study: StudyArea,
 	period: { from: string; to: string },
-	categories: string[] | null
+	categories: string[] | null,
+	version?: string
 ): Promise<{ counts: Float64Array; cached: boolean }> {
-	const key = `${study.key}|${period.from}|${period.to}|${categories?.join(',') ?? '*'}|${await rollupVersion(db)}`;
+	const key = `${study.key}|${period.from}|${period.to}|${categories?.join(',') ?? '*'}|${version ?? (await rollupVersion(db))}`;
 	const hit = countsCache.get(key);
 	if (hit) return { counts: hit, cached: true };
 	const rows = await countsInStudyCells(db, study.cells, { res: study.res, ...period, categories });
@@ -315,7 +362,8 @@ export interface HotspotsResult {
 			k: number;
 			weights: 'binary gridDisk(k) ∩ study area, self included';
 			degenerate: number;
-			cache: { weights: boolean; counts: boolean };
+			/** What came from the caches; `answer`: the whole answer (then weights and counts too). */
+			cache: { weights: boolean; counts: boolean; answer: boolean };
 		};
 	summary: { total: number; hot: [number, number, number]; cold: [number, number, number] };
 	/** Columnar: `cells[i]` has `counts[i]`, `z[i]`, … */
@@ -328,7 +376,9 @@ export interface HotspotsResult {
 }
 
 /**
- * Gi* hot spots for an area or bbox, a period, categories and a resolution.
+ * Gi* hot spots for an area or bbox, a period, categories and a resolution. The same request against
+ * the same rollup and areas is answered from a cache; cached answers are shared, so callers must not
+ * change the arrays they get.
  *
  * @example
  * const r = await hotspotsForArea(db, { area: ['district:*'], res: 8, from: '2019-01-01', to: '2019-12-31' });
@@ -344,10 +394,28 @@ export async function hotspotsForArea(db: Database, q: HotspotsRequest): Promise
 	checkRes(q.res);
 	const period = await resolvePeriod(db, q.from, q.to);
 	const study = await resolveStudyArea(db, q);
-	const [{ weights, cached: weightsCached }, { counts, cached: countsCached }] = await Promise.all([
-		Promise.resolve(studyWeights(study, k)),
-		studyCounts(db, study, period, categories)
-	]);
+	const version = await rollupVersion(db);
+	const answerKey = `${study.key}|${study.res}|${period.from}|${period.to}|${categories?.join(',') ?? '*'}|${k}|${alpha}|${fdr}|${version}`;
+	const answer = answersCache.get(answerKey);
+	// The parameters name the areas or bbox asked for, which another request for the same cells may
+	// have spelt differently (`district:*` or the ids).
+	if (answer)
+		return {
+			...answer,
+			parameters: {
+				...answer.parameters,
+				...studyParameters(study, period, categories, q),
+				cache: { weights: true, counts: true, answer: true }
+			}
+		};
+	const { weights, cached: weightsCached } = studyWeights(study, k);
+	const { counts, cached: countsCached } = await studyCounts(
+		db,
+		study,
+		period,
+		categories,
+		version
+	);
 	const g = getisOrd(counts, weights, { fdr, alpha });
 	const hot: [number, number, number] = [0, 0, 0];
 	const cold: [number, number, number] = [0, 0, 0];
@@ -358,7 +426,7 @@ export async function hotspotsForArea(db: Database, q: HotspotsRequest): Promise
 		if (b > 0) hot[b - 1]++;
 		else if (b < 0) cold[-b - 1]++;
 	}
-	return {
+	const result: HotspotsResult = {
 		parameters: {
 			...studyParameters(study, period, categories, q),
 			statistic: 'Gi*',
@@ -369,7 +437,7 @@ export async function hotspotsForArea(db: Database, q: HotspotsRequest): Promise
 			mean: g.parameters.mean,
 			sd: g.parameters.sd,
 			degenerate: g.degenerate,
-			cache: { weights: weightsCached, counts: countsCached }
+			cache: { weights: weightsCached, counts: countsCached, answer: false }
 		},
 		summary: { total, hot, cold },
 		cells: study.cells,
@@ -379,6 +447,8 @@ export async function hotspotsForArea(db: Database, q: HotspotsRequest): Promise
 		pAdjusted: Array.from(g.pAdjusted),
 		bin: Array.from(g.bin)
 	};
+	answersCache.set(answerKey, result);
+	return result;
 }
 
 export function studyParameters(
