@@ -1,4 +1,6 @@
 import {
+	isHttpError,
+	isRedirect,
 	json,
 	redirect,
 	type Handle,
@@ -48,10 +50,33 @@ function denied(event: Parameters<Handle>[0]['event'], status: 401 | 403, messag
 }
 
 /**
- * Every request: resume the session from its cookie, refuse cross-origin mutations, then decide by the
- * permission table (route id + method + form action) before any load, action or endpoint runs.
+ * Every request, with an access log line when BEATWISE_ACCESS_LOG=1: method, path and query, status,
+ * milliseconds to the response head, and the user (no cookies, no bodies).
  */
-export const handle: Handle = async ({ event, resolve }) => {
+export const handle: Handle = async (input) => {
+	if (!env().accessLog) return authorise(input);
+	const start = performance.now();
+	let status: number | string = 'error';
+	try {
+		const response = await authorise(input);
+		status = response.status;
+		return response;
+	} catch (err) {
+		status = isRedirect(err) || isHttpError(err) ? err.status : 'error';
+		throw err;
+	} finally {
+		const { event } = input;
+		console.log(
+			`[beatwise] ${event.request.method} ${event.url.pathname}${event.url.search} ${status} ${Math.round(performance.now() - start)} ms ${event.locals.user?.username ?? '-'}`
+		);
+	}
+};
+
+/**
+ * Resume the session from its cookie, refuse cross-origin mutations, then decide by the permission
+ * table (route id + method + form action) before any load, action or endpoint runs.
+ */
+const authorise: Handle = async ({ event, resolve }) => {
 	const e = env();
 	const headerOptions = {
 		https: event.url.protocol === 'https:',

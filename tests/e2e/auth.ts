@@ -53,14 +53,59 @@ export async function signIn(
 		login.searchParams.set('next', target.pathname + target.search);
 	}
 	await page.goto(login.toString(), { waitUntil: 'domcontentloaded' });
-	await page.fill('input[name="username"]', c.username);
-	await page.fill('input[name="password"]', c.password);
-	await Promise.all([
-		// 'commit': the redirect away from /login is the answer; the page it lands on (the map, heavy
-		// in software WebGL on a loaded machine) need not finish loading here.
-		page.waitForURL((u) => u.pathname !== '/login', { timeout: 30_000, waitUntil: 'commit' }),
+	// Type once the form is interactive, and check what the fields hold before submitting: on a loaded
+	// machine a username typed early was once found blank at submit time (the form then refuses to
+	// submit, as the field is required), with the password still there.
+	await page.waitForSelector('form[data-hydrated="true"]', { timeout: 100_000 });
+	for (let attempt = 0; ; attempt++) {
+		await page.fill('input[name="username"]', c.username);
+		await page.fill('input[name="password"]', c.password);
+		const typed = [
+			await page.inputValue('input[name="username"]'),
+			await page.inputValue('input[name="password"]')
+		];
+		if (typed[0] === c.username && typed[1] === c.password) break;
+		if (attempt === 2)
+			throw new Error(`the sign-in form did not keep what was typed: ${JSON.stringify(typed)}`);
+	}
+	const [answer] = await Promise.all([
+		page
+			.waitForResponse(
+				(r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login',
+				{ timeout: 60_000 }
+			)
+			.catch(async (e) => {
+				const state = await page
+					.evaluate(() => ({
+						username: (document.querySelector('input[name="username"]') as HTMLInputElement)?.value,
+						password: (document.querySelector('input[name="password"]') as HTMLInputElement)?.value
+							.length,
+						button: (document.querySelector('button[type="submit"]') as HTMLButtonElement)
+							?.outerHTML,
+						url: location.href,
+						ready: document.readyState
+					}))
+					.catch((x) => String(x));
+				throw new Error(`${e}\nlogin form: ${JSON.stringify(state)}`);
+			}),
 		page.click('button[type="submit"]')
 	]);
+	const hasSession = async () =>
+		(await page.context().cookies(baseUrl)).some((k) => k.name === 'beatwise_session');
+	for (let i = 0; i < 50 && !(await hasSession()); i++) await page.waitForTimeout(100);
+	if (!(await hasSession())) {
+		const shown = await page
+			.locator('[data-testid="login-error"]')
+			.innerText({ timeout: 5_000 })
+			.catch(() => '');
+		throw new Error(
+			`sign-in as ${role} failed (${answer.status()}): ${shown || 'no session cookie'}`
+		);
+	}
+	// Signed in. Then the browser moves on to `next`; on a loaded 2-core machine the map page (its
+	// code and /api/meta come before the URL changes) can take well over 30 s in software WebGL, so the
+	// wait is long; 'commit': the page need not finish loading here.
+	await page.waitForURL((u) => u.pathname !== '/login', { timeout: 100_000, waitUntil: 'commit' });
 }
 
 /**

@@ -18,7 +18,7 @@ import type { Browser, Page } from 'playwright-core';
 import { TEMPLATE_DIR } from '../helpers/db';
 import { openDatabase } from '../../src/lib/server/db/client';
 import { loadDemo } from '../../src/lib/server/demo/load';
-import { sessionCookie, signIn } from './auth';
+import { demoCredentials, sessionCookie, signIn } from './auth';
 import {
 	deckPixels,
 	launchBrowser,
@@ -271,6 +271,12 @@ describe.skipIf(!hasChromium || process.env.BEATWISE_E2E === '0')(
 			expect(body.items.map((i) => i.text)).toContain(
 				'Shop worker reports repeat thefts of razors from a store near Cheapside.'
 			);
+			// The access log has the request: method, path and query, status, time, user; no cookie.
+			const viewer = demoCredentials(dataDir).viewer.username;
+			expect(server.log()).toMatch(
+				new RegExp(`\\[beatwise\\] GET /api/observations\\?bbox=[^ ]+ 200 \\d+ ms ${viewer}\\n`)
+			);
+			expect(server.log()).not.toContain(cookie.split('=')[1]);
 		});
 	}
 );

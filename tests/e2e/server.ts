@@ -3,7 +3,16 @@
  * shipped demo data, for end-to-end tests. Builds only when the sources are newer than the build.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import {
+	cpSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	rmSync,
+	statSync,
+	writeFileSync
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,6 +20,9 @@ import { TEMPLATE_DIR } from '../helpers/db';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
+
+/** Where each server's output (with its access log) is written when it stops. */
+const LOG_DIR = resolve('test-output/e2e');
 
 function newestMtime(dir: string): number {
 	let newest = 0;
@@ -71,6 +83,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
 			ORIGIN: `http://127.0.0.1:${port}`,
 			// As `npm start` runs it (README, Configuration).
 			KEEP_ALIVE_TIMEOUT: process.env.KEEP_ALIVE_TIMEOUT ?? '65',
+			// Every request with its time, kept in test-output/e2e/ for a failure's post-mortem.
+			BEATWISE_ACCESS_LOG: '1',
 			...env
 		},
 		stdio: ['ignore', 'pipe', 'pipe']
@@ -104,6 +118,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
 				child.kill('SIGTERM');
 				await new Promise((r) => child.once('exit', r));
 			}
+			mkdirSync(LOG_DIR, { recursive: true });
+			writeFileSync(join(LOG_DIR, `server-${port}.log`), output);
 			rmSync(dataDir, { recursive: true, force: true });
 		}
 	};

@@ -7,6 +7,13 @@ describe('parseEnv', () => {
 		expect(e.databaseUrl).toBeUndefined();
 		expect(e.dataDir.endsWith('.beatwise/data')).toBe(true);
 		expect(e.demo).toBe('auto');
+		expect(e.accessLog).toBe(false);
+	});
+
+	it('turns the access log on with BEATWISE_ACCESS_LOG=1 only', () => {
+		expect(parseEnv({ BEATWISE_ACCESS_LOG: '1' }).accessLog).toBe(true);
+		expect(parseEnv({ BEATWISE_ACCESS_LOG: '0' }).accessLog).toBe(false);
+		expect(() => parseEnv({ BEATWISE_ACCESS_LOG: 'yes' })).toThrow(/BEATWISE_ACCESS_LOG/);
 	});
 
 	it('treats empty values as unset', () => {

@@ -32,6 +32,7 @@ const EnvSchema = z.object({
 			}
 		),
 	BEATWISE_DEMO: z.enum(['0', '1', 'auto']).default('auto'),
+	BEATWISE_ACCESS_LOG: z.enum(['0', '1']).default('0'),
 	BEATWISE_MAX_STUDY_CELLS: z.coerce.number().int().positive().default(200_000),
 	BEATWISE_SESSION_HOURS: z.coerce
 		.number()
@@ -53,6 +54,8 @@ export interface Env {
 	/** Extra origins the browser may load basemap tiles, glyphs and sprites from (CSP). */
 	cspOrigins: string[];
 	demo: '0' | '1' | 'auto';
+	/** One log line per request (method, path, status, milliseconds, user). */
+	accessLog: boolean;
 	maxStudyCells: number;
 	auth: {
 		/** Absolute session lifetime from sign-in. */
@@ -86,6 +89,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
 		basemapStyle: e.BEATWISE_BASEMAP_STYLE || undefined,
 		cspOrigins: (e.BEATWISE_CSP_ORIGINS ?? '').split(/[\s,]+/).filter(Boolean),
 		demo: e.BEATWISE_DEMO,
+		accessLog: e.BEATWISE_ACCESS_LOG === '1',
 		maxStudyCells: e.BEATWISE_MAX_STUDY_CELLS,
 		auth: {
 			sessionMs: e.BEATWISE_SESSION_HOURS * 3_600_000,
