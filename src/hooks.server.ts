@@ -8,7 +8,7 @@ import {
 	type ServerInit
 } from '@sveltejs/kit';
 import { env } from '$lib/server/env';
-import { getDatabase } from '$lib/server/db';
+import { closeDatabase, getDatabase } from '$lib/server/db';
 import { databaseIsEmpty, loadDemo } from '$lib/server/demo/load';
 import { userCount } from '$lib/server/db/queries/users';
 import { ROUTE_RULES, decide } from '$lib/server/auth/permissions';
@@ -24,9 +24,22 @@ import {
 } from '$lib/server/auth/request';
 import { recordAudit } from '$lib/server/auth/audit';
 
+let closeOnShutdown = false;
+
 export const init: ServerInit = async () => {
 	const e = env();
 	const db = await getDatabase();
+	// adapter-node emits this once the HTTP server has closed (SIGTERM/SIGINT): close the pool so the
+	// process can exit (open PostgreSQL connections kept it alive) and the embedded engine flushes.
+	if (!closeOnShutdown) {
+		closeOnShutdown = true;
+		process.once('sveltekit:shutdown' as never, () => {
+			closeDatabase().then(
+				() => console.log('[beatwise] shut down: database closed'),
+				(err) => console.error('[beatwise] shutting down: closing the database failed:', err)
+			);
+		});
+	}
 	const wantDemo = e.demo === '1' || (e.demo === 'auto' && db.engine === 'pglite');
 	if (wantDemo && (await databaseIsEmpty(db))) {
 		await loadDemo(db, (line) => console.log(`[beatwise] ${line}`), { dataDir: e.dataDir });

@@ -9,12 +9,10 @@
  *   npx tsx bench/load/run.ts [--seconds 20] [--connections 50] [--only near-repeat,profile]
  */
 import autocannon from 'autocannon';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { ensureBuilt, type RunningServer } from '../../tests/e2e/server';
+import { startServer } from '../../tests/e2e/server';
 import { sessionCookie } from '../../tests/e2e/auth';
 import { writeResultsSection } from '../results';
 
@@ -84,7 +82,8 @@ interface Row {
 
 async function main() {
 	console.log('Starting the production build (embedded database + demo data)…');
-	const server = await startPrivateServer();
+	// A private copy of the build: a run lasts minutes in a tree others rebuild.
+	const server = await startServer({}, { privateBuild: 'load', readyTimeoutMs: 300_000 });
 	const rows: Row[] = [];
 	try {
 		const cookie = await sessionCookie(server.url, 'analyst', server.dataDir);
@@ -195,67 +194,6 @@ ${failed.length === 0 ? '**Zero errors and zero non-2xx answers** on every endpo
 	);
 	console.log(failed.length ? 'FAILED: errors under load' : 'OK: zero errors');
 	process.exitCode = failed.length ? 1 : 0;
-}
-
-/**
- * `node build` from a private copy of the build: other engineers rebuild `build/` in the shared tree
- * while a run lasts, which would swap the server's chunks under it. The copy sits inside the project so
- * the server still resolves node_modules; otherwise as tests/e2e/server.ts starts it.
- */
-async function startPrivateServer(): Promise<RunningServer> {
-	ensureBuilt();
-	const copy = resolve('.beatwise/load-build');
-	rmSync(copy, { recursive: true, force: true });
-	cpSync('build', join(copy, 'build'), { recursive: true });
-	const dataDir = mkdtempSync(join(resolve('.beatwise'), 'load-data-'));
-	const tpl = resolve('.beatwise/test-template/pg');
-	if (existsSync(tpl)) cpSync(tpl, join(dataDir, 'pg'), { recursive: true });
-	const port = 40_000 + Math.floor(Math.random() * 20_000);
-	const url = `http://127.0.0.1:${port}`;
-	let output = '';
-	const child = spawn(process.execPath, [join(copy, 'build')], {
-		env: {
-			...process.env,
-			DATABASE_URL: '',
-			BEATWISE_DATA: dataDir,
-			BEATWISE_DEMO: '1',
-			PORT: String(port),
-			HOST: '127.0.0.1',
-			ORIGIN: url,
-			// As `npm start` runs it: with Node's default 5 s, sockets of clients whose next request was
-			// queued behind slow analysis requests were closed under them (ECONNRESET at 50 clients).
-			KEEP_ALIVE_TIMEOUT: process.env.KEEP_ALIVE_TIMEOUT ?? '65'
-		},
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
-	child.stdout?.on('data', (d) => (output += d));
-	child.stderr?.on('data', (d) => (output += d));
-	const deadline = Date.now() + 300_000;
-	for (;;) {
-		if (child.exitCode !== null) throw new Error(`server exited:\n${output}`);
-		const ok = await fetch(`${url}/api/health`)
-			.then((r) => r.ok)
-			.catch(() => false);
-		if (ok) break;
-		if (Date.now() > deadline) {
-			child.kill('SIGKILL');
-			throw new Error(`server not ready in 300 s:\n${output}`);
-		}
-		await new Promise((r) => setTimeout(r, 500));
-	}
-	return {
-		url,
-		dataDir,
-		log: () => output,
-		async stop() {
-			if (child.exitCode === null) {
-				child.kill('SIGTERM');
-				await new Promise((r) => child.once('exit', r));
-			}
-			rmSync(dataDir, { recursive: true, force: true });
-			rmSync(copy, { recursive: true, force: true });
-		}
-	};
 }
 
 /**

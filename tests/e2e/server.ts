@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { TEMPLATE_DIR } from '../helpers/db';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -63,16 +63,40 @@ export interface RunningServer {
 	stop(): Promise<void>;
 }
 
-/** Start `node build` with the demo loaded; resolves once the API answers with data. */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+export interface ServerOptions {
+	/**
+	 * Run from a private copy of the build named so (under `.beatwise/`, inside the project so that the
+	 * server still resolves node_modules): benchmarks last minutes, and another engineer's rebuild of
+	 * `build/` in a shared tree would swap the chunks under a running server.
+	 */
+	privateBuild?: string;
+	/** How long to wait for the server to answer (default 180 s). */
+	readyTimeoutMs?: number;
+}
+
+/**
+ * Start `node build` with the demo loaded (unless `env` says otherwise, e.g. `DATABASE_URL` and
+ * `BEATWISE_DEMO: '0'`); resolves once the health check answers.
+ */
+export async function startServer(
+	env: Record<string, string> = {},
+	options: ServerOptions = {}
+): Promise<RunningServer> {
 	ensureBuilt();
+	let buildDir = 'build';
+	if (options.privateBuild) {
+		const copy = resolve('.beatwise', `${options.privateBuild}-build`);
+		rmSync(copy, { recursive: true, force: true });
+		cpSync('build', join(copy, 'build'), { recursive: true });
+		buildDir = join(copy, 'build');
+	}
 	const dataDir = mkdtempSync(join(tmpdir(), 'beatwise-e2e-'));
 	if (existsSync(join(TEMPLATE_DIR, 'pg'))) {
 		cpSync(join(TEMPLATE_DIR, 'pg'), join(dataDir, 'pg'), { recursive: true });
 	}
 	const port = await freePort();
 	let output = '';
-	const child: ChildProcess = spawn(process.execPath, ['build'], {
+	const child: ChildProcess = spawn(process.execPath, [buildDir], {
 		env: {
 			...process.env,
 			DATABASE_URL: '',
@@ -92,7 +116,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
 	child.stdout?.on('data', (d) => (output += d));
 	child.stderr?.on('data', (d) => (output += d));
 	const url = `http://127.0.0.1:${port}`;
-	const deadline = Date.now() + 180_000;
+	const readyMs = options.readyTimeoutMs ?? 180_000;
+	const deadline = Date.now() + readyMs;
 	for (;;) {
 		if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${output}`);
 		try {
@@ -105,7 +130,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
 		}
 		if (Date.now() > deadline) {
 			child.kill('SIGKILL');
-			throw new Error(`server did not become ready in 180 s:\n${output}`);
+			throw new Error(`server did not become ready in ${readyMs / 1000} s:\n${output}`);
 		}
 		await new Promise((r) => setTimeout(r, 500));
 	}
@@ -114,13 +139,24 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
 		dataDir,
 		log: () => output,
 		async stop() {
+			// A server must exit on SIGTERM by itself (closing its database); 20 s, then it is killed
+			// and the stop fails, so every test server checks the graceful shutdown.
+			let hung = false;
 			if (child.exitCode === null) {
+				const exited = new Promise((r) => child.once('exit', r));
 				child.kill('SIGTERM');
-				await new Promise((r) => child.once('exit', r));
+				const timer = setTimeout(() => {
+					hung = true;
+					child.kill('SIGKILL');
+				}, 20_000);
+				await exited;
+				clearTimeout(timer);
 			}
 			mkdirSync(LOG_DIR, { recursive: true });
 			writeFileSync(join(LOG_DIR, `server-${port}.log`), output);
 			rmSync(dataDir, { recursive: true, force: true });
+			if (buildDir !== 'build') rmSync(dirname(buildDir), { recursive: true, force: true });
+			if (hung) throw new Error(`the server did not exit within 20 s of SIGTERM:\n${output}`);
 		}
 	};
 }
