@@ -1,8 +1,12 @@
-/** Replace one `## Section` of bench/RESULTS.md, keeping the others. */
+/**
+ * Replace one `## Section` of bench/RESULTS.md, keeping the others, and format the file as the lint
+ * step expects (Prettier, the project's settings), so a benchmark run never leaves `npm test` failing.
+ */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { format, resolveConfig } from 'prettier';
 
-export function writeResultsSection(title: string, body: string): void {
+export async function writeResultsSection(title: string, body: string): Promise<void> {
 	const file = resolve('bench/RESULTS.md');
 	const text = existsSync(file)
 		? readFileSync(file, 'utf8')
@@ -16,5 +20,6 @@ export function writeResultsSection(title: string, body: string): void {
 		const next = text.indexOf('\n## ', start + heading.length);
 		out = text.slice(0, start) + section + (next === -1 ? '' : text.slice(next + 1));
 	}
-	writeFileSync(file, out.endsWith('\n') ? out : out + '\n');
+	const options = (await resolveConfig(file)) ?? {};
+	writeFileSync(file, await format(out, { ...options, filepath: file }));
 }

@@ -110,7 +110,7 @@ async function main() {
 		`**Ratio ${ratio.toFixed(2)}** (target ≤ 2.0): ${ratio <= 2 ? 'met' : 'NOT met'}. Per round: ${ours.map((o, i) => (o / bare[i]).toFixed(2)).join(', ')}.`
 	];
 	console.log(lines.join('\n'));
-	writeResultsSection('Ingest', lines.join('\n'));
+	await writeResultsSection('Ingest', lines.join('\n'));
 }
 
 await main();

@@ -184,7 +184,7 @@ async function main() {
 				: `| \`${r.path}\` | ${r.requests.toLocaleString('en-GB')} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.max} | ${r.errors} | ${r.non2xx} |`
 		)
 	].join('\n');
-	writeResultsSection(
+	await writeResultsSection(
 		'Load',
 		`Run ${new Date().toISOString()} on this machine (${cpus().length} cores, shared with other engineers' runs: load average ${loadavg()[0].toFixed(1)} at the end). Production build (\`node build\`) on 127.0.0.1 with the embedded database (PGlite) and the demo data (City of London, 15,935 incidents), signed in as the demo analyst (every request goes through the session lookup and permission check). autocannon, ${CONNECTIONS} concurrent connections per endpoint, one endpoint after another, each for a fixed number of requests sized from the endpoint's single-request time to last about ${SECONDS} s, so that every request sent is answered and counted. \`/api/observations\` and the exports are not loaded (they list records rather than serve the map). Script: \`npx tsx bench/load/run.ts\`.
 

@@ -295,7 +295,7 @@ async function main() {
 		NOTE
 	].join('\n');
 	// BENCH_WRITE=0: a trial run that leaves bench/RESULTS.md alone.
-	if (process.env.BENCH_WRITE !== '0') writeResultsSection('Render', body);
+	if (process.env.BENCH_WRITE !== '0') await writeResultsSection('Render', body);
 	console.log(body);
 }
 

@@ -107,6 +107,17 @@ describe.skipIf(!BASE_URL)('neighbourhood view as the community team (e2e)', () 
 		expect(o.apiRequests.some((u) => u.includes('/api/areas'))).toBe(true);
 		await saveScreenshot(page, 'desktop-neighbourhood-community');
 
+		// Only neighbourhoods inside their borough are offered: the hint counts them, the list holds them.
+		const hint = await page.locator('[data-testid="area-hint"]').innerText();
+		const offered = Number(/([\d,]+) neighbourhoods/.exec(hint)?.[1].replace(/,/g, ''));
+		expect(offered).toBeGreaterThan(0);
+		expect(offered).toBeLessThan(lsoas.features.length);
+		await page.locator('#neighbourhood-area').focus();
+		await page.keyboard.press('ArrowDown');
+		const options = page.locator('#neighbourhood-area-list [role="option"]');
+		await expect.poll(() => options.count()).toBe(Math.min(offered, 50));
+		await page.keyboard.press('Escape');
+
 		// A neighbourhood outside their borough: 403 with a message.
 		const boroughs = await asAnalyst<{
 			features: { properties: { id: number; code: string } }[];
@@ -114,7 +125,14 @@ describe.skipIf(!BASE_URL)('neighbourhood view as the community team (e2e)', () 
 		const other = boroughs.features.find((f) => f.properties.code !== 'E09000001')!.properties.id;
 		const refused = await page.goto(`${base}/neighbourhood?kind=borough&area=${other}`);
 		expect(refused?.status()).toBe(403);
-		expect(await page.locator('body').innerText()).toMatch(/outside your account's areas/);
+		// The app's own error page: title, the server's reason, advice, a way back, the navigation.
+		await page.waitForSelector('[data-testid="error-page"][data-status="403"]');
+		expect(await page.locator('h1').innerText()).toBe('Not allowed');
+		expect(await page.locator('[data-testid="error-message"]').innerText()).toMatch(
+			/outside your account's areas \(City of London\)/
+		);
+		expect(await page.locator('[data-testid="nav-neighbourhood"]').count()).toBe(1);
+		await saveScreenshot(page, 'desktop-neighbourhood-community-403');
 		await context.close();
 	});
 });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/db';
 import { loadDemo } from '../../src/lib/server/demo/load';
 import {
+	choosableAreas,
 	neighbourhoodForViewer,
 	neighbourhoodSummary,
 	type DisclosedComparison
@@ -63,6 +64,11 @@ describe.each(engines())('the neighbourhood view for the community team (%s)', (
 			to: TO,
 			viewer: user('community', [city])
 		}))!;
+		// The demo is police.uk data: whole months, said without naming the chosen period's dates.
+		expect(exact.granularity.unit).toBe('month');
+		expect(exact.granularity.reason).toMatch(
+			/^The source publishes months .* \(checked over the last year of data, \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}\), so periods here are whole months\.$/
+		);
 		expect(analyst.audience).toBe('internal');
 		expect(community.audience).toBe('public');
 		expect(analyst.zWithheld).toBe(0);
@@ -181,5 +187,32 @@ describe.each(engines())('the neighbourhood view for the community team (%s)', (
 		expect(analyst?.area.id).toBe(outside);
 		// Nobody limited and nothing chosen: nothing to show.
 		expect(await neighbourhoodForViewer(t.db, { viewer: user('community', []) })).toBeNull();
+	});
+
+	it('offers the community team exactly the neighbourhoods it would not refuse', async () => {
+		const viewer = user('community', [city]);
+		const choosable = (await choosableAreas(t.db, viewer))!;
+		expect(choosable.borough).toEqual([city]);
+		expect(choosable.lsoa).toContain(inside);
+		expect(choosable.lsoa).not.toContain(outside);
+		// Every LSOA of the demo: offered if and only if the view opens for this viewer.
+		const lsoas = (
+			await t.db.query<{ id: number }>(`SELECT id FROM areas WHERE kind = 'lsoa' ORDER BY id`)
+		).map((r) => Number(r.id));
+		expect(choosable.lsoa.length).toBeGreaterThan(0);
+		expect(choosable.lsoa.length).toBeLessThan(lsoas.length);
+		for (const id of lsoas) {
+			const opens = await neighbourhoodForViewer(t.db, { area: String(id), to: TO, viewer }).then(
+				() => true,
+				(e: unknown) => {
+					if (e instanceof ServiceError && e.status === 403) return false;
+					throw e;
+				}
+			);
+			expect(opens, `LSOA ${id}`).toBe(choosable.lsoa.includes(id));
+		}
+		// Internal users and unlimited ones choose freely.
+		expect(await choosableAreas(t.db, user('analyst', [city]))).toBeNull();
+		expect(await choosableAreas(t.db, user('community', []))).toBeNull();
 	});
 });

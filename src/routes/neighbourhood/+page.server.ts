@@ -2,7 +2,11 @@ import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '$lib/server/db';
 import { workspaceMeta } from '$lib/server/services/meta';
-import { attemptView, neighbourhoodForViewer } from '$lib/server/services/neighbourhood';
+import {
+	attemptView,
+	choosableAreas,
+	neighbourhoodForViewer
+} from '$lib/server/services/neighbourhood';
 
 /**
  * `?kind=lsoa&area=12&to=2017-06-30`: the workspace meta and the chosen area's summary as the signed-in
@@ -21,6 +25,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		})
 	);
 	if (summary.error?.status === 403) error(403, summary.error.message);
+	const choosable = await attemptView(() => choosableAreas(db, viewer));
 	// Only what the page draws: the meta's category and source counts are exact, force-wide numbers.
 	const m = meta.value;
 	return {
@@ -32,6 +37,8 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		},
 		metaError: meta.error,
 		summary: summary.value,
-		summaryError: summary.error
+		summaryError: summary.error,
+		/** Per area kind, the ids this viewer may choose; null: any. */
+		choosable: choosable.value
 	};
 };

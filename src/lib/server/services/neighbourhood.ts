@@ -22,6 +22,7 @@ import {
 	dayDating,
 	observationsInArea,
 	shareInsideAreas,
+	areasInside,
 	type AreaWithBounds,
 	type ObservationRow,
 	type Period
@@ -75,7 +76,7 @@ export async function dataGranularity(
 	if (d.rows > 0 && d.firstOfMonth / d.rows >= 0.99)
 		return {
 			unit: 'month',
-			reason: `Every incident from ${from} to ${range.to} is dated to the 1st of its month (the source publishes months, e.g. police.uk), so periods are whole months.`
+			reason: `The source publishes months (e.g. police.uk): it dates every incident to the 1st of its month (checked over the last year of data, ${from} to ${range.to}), so periods here are whole months.`
 		};
 	return {
 		unit: 'day',
@@ -526,6 +527,23 @@ export async function neighbourhoodForViewer(
 				})
 			);
 	return { ...view, hotspots };
+}
+
+/**
+ * The neighbourhoods a viewer may choose, by area kind, or null for any: for a public audience limited
+ * to areas, their areas and those lying at least 90 % inside them (the rule `neighbourhoodForViewer`
+ * enforces), so the page offers nothing it would refuse.
+ */
+export async function choosableAreas(
+	db: Database,
+	viewer: AuthUser
+): Promise<Record<string, number[]> | null> {
+	const limit = audienceFor(viewer) === 'public' ? allowedAreaIds(viewer) : null;
+	if (!limit) return null;
+	const out: Record<string, number[]> = {};
+	for (const { kind, id } of await areasInside(db, limit, AREA_LIMIT_MIN_SHARE))
+		(out[kind] ??= []).push(id);
+	return out;
 }
 
 /** A failed view computation as the page shows it: the service's message, or a plain server error. */

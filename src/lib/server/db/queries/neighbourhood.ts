@@ -190,6 +190,28 @@ export async function shareInsideAreas(
 	return Number(rows[0]?.share ?? 0);
 }
 
+/**
+ * Areas (of every kind) that are among `within` or whose surface lies at least `minShare` inside their
+ * union: what a viewer limited to `within` may choose. By kind, ids in order.
+ */
+export async function areasInside(
+	db: Queryable,
+	within: readonly number[],
+	minShare: number
+): Promise<{ kind: string; id: number }[]> {
+	const rows = await db.query<{ kind: string; id: number }>(
+		`WITH u AS (SELECT ST_Union(geom) AS geom FROM areas WHERE id = ANY($1::int[]))
+		 SELECT a.kind, a.id FROM areas a, u
+		 WHERE a.id = ANY($1::int[])
+		    OR (a.geom && u.geom
+		        AND ST_Area(ST_Intersection(a.geom, u.geom)::geography)
+		            >= $2 * ST_Area(a.geom::geography))
+		 ORDER BY a.kind, a.id`,
+		[[...within], minShare]
+	);
+	return rows.map((r) => ({ kind: r.kind, id: Number(r.id) }));
+}
+
 /** Names of areas by id, in id order. */
 export async function areaNames(db: Queryable, ids: readonly number[]): Promise<string[]> {
 	const rows = await db.query<{ name: string }>(
