@@ -6,6 +6,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { booleanPointInPolygon } from '@turf/turf';
+import { parse } from 'csv-parse/sync';
 import {
 	apiJson,
 	deckPixels,
@@ -338,6 +340,91 @@ describe.skipIf(!BASE_URL)('map workspace: layers, slider, side panel (e2e)', ()
 		await page.keyboard.press('Escape');
 		await expect.poll(() => panel.count()).toBe(0);
 		expect(new URL(page.url()).searchParams.get('cell')).toBeNull();
+		expect(unexpectedErrors(o.errors)).toEqual([]);
+	});
+
+	it('offers CSV downloads of a clicked area that match the map and follow its filters', async () => {
+		const o = await open('/?layers=areas&areas=lsoa&res=9&categories=burglary');
+		const { page } = o;
+		await page.waitForSelector('[data-testid="map"][data-map-idle="true"]', { timeout: 60_000 });
+		await expect
+			.poll(() => o.apiRequests.some((u) => u.includes('/api/areas?kind=lsoa')), {
+				timeout: 60_000
+			})
+			.toBe(true);
+		const box = (await page.locator('[data-testid="map"]').boundingBox())!;
+		await page.waitForTimeout(500);
+		await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+		const panel = page.locator('[data-testid="area-panel"]');
+		await panel.waitFor({ timeout: 30_000 });
+		await page.locator('[data-testid="area-panel-total"]').waitFor({ timeout: 60_000 });
+		const shownTotal = Number(
+			(await page.locator('[data-testid="area-panel-total"]').innerText()).replace(/[^\d]/g, '')
+		);
+
+		const href = async (id: string) =>
+			new URL((await page.locator(`[data-testid="${id}"]`).getAttribute('href'))!, base);
+		const incidents = await href('area-export-incidents');
+		const cells = await href('area-export-cells');
+		const publicCells = await href('area-export-cells-public');
+		const area = incidents.searchParams.get('area');
+		expect(area).toMatch(/^\d+$/);
+		for (const u of [incidents, cells, publicCells]) {
+			expect(u.searchParams.get('categories')).toBe('burglary');
+			expect(u.searchParams.get('area')).toBe(area);
+		}
+		expect([cells.searchParams.get('res'), cells.searchParams.get('audience')]).toEqual([
+			'9',
+			'internal'
+		]);
+		expect(publicCells.searchParams.get('audience')).toBe('public');
+
+		const withheld: number[] = [];
+		const download = async (u: URL) => {
+			const res = await page.context().request.get(u.toString());
+			expect(res.status(), u.toString()).toBe(200);
+			expect(res.headers()['content-type']).toMatch(/^text\/csv/);
+			withheld.push(Number(res.headers()['x-beatwise-withheld'] ?? 'NaN'));
+			return res.text();
+		};
+		const rows = (csv: string) =>
+			csv
+				.replace(/^\uFEFF/, '')
+				.trim()
+				.split(/\r?\n/);
+		// Exact cell counts sum to the panel's total; the incident file has one line per incident.
+		const exact = rows(await download(cells));
+		const nIndex = exact[0].split(',').indexOf('incidents');
+		expect(nIndex).toBeGreaterThanOrEqual(0);
+		const sum = exact.slice(1).reduce((a, line) => a + Number(line.split(',')[nIndex]), 0);
+		expect(sum).toBe(shownTotal);
+		// Incident records are those located inside the boundary (the map and the cell counts take
+		// edge cells whole), so no more than the panel's total, and every one inside the polygon.
+		const records = parse(await download(incidents), { columns: true, bom: true }) as Record<
+			string,
+			string
+		>[];
+		expect(records.length + withheld[1]).toBeLessThanOrEqual(shownTotal);
+		expect(records.length).toBeGreaterThan(0);
+		const areas = await apiJson<{
+			features: {
+				properties: { id: number };
+				geometry: Parameters<typeof booleanPointInPolygon>[1];
+			}[];
+		}>(page, `${base}/api/areas?kind=lsoa`);
+		const polygon = areas.features.find((f) => String(f.properties.id) === area)!.geometry;
+		for (const r of records)
+			expect(
+				booleanPointInPolygon([Number(r.longitude), Number(r.latitude)], polygon),
+				JSON.stringify(r)
+			).toBe(true);
+		// For publication, no count from 1 to 4 is printed.
+		const pub = rows(await download(publicCells));
+		const pIndex = pub[0].split(',').indexOf('incidents');
+		const printed = pub.slice(1).map((line) => line.split(',')[pIndex]);
+		expect(printed.length).toBeLessThanOrEqual(exact.length - 1);
+		expect(printed.filter((v) => /^[1-4]$/.test(v))).toEqual([]);
+		await saveScreenshot(page, 'desktop-area-panel');
 		expect(unexpectedErrors(o.errors)).toEqual([]);
 	});
 

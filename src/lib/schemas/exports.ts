@@ -77,14 +77,40 @@ export const cellExportQuerySchema = z
 
 export type CellExportParams = z.output<typeof cellExportQuerySchema>;
 
-/** The query of a cell's incident export (`/api/export/incidents?…`), with the map's period and categories. */
-export function incidentExportSearch(
-	cell: string,
-	q: { from?: string; to?: string; categories?: readonly string[] }
-): URLSearchParams {
-	const p = new URLSearchParams({ cell });
+interface ExportFilters {
+	from?: string | null;
+	to?: string | null;
+	categories?: readonly string[] | null;
+}
+
+function withFilters(p: URLSearchParams, q: ExportFilters): URLSearchParams {
 	if (q.from) p.set('from', q.from);
 	if (q.to) p.set('to', q.to);
 	if (q.categories?.length) p.set('categories', q.categories.join(','));
 	return p;
+}
+
+/**
+ * The query of an incident export (`/api/export/incidents?…`) of a cell or an area id, with the map's
+ * period and categories.
+ */
+export function incidentExportSearch(where: string | number, q: ExportFilters): URLSearchParams {
+	return withFilters(
+		new URLSearchParams(typeof where === 'number' ? { area: String(where) } : { cell: where }),
+		q
+	);
+}
+
+/**
+ * The query of an area's cell-count export (`/api/export/cells?…`) for an audience, at the map's
+ * resolution brought into the export's range (7–10).
+ */
+export function cellExportSearch(
+	areaId: number,
+	res: number,
+	audience: (typeof EXPORT_AUDIENCES)[number],
+	q: ExportFilters
+): URLSearchParams {
+	const r = Math.min(EXPORT_CELLS_MAX_RES, Math.max(EXPORT_CELLS_MIN_RES, Math.round(res)));
+	return withFilters(new URLSearchParams({ area: String(areaId), res: String(r), audience }), q);
 }
