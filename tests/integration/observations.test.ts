@@ -416,6 +416,23 @@ describe.each(engines())('observations on %s', (engine) => {
 	});
 
 	it('lists P observations with the sanitised text and no point for the community role', async () => {
+		// An officer's report in the same area: on the map layer, not in the community list.
+		const [officer] = await db.query<{ id: number }>(
+			`INSERT INTO sources (name, kind, category) VALUES ('Patrol notes', 'internal', 'officer') RETURNING id`
+		);
+		await db.query(
+			`INSERT INTO observations (source_id, text, source_evaluation, intelligence_assessment,
+			   handling_code, observed_at, geom, h3)
+			 VALUES ($1, 'Officer note in north', 1, 'A', 'P', now(), ST_SetSRID(ST_MakePoint($2, $3), 4326), $4)`,
+			[
+				officer.id,
+				NORTH.lon,
+				NORTH.lat,
+				BigInt(`0x${latLngToCell(NORTH.lat, NORTH.lon, 11)}`).toString()
+			]
+		);
+		const onMap = await observationsForMap(db, user('analyst'), { bbox: BOX, area: north }, origin);
+		expect(onMap.items.map((i) => i.text)).toContain('Officer note in north');
 		const community = await neighbourhoodSummary(db, {
 			area: String(north),
 			viewer: { role: 'community' }

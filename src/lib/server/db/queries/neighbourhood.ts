@@ -100,7 +100,9 @@ export interface ObservationRow {
 }
 
 /**
- * Observations located inside the area (by its resolution-10 cover, which holds the parents of their
+ * Community-sourced observations (sources of category `community`: residents, businesses, community
+ * groups — DESIGN's neighbourhood view; officers' and other sources' reports stay on the map layer)
+ * located inside the area (by its resolution-10 cover, which holds the parents of their
  * resolution-11 cells, or its polygon for those without a cell), newest first, not rejected, handling
  * code C only with `includeRestricted`; the dissemination text where one was written unless
  * `recordedText`. With the total of those.
@@ -114,7 +116,8 @@ export async function observationsInArea(
 		recordedText: false
 	}
 ): Promise<{ total: number; rows: ObservationRow[] }> {
-	const where = `o.review_status <> 'rejected' AND ($2::boolean OR o.handling_code = 'P') AND (
+	const where = `o.review_status <> 'rejected' AND ($2::boolean OR o.handling_code = 'P')
+	   AND o.source_id IN (SELECT id FROM sources WHERE category = 'community') AND (
 	     h3_parent(o.h3, 10) IN (SELECT h3 FROM area_cells WHERE area_id = $1)
 	     OR (o.h3 IS NULL AND EXISTS (SELECT 1 FROM areas a WHERE a.id = $1 AND ST_Intersects(a.geom, o.geom))))`;
 	const [count, rows] = await Promise.all([
