@@ -226,6 +226,16 @@ describe.each(engines())('observations on %s', (engine) => {
 			category: 'community',
 			timezone: 'Europe/London'
 		});
+		// Every stored observation names the batch that stored it.
+		const [link] = await db.query<{ batches: number; rows: number }>(
+			`SELECT count(DISTINCT o.batch_id)::int AS batches, count(*)::int AS rows
+			 FROM observations o JOIN import_batches b ON b.id = o.batch_id
+			 WHERE b.format = 'observations'`
+		);
+		expect({ batches: Number(link.batches), rows: Number(link.rows) }).toEqual({
+			batches: 1,
+			rows: 7
+		});
 	});
 
 	it('stores text verbatim (markup, formulas), NULs removed, grading, time, point and H3 cell', async () => {

@@ -275,7 +275,12 @@ const emptyBatch = (): Pending => ({
 	rejects: []
 });
 
-function copyLine(sourceId: number, p: ParsedObservation, importedBy: string | null): string {
+function copyLine(
+	sourceId: number,
+	p: ParsedObservation,
+	importedBy: string | null,
+	batchId: number
+): string {
 	const located = p.lon !== null && p.lat !== null;
 	const h3 = located
 		? BigInt('0x' + latLngToCell(p.lat!, p.lon!, INCIDENT_H3_RES)).toString()
@@ -291,7 +296,8 @@ function copyLine(sourceId: number, p: ParsedObservation, importedBy: string | n
 		p.observedAt.toISOString(),
 		located ? pointEwkbHex(p.lon!, p.lat!) : NULL,
 		h3,
-		copyField(importedBy)
+		copyField(importedBy),
+		batchId
 	].join('\t');
 }
 
@@ -393,7 +399,7 @@ export async function importObservationFile(
 			else if (batch.ids.has(r.observation.externalId)) batch.repeated++;
 			else {
 				batch.ids.add(r.observation.externalId);
-				batch.lines.push(copyLine(source.id, r.observation, o.importedBy));
+				batch.lines.push(copyLine(source.id, r.observation, o.importedBy, batchId));
 			}
 			if (batch.rows >= batchSize) {
 				await store(batch);

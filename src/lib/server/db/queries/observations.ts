@@ -17,7 +17,8 @@ export const OBSERVATION_COPY_COLUMNS = [
 	'observed_at',
 	'geom',
 	'h3',
-	'created_by'
+	'created_by',
+	'batch_id'
 ];
 
 /**

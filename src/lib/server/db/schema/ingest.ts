@@ -210,10 +210,13 @@ export const observations = pgTable(
 			.default('new'),
 		links: jsonb('links').notNull().default([]),
 		createdBy: text('created_by'),
-		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		/** The import batch that stored the row (null for rows stored before batches were recorded). */
+		batchId: integer('batch_id').references(() => importBatches.id)
 	},
 	(t) => [
 		index('observations_geom_gist').using('gist', t.geom),
+		index('observations_batch_idx').on(t.batchId),
 		index('observations_h3_idx').on(t.h3),
 		uniqueIndex('observations_source_external_uq').on(t.sourceId, t.externalId)
 	]
