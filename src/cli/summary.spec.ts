@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { importSummaryText } from './summary';
+import { emptyImportSummary } from '../lib/server/ingest/import';
 
 describe('importSummaryText', () => {
 	it('states the accounting and the commonest reasons, most frequent first', () => {
@@ -33,17 +34,7 @@ describe('importSummaryText', () => {
 	});
 
 	it('lists no reasons when nothing was rejected', () => {
-		const text = importSummaryText({
-			files: [],
-			failed: [],
-			total: 0,
-			imported: 0,
-			rejected: 0,
-			duplicate: 0,
-			located: 0,
-			rejectReasons: {},
-			seconds: 0
-		});
+		const text = importSummaryText(emptyImportSummary());
 		expect(text).not.toContain('Rejected rows by reason');
 		expect(text.startsWith('\nFiles: 0 imported, 0 failed\n')).toBe(true);
 	});

@@ -1,17 +1,11 @@
 /** The closing summary of an import command (`beatwise import`, `beatwise observations`). */
+import type { ImportSummary } from '../lib/server/ingest/import';
 
-/** What both importers report for a run over several files. */
-export interface ImportRunSummary {
-	files: unknown[];
-	failed: unknown[];
-	total: number;
-	imported: number;
-	rejected: number;
-	duplicate: number;
-	located: number;
-	rejectReasons: Record<string, number>;
-	seconds: number;
-}
+/** What both importers report for a run over several files (observations use the same shape). */
+export type ImportRunSummary = Pick<
+	ImportSummary,
+	'total' | 'imported' | 'rejected' | 'duplicate' | 'located' | 'rejectReasons' | 'seconds'
+> & { files: unknown[]; failed: unknown[] };
 
 /**
  * Lines a person reads after an import: files, the row accounting, located rows and time, and the

@@ -138,6 +138,21 @@ export interface ImportSummary {
 	seconds: number;
 }
 
+/** A run's totals before any file: what both importers (incidents, observations) start from. */
+export function emptyImportSummary(): ImportSummary {
+	return {
+		files: [],
+		failed: [],
+		total: 0,
+		imported: 0,
+		rejected: 0,
+		duplicate: 0,
+		located: 0,
+		rejectReasons: {},
+		seconds: 0
+	};
+}
+
 export async function importPaths(db: Database, o: ImportPathsOptions): Promise<ImportSummary> {
 	const t0 = performance.now();
 	let files: string[];
@@ -151,17 +166,7 @@ export async function importPaths(db: Database, o: ImportPathsOptions): Promise<
 		});
 		throw e;
 	}
-	const summary: ImportSummary = {
-		files: [],
-		failed: [],
-		total: 0,
-		imported: 0,
-		rejected: 0,
-		duplicate: 0,
-		located: 0,
-		rejectReasons: {},
-		seconds: 0
-	};
+	const summary = emptyImportSummary();
 	const knownIds = new KnownIds();
 	type Outcome =
 		| { ok: true; file: string; r: FileImportResult }

@@ -34,7 +34,7 @@ import {
 } from '../../grading';
 import { copyField, pointEwkbHex, storableText } from './copy-text';
 import { findColumn, openCsv } from './csv';
-import type { ImportSummary } from './import';
+import { emptyImportSummary, type ImportSummary } from './import';
 import { checkExternalId, checkTime } from './adapters/common';
 import {
 	INCIDENT_H3_RES,
@@ -424,17 +424,7 @@ export async function importObservations(
 	o: ObservationImportOptions
 ): Promise<ObservationImportSummary> {
 	const t0 = performance.now();
-	const summary: ObservationImportSummary = {
-		files: [],
-		failed: [],
-		total: 0,
-		imported: 0,
-		rejected: 0,
-		duplicate: 0,
-		located: 0,
-		rejectReasons: {},
-		seconds: 0
-	};
+	const summary: ObservationImportSummary = emptyImportSummary();
 	const audit = (object: string, detail: Record<string, unknown>) =>
 		recordAudit(db, {
 			actor: o.audit.actor,
