@@ -30,7 +30,8 @@ import {
 } from '../../src/lib/server/services/hotspots';
 import { writeResultsSection } from '../results';
 import { startServer } from '../../tests/e2e/server';
-import { hashPassword } from '../../src/lib/server/auth/password';
+import { createAccount, resetPassword } from '../../src/lib/server/auth/accounts';
+import { findUserForSignIn } from '../../src/lib/server/db/queries/users';
 
 const { values } = parseArgs({
 	options: {
@@ -315,15 +316,17 @@ async function benchChicago(url: string) {
  */
 async function benchApi(url: string, rounds: number) {
 	const db = await openDatabase({ databaseUrl: url });
+	// The bench account, through the product's own account functions (audited as the CLI is).
 	const username = 'bench-analyst';
-	const password = `bench-${Math.random().toString(36).slice(2)}-${Date.now()}`;
-	const hash = await hashPassword(password);
-	await db.query(
-		`INSERT INTO users (username, display_name, role, password_hash)
-		 VALUES ($1, 'Benchmark analyst', 'analyst', $2)
-		 ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash, disabled_at = NULL`,
-		[username, hash]
-	);
+	const origin = { ip: 'cli', userAgent: 'bench/hotspots' };
+	const existing = await findUserForSignIn(db, username);
+	const { password } = existing
+		? await resetPassword(db, existing.id, { actor: existing, origin })
+		: await createAccount(
+				db,
+				{ username, displayName: 'Benchmark analyst', role: 'analyst' },
+				{ actor: null, origin }
+			);
 	const mapping = JSON.parse(
 		readFileSync('examples/mappings/chicago-aggravated-assaults.json', 'utf8')
 	);
