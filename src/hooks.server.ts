@@ -9,7 +9,7 @@ import {
 } from '@sveltejs/kit';
 import { env } from '$lib/server/env';
 import { closeDatabase, getDatabase } from '$lib/server/db';
-import { databaseIsEmpty, loadDemo } from '$lib/server/demo/load';
+import { loadDemoOnStart } from '$lib/server/demo/first-start';
 import { userCount } from '$lib/server/db/queries/users';
 import { ROUTE_RULES, decide } from '$lib/server/auth/permissions';
 import { SESSION_COOKIE, resumeSession, sweepSessions } from '$lib/server/auth/session';
@@ -40,10 +40,7 @@ export const init: ServerInit = async () => {
 			);
 		});
 	}
-	const wantDemo = e.demo === '1' || (e.demo === 'auto' && db.engine === 'pglite');
-	if (wantDemo && (await databaseIsEmpty(db))) {
-		await loadDemo(db, (line) => console.log(`[beatwise] ${line}`), { dataDir: e.dataDir });
-	}
+	await loadDemoOnStart(db, e, (line) => console.log(`[beatwise] ${line}`));
 	console.log(
 		`[beatwise] database: ${db.engine === 'pglite' ? `embedded (${e.dataDir})` : 'PostgreSQL'}`
 	);
