@@ -23,11 +23,14 @@ import {
 	wantsJson
 } from '$lib/server/auth/request';
 import { recordAudit } from '$lib/server/auth/audit';
+import { basemapSetting } from '$lib/server/basemap-style';
 
 let closeOnShutdown = false;
 
 export const init: ServerInit = async () => {
 	const e = env();
+	// A configured basemap style file is read (and checked) now: a bad one stops the start.
+	basemapSetting();
 	const db = await getDatabase();
 	// adapter-node emits this once the HTTP server has closed (SIGTERM/SIGINT): close the pool so the
 	// process can exit (open PostgreSQL connections kept it alive) and the embedded engine flushes.
@@ -90,7 +93,7 @@ const authorise: Handle = async ({ event, resolve }) => {
 	const e = env();
 	const headerOptions = {
 		https: event.url.protocol === 'https:',
-		basemapOrigins: basemapOrigins(e.basemapStyle, e.cspOrigins),
+		basemapOrigins: basemapOrigins(e.basemapStyle, [...basemapSetting().origins, ...e.cspOrigins]),
 		signedIn: false
 	};
 	event.locals.user = null;
