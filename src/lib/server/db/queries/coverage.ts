@@ -14,9 +14,12 @@ export interface CoverageRecord {
 }
 
 /**
- * Distinct covered periods overlapping [from, to] ('YYYY-MM-DD') at a place: every source's rows
- * whose footprint (resolution-5 cell) holds the place's cells; everywhere includes records without a
- * location. `footprints` are resolution-5 cells (decimal bigint text) when the place is given as cells.
+ * Distinct covered periods overlapping [from, to] ('YYYY-MM-DD') at a place. A source covers a place
+ * in a month when it holds data there (a footprint — resolution-5 cell — of the place's cells) that
+ * month; within such a month its covered days are the days it holds data anywhere (a day without a
+ * record in one quiet footprint is not a day the source stopped publishing). Everywhere includes
+ * records without a location. `footprints` are resolution-5 cells (decimal bigint text) when the place
+ * is given as cells.
  */
 export async function coverageRecords(
 	db: Queryable,
@@ -35,8 +38,16 @@ export async function coverageRecords(
 		where = `AND footprint = ANY($3::bigint[])`;
 	}
 	const rows = await db.query<CoverageRecord & Record<string, unknown>>(
-		`SELECT DISTINCT grain, period_start::text AS "periodStart" FROM source_coverage
-		 WHERE period_start BETWEEN date_trunc('month', $1::date)::date AND $2::date ${where}
+		`WITH place_months AS (
+		   SELECT DISTINCT source_id, grain, date_trunc('month', period_start)::date AS month
+		   FROM source_coverage
+		   WHERE period_start BETWEEN date_trunc('month', $1::date)::date AND $2::date ${where}
+		 )
+		 SELECT DISTINCT c.grain, c.period_start::text AS "periodStart"
+		 FROM source_coverage c
+		 JOIN place_months p ON p.source_id = c.source_id AND p.grain = c.grain
+		  AND p.month = date_trunc('month', c.period_start)::date
+		 WHERE c.period_start BETWEEN date_trunc('month', $1::date)::date AND $2::date
 		 ORDER BY 2, 1`,
 		params
 	);
