@@ -235,4 +235,25 @@ describe.skipIf(!BASE_URL)('views (e2e)', () => {
 		await mapDrawn(phone.page);
 		await saveScreenshot(phone.page, 'phone-supervisor');
 	});
+
+	it("demo supervisor: opens on the City of London for the data's last day, as the map states it", async () => {
+		const context = await newContext(browser);
+		const page = await context.newPage();
+		opened.push({ context, page, errors: [], cellRequests: [], apiRequests: [] });
+		await signIn(page, base, 'supervisor', { next: '/supervisor' });
+		// Before: "Choose your area", a date field on today and a ranking for 2020-12-31.
+		await page.waitForSelector('[data-testid="supervisor-view"][data-state^="ready:"]', {
+			timeout: 90_000
+		});
+		expect(await page.locator('[data-testid="shift-title"]').innerText()).toContain(
+			'31 December 2020 · City of London'
+		);
+		expect(await page.inputValue('[data-testid="shift-date"]')).toBe('2020-12-31');
+		await saveScreenshot(page, 'desktop-supervisor-default');
+		// The map states the same extent (was "Data from 2016-01-01 to 2020-12-01.").
+		await page.goto(`${base}/`, { waitUntil: 'domcontentloaded' });
+		await expect
+			.poll(() => page.locator('p.hint', { hasText: 'Data from' }).innerText(), { timeout: 60_000 })
+			.toContain('Data from 2016-01-01 to 2020-12-31.');
+	});
 });

@@ -1,17 +1,23 @@
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '$lib/server/db';
+import { homeAreaId } from '$lib/server/auth/areas';
 import { workspaceMeta } from '$lib/server/services/meta';
 import { attemptView } from '$lib/server/services/neighbourhood';
 import { riskForShift, SHIFTS, type ShiftName } from '$lib/server/services/supervisor';
 
 const num = (v: string | null) => (v !== null && v !== '' && Number.isFinite(+v) ? +v : undefined);
 
-/** `?area=12&shift=late&date=2020-12-31&halfLife=14&window=56&guard=0`: ranked risk cells for a shift. */
-export const load: PageServerLoad = async ({ url }) => {
+/**
+ * `?area=12&shift=late&date=2020-12-31&halfLife=14&window=56&guard=0`: ranked risk cells for a shift;
+ * without `area`, the account's home area; without `date`, today or the data's last day if earlier.
+ */
+export const load: PageServerLoad = async ({ url, locals }) => {
 	const db = await getDatabase();
 	const meta = await attemptView(() => workspaceMeta(db));
 	const p = url.searchParams;
-	const area = p.get('area');
+	// No area chosen: the account's own area (demo supervisor: the City of London).
+	const home = locals.user ? homeAreaId(locals.user) : null;
+	const area = p.get('area') || (home === null ? null : String(home));
 	const shiftParam = p.get('shift') ?? 'late';
 	const shift = (shiftParam in SHIFTS ? shiftParam : 'late') as ShiftName;
 	const risk = area
