@@ -1,6 +1,8 @@
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '$lib/server/db';
 import { homeAreaId } from '$lib/server/auth/areas';
+import { recordViewRun } from '$lib/server/auth/analysis-audit';
+import { auditOrigin } from '$lib/server/auth/request';
 import { workspaceMeta } from '$lib/server/services/meta';
 import { attemptView } from '$lib/server/services/neighbourhood';
 import { riskForShift, SHIFTS, type ShiftName } from '$lib/server/services/supervisor';
@@ -11,7 +13,8 @@ const num = (v: string | null) => (v !== null && v !== '' && Number.isFinite(+v)
  * `?area=12&shift=late&date=2020-12-31&halfLife=14&window=56&guard=0`: ranked risk cells for a shift;
  * without `area`, the account's home area; without `date`, today or the data's last day if earlier.
  */
-export const load: PageServerLoad = async ({ url, locals }) => {
+export const load: PageServerLoad = async (event) => {
+	const { url, locals } = event;
 	const db = await getDatabase();
 	const meta = await attemptView(() => workspaceMeta(db));
 	const p = url.searchParams;
@@ -20,17 +23,20 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 	const area = p.get('area') || (home === null ? null : String(home));
 	const shiftParam = p.get('shift') ?? 'late';
 	const shift = (shiftParam in SHIFTS ? shiftParam : 'late') as ShiftName;
+	const query = {
+		area,
+		shift,
+		date: p.get('date') || undefined,
+		halfLifeDays: num(p.get('halfLife')),
+		windowDays: num(p.get('window')),
+		biasGuard: p.get('guard') !== '0'
+	};
 	const risk = area
-		? await attemptView(() =>
-				riskForShift(db, {
-					area,
-					shift,
-					date: p.get('date') || undefined,
-					halfLifeDays: num(p.get('halfLife')),
-					windowDays: num(p.get('window')),
-					biasGuard: p.get('guard') !== '0'
-				})
-			)
+		? await attemptView(() => riskForShift(db, { ...query, area }))
 		: { value: null, error: null };
+	if (area) {
+		const who = { actor: locals.user ?? null, origin: auditOrigin(event) };
+		await recordViewRun(db, who, 'shift-risk', query, risk);
+	}
 	return { meta: meta.value, metaError: meta.error, risk: risk.value, riskError: risk.error };
 };

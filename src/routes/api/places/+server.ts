@@ -5,7 +5,7 @@ import { placesOfCells } from '$lib/server/study/places';
 import { analysisResponse } from '../analysis/respond';
 
 /** `?cells=89194ad3047ffff,…`: where each cell is (street of its incidents, else area), for lists of cells. */
-export const GET: RequestHandler = async ({ url }) =>
-	analysisResponse(url, placesQuerySchema, async (q) => ({
+export const GET: RequestHandler = async (event) =>
+	analysisResponse(event, null, placesQuerySchema, async (q) => ({
 		places: await placesOfCells(await getDatabase(), q.cells)
 	}));
