@@ -285,7 +285,7 @@ describe.skipIf(!hasChromium || process.env.BEATWISE_E2E === '0')(
 				headers: { cookie, accept: 'text/html' }
 			});
 			expect(page.status).toBe(200);
-			expect(await page.text()).toContain('Cheapside');
+			expect(await page.text()).toContain('data-testid="observations"');
 			const admin = await sessionCookie(server.url, 'admin', dataDir);
 			const audit = await fetch(
 				`${server.url}/admin/audit?action=observations.view&user=${demoCredentials(dataDir).analyst.username}`,
