@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { Writable } from 'node:stream';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,30 +6,13 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { gridDisk } from 'h3-js';
 import { main } from '../main';
+import { captureIo as capture } from '../test-io';
 import { getisOrdH3 } from '../../lib/server/analysis/getis-ord';
 import {
 	readShared,
 	sharedAvailable,
 	sharedMissingMessage
 } from '../../lib/server/analysis/test-data';
-
-function capture() {
-	let out = '';
-	let err = '';
-	const stdout = new Writable({
-		write(chunk, _enc, cb) {
-			out += chunk;
-			cb();
-		}
-	});
-	const stderr = new Writable({
-		write(chunk, _enc, cb) {
-			err += chunk;
-			cb();
-		}
-	});
-	return { io: { stdout, stderr, interactive: false }, out: () => out, err: () => err };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'beatwise-gistar-'));
 const cells = gridDisk('882664190bfffff', 3);

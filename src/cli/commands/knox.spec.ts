@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { Writable } from 'node:stream';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import proj4 from 'proj4';
 import { main } from '../main';
+import { captureIo as capture } from '../test-io';
 import { parseEventDate } from './knox';
 import {
 	readShared,
@@ -12,23 +12,6 @@ import {
 	sharedMissingMessage,
 	sharedPath
 } from '../../lib/server/analysis/test-data';
-
-function capture() {
-	let out = '';
-	let err = '';
-	const sink = (append: (s: string) => void) =>
-		new Writable({
-			write(chunk, _enc, cb) {
-				append(String(chunk));
-				cb();
-			}
-		});
-	return {
-		io: { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), interactive: false },
-		out: () => out,
-		err: () => err
-	};
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'beatwise-knox-'));
 const nrcDir = 'data/chicago-cpd/reference-knox-nearrepeat';
