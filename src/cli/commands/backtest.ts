@@ -34,7 +34,7 @@ top share C of the cells is selected, and the next H days' incidents are counted
 Origins with no incident in their H days are skipped (listed on stderr); means are over the rest.
 
 Models:
-  prospective   (default) recency-weighted rates at 7, 28 and 112 days + the long-term rate, spread to
+  prospective   (default) recency-weighted rates at 28 and 112 days + the long-term rate, spread to
                 the two rings of neighbouring cells; with --hours, rows in the shift's hours weigh more;
                 with --harm, rows weigh their harm
   recent:N      the reference baseline: rows in the N days before the origin

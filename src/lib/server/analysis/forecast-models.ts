@@ -83,13 +83,13 @@ export interface ProspectiveOptions {
 }
 
 export const PROSPECTIVE_DEFAULTS: Required<ProspectiveOptions> = {
-	timeScalesDays: [7, 28, 112],
-	timeScaleWeights: [0.15, 0.25, 0.3],
-	longTermWeight: 0.3,
+	timeScalesDays: [28, 112],
+	timeScaleWeights: [0.3, 0.4],
+	longTermWeight: 0.6,
 	minSpanDays: 28,
 	ring1Weight: 0.5,
 	ring2Weight: 0.15,
-	offShiftWeight: 0.4,
+	offShiftWeight: 0.5,
 	harm: false,
 	countDays: 28
 };
