@@ -1,14 +1,13 @@
-/** For CLI specs: an io whose stdout and stderr are captured as text. */
+/** A CliIo that keeps what a command writes, for the commands' tests. */
 import { Writable } from 'node:stream';
-import type { CliIo } from './main';
 
-export function captureIo(): { io: CliIo; out: () => string; err: () => string } {
+export function captureIo() {
 	let out = '';
 	let err = '';
-	const sink = (add: (s: string) => void) =>
+	const sink = (append: (s: string) => void) =>
 		new Writable({
 			write(chunk, _enc, cb) {
-				add(String(chunk));
+				append(String(chunk));
 				cb();
 			}
 		});

@@ -1,6 +1,6 @@
 import { latLngToCell } from 'h3-js';
 import { UsageError, type CliIo } from '../main';
-import { parseOptions, readCsvRecords, type CsvRecord } from '../input';
+import { parseOptions, readCsvRecords, type CsvRecord } from '../options';
 import {
 	backtest,
 	type BacktestEvent,

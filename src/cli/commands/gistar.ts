@@ -3,7 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import { isValidCell } from 'h3-js';
 import { parse } from 'csv-parse/sync';
 import { UsageError, type CliIo } from '../main';
-import { parseOptions } from '../input';
+import { parseOptions } from '../options';
 import { getisOrdH3 } from '../../lib/server/analysis/getis-ord';
 
 export const summary = 'Getis-Ord Gi* hot spots of H3 cell counts from a CSV file (no database)';

@@ -1,6 +1,6 @@
 import proj4 from 'proj4';
 import { UsageError, type CliIo } from '../main';
-import { parseOptions, readCsvRecords } from '../input';
+import { parseOptions, readCsvRecords } from '../options';
 import {
 	dayNumber,
 	knoxTest,

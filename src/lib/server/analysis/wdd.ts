@@ -19,7 +19,8 @@
  * });
  * r.total; // { estimate: -118, variance: 1568, se: 39.6 }, r.z ≈ −2.98
  */
-import { normalQuantile, twoSidedP } from './normal';
+import { normalQuantile } from './distributions';
+import { twoSidedP } from './normal';
 import { AnalysisInputError } from './weights';
 
 export interface BeforeAfter {
