@@ -78,6 +78,7 @@ describe('the permission table', () => {
 		['/api/incidents', 'GET', ['admin', 'analyst', 'supervisor', 'officer']],
 		['/api/cells', 'GET', ['admin', 'analyst', 'supervisor', 'officer', 'planner', 'viewer']],
 		['/api/analysis/hotspots', 'GET', ['admin', 'analyst', 'supervisor', 'planner']],
+		['/api/analysis/forecast-accuracy', 'GET', ['admin', 'analyst', 'supervisor', 'planner']],
 		// The community team's view (public disclosure rules in its service); officers get it too.
 		[
 			'/neighbourhood',

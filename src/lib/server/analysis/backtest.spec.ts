@@ -157,6 +157,36 @@ describe('backtest contract (hand-computed)', () => {
 		});
 	});
 
+	it('explicit origins (e.g. months) instead of a fixed step; untimed rows are outside any shift', () => {
+		const r = backtest(events, {
+			...base,
+			to: '2021-02-28',
+			origins: ['2021-01-10', '2021-02-20'],
+			coverage: 0.2,
+			model: recentModel(7)
+		});
+		expect(r.origins.map((o) => o.origin)).toEqual(['2021-01-10', '2021-02-20']);
+		// 02-20: h, i, j one row each; recent:7 scores nothing → nothing selected.
+		expect(r.origins[1]).toMatchObject({ selectedCells: 0, hits: 0, incidents: 3, pai: 0, pei: 0 });
+		const untimed = events.map((e) => ({ ...e, timed: e.cell !== 'a' }));
+		const s = backtest(untimed, {
+			...base,
+			coverage: 0.2,
+			model: recentModel(7),
+			hours: { startHour: 0, hours: 24 }
+		});
+		// a's two future rows have no time of day: 6 of the 8 incidents remain.
+		expect(s.origins[0]).toMatchObject({ incidents: 6, hits: 1 });
+		expect(() =>
+			backtest(events, {
+				...base,
+				origins: ['2021-01-11', '2021-01-10'],
+				coverage: 0.2,
+				model: recentModel(7)
+			})
+		).toThrow(/ascending|outside/);
+	});
+
 	it('rejects bad options with codes', () => {
 		const m = recentModel(7);
 		expect(() => backtest(events, { ...base, coverage: 0, model: m })).toThrow(/coverage/);

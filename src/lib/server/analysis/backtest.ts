@@ -78,11 +78,19 @@ export interface BacktestOptions {
 	/** Last possible origin (inclusive). */
 	to: string;
 	stepDays: number;
+	/**
+	 * The origins themselves (dates, ascending) instead of from, from + step, … — for data whose natural
+	 * steps are not a fixed number of days (months). from and to must still enclose them.
+	 */
+	origins?: readonly string[];
 	horizonDays: number;
 	/** Share of the study cells to select, in (0, 1]. */
 	coverage: number;
 	model: ForecastModel;
-	/** Count only incidents whose local time of day lies in these hours (and tell the model). */
+	/**
+	 * Count only incidents whose local time of day lies in these hours (and tell the model); rows without
+	 * a time of day cannot be placed in a shift and are not counted then.
+	 */
 	hours?: ShiftHours | null;
 }
 
@@ -280,13 +288,30 @@ export function backtest(
 	const origins: OriginResult[] = [];
 	const skippedOrigins: string[] = [];
 	const future = new Float64Array(studyCells);
-	for (let day = fromDay; day <= toDay; day += options.stepDays) {
+	const days = options.origins
+		? options.origins.map((o) => {
+				const d = isoToDay(o);
+				if (d < fromDay || d > toDay)
+					throw new AnalysisInputError(
+						'E_BAD_ORIGIN',
+						`origin ${o} is outside ${options.from}–${options.to}`
+					);
+				return d;
+			})
+		: Array.from(
+				{ length: Math.floor((toDay - fromDay) / options.stepDays) + 1 },
+				(_, i) => fromDay + i * options.stepDays
+			);
+	for (let i = 1; i < days.length; i++)
+		if (days[i] <= days[i - 1])
+			throw new AnalysisInputError('E_BAD_ORIGIN', 'origins must be dates in ascending order');
+	for (const day of days) {
 		const t = day * DAY_MS;
 		const end = t + options.horizonDays * DAY_MS;
 		future.fill(0);
 		let n = 0;
 		for (let i = lowerBound(ev.wallMs, t); i < ev.wallMs.length && ev.wallMs[i] < end; i++) {
-			if (hours && !inShift(wallHour(ev.wallMs[i]), hours)) continue;
+			if (hours && !(ev.timed[i] && inShift(wallHour(ev.wallMs[i]), hours))) continue;
 			future[ev.cell[i]] += 1;
 			n++;
 		}

@@ -101,6 +101,24 @@ export interface ShiftRisk {
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
+ * The data's granularity (daily or monthly) and last day. A monthly source's last "day" is the 1st of
+ * its last month: the data runs to that month's end. No data: a 422 the user can act on.
+ */
+export async function dataExtent(
+	db: Database
+): Promise<{ granularity: Granularity; monthly: boolean; dataEnd: string }> {
+	const range = await rollupRange(db);
+	if (!range)
+		throw new ServiceError('E_NO_DATA', 'There are no incidents yet; import data first', 422);
+	const granularity = (await dataGranularity(db, range))!;
+	const monthly = granularity.unit === 'month';
+	const dataEnd = monthly
+		? dayToIso(Date.UTC(+range.to.slice(0, 4), +range.to.slice(5, 7), 0) / 86_400_000)
+		: range.to;
+	return { granularity, monthly, dataEnd };
+}
+
+/**
  * Ranked risk cells for a shift in an area.
  *
  * @example
@@ -117,15 +135,7 @@ export async function riskForShift(db: Database, q: ShiftRiskRequest): Promise<S
 			'E_DATE_RANGE',
 			`date: must be a date written YYYY-MM-DD, got "${requestedDate}"`
 		);
-	const range = await rollupRange(db);
-	if (!range)
-		throw new ServiceError('E_NO_DATA', 'There are no incidents yet; import data first', 422);
-	const granularity = (await dataGranularity(db, range))!;
-	const monthly = granularity.unit === 'month';
-	// A monthly source's last "day" is the 1st of its last month: the data runs to that month's end.
-	const dataEnd = monthly
-		? dayToIso(Date.UTC(+range.to.slice(0, 4), +range.to.slice(5, 7), 0) / 86_400_000)
-		: range.to;
+	const { granularity, monthly, dataEnd } = await dataExtent(db);
 	const dataEndsBefore = dataEnd < requestedDate;
 	const date = dataEndsBefore ? dataEnd : requestedDate;
 
