@@ -153,7 +153,9 @@ describe.skipIf(!hasShared)('forecast accuracy on the database', () => {
 				);
 				expect(r.model.mean).toEqual(model.result.mean);
 				expect(r.baseline).toMatchObject({ name: 'recent:28', mean: baseline.result.mean });
-				expect(r.summary).toMatch(/^Tested on the last year: each week, the \d+ top cells/);
+				expect(r.summary).toMatch(
+					/^Tested on the last year: each week, the \d+ top cells of the forecast/
+				);
 				expect(r.summary).toMatch(/late incidents of the following week/);
 				expect(r.cached).toBe(false);
 			});

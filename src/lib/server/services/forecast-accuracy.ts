@@ -68,11 +68,11 @@ function summaryOf(
 	const b = baseline.mean;
 	const period = o.monthly ? 'month' : 'week';
 	if (!m || !b)
-		return `There were no ${o.hoursApplied ? `${o.shiftLabel} ` : ''}incidents in the area in the last year to test the ranking on.`;
+		return `There were no ${o.hoursApplied ? `${o.shiftLabel} ` : ''}incidents in the area in the last year to test the forecast on.`;
 	const selected = model.origins.reduce((s, x) => s + x.selectedCells, 0) / model.origins.length;
 	const which = o.hoursApplied ? `${o.shiftLabel.toLowerCase()} incidents` : 'incidents';
 	const first =
-		`Tested on the last year: each ${period}, the ${Math.round(selected)} top cells of this ranking ` +
+		`Tested on the last year: each ${period}, the ${Math.round(selected)} top cells of the forecast ` +
 		`(${pct(selected / model.studyCells)} of the area's cells with crime) held ${pct(m.hitRate)} of the ${which} ` +
 		`of the following ${period} — ${times(m.pai)} their share of the area, and ${pct(m.pei)} of what the best ` +
 		`${Math.round(selected)} cells could have held. Picking ${o.baselineWords} instead would have held ` +
@@ -80,12 +80,12 @@ function summaryOf(
 	const v = verdictOf(m, b);
 	const second =
 		v === 'better'
-			? 'The ranking picks better cells than that simple list.'
+			? 'The forecast picks better cells than that simple list.'
 			: v === 'worse'
-				? 'The ranking did no better than that simple list here: use it with care.'
+				? 'The forecast did no better than that simple list here: use it with care.'
 				: v === 'mixed'
-					? 'The ranking is better on one measure and worse on the other: about as good as that simple list.'
-					: 'The ranking and that simple list did equally well.';
+					? 'The forecast is better on one measure and worse on the other: about as good as that simple list.'
+					: 'The forecast and that simple list did equally well.';
 	return `${first} ${second}`;
 }
 
@@ -176,7 +176,7 @@ export async function forecastAccuracy(
 	const baseResult = rows.length
 		? run(events, origins, horizonDays, q.coverage, forecastModel(baselineName), hours)
 		: null;
-	const modelLabel = `Shift ranking (prospective${q.harm ? ', harm-weighted' : ''})`;
+	const modelLabel = `Forecast (prospective${q.harm ? ', harm-weighted' : ''})`;
 	const baselineWords = monthly
 		? 'the cells with the most incidents last month'
 		: 'the cells with the most incidents in the last 28 days';
@@ -234,7 +234,7 @@ export async function forecastAccuracy(
 						hoursApplied,
 						baselineWords
 					})
-				: 'There are no incidents in this area in the last year to test the ranking on.',
+				: 'There are no incidents in this area in the last year to test the forecast on.',
 		notes
 	};
 	cache.set(key, answer);
