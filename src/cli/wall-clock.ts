@@ -14,7 +14,7 @@ export interface WallClock {
 }
 
 const ISO =
-	/^(\d{4})-(\d{2})(?:-(\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?)?$/i;
+	/^(\d{4})[-/](\d{2})(?:[-/](\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?)?$/i;
 const SLASH =
 	/^(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*([AP]\.?M\.?)?)?$/i;
 const TIME = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*([AP]\.?M\.?)?$/i;
@@ -48,7 +48,7 @@ export function slashParts(value: string): [number, number] | null {
 }
 
 /**
- * Parse a date or date-time. Accepted: `YYYY-MM-DD`, `YYYY-MM-DD HH:mm[:ss[.sss]]`, the same with `T`
+ * Parse a date or date-time. Accepted: `YYYY-MM-DD` (or `YYYY/MM/DD`), `YYYY-MM-DD HH:mm[:ss[.sss]]`, the same with `T`
  * and an optional zone (`Z`, `+01:00`, `+0100`), `YYYY-MM` (a month: its 1st, no time), and slash dates
  * `MM/DD/YYYY [hh:mm[:ss] [AM|PM]]` (or `DD/MM/YYYY` with order `dmy`). `time` is a separate time of
  * day column (`HH:mm[:ss]`, optionally AM/PM). Null when the value is not one of these.

@@ -63,6 +63,7 @@ describe('wall-clock dates', () => {
 			timed: false
 		});
 		expect(parseWallClock('2021-03', opts)).toEqual({ wallMs: Date.UTC(2021, 2, 1), timed: false });
+		expect(parseWallClock('2021/03/28 23:30', opts)).toEqual({ wallMs: u, timed: true });
 		expect(parseWallClock('12/01/2021 12:05:00 AM', opts)!.wallMs).toBe(
 			Date.UTC(2021, 11, 1, 0, 5)
 		);
@@ -260,12 +261,36 @@ describe('beatwise backtest', () => {
 			)
 		).toBe(1);
 		expect(c.err()).toMatch(/no origin had incidents/);
+		// Day and month cannot be told apart: month first (the documented form), said on stderr.
 		const ambiguous = writeCsv(
 			'amb.csv',
-			['lon,lat,when', row('a', '01/02/2021'), row('b', '03/04/2021')].join('\n')
+			[
+				'lon,lat,when',
+				row('a', '03/02/2021'),
+				row('a', '03/07/2021'),
+				row('b', '03/08/2021 01:30 AM')
+			].join('\n')
 		);
 		c = capture();
-		expect(await main(args(ambiguous, [...base, '--coverage', '0.5']), c.io)).toBe(2);
+		expect(
+			await main(
+				args(
+					ambiguous,
+					'--from 2021-03-08 --to 2021-03-08 --step-days 1 --horizon-days 1 --coverage 0.5 --model recent:7'
+				),
+				c.io
+			)
+		).toBe(0);
+		expect(c.err()).toMatch(/read as MM\/DD\/YYYY; give --date-order dmy/);
+		expect(JSON.parse(c.out()).origins).toEqual([
+			{ origin: '2021-03-08', selectedCells: 1, hits: 0, incidents: 1, hitRate: 0, pai: 0, pei: 0 }
+		]);
+		const both = writeCsv(
+			'both.csv',
+			['lon,lat,when', row('a', '13/01/2021'), row('b', '01/13/2021')].join('\n')
+		);
+		c = capture();
+		expect(await main(args(both, [...base, '--coverage', '0.5']), c.io)).toBe(2);
 		expect(c.err()).toMatch(/give --date-order/);
 	});
 

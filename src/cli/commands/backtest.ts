@@ -42,8 +42,8 @@ Models:
 Dates are local wall-clock times: YYYY-MM-DD, YYYY-MM-DD HH:mm[:ss], ISO with T (a Z or +01:00 zone is
 converted to --tz, default the system's zone), YYYY-MM (a month: its 1st, no time), MM/DD/YYYY
 [hh:mm[:ss] AM]; --time COL adds a separate time column; --date-order dmy reads DD/MM/YYYY (decided from
-the file when a day above 12 shows it). Rows with a bad date or coordinates are reported on stderr with
-their line numbers and left out of everything (also the study cells).
+the file when a number above 12 shows it, else month first, with a note). Rows with a bad date or
+coordinates are reported on stderr with their line numbers and left out of everything (also the study cells).
 
 Options:
   --input F        CSV (a header row naming the columns; .gz accepted)
@@ -105,6 +105,8 @@ export interface ReadResult {
 	rows: number;
 	rejected: { line: number; reason: string }[];
 	dateOrder: DateOrder;
+	/** Slash dates whose numbers never exceed 12: read month first (MM/DD/YYYY) by default. */
+	ambiguous: boolean;
 }
 
 interface Columns {
@@ -122,6 +124,7 @@ export function readEvents(
 	opts: { res: number; timeZone: string; dateOrder: DateOrder | null }
 ): ReadResult {
 	let dateOrder = opts.dateOrder;
+	let ambiguous = false;
 	if (!dateOrder) {
 		// Slash dates: day-first when a first number above 12 appears, month-first when a second one does.
 		let dmy = false;
@@ -138,10 +141,7 @@ export function readEvents(
 			throw new UsageError(
 				'--date: slash dates with a first number above 12 and others with a second number above 12; give --date-order'
 			);
-		if (slash && !dmy && !mdy)
-			throw new UsageError(
-				'--date: slash dates whose day and month cannot be told apart (no number above 12); give --date-order mdy or dmy'
-			);
+		ambiguous = slash && !dmy && !mdy;
 		dateOrder = dmy ? 'dmy' : 'mdy';
 	}
 	const events: BacktestEvent[] = [];
@@ -196,7 +196,7 @@ export function readEvents(
 			weight
 		});
 	}
-	return { events, rows: records.length, rejected, dateOrder };
+	return { events, rows: records.length, rejected, dateOrder, ambiguous };
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
@@ -277,6 +277,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 		dateOrder: (order as DateOrder | undefined) ?? null
 	});
 	reportRejects(read, io);
+	if (read.ambiguous)
+		io.stderr.write(
+			'note: no slash date has a number above 12, so dates were read as MM/DD/YYYY; give --date-order dmy for DD/MM/YYYY\n'
+		);
 	if (read.events.length === 0)
 		throw new UsageError(`${values.input}: no row has a usable date and coordinates`);
 
