@@ -45,7 +45,8 @@ export function clearForecastAccuracyCache(): void {
 const pct = (v: number) => `${Math.round(v * 100)} %`;
 const times = (v: number) => `${v.toFixed(1)}×`;
 
-function verdictOf(
+/** `better`: the model is not worse on PAI or PEI and better on one; `mixed`: better on one, worse on the other. */
+export function verdictOf(
 	m: BacktestResult['mean'],
 	b: BacktestResult['mean']
 ): ForecastAccuracy['verdict'] {
