@@ -15,6 +15,7 @@ export type AnalysisStatistic =
 	| 'near-repeat'
 	| 'profile'
 	| 'shift-risk'
+	| 'forecast-accuracy'
 	| 'neighbourhood';
 
 export interface AnalysisRun {

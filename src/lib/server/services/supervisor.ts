@@ -17,7 +17,7 @@ import type { Database } from '../db/client';
 import { countsByCellDayCategory, incidentWindowsByCategory } from '../db/queries/supervisor';
 import { ServiceError } from './errors';
 import { resolveStudyArea } from './hotspots';
-import { dataExtent, type Granularity } from '../study/extent';
+import { requireDataExtent, type Granularity } from '../study/extent';
 import { placesOfCells, type Place } from '../study/places';
 
 export const SHIFTS = {
@@ -120,12 +120,7 @@ export async function riskForShift(db: Database, q: ShiftRiskRequest): Promise<S
 			'E_DATE_RANGE',
 			`date: must be a date written YYYY-MM-DD, got "${requestedDate}"`
 		);
-	const extent = await dataExtent(db);
-	if (!extent)
-		throw new ServiceError('E_NO_DATA', 'There are no incidents yet; import data first', 422);
-	const { granularity } = extent;
-	const monthly = granularity.unit === 'month';
-	const dataEnd = extent.to;
+	const { granularity, monthly, to: dataEnd } = await requireDataExtent(db);
 	const dataEndsBefore = dataEnd < requestedDate;
 	const date = dataEndsBefore ? dataEnd : requestedDate;
 

@@ -8,6 +8,7 @@ import { dayToIso, isoToDay } from '../analysis/days';
 import type { Queryable } from '../db/client';
 import { rollupRange, type DataRange } from '../db/queries/cells';
 import { dayDating } from '../db/queries/neighbourhood';
+import { ServiceError } from '../services/errors';
 
 export interface Granularity {
 	unit: 'month' | 'day';
@@ -69,4 +70,12 @@ export async function dataExtent(db: Queryable): Promise<DataExtent | null> {
 		stored,
 		granularity
 	};
+}
+
+/** The data's extent for a statistic that needs data: no data is a 422 the user can act on. */
+export async function requireDataExtent(db: Queryable): Promise<DataExtent & { monthly: boolean }> {
+	const extent = await dataExtent(db);
+	if (!extent)
+		throw new ServiceError('E_NO_DATA', 'There are no incidents yet; import data first', 422);
+	return { ...extent, monthly: extent.granularity.unit === 'month' };
 }
