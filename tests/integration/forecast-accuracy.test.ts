@@ -190,8 +190,13 @@ describe.skipIf(!hasShared)('forecast accuracy on the database', () => {
 				const { GET } = await import('../../src/routes/api/analysis/forecast-accuracy/+server');
 				const get = async (query: string) => {
 					try {
+						const url = new URL(`http://localhost/api/analysis/forecast-accuracy?${query}`);
+						// The route audits each run: it needs the event's user, request and address.
 						const res = await GET({
-							url: new URL(`http://localhost/api/analysis/forecast-accuracy?${query}`)
+							url,
+							locals: { user: null },
+							request: new Request(url),
+							getClientAddress: () => '127.0.0.1'
 						} as never);
 						return { status: res.status, body: await res.json() };
 					} catch (err) {
