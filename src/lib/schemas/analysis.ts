@@ -249,6 +249,9 @@ export const nearRepeatQuerySchema = z
 		...studyArea,
 		distanceBands: bandsSchema('metres', '200x3').default({ width: 200, count: 3 }),
 		timeBands: bandsSchema('days', '7x4').default({ width: 7, count: 4 }),
+		timeUnit: z
+			.enum(['auto', 'day', 'month'], { message: 'must be auto, day or month' })
+			.default('auto'),
 		metric: z
 			.enum(['manhattan', 'euclidean'], { message: 'must be manhattan or euclidean' })
 			.default('manhattan'),
