@@ -273,6 +273,20 @@ export const nearRepeatQuerySchema = z
 	.refine(oneStudyArea, studyAreaMessage);
 export type NearRepeatQuery = z.output<typeof nearRepeatQuerySchema>;
 
+/**
+ * `coverage`: which calendar years or months of from–to hold data (everywhere, or in `area`), each
+ * with its covered days and a label that says when a period is partial ("2017 (Jan–Jun)").
+ */
+export const coverageQuerySchema = z
+	.object({
+		area: areaRefsSchema.optional(),
+		from: isoDateSchema.optional(),
+		to: isoDateSchema.optional(),
+		step: z.enum(['year', 'month'], { message: 'must be year or month' }).default('year')
+	})
+	.refine(datesInOrder, datesMessage);
+export type CoverageQuery = z.output<typeof coverageQuerySchema>;
+
 export const profileQuerySchema = z
 	.object({
 		...studyArea,

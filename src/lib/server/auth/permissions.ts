@@ -105,7 +105,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/api/analysis/trends': { GET: 'analysis:run' },
 	'/api/analysis/change': { GET: 'analysis:run' },
 	'/api/analysis/profile': { GET: 'analysis:run' },
-	'/api/analysis/near-repeat': { GET: 'analysis:run' }
+	'/api/analysis/near-repeat': { GET: 'analysis:run' },
+	'/api/analysis/coverage': { GET: 'analysis:run' }
 };
 
 export interface AuthUser {
