@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/db';
 import { loadDemo } from '../../src/lib/server/demo/load';
+import { busiestLsoa } from '../helpers/demo';
 import { emergingForArea } from '../../src/lib/server/services/emerging';
 import { changeMap, trendsForArea } from '../../src/lib/server/services/trends';
 import { neighbourhoodSummary } from '../../src/lib/server/services/neighbourhood';
@@ -41,12 +42,7 @@ describe.each(engines())('statistics know which periods have data (%s)', (engine
 	beforeAll(async () => {
 		t = await createTestDatabase(engine);
 		await loadDemo(t.db);
-		const rows = await t.db.query<{ id: number; code: string }>(
-			`SELECT a.id, a.code FROM areas a JOIN area_cells ac ON ac.area_id = a.id
-			 JOIN cell_day_counts c ON c.h3 = ac.h3 WHERE a.kind = 'lsoa'
-			 GROUP BY a.id, a.code ORDER BY sum(c.n) DESC, a.code LIMIT 1`
-		);
-		lsoa = { id: Number(rows[0].id), code: rows[0].code };
+		lsoa = await busiestLsoa(t.db);
 	}, 600_000);
 
 	afterAll(async () => {
@@ -218,6 +214,7 @@ describe.each(engines())('statistics know which periods have data (%s)', (engine
 		const half = await changeMap(t.db, {
 			by: 'area',
 			kind: 'lsoa',
+			res: 9,
 			from: '2020-01-01',
 			to: '2020-12-31',
 			beforeFrom: '2017-01-01',
