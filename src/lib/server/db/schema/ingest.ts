@@ -1,5 +1,7 @@
+import { sql } from 'drizzle-orm';
 import {
 	bigint,
+	check,
 	bigserial,
 	boolean,
 	date,
@@ -101,9 +103,19 @@ export const incidents = pgTable(
 		handlingCode: text('handling_code').notNull().default('P'),
 		sensitive: boolean('sensitive').notNull().default(false),
 		attributes: jsonb('attributes').notNull().default({}),
-		batchId: integer('batch_id').references(() => importBatches.id)
+		batchId: integer('batch_id').references(() => importBatches.id),
+		/**
+		 * Record key of the cell-key method (0–255, uniformly random, fixed once stored): a public
+		 * count's noise is looked up by the sum of its records' keys, so the same records get the same
+		 * noise in every table (auth/cell-key.ts, docs/security.md). Drawn by the database at insert
+		 * from a cryptographic random source; never shown.
+		 */
+		recordKey: smallint('record_key')
+			.notNull()
+			.default(sql`get_byte(uuid_send(gen_random_uuid()), 0)`)
 	},
 	(t) => [
+		check('incidents_record_key_range', sql`${t.recordKey} BETWEEN 0 AND 255`),
 		// The distribution column (source_id) leads every key, as Citus requires.
 		primaryKey({ columns: [t.sourceId, t.id] }),
 		uniqueIndex('incidents_source_external_uq').on(t.sourceId, t.externalId),
