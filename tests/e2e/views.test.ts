@@ -143,13 +143,26 @@ describe.skipIf(!BASE_URL)('views (e2e)', () => {
 		expect((await deckPixels(page)).coloured).toBeGreaterThan(2_000);
 
 		const changeUrl = apiRequests.filter((u) => u.includes('/api/analysis/change')).at(-1)!;
-		const change = await apiJson<{ z: number[]; now: number[]; before: number[] }>(page, changeUrl);
-		const drawn = change.z.filter((_, i) => change.now[i] + change.before[i] > 0);
+		const change = await apiJson<{
+			now: number[];
+			before: number[];
+			direction: string[];
+			pAdjusted: number[];
+		}>(page, changeUrl);
+		const drawn = change.direction
+			.map((d, i) => ({ d, p: change.pAdjusted[i], n: change.now[i] + change.before[i] }))
+			.filter((r) => r.n > 0);
 		expect(num(await page.locator('[data-testid="change-count-rise-99"]').innerText())).toBe(
-			drawn.filter((z) => z >= 2.5758).length
+			drawn.filter((r) => r.d === 'up' && r.p < 0.01).length
 		);
 		expect(num(await page.locator('[data-testid="change-count-fall-99"]').innerText())).toBe(
-			drawn.filter((z) => z <= -2.5758).length
+			drawn.filter((r) => r.d === 'down' && r.p < 0.01).length
+		);
+		// No change between two small counts is called significant (the Poisson z flagged 1 against 0).
+		for (const [i, d] of change.direction.entries())
+			if (change.now[i] + change.before[i] <= 4) expect(d).toBe('no significant change');
+		expect(await page.locator('[data-testid="change-statistic"]').innerText()).toMatch(
+			/Binomial\(total, 0\.5\)/
 		);
 
 		const csUrl = apiRequests.filter((u) => u.includes('/api/analysis/trends')).at(-1)!;
@@ -204,6 +217,10 @@ describe.skipIf(!BASE_URL)('views (e2e)', () => {
 			`${base}/api/cells?res=9&from=2016-01-01&to=2016-12-31&format=json`
 		);
 		expect(totals[0]).toBe(y2016.total);
+		// 2017 holds data for January to June only: its panel says so (it read "2017 3,346").
+		const panelLabels = await page.locator('[data-testid="multiple-panel"]').allInnerTexts();
+		expect(panelLabels.some((t) => /2017 \(Jan–Jun\)/.test(t))).toBe(true);
+		expect(panelLabels.some((t) => /^2017\s+[\d,]+$/.test(t.trim()))).toBe(false);
 		await saveScreenshot(page, 'desktop-trends-multiples');
 
 		const phone = await open('/trends', PHONE, true);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cellToParent, latLngToCell } from 'h3-js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { loadDemo } from '../../src/lib/server/demo/load';
+import { busiestLsoa } from '../helpers/demo';
 import {
 	briefingPeriods,
 	neighbourhoodForViewer,
@@ -31,13 +32,7 @@ describe('views services on the demo data', () => {
 	beforeAll(async () => {
 		t = await createTestDatabase('pglite');
 		await loadDemo(t.db);
-		// The LSOA with the most incidents: enough counts in every period to compare.
-		const rows = await t.db.query<{ id: number; code: string }>(
-			`SELECT a.id, a.code FROM areas a JOIN area_cells ac ON ac.area_id = a.id
-			 JOIN cell_day_counts c ON c.h3 = ac.h3 WHERE a.kind = 'lsoa'
-			 GROUP BY a.id, a.code ORDER BY sum(c.n) DESC, a.code LIMIT 1`
-		);
-		lsoa = { id: Number(rows[0].id), code: rows[0].code };
+		lsoa = await busiestLsoa(t.db);
 	}, 300_000);
 
 	afterAll(async () => {

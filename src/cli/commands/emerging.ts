@@ -61,7 +61,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 		}
 		const p = r.parameters;
 		const lines = [
-			`Emerging hot spots: ${p.areas.map((a) => `${a.kind}:${a.code}`).join(', ')} · ${p.from} to ${p.to} · ${r.steps.length} ${p.step}s · res ${p.res} · ${p.studyAreaCells} cells · k ${p.k}`,
+			`Emerging hot spots: ${p.areas.map((a) => `${a.kind}:${a.code}`).join(', ')} · ${p.from} to ${p.to} · ${r.steps.length} ${p.step}s with data${p.coverage.covered < p.coverage.steps ? ` of ${p.coverage.steps}` : ''} · res ${p.res} · ${p.studyAreaCells} cells · k ${p.k}`,
 			`Categories: ${p.categories.length ? p.categories.join(', ') : 'all'} · bins significant at p < ${p.alpha} (FDR ${p.fdr}) · trend alpha ${p.trendAlpha}`,
 			...p.warnings.map((w) => `Warning: ${w}`),
 			'',

@@ -68,6 +68,15 @@ const EMERGING_BY_NUMBER = new Map<number, string>([
 	])
 ]);
 
+/** What emerging hot spots say about the time steps: warnings (steps left out for lack of data). */
+const emergingParametersSchema = z
+	.object({
+		warnings: z.array(z.string()).default([]),
+		coverage: z.object({ grain: z.string(), steps: z.number(), covered: z.number() }).optional()
+	})
+	.catchall(z.unknown())
+	.default({ warnings: [] });
+
 const emergingSchema = z
 	.object({
 		cells: z.array(z.string()),
@@ -75,7 +84,7 @@ const emergingSchema = z
 		categories: z.array(z.string()).optional(),
 		code: z.array(z.number()).optional(),
 		codes: z.array(z.number()).optional(),
-		parameters: parametersSchema
+		parameters: emergingParametersSchema
 	})
 	.passthrough()
 	.transform((r, ctx) => {

@@ -249,6 +249,9 @@ export const nearRepeatQuerySchema = z
 		...studyArea,
 		distanceBands: bandsSchema('metres', '200x3').default({ width: 200, count: 3 }),
 		timeBands: bandsSchema('days', '7x4').default({ width: 7, count: 4 }),
+		timeUnit: z
+			.enum(['auto', 'day', 'month'], { message: 'must be auto, day or month' })
+			.default('auto'),
 		metric: z
 			.enum(['manhattan', 'euclidean'], { message: 'must be manhattan or euclidean' })
 			.default('manhattan'),
@@ -269,6 +272,20 @@ export const nearRepeatQuerySchema = z
 	.refine(datesInOrder, datesMessage)
 	.refine(oneStudyArea, studyAreaMessage);
 export type NearRepeatQuery = z.output<typeof nearRepeatQuerySchema>;
+
+/**
+ * `coverage`: which calendar years or months of from–to hold data (everywhere, or in `area`), each
+ * with its covered days and a label that says when a period is partial ("2017 (Jan–Jun)").
+ */
+export const coverageQuerySchema = z
+	.object({
+		area: areaRefsSchema.optional(),
+		from: isoDateSchema.optional(),
+		to: isoDateSchema.optional(),
+		step: z.enum(['year', 'month'], { message: 'must be year or month' }).default('year')
+	})
+	.refine(datesInOrder, datesMessage);
+export type CoverageQuery = z.output<typeof coverageQuerySchema>;
 
 export const profileQuerySchema = z
 	.object({

@@ -1,15 +1,21 @@
 /**
- * Classes of a Poisson z for change maps: ColorBrewer RdBu (Brewer 2003; readable with the common
- * colour-vision deficiencies), rises warm and falls cool, darker for stronger evidence, and a neutral grey
- * (not the white middle of RdBu) for "no significant change". Every class has words for the legend.
+ * Classes of a tested change for change maps: the exact conditional binomial test's direction and its
+ * Benjamini–Hochberg adjusted p (server: analysis/exact-binomial.ts). ColorBrewer RdBu (Brewer 2003;
+ * readable with the common colour-vision deficiencies), rises warm and falls cool, darker for stronger
+ * evidence, and a neutral grey (not the white middle of RdBu) for "no significant change". Every class
+ * has words for the legend.
  */
 export type RGBA = [number, number, number, number];
+
+export interface ChangeTest {
+	direction: 'up' | 'down' | 'no significant change';
+	/** FDR-adjusted two-sided exact p. */
+	pAdjusted: number;
+}
 
 export interface ChangeClass {
 	key: string;
 	label: string;
-	/** Lower bound of z (inclusive); the first class has −Infinity. */
-	min: number;
 	colour: string;
 	rgba: RGBA;
 }
@@ -19,22 +25,19 @@ const rgba = (hex: string, a: number): RGBA => {
 	return [(n >> 16) & 255, (n >> 8) & 255, n & 255, a];
 };
 
-/** From the strongest fall to the strongest rise; bounds at the 95 % and 99 % two-sided z. */
+/** From the strongest fall to the strongest rise; bounds at FDR-adjusted p 0.01 and 0.05. */
 export const CHANGE_CLASSES: readonly ChangeClass[] = [
-	{ key: 'fall-99', label: 'Fall, 99 % (z ≤ −2.58)', min: -Infinity, colour: '#2166ac' },
-	{ key: 'fall-95', label: 'Fall, 95 % (−2.58 < z ≤ −1.96)', min: -2.5758, colour: '#67a9cf' },
-	{ key: 'none', label: 'No significant change (|z| < 1.96)', min: -1.96, colour: '#bdbdbd' },
-	{ key: 'rise-95', label: 'Rise, 95 % (1.96 ≤ z < 2.58)', min: 1.96, colour: '#ef8a62' },
-	{ key: 'rise-99', label: 'Rise, 99 % (z ≥ 2.58)', min: 2.5758, colour: '#b2182b' }
+	{ key: 'fall-99', label: 'Fall, adjusted p < 0.01', colour: '#2166ac' },
+	{ key: 'fall-95', label: 'Fall, adjusted p < 0.05', colour: '#67a9cf' },
+	{ key: 'none', label: 'No significant change', colour: '#bdbdbd' },
+	{ key: 'rise-95', label: 'Rise, adjusted p < 0.05', colour: '#ef8a62' },
+	{ key: 'rise-99', label: 'Rise, adjusted p < 0.01', colour: '#b2182b' }
 ].map((c) => ({ ...c, rgba: rgba(c.colour, c.key === 'none' ? 110 : 215) }));
 
-export function changeClass(z: number): ChangeClass {
-	// Falls are bounded above: z ≤ −1.96 is a fall, z < 1.96 "none", z ≥ 1.96 a rise.
-	if (z <= -2.5758) return CHANGE_CLASSES[0];
-	if (z <= -1.96) return CHANGE_CLASSES[1];
-	if (z < 1.96) return CHANGE_CLASSES[2];
-	if (z < 2.5758) return CHANGE_CLASSES[3];
-	return CHANGE_CLASSES[4];
+export function changeClass(t: ChangeTest): ChangeClass {
+	if (t.direction === 'down') return CHANGE_CLASSES[t.pAdjusted < 0.01 ? 0 : 1];
+	if (t.direction === 'up') return CHANGE_CLASSES[t.pAdjusted < 0.01 ? 4 : 3];
+	return CHANGE_CLASSES[2];
 }
 
 /**

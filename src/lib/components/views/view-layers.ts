@@ -1,21 +1,20 @@
 /**
  * deck.gl layer factories of the views (STYLE habit 11), handed to `WorkspaceMap` as `extraLayers`:
- * change per cell and per area coloured by the Poisson z class, and the supervisor's risk cells with their
+ * change per cell and per area coloured by the class of its exact test, and the supervisor's risk cells with their
  * rank written on the map (so the order never rests on colour alone). Loaded in the browser only.
  */
 import { GeoJsonLayer, TextLayer } from '@deck.gl/layers';
 import { H3HexagonLayer } from '@deck.gl/geo-layers';
 import { cellToLatLng } from 'h3-js';
 import type { AreaCollection, AreaProperties } from '$lib/map/api';
-import { changeClass, riskClass } from './change-classes';
+import { changeClass, riskClass, type ChangeTest } from './change-classes';
 
 export const CHANGE_CELLS_LAYER_ID = 'change-cells';
 export const CHANGE_AREAS_LAYER_ID = 'change-areas';
 export const RISK_LAYER_ID = 'risk-cells';
 
-export interface ChangeCell {
+export interface ChangeCell extends ChangeTest {
 	cell: string;
-	z: number;
 	now: number;
 	before: number;
 }
@@ -33,17 +32,17 @@ export function changeCellsLayer(rows: ChangeCell[], visible: boolean) {
 		filled: true,
 		stroked: true,
 		getHexagon: (d) => d.cell,
-		getFillColor: (d) => changeClass(d.z).rgba,
+		getFillColor: (d) => changeClass(d).rgba,
 		getLineColor: [255, 255, 255, 160],
 		lineWidthUnits: 'pixels',
 		getLineWidth: 0.5
 	});
 }
 
-/** Areas filled by their change class; `zByCode` from the change answer (ids are area codes). */
+/** Areas filled by their change class; `testByCode` from the change answer (ids are area codes). */
 export function changeAreasLayer(
 	areas: AreaCollection | null,
-	zByCode: Map<string, number>,
+	testByCode: Map<string, ChangeTest>,
 	visible: boolean
 ) {
 	return new GeoJsonLayer<AreaProperties>({
@@ -54,13 +53,13 @@ export function changeAreasLayer(
 		stroked: true,
 		filled: true,
 		getFillColor: (f) => {
-			const z = zByCode.get(f.properties.code);
-			return z === undefined ? [0, 0, 0, 0] : changeClass(z).rgba;
+			const t = testByCode.get(f.properties.code);
+			return t === undefined ? [0, 0, 0, 0] : changeClass(t).rgba;
 		},
 		getLineColor: [255, 255, 255, 230],
 		lineWidthUnits: 'pixels',
 		getLineWidth: 1,
-		updateTriggers: { getFillColor: [zByCode] }
+		updateTriggers: { getFillColor: [testByCode] }
 	});
 }
 

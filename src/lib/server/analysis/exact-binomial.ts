@@ -13,24 +13,9 @@
  * Unlike the normal square-root z, the test is exact for small counts: 1 against 0 gives p = 1, never
  * a "significant rise".
  */
+import { logGamma, regularizedBeta } from './distributions';
 import { benjaminiHochberg } from './fdr';
 import { AnalysisInputError } from './weights';
-
-const LANCZOS = [
-	0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-	-176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
-	1.5056327351493116e-7
-];
-
-/** ln Γ(x) for x > 0 (Lanczos, g = 7; relative error below 1e-14). */
-export function logGamma(x: number): number {
-	if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-	const y = x - 1;
-	let a = LANCZOS[0];
-	const t = y + 7.5;
-	for (let i = 1; i < 9; i++) a += LANCZOS[i] / (y + i);
-	return 0.5 * Math.log(2 * Math.PI) + (y + 0.5) * Math.log(t) - t + Math.log(a);
-}
 
 /** ln P(X = k) for X ~ Binomial(n, p). */
 export function logBinomialPmf(k: number, n: number, p: number): number {
@@ -46,48 +31,6 @@ export function logBinomialPmf(k: number, n: number, p: number): number {
 	);
 }
 
-/** Continued fraction of the incomplete beta (modified Lentz; Numerical Recipes §6.4). */
-function betaContinuedFraction(a: number, b: number, x: number): number {
-	const tiny = 1e-300;
-	let c = 1;
-	let d = 1 - ((a + b) * x) / (a + 1);
-	if (Math.abs(d) < tiny) d = tiny;
-	d = 1 / d;
-	let h = d;
-	for (let m = 1; m <= 10_000; m++) {
-		const m2 = 2 * m;
-		let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
-		d = 1 + aa * d;
-		if (Math.abs(d) < tiny) d = tiny;
-		c = 1 + aa / c;
-		if (Math.abs(c) < tiny) c = tiny;
-		d = 1 / d;
-		h *= d * c;
-		aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
-		d = 1 + aa * d;
-		if (Math.abs(d) < tiny) d = tiny;
-		c = 1 + aa / c;
-		if (Math.abs(c) < tiny) c = tiny;
-		d = 1 / d;
-		const del = d * c;
-		h *= del;
-		if (Math.abs(del - 1) < 1e-16) break;
-	}
-	return h;
-}
-
-/** Regularised incomplete beta I_x(a, b). */
-function incompleteBeta(x: number, a: number, b: number): number {
-	if (x <= 0) return 0;
-	if (x >= 1) return 1;
-	const front = Math.exp(
-		logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log1p(-x)
-	);
-	return x < (a + 1) / (a + b + 2)
-		? (front * betaContinuedFraction(a, b, x)) / a
-		: 1 - (front * betaContinuedFraction(b, a, 1 - x)) / b;
-}
-
 /** Below this many trials tails are summed term by term; above, the incomplete beta is used. */
 const DIRECT_SUM_MAX_N = 2000;
 
@@ -100,7 +43,7 @@ export function binomialCdf(k: number, n: number, p: number): number {
 		for (let i = 0; i <= k; i++) s += Math.exp(logBinomialPmf(i, n, p));
 		return Math.min(1, s);
 	}
-	return incompleteBeta(1 - p, n - k, k + 1);
+	return regularizedBeta(1 - p, n - k, k + 1);
 }
 
 /** P(X ≥ k) for X ~ Binomial(n, p). */
@@ -112,7 +55,7 @@ export function binomialSf(k: number, n: number, p: number): number {
 		for (let i = k; i <= n; i++) s += Math.exp(logBinomialPmf(i, n, p));
 		return Math.min(1, s);
 	}
-	return incompleteBeta(p, k, n - k + 1);
+	return regularizedBeta(p, k, n - k + 1);
 }
 
 /**

@@ -21,11 +21,17 @@ export interface CoveragePeriod {
 	periodStart: string;
 }
 
+const lastDays = new Map<string, string>();
+
 function lastDayOfMonth(day: string): string {
-	const y = Number(day.slice(0, 4));
-	const m = Number(day.slice(5, 7));
-	const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
-	return `${day.slice(0, 8)}${String(last).padStart(2, '0')}`;
+	const month = day.slice(0, 8);
+	let last = lastDays.get(month);
+	if (last === undefined) {
+		const n = new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)), 0)).getUTCDate();
+		last = `${month}${String(n).padStart(2, '0')}`;
+		lastDays.set(month, last);
+	}
+	return last;
 }
 
 /**
@@ -36,17 +42,28 @@ function lastDayOfMonth(day: string): string {
  * coveragePeriodOf('2019-03-01', '2019-03-01'); // { grain: 'day', periodStart: '2019-03-01' }
  */
 export function coveragePeriodOf(fromDay: string, toDay: string): CoveragePeriod {
+	if (fromDay === toDay) return { grain: 'day', periodStart: fromDay };
 	if (fromDay.endsWith('-01') && toDay === lastDayOfMonth(fromDay))
 		return { grain: 'month', periodStart: fromDay };
 	return { grain: 'day', periodStart: fromDay };
 }
 
+const footprints = new Map<string, string>();
+
 /**
  * The footprint of a record: its cell's resolution-5 parent as decimal bigint text, '0' without a
- * location. `cell` is an H3 index string at any resolution ≥ 5.
+ * location. `cell` is an H3 index string at any resolution ≥ 5 (memoised: an import passes the same
+ * rollup cells again and again).
  */
 export function coverageFootprint(cell: string | null): string {
-	return cell === null ? '0' : BigInt('0x' + cellToParent(cell, COVERAGE_FOOTPRINT_RES)).toString();
+	if (cell === null) return '0';
+	let f = footprints.get(cell);
+	if (f === undefined) {
+		f = BigInt('0x' + cellToParent(cell, COVERAGE_FOOTPRINT_RES)).toString();
+		if (footprints.size > 200_000) footprints.clear();
+		footprints.set(cell, f);
+	}
+	return f;
 }
 
 /** Distinct coverage rows of a batch, as the columns `addCoverage` takes. */

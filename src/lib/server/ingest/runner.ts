@@ -423,7 +423,7 @@ function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 		let geom = NULL;
 		let h3 = NULL;
 		let rollupH3: string | null = null;
-		let cell: string | null = null;
+		let rollupCell: string | null = null;
 		if (lon !== null && lat !== null) {
 			if (!(
 				Number.isFinite(lon) &&
@@ -440,12 +440,13 @@ function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 				continue;
 			}
 			geom = pointEwkbHex(lon, lat);
-			cell = latLngToCell(lat, lon, INCIDENT_H3_RES);
+			const cell = latLngToCell(lat, lon, INCIDENT_H3_RES);
 			h3 = BigInt('0x' + cell).toString();
-			rollupH3 = BigInt('0x' + cellToParent(cell, ROLLUP_H3_RES)).toString();
+			rollupCell = cellToParent(cell, ROLLUP_H3_RES);
+			rollupH3 = BigInt('0x' + rollupCell).toString();
 		}
 		const day = ctx.toDay(inc.occurredFrom);
-		coverage.add(coveragePeriodOf(day, ctx.toDay(inc.occurredTo)), coverageFootprint(cell));
+		coverage.add(coveragePeriodOf(day, ctx.toDay(inc.occurredTo)), coverageFootprint(rollupCell));
 		rows.push({
 			externalId: inc.externalId,
 			category: inc.category,

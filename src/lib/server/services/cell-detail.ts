@@ -9,9 +9,9 @@ import { rollupRange } from '../db/queries/cells';
 import {
 	cellCountsByCategory,
 	cellCountsByMonth,
-	monthsWithData,
 	type CellDetailFilter
 } from '../db/queries/cell-detail';
+import { coverageFor } from '../study/coverage';
 import { ServiceError } from './errors';
 
 /** The rollup holds resolution-10 cells; nothing finer can be asked of it. */
@@ -108,9 +108,16 @@ export async function cellDetail(db: Database, q: CellDetailRequest): Promise<Ce
 	const [byCat, byMonth, imported] = await Promise.all([
 		cellCountsByCategory(db, filter),
 		cellCountsByMonth(db, { ...filter, from: range.from, to: range.to }),
-		monthsWithData(db, range.from, range.to)
+		coverageFor(db, range.from, range.to, { cells: [q.cell], res })
 	]);
-	const withData = new Set(imported);
+	// A month without data here is missing (null), not zero (source_coverage).
+	const monthEnd = (m: string) => {
+		const d = new Date(m + 'T00:00:00Z');
+		return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0))
+			.toISOString()
+			.slice(0, 10);
+	};
+	const withData = (m: string) => imported.period(m, monthEnd(m)).status !== 'missing';
 	const labels = new Map<string, string>(CATEGORIES.map((c) => [c.code, c.label]));
 	const seen = new Map(byMonth.map((r) => [r.month, r.n]));
 	return {
@@ -123,7 +130,7 @@ export async function cellDetail(db: Database, q: CellDetailRequest): Promise<Ce
 		})),
 		months: monthsBetween(range.from, range.to).map((month) => ({
 			month,
-			n: seen.get(month) ?? (withData.has(month) ? 0 : null)
+			n: seen.get(month) ?? (withData(month) ? 0 : null)
 		}))
 	};
 }

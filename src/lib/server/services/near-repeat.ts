@@ -27,8 +27,13 @@ export interface NearRepeatRequest {
 	categories?: readonly string[];
 	/** Distance bands in metres of the CRS. Default 200 × 3. */
 	distanceBands?: { width: number; count: number };
-	/** Time bands in days. Default 7 × 4. */
+	/** Time bands in days (in months with `timeUnit` 'month'). Default 7 × 4 days. */
 	timeBands?: { width: number; count: number };
+	/**
+	 * Unit of the time bands. 'auto' (default): days, or months when records are dated only to their
+	 * month (police.uk) — the answer says so. 'day' on month-dated records is refused.
+	 */
+	timeUnit?: 'auto' | 'day' | 'month';
 	metric?: 'manhattan' | 'euclidean';
 	permutations?: number;
 	seed?: number;
@@ -46,9 +51,20 @@ export interface NearRepeatResult extends KnoxResult {
 		categories: string[];
 		srid: number;
 		distanceUnit: 'm';
-		timeUnit: 'd';
+		/** Days, or months for month-dated records. */
+		timeUnit: 'd' | 'mo';
+		/** Records among the points dated only to their month. */
+		monthDated: number;
+		/** Why the time bands are months, when they are; else null. */
+		timeNote: string | null;
 		maxIncidents: number;
 	};
+}
+
+/** Month number (years · 12 + month) of a local day number (days since 1970-01-01). */
+function monthOfDay(t: number): number {
+	const d = new Date(Math.floor(t) * 86_400_000);
+	return d.getUTCFullYear() * 12 + d.getUTCMonth();
 }
 
 /** EPSG code of the WGS84 UTM zone holding lon/lat (326zz north, 327zz south). */
@@ -107,16 +123,38 @@ export async function nearRepeatForArea(
 			422
 		);
 	const distanceBands = q.distanceBands ?? { width: 200, count: 3 };
-	const timeBands = q.timeBands ?? { width: 7, count: 4 };
-	const r = knoxTest(points, {
-		distanceBands,
-		timeBands,
-		metric: q.metric ?? 'manhattan',
-		permutations: q.permutations ?? 999,
-		seed: q.seed ?? 1,
-		distanceUnit: 'm',
-		timeUnit: 'd'
-	});
+	const requested = q.timeBands ?? { width: 7, count: 4 };
+	const unit = q.timeUnit ?? 'auto';
+	const monthDated = points.filter((p) => p.monthDated).length;
+	let timeBands = requested;
+	let timeUnit: 'd' | 'mo' = unit === 'month' ? 'mo' : 'd';
+	let timeNote: string | null = null;
+	if (monthDated > 0 && unit === 'day')
+		throw new ServiceError(
+			'E_TIME_PRECISION',
+			`timeUnit: ${monthDated.toLocaleString('en-GB')} of the ${points.length.toLocaleString('en-GB')} incidents are dated only to their month (e.g. police.uk), so day bands cannot be measured; use timeUnit=month (or auto)`,
+			422
+		);
+	if (monthDated > 0 && unit === 'auto') {
+		timeUnit = 'mo';
+		timeBands = {
+			width: 1,
+			count: Math.max(3, Math.round((requested.width * requested.count) / 30.4375))
+		};
+		timeNote = `${monthDated.toLocaleString('en-GB')} of the ${points.length.toLocaleString('en-GB')} incidents are dated only to their month (e.g. police.uk), so bands of ${requested.width} day${requested.width === 1 ? '' : 's'} cannot be measured: the test used ${timeBands.count} bands of 1 month instead (0 = the same month).`;
+	}
+	const r = knoxTest(
+		timeUnit === 'mo' ? points.map((p) => ({ x: p.x, y: p.y, t: monthOfDay(p.t) })) : points,
+		{
+			distanceBands,
+			timeBands,
+			metric: q.metric ?? 'manhattan',
+			permutations: q.permutations ?? 999,
+			seed: q.seed ?? 1,
+			distanceUnit: 'm',
+			timeUnit
+		}
+	);
 	return {
 		...r,
 		parameters: {
@@ -127,7 +165,9 @@ export async function nearRepeatForArea(
 			categories: categories ?? [],
 			srid,
 			distanceUnit: 'm',
-			timeUnit: 'd',
+			timeUnit,
+			monthDated,
+			timeNote,
 			maxIncidents
 		}
 	};

@@ -12,7 +12,6 @@ import { dayToIso, isoToDay, sameDayLastYear } from '../analysis/days';
 import { twoSidedP } from '../analysis/normal';
 import { CATEGORIES } from '../../taxonomy';
 import type { Database, Queryable } from '../db/client';
-import { monthsWithData } from '../db/queries/cell-detail';
 import type { DataRange } from '../db/queries/cells';
 import { dataExtent, type Granularity } from '../study/extent';
 import {
@@ -42,6 +41,7 @@ import { env } from '../env';
 import { allowedAreaIds, homeAreaId } from '../auth/areas';
 import { hasPermission, type AuthUser } from '../auth/permissions';
 import { ServiceError } from './errors';
+import { coverageFor } from '../study/coverage';
 import { hotspotsForArea, resolveAreas, resolveStudyArea, studyWeights } from './hotspots';
 
 /** Significance of the Poisson z flags (two-sided 95 %). */
@@ -137,13 +137,6 @@ export function briefingPeriods(to: string, unit: 'month' | 'day'): Neighbourhoo
 	};
 }
 
-/** Months (first days) a period touches. */
-function monthsOf(p: Period): string[] {
-	const out: string[] = [];
-	for (let m = p.from.slice(0, 7) + '-01'; m <= p.to; m = addMonths(m, 1)) out.push(m);
-	return out;
-}
-
 export interface Comparison {
 	now: number;
 	before: number;
@@ -181,7 +174,7 @@ export interface NeighbourhoodSummary {
 	range: DataRange;
 	granularity: Granularity;
 	periods: NeighbourhoodPeriods;
-	/** Whether any data at all was imported for every month of these periods. */
+	/** Whether data was imported for every day of these periods in this area (source_coverage). */
 	coverage: { previous: boolean; lastYear: boolean; briefing: boolean; trend: boolean };
 	/** H3 resolution that gives the area a useful number of cells for hot spots. */
 	hotspotRes: number;
@@ -228,8 +221,12 @@ export async function neighbourhoodSummary(
 	if (to < range.from) to = range.from;
 	if (granularity.unit === 'month') to = monthEnd(to.slice(0, 7) + '-01');
 	const periods = briefingPeriods(to, granularity.unit);
-	const imported = new Set(await monthsWithData(db, periods.lastYear.from, periods.briefing.to));
-	const covered = (p: Period) => monthsOf(p).every((m) => imported.has(m));
+	// Which days hold data in this area (source_coverage): a period is compared only when every day of
+	// it does; a period without data is "no data to compare", never a fall to zero.
+	const areaCoverage = await coverageFor(db, periods.lastYear.from, periods.briefing.to, {
+		areaIds: [area.id]
+	});
+	const covered = (p: Period) => areaCoverage.period(p.from, p.to).status === 'covered';
 	const coverage = {
 		briefing: covered(periods.briefing),
 		previous: covered(periods.previous),
@@ -525,7 +522,7 @@ export async function attemptView<T>(
 export interface ChangePeriods {
 	now: Period;
 	before: Period;
-	/** Whether data was imported for every month of `before`. */
+	/** Whether data was imported for every day of `before` (source_coverage). */
 	beforeCovered: boolean;
 	note: string;
 }
@@ -542,7 +539,7 @@ export async function defaultChangePeriods(
 	if (!range) return null;
 	const last = range.to.slice(0, 7) + '-01';
 	const now = { from: addMonths(last, -11), to: monthEnd(last) };
-	const imported = new Set(await monthsWithData(db, range.from, range.to));
+	const coverage = await coverageFor(db, range.from, range.to, { everywhere: true });
 	const shift = (p: Period, years: number) => ({
 		from: addMonths(p.from, -12 * years),
 		to: monthEnd(addMonths(p.to.slice(0, 7) + '-01', -12 * years))
@@ -550,7 +547,7 @@ export async function defaultChangePeriods(
 	for (let k = 1; k <= 10; k++) {
 		const before = shift(now, k);
 		if (before.to < range.from) break;
-		if (monthsOf(before).every((m) => imported.has(m)))
+		if (coverage.period(before.from, before.to).status === 'covered')
 			return {
 				now,
 				before,

@@ -72,12 +72,19 @@ export async function projectedIncidentPoints(
 	s: IncidentScope,
 	srid: number,
 	limit: number
-): Promise<{ x: number; y: number; t: number }[]> {
+): Promise<{ x: number; y: number; t: number; monthDated: boolean }[]> {
 	const { where, params } = scopeSql(s, 3);
-	const rows = await db.query<{ x: number; y: number; t: number }>(
-		`SELECT ST_X(p)::float8 AS x, ST_Y(p)::float8 AS y, t FROM (
+	const rows = await db.query<{ x: number; y: number; t: number; month_dated: boolean }>(
+		`SELECT ST_X(p)::float8 AS x, ST_Y(p)::float8 AS y, t, month_dated FROM (
 		   SELECT ST_Transform(i.geom, $1::int) AS p,
-		          (extract(epoch FROM (i.occurred_from AT TIME ZONE s.timezone)) / 86400)::float8 AS t
+		          (extract(epoch FROM (i.occurred_from AT TIME ZONE s.timezone)) / 86400)::float8 AS t,
+		          -- Dated only to its month (police.uk): the window is one whole local month, as in
+		          -- ingest/coverage.ts.
+		          ((i.occurred_from AT TIME ZONE s.timezone)
+		             = date_trunc('month', i.occurred_from AT TIME ZONE s.timezone)
+		           AND (i.occurred_to AT TIME ZONE s.timezone)::date
+		             = (date_trunc('month', i.occurred_from AT TIME ZONE s.timezone)
+		                + interval '1 month' - interval '1 day')::date) AS month_dated
 		   FROM incidents i JOIN sources s ON s.id = i.source_id
 		   WHERE ${where}
 		   ORDER BY i.occurred_from, i.source_id, i.id
@@ -85,7 +92,12 @@ export async function projectedIncidentPoints(
 		 ) q`,
 		[srid, limit + 1, ...params]
 	);
-	return rows.map((r) => ({ x: Number(r.x), y: Number(r.y), t: Number(r.t) }));
+	return rows.map((r) => ({
+		x: Number(r.x),
+		y: Number(r.y),
+		t: Number(r.t),
+		monthDated: r.month_dated === true
+	}));
 }
 
 /** Occurrence windows (epoch ms) and the source's time zone. At most `limit + 1` rows. */

@@ -51,13 +51,3 @@ export async function cellCountsByMonth(
 	);
 	return rows.map((r) => ({ month: r.month, n: Number(r.n) }));
 }
-
-/** Months in which the rollup holds any incident at all (anywhere): the others were never imported. */
-export async function monthsWithData(db: Queryable, from: string, to: string): Promise<string[]> {
-	const rows = await db.query<{ month: string }>(
-		`SELECT DISTINCT date_trunc('month', day)::date::text AS month FROM cell_day_counts
-		 WHERE day BETWEEN $1::date AND $2::date ORDER BY 1`,
-		[from, to]
-	);
-	return rows.map((r) => r.month);
-}
