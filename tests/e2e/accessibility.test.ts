@@ -23,6 +23,7 @@ import {
 	launchBrowser,
 	newContext,
 	PHONE,
+	tabTo,
 	waitForMapDrawn,
 	waitForMapFrame,
 	watchAndOpen,
@@ -108,26 +109,6 @@ async function overflow(page: Page): Promise<number> {
 	return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 }
 
-/** Press Tab until the focused element matches `selector`; fail naming what Tab went through. */
-async function tabTo(page: Page, selector: string, max = 80): Promise<void> {
-	const seen: string[] = [];
-	for (let i = 0; i < max; i++) {
-		await page.keyboard.press('Tab');
-		const here = await page.evaluate((sel) => {
-			const a = document.activeElement as HTMLElement | null;
-			return {
-				match: Boolean(a?.matches(sel)),
-				what: a
-					? `${a.tagName.toLowerCase()}${a.id ? '#' + a.id : ''}[${(a.getAttribute('aria-label') ?? a.textContent ?? '').trim().slice(0, 30)}]`
-					: 'nothing'
-			};
-		}, selector);
-		if (here.match) return;
-		seen.push(here.what);
-	}
-	throw new Error(`Tab never reached ${selector}; it went through: ${seen.join(' → ')}`);
-}
-
 /** The JSON form of a cells request the page made (the page asks for the binary one). */
 function asJson(url: string): string {
 	const u = new URL(url);
@@ -168,9 +149,12 @@ describe.skipIf(!BASE_URL)('accessibility: WCAG 2.2 AA, phones, keyboard (e2e)',
 
 	/** The pages a role reaches from the header (views and account links), the map first. */
 	async function pagesOf(page: Page): Promise<string[]> {
-		const hrefs = await page
-			.locator('header a[href^="/"]')
-			.evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+		await page.waitForSelector('[data-testid="user-menu"] a[href="/account"]');
+		const hrefs = await page.evaluate(() =>
+			[...document.querySelectorAll<HTMLAnchorElement>('header nav a')].map(
+				(a) => new URL(a.href).pathname
+			)
+		);
 		const paths = new Set(['/', ...hrefs]);
 		// The admin page links the audit log beside the user list.
 		if (paths.has('/admin/users')) paths.add('/admin/audit');
@@ -193,7 +177,8 @@ describe.skipIf(!BASE_URL)('accessibility: WCAG 2.2 AA, phones, keyboard (e2e)',
 		async (role) => {
 			const first = await open(role, '/');
 			const paths = await pagesOf(first.page);
-			expect(paths.length).toBeGreaterThanOrEqual(2);
+			// Every role has the map and its own account page at least.
+			expect(paths).toEqual(expect.arrayContaining(['/', '/account']));
 			const problems: string[] = [];
 			for (const viewport of [DESKTOP, PHONE]) {
 				for (const path of paths) {
@@ -407,12 +392,17 @@ describe.skipIf(!BASE_URL)('accessibility: WCAG 2.2 AA, phones, keyboard (e2e)',
 		const canScroll = await scroller.evaluate((el) => el.scrollHeight > el.clientHeight);
 		if (canScroll)
 			await expect.poll(() => scroller.evaluate((el) => el.scrollTop)).toBeGreaterThan(before);
+		expect(await page.locator('[data-testid="tab-multiples"]').getAttribute('aria-selected')).toBe(
+			'true'
+		);
+		expect(new URL(page.url()).searchParams.get('tab')).toBe('multiples');
 		await page.keyboard.press('Shift+Tab');
 		await tabTo(page, '[data-testid="tab-emerging"]');
 		await page.keyboard.press('Enter');
 		await page.waitForSelector('[data-testid="trends-view"][data-state^="emerging:ready"]', {
 			timeout: 120_000
 		});
+		expect(new URL(page.url()).searchParams.get('tab')).toBe('emerging');
 	});
 
 	it('keyboard: the supervisor ranks cells for an area and selects one from the list and the map', async () => {
@@ -461,6 +451,7 @@ describe.skipIf(!BASE_URL)('accessibility: WCAG 2.2 AA, phones, keyboard (e2e)',
 		await account.page.keyboard.press('Enter');
 		const message = account.page.locator('form p[role="status"]');
 		await message.waitFor({ timeout: 60_000 });
-		expect(await message.getAttribute('class')).toBe('error');
+		expect(await message.evaluate((el) => el.classList.contains('error'))).toBe(true);
+		expect(await message.innerText()).not.toBe('');
 	});
 });

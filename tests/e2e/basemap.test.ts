@@ -55,7 +55,12 @@ describe.skipIf(!BASE_URL)('basemap at street level (e2e)', () => {
 	let browser: Browser;
 	const opened: OpenedPage[] = [];
 
-	async function open(url: string, path: string, viewport = DESKTOP, dataDir?: string) {
+	async function open(
+		url: string,
+		path: string,
+		viewport: { width: number; height: number } = DESKTOP,
+		dataDir?: string
+	) {
 		const context = await newContext(browser, viewport, { isMobile: viewport.width < 700 });
 		const page = await context.newPage();
 		await signIn(page, url, 'analyst', { dataDir });
