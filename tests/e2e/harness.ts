@@ -219,3 +219,23 @@ export async function apiJson<T = unknown>(page: Page, url: string): Promise<T> 
 export function unexpectedErrors(errors: string[]): string[] {
 	return errors.filter((e) => !/basemap|Failed to load resource/i.test(e));
 }
+
+/** Press Tab until the focused element matches `selector`; fail naming what Tab went through. */
+export async function tabTo(page: Page, selector: string, max = 80): Promise<void> {
+	const seen: string[] = [];
+	for (let i = 0; i < max; i++) {
+		await page.keyboard.press('Tab');
+		const here = await page.evaluate((sel) => {
+			const a = document.activeElement as HTMLElement | null;
+			return {
+				match: Boolean(a?.matches(sel)),
+				what: a
+					? `${a.tagName.toLowerCase()}${a.id ? '#' + a.id : ''}[${(a.getAttribute('aria-label') ?? a.textContent ?? '').trim().slice(0, 30)}]`
+					: 'nothing'
+			};
+		}, selector);
+		if (here.match) return;
+		seen.push(here.what);
+	}
+	throw new Error(`Tab never reached ${selector}; it went through: ${seen.join(' → ')}`);
+}

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { cellToLatLng, getResolution, latLngToCell } from 'h3-js';
 import { TEMPLATE_DIR } from '../helpers/db';
 import { openDatabase } from '../../src/lib/server/db/client';
 import { loadDemo } from '../../src/lib/server/demo/load';
@@ -24,6 +25,7 @@ import {
 	launchBrowser,
 	newContext,
 	saveScreenshot,
+	tabTo,
 	unexpectedErrors,
 	waitForMapDrawn,
 	watchAndOpen,
@@ -40,7 +42,13 @@ const VIEW = '/?c=-0.08800,51.51500&z=14.00&layers=observations';
 interface ObservationsJson {
 	total: number;
 	withheld: number;
-	items: { id: number; text: string; grading: { handlingCode: string } }[];
+	items: {
+		id: number;
+		text: string;
+		lat: number;
+		lon: number;
+		grading: { handlingCode: string };
+	}[];
 }
 
 describe.skipIf(!hasChromium || process.env.BEATWISE_E2E === '0')(
@@ -244,6 +252,70 @@ describe.skipIf(!hasChromium || process.env.BEATWISE_E2E === '0')(
 			await expect.poll(() => tip.count()).toBe(0);
 			expect(dialogs).toEqual([]);
 			expect(unexpectedErrors(o.errors)).toEqual([]);
+		});
+
+		it('keyboard only: the highlighted cell leads to its observations (O), Escape back to the map', async () => {
+			const o = await open(VIEW);
+			const { page } = o;
+			await waitForObservations(page);
+			const request = [...o.apiRequests]
+				.reverse()
+				.find((u) => new URL(u).pathname === '/api/observations') as string;
+			const api = (await (await page.context().request.get(request)).json()) as ObservationsJson;
+			const target = api.items.find((i) => i.text === HOSTILE)!;
+
+			await tabTo(page, '[data-testid="map"] canvas.maplibregl-canvas');
+			const map = page.locator('[data-testid="map"]');
+			await expect.poll(() => map.getAttribute('data-cursor')).not.toBe('');
+			// Walk the highlighted cell to the one holding the report, as a keyboard user would.
+			let cell = (await map.getAttribute('data-cursor'))!;
+			const goal = latLngToCell(target.lat, target.lon, getResolution(cell));
+			for (let i = 0; i < 60 && cell !== goal; i++) {
+				const [lat, lng] = cellToLatLng(cell);
+				const dx = (target.lon - lng) * Math.cos((lat * Math.PI) / 180);
+				const dy = target.lat - lat;
+				const key =
+					Math.abs(dx) > Math.abs(dy)
+						? dx > 0
+							? 'ArrowRight'
+							: 'ArrowLeft'
+						: dy > 0
+							? 'ArrowUp'
+							: 'ArrowDown';
+				await page.keyboard.press(key);
+				cell = (await map.getAttribute('data-cursor'))!;
+			}
+			expect(cell).toBe(goal);
+			await expect
+				.poll(() => page.locator('[data-testid="map-cursor-status"]').innerText())
+				.toMatch(/observations? here: press O/);
+
+			// O opens the reports in the cell one after another, each a dialog the keyboard enters.
+			const tip = page.locator('[data-testid="observation-tooltip"][data-pinned="true"]');
+			const seen: string[] = [];
+			for (let i = 0; i < 10 && !seen.includes(HOSTILE); i++) {
+				await page.keyboard.press('o');
+				await tip.waitFor();
+				seen.push((await tip.locator('[data-testid="observation-text"]').textContent()) ?? '');
+				expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+					'Close observation'
+				);
+				if (!seen.includes(HOSTILE)) {
+					await page.keyboard.press('Escape');
+					await expect.poll(() => tip.count()).toBe(0);
+				}
+			}
+			expect(seen).toContain(HOSTILE);
+			expect(await tip.locator('[data-testid="observation-source"]').innerText()).toBe(
+				'Synthetic community reports'
+			);
+			await page.keyboard.press('Escape');
+			await expect.poll(() => tip.count()).toBe(0);
+			expect(
+				await page.evaluate(() =>
+					document.activeElement?.matches('[data-testid="map"] canvas.maplibregl-canvas')
+				)
+			).toBe(true);
 		});
 
 		it('turns off from the layer panel and the URL follows', async () => {
