@@ -1,6 +1,7 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '$lib/server/db';
+import { readScope } from '$lib/server/auth/read-scope';
 import { workspaceMeta } from '$lib/server/services/meta';
 import {
 	attemptView,
@@ -10,18 +11,21 @@ import {
 
 /**
  * `?kind=lsoa&area=12&to=2017-06-30`: the workspace meta and the chosen area's summary as the signed-in
- * user may see it (suppressed for the community team); an area outside a community user's areas is 403.
+ * user may see it (suppressed for the community team; observations only inside the user's areas, audited);
+ * an area outside a community user's areas is 403.
  */
-export const load: PageServerLoad = async ({ url, locals }) => {
-	const viewer = locals.user;
-	if (!viewer) error(401, 'Sign in first');
+export const load: PageServerLoad = async (event) => {
+	const { url } = event;
+	// The observations listed are records: the read scope decides which, and audits them.
+	const scope = readScope(event.locals, event);
+	const viewer = scope.user;
 	const db = await getDatabase();
 	const meta = await attemptView(() => workspaceMeta(db));
 	const summary = await attemptView(() =>
 		neighbourhoodForViewer(db, {
 			area: url.searchParams.get('area') || undefined,
 			to: url.searchParams.get('to') || undefined,
-			viewer
+			scope
 		})
 	);
 	if (summary.error?.status === 403) error(403, summary.error.message);
