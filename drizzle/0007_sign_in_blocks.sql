@@ -9,4 +9,5 @@ CREATE TABLE "sign_in_blocks" (
 	CONSTRAINT "sign_in_blocks_key_window_start_pk" PRIMARY KEY("key","window_start")
 );
 --> statement-breakpoint
+ALTER TABLE "import_batches" ADD COLUMN "heartbeat_at" timestamp with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
 CREATE INDEX "sign_in_blocks_window_idx" ON "sign_in_blocks" USING btree ("window_start");

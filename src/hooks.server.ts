@@ -7,6 +7,7 @@ import {
 	type HandleServerError,
 	type ServerInit
 } from '@sveltejs/kit';
+import { ServerResponse } from 'node:http';
 import { env } from '$lib/server/env';
 import { closeDatabase, getDatabase } from '$lib/server/db';
 import { databaseIsEmpty, loadDemo } from '$lib/server/demo/load';
@@ -14,7 +15,11 @@ import { userCount } from '$lib/server/db/queries/users';
 import { ROUTE_RULES, decide } from '$lib/server/auth/permissions';
 import { SESSION_COOKIE, resumeSession, sweepSessions } from '$lib/server/auth/session';
 import { sessionPolicy } from '$lib/server/auth/context';
-import { applySecurityHeaders, basemapOrigins } from '$lib/server/auth/headers';
+import {
+	applySecurityHeaders,
+	basemapOrigins,
+	installBaselineHeaders
+} from '$lib/server/auth/headers';
 import {
 	auditOrigin,
 	crossOriginProblem,
@@ -24,6 +29,9 @@ import {
 } from '$lib/server/auth/request';
 import { recordAudit } from '$lib/server/auth/audit';
 import { controlCharacterProblem, escapeControlCharacters } from '$lib/control-characters';
+
+// Files served before `handle` (the built scripts and styles, static/) get the security headers too.
+installBaselineHeaders(ServerResponse.prototype);
 
 let closeOnShutdown = false;
 

@@ -151,6 +151,39 @@ describe('HTTP hardening (production build)', () => {
 		expect(anon.headers.get('x-content-type-options')).toBe('nosniff');
 	});
 
+	it('issue 10 finding 9: every signed-in answer is Cache-Control: no-store (nothing kept after sign-out)', async () => {
+		const analyst = await analystCookie();
+		for (const [path, accept] of [
+			['/api/areas?kind=borough', 'application/json'],
+			['/api/meta', 'application/json'],
+			['/api/cells?res=8', 'application/json'],
+			['/api/cells?res=8&format=bin', 'application/octet-stream'],
+			['/', 'text/html'],
+			['/__data.json', 'application/json']
+		]) {
+			const res = await get(path, analyst, accept);
+			expect(res.status, path).toBe(200);
+			expect(res.headers.get('cache-control'), path).toBe('private, no-store');
+			await res.arrayBuffer();
+		}
+	});
+
+	it('issue 10 finding 9: static files carry the security headers too', async () => {
+		const page = await (await get('/login', undefined, 'text/html')).text();
+		const asset = /\/_app\/immutable\/[^"']+\.js/.exec(page)?.[0];
+		expect(asset, 'a script of the login page').toBeTruthy();
+		for (const path of [asset as string, '/favicon.svg']) {
+			const res = await fetch(server.url + path);
+			expect(res.status, path).toBe(200);
+			expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+			expect(res.headers.get('x-frame-options'), path).toBe('DENY');
+			expect(res.headers.get('referrer-policy'), path).toBe('same-origin');
+			expect(res.headers.get('cross-origin-resource-policy'), path).toBe('same-origin');
+			expect(res.headers.get('content-security-policy'), path).toMatch(/default-src 'none'/);
+			await res.arrayBuffer();
+		}
+	});
+
 	const BAD_QUERIES = [
 		'/api/incidents',
 		'/api/incidents?cell=',
