@@ -116,6 +116,10 @@ describe('HTTP hardening (production build)', () => {
 			/1 entries|[1-9]\d* entries/
 		);
 		expect(await page('from=not-a-date')).toMatch(/use a date like 2024-05-31/);
+		// The blocked attempts of the lockout test: counted in one row per key and window.
+		const blocked = await page('action=login.blocked');
+		expect(blocked).toContain('data-testid="sign-in-blocks"');
+		expect(blocked).toContain('user-client:demo-supervisor ');
 	});
 
 	it('sends security headers: CSP for the map, frame-ancestors, referrer, nosniff, permissions', async () => {

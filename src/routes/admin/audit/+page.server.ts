@@ -3,6 +3,7 @@ import type { PageServerLoad } from './$types';
 import { controlCharacterProblem, escapeControlCharacters } from '$lib/control-characters';
 import { getDatabase } from '$lib/server/db';
 import { auditActions, searchAudit } from '$lib/server/db/queries/audit';
+import { recentSignInBlocks } from '$lib/server/db/queries/sign-in-blocks';
 
 const PAGE_SIZE = 50;
 
@@ -49,6 +50,14 @@ export const load: PageServerLoad = async ({ url }) => {
 	const parsed = Search.safeParse(raw);
 	const db = await getDatabase();
 	const actions = await auditActions(db);
+	const blocks = (
+		await recentSignInBlocks(db, { since: new Date(Date.now() - 7 * 86_400_000), limit: 20 })
+	).map((b) => ({
+		...b,
+		windowStart: b.windowStart.toISOString(),
+		firstAt: b.firstAt.toISOString(),
+		lastAt: b.lastAt.toISOString()
+	}));
 	const filters = {
 		user: typeof raw.user === 'string' ? escapeControlCharacters(raw.user) : '',
 		action: typeof raw.action === 'string' ? raw.action : '',
@@ -60,6 +69,7 @@ export const load: PageServerLoad = async ({ url }) => {
 		return {
 			filters,
 			actions,
+			blocks,
 			error: `${i.path.join('.')}: ${i.message}`,
 			rows: [],
 			total: 0,
@@ -80,6 +90,7 @@ export const load: PageServerLoad = async ({ url }) => {
 	return {
 		filters,
 		actions,
+		blocks,
 		error: null,
 		rows: result.rows.map((r) => ({
 			...r,
