@@ -87,7 +87,7 @@ describe('views services on the demo data', () => {
 		for (let i = 1; i < s.categories.length; i++)
 			expect(s.categories[i - 1].trendCount).toBeGreaterThanOrEqual(s.categories[i].trendCount);
 		// No observations are imported in the demo: an empty list, not placeholders.
-		expect(s.observations).toEqual({ total: 0, recent: [] });
+		expect(s.observations).toEqual({ total: 0, recent: [], areaLimited: false });
 	});
 
 	it('refuses a year-on-year comparison with a year that was never imported', async () => {
