@@ -10,7 +10,7 @@ import {
 import { ServerResponse } from 'node:http';
 import { env } from '$lib/server/env';
 import { closeDatabase, getDatabase } from '$lib/server/db';
-import { databaseIsEmpty, loadDemo } from '$lib/server/demo/load';
+import { loadDemoOnStart } from '$lib/server/demo/first-start';
 import { userCount } from '$lib/server/db/queries/users';
 import { ROUTE_RULES, decide } from '$lib/server/auth/permissions';
 import { SESSION_COOKIE, resumeSession, sweepSessions } from '$lib/server/auth/session';
@@ -28,6 +28,7 @@ import {
 	wantsJson
 } from '$lib/server/auth/request';
 import { recordAudit } from '$lib/server/auth/audit';
+import { basemapSetting } from '$lib/server/basemap-style';
 import { controlCharacterProblem, escapeControlCharacters } from '$lib/control-characters';
 
 // Files served before `handle` (the built scripts and styles, static/) get the security headers too.
@@ -37,6 +38,8 @@ let closeOnShutdown = false;
 
 export const init: ServerInit = async () => {
 	const e = env();
+	// A configured basemap style file is read (and checked) now: a bad one stops the start.
+	basemapSetting();
 	const db = await getDatabase();
 	// adapter-node emits this once the HTTP server has closed (SIGTERM/SIGINT): close the pool so the
 	// process can exit (open PostgreSQL connections kept it alive) and the embedded engine flushes.
@@ -49,10 +52,7 @@ export const init: ServerInit = async () => {
 			);
 		});
 	}
-	const wantDemo = e.demo === '1' || (e.demo === 'auto' && db.engine === 'pglite');
-	if (wantDemo && (await databaseIsEmpty(db))) {
-		await loadDemo(db, (line) => console.log(`[beatwise] ${line}`), { dataDir: e.dataDir });
-	}
+	await loadDemoOnStart(db, e, (line) => console.log(`[beatwise] ${line}`));
 	console.log(
 		`[beatwise] database: ${db.engine === 'pglite' ? `embedded (${e.dataDir})` : 'PostgreSQL'}`
 	);
@@ -102,7 +102,7 @@ const authorise: Handle = async ({ event, resolve }) => {
 	const e = env();
 	const headerOptions = {
 		https: event.url.protocol === 'https:',
-		basemapOrigins: basemapOrigins(e.basemapStyle, e.cspOrigins),
+		basemapOrigins: basemapOrigins(e.basemapStyle, [...basemapSetting().origins, ...e.cspOrigins]),
 		signedIn: false
 	};
 	event.locals.user = null;

@@ -24,7 +24,7 @@ const noNul = <T>(v: T): T => (typeof v === 'string' ? (v.replace(/\0/g, '\uFFFD
 
 export async function insertAudit(db: Queryable, e: AuditEntry): Promise<void> {
 	await db.query(
-		// Into the month's partition, created on first use (migration 0007).
+		// Into the month's partition, created on first use (migration 0009).
 		`SELECT audit_log_append($1::int, $2::text, $3::text, $4::text, $5::jsonb, $6::text, $7::text)`,
 		[
 			e.userId,

@@ -40,7 +40,7 @@ export const sessions = pgTable(
 
 /**
  * Append-only: the product never updates or deletes rows (triggers refuse it on the table and every
- * partition). Partitioned by month of `at` (migration 0007, hand-written: drizzle does not model
+ * partition). Partitioned by month of `at` (migration 0009, hand-written: drizzle does not model
  * partitions): `audit_log_append(...)` writes an entry into its month's partition, created on first use;
  * `audit_log_detach_month(month)` archives a closed month whole (docs/security.md, Audit retention).
  */
