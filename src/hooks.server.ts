@@ -7,6 +7,7 @@ import {
 	type HandleServerError,
 	type ServerInit
 } from '@sveltejs/kit';
+import { ServerResponse } from 'node:http';
 import { env } from '$lib/server/env';
 import { closeDatabase, getDatabase } from '$lib/server/db';
 import { loadDemoOnStart } from '$lib/server/demo/first-start';
@@ -14,7 +15,11 @@ import { userCount } from '$lib/server/db/queries/users';
 import { ROUTE_RULES, decide } from '$lib/server/auth/permissions';
 import { SESSION_COOKIE, resumeSession, sweepSessions } from '$lib/server/auth/session';
 import { sessionPolicy } from '$lib/server/auth/context';
-import { applySecurityHeaders, basemapOrigins } from '$lib/server/auth/headers';
+import {
+	applySecurityHeaders,
+	basemapOrigins,
+	installBaselineHeaders
+} from '$lib/server/auth/headers';
 import {
 	auditOrigin,
 	crossOriginProblem,
@@ -25,6 +30,9 @@ import {
 import { recordAudit } from '$lib/server/auth/audit';
 import { basemapSetting } from '$lib/server/basemap-style';
 import { controlCharacterProblem, escapeControlCharacters } from '$lib/control-characters';
+
+// Files served before `handle` (the built scripts and styles, static/) get the security headers too.
+installBaselineHeaders(ServerResponse.prototype);
 
 let closeOnShutdown = false;
 

@@ -13,7 +13,9 @@ describe('importSummaryText', () => {
 				rejected: 3,
 				duplicate: 1,
 				located: 5,
+				replaced: 0,
 				rejectReasons: { 'latitude: out of range': 1, 'date: not a date': 2 },
+				interrupted: [],
 				seconds: 1.25
 			},
 			['Source: reports']
@@ -31,6 +33,21 @@ describe('importSummaryText', () => {
 				''
 			].join('\n')
 		);
+	});
+
+	it('reports bytes read as U+FFFD and imports found interrupted (issue 10 finding 9)', () => {
+		const text = importSummaryText({
+			...emptyImportSummary(),
+			replaced: 3,
+			interrupted: [{ batchId: 12, file: 'a-street.csv', imported: 20000 }]
+		});
+		expect(text).toContain(
+			"Not clean UTF-8: 3 invalid byte sequences read as U+FFFD (\uFFFD); check the file's encoding"
+		);
+		expect(text).toContain(
+			'Interrupted earlier: batch 12 (a-street.csv) stopped after 20000 rows; import the file again to complete it'
+		);
+		expect(importSummaryText(emptyImportSummary())).not.toMatch(/UTF-8|Interrupted/);
 	});
 
 	it('lists no reasons when nothing was rejected', () => {

@@ -118,6 +118,16 @@ export async function sessionCookie(
 	dataDir?: string
 ): Promise<string> {
 	const c = demoCredentials(dataDir)[role];
+	return signInCookie(baseUrl, c).catch((e: Error) => {
+		throw new Error(e.message.replace(c.username, role));
+	});
+}
+
+/** The `Cookie` header value of a session for any account, signed in with the form action. */
+export async function signInCookie(
+	baseUrl: string,
+	c: { username: string; password: string }
+): Promise<string> {
 	const res = await fetch(new URL('/login', baseUrl), {
 		method: 'POST',
 		redirect: 'manual',
@@ -131,6 +141,6 @@ export async function sessionCookie(
 		.getSetCookie()
 		.find((h) => h.startsWith('beatwise_session='))
 		?.split(';')[0];
-	if (!cookie) throw new Error(`sign-in as ${role} failed (${res.status})`);
+	if (!cookie) throw new Error(`sign-in as ${c.username} failed (${res.status})`);
 	return cookie;
 }

@@ -41,7 +41,7 @@ const VIEW = '/?c=-0.08800,51.51500&z=14.00&layers=observations';
 
 interface ObservationsJson {
 	total: number;
-	withheld: number;
+	withheld: number | null;
 	items: {
 		id: number;
 		text: string;
@@ -338,7 +338,8 @@ describe.skipIf(!hasChromium || process.env.BEATWISE_E2E === '0')(
 			);
 			expect(res.status).toBe(200);
 			const body = (await res.json()) as ObservationsJson;
-			expect(body).toMatchObject({ total: 8, withheld: 2 });
+			// Not told how many are withheld (issue 10 finding 3): that would place them.
+			expect(body).toMatchObject({ total: 8, withheld: null });
 			expect(body.items.every((i) => i.grading.handlingCode === 'P')).toBe(true);
 			expect(body.items.map((i) => i.text)).toContain(
 				'Shop worker reports repeat thefts of razors from a store near Cheapside.'

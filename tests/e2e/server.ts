@@ -73,6 +73,11 @@ export interface ServerOptions {
 	privateBuild?: string;
 	/** How long to wait for the server to answer (default 180 s). */
 	readyTimeoutMs?: number;
+	/**
+	 * Fill the embedded database before the server starts (it holds the data folder once running):
+	 * called with the data folder, which already holds the migrated template.
+	 */
+	prepare?: (dataDir: string) => Promise<void>;
 }
 
 /**
@@ -95,6 +100,7 @@ export async function startServer(
 	if (existsSync(join(TEMPLATE_DIR, 'pg'))) {
 		cpSync(join(TEMPLATE_DIR, 'pg'), join(dataDir, 'pg'), { recursive: true });
 	}
+	await options.prepare?.(dataDir);
 	const port = await freePort();
 	let output = '';
 	const child: ChildProcess = spawn(process.execPath, [buildDir], {

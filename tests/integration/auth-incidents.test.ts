@@ -12,6 +12,7 @@ import { ServiceError } from '../../src/lib/server/services/errors';
 import { searchAudit } from '../../src/lib/server/db/queries/audit';
 import { recordAudit } from '../../src/lib/server/auth/audit';
 import type { AuthUser } from '../../src/lib/server/auth/permissions';
+import { scopeFor, type ReadScope } from '../../src/lib/server/auth/read-scope';
 
 const origin = { ip: '192.0.2.44', userAgent: 'vitest' };
 const CELL9 = latLngToCell(51.5155, -0.0922, 9);
@@ -46,6 +47,11 @@ const SEEDS: Seed[] = [
 
 function user(role: AuthUser['role'], areaIds: number[] = []): AuthUser {
 	return { id: 1, username: `t-${role}`, displayName: role, role, areaIds };
+}
+
+/** The read scope of a test user (what the routes get from `readScope`). */
+function scope(role: AuthUser['role'], areaIds: number[] = []): ReadScope {
+	return scopeFor(user(role, areaIds), origin);
 }
 
 describe.each(engines())('incident list and audit trail on %s', (engine) => {
@@ -95,12 +101,11 @@ describe.each(engines())('incident list and audit trail on %s', (engine) => {
 		r.items.map((i) => i.occurredFrom.slice(0, 10));
 
 	it('lists a cell’s records, newest first, restricted ones included for an analyst', async () => {
-		const r = await incidentsForCell(
-			t.db,
-			user('analyst'),
-			{ cell: CELL9, page: 1, categories: [] },
-			origin
-		);
+		const r = await incidentsForCell(t.db, scope('analyst'), {
+			cell: CELL9,
+			page: 1,
+			categories: []
+		});
 		expect(r).toMatchObject({ cell: CELL9, res: 9, total: 5, withheld: 0, areaLimited: false });
 		expect(ids(r)).toEqual(['2024-03-10', '2024-02-10', '2024-01-12', '2024-01-11', '2024-01-10']);
 	});
@@ -108,58 +113,51 @@ describe.each(engines())('incident list and audit trail on %s', (engine) => {
 	it('works at coarser cells through h3_parent (res 5 and 7) and not outside', async () => {
 		for (const res of [5, 7]) {
 			const parent = cellToParent(CELL9, res);
-			const r = await incidentsForCell(
-				t.db,
-				user('analyst'),
-				{ cell: parent, page: 1, categories: [] },
-				origin
-			);
+			const r = await incidentsForCell(t.db, scope('analyst'), {
+				cell: parent,
+				page: 1,
+				categories: []
+			});
 			const outsideIncluded = cellToParent(OUTSIDE, res) === parent ? 1 : 0;
 			expect(r.total).toBe(5 + outsideIncluded);
 		}
 	});
 
 	it('withholds handling code C and sensitive records from an officer and says how many', async () => {
-		const r = await incidentsForCell(
-			t.db,
-			user('officer'),
-			{ cell: CELL9, page: 1, categories: [] },
-			origin
-		);
-		expect(r).toMatchObject({ total: 3, withheld: 2 });
+		const r = await incidentsForCell(t.db, scope('officer'), {
+			cell: CELL9,
+			page: 1,
+			categories: []
+		});
+		// Finding 3 of issue 10: no count of restricted records for a cell to a role that may not see them.
+		expect(r).toMatchObject({ total: 3, withheld: null });
 		expect(r.items.every((i) => i.handlingCode === 'P' && !i.sensitive)).toBe(true);
 	});
 
 	it('shows an area-limited user only records inside their areas', async () => {
-		const r = await incidentsForCell(
-			t.db,
-			user('officer', [westArea]),
-			{ cell: CELL9, page: 1, categories: [] },
-			origin
-		);
-		expect(r).toMatchObject({ total: 2, withheld: 1, areaLimited: true });
+		const r = await incidentsForCell(t.db, scope('officer', [westArea]), {
+			cell: CELL9,
+			page: 1,
+			categories: []
+		});
+		expect(r).toMatchObject({ total: 2, withheld: null, areaLimited: true });
 		expect(ids(r)).toEqual(['2024-02-10', '2024-01-10']);
 	});
 
 	it('filters by dates and categories', async () => {
-		const r = await incidentsForCell(
-			t.db,
-			user('analyst'),
-			{
-				cell: CELL9,
-				page: 1,
-				from: '2024-01-11',
-				to: '2024-02-28',
-				categories: ['burglary', 'anti-social-behaviour']
-			},
-			origin
-		);
+		const r = await incidentsForCell(t.db, scope('analyst'), {
+			cell: CELL9,
+			page: 1,
+			from: '2024-01-11',
+			to: '2024-02-28',
+			categories: ['burglary', 'anti-social-behaviour']
+		});
 		expect(ids(r)).toEqual(['2024-02-10', '2024-01-11']);
 	});
 
 	it('refuses roles without detail, bad cells and resolutions outside 5–10', async () => {
 		await expect(
-			incidentsForCell(t.db, user('viewer'), { cell: CELL9, page: 1, categories: [] }, origin)
+			incidentsForCell(t.db, scope('viewer'), { cell: CELL9, page: 1, categories: [] })
 		).rejects.toBeInstanceOf(ServiceError);
 		for (const cell of [
 			"8a'; DROP TABLE incidents;--",
@@ -168,7 +166,7 @@ describe.each(engines())('incident list and audit trail on %s', (engine) => {
 			WEST
 		]) {
 			await expect(
-				incidentsForCell(t.db, user('analyst'), { cell, page: 1, categories: [] }, origin)
+				incidentsForCell(t.db, scope('analyst'), { cell, page: 1, categories: [] })
 			).rejects.toMatchObject({ code: 'E_PARAMETER' });
 		}
 		const n = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM incidents`);
@@ -177,12 +175,7 @@ describe.each(engines())('incident list and audit trail on %s', (engine) => {
 
 	it('audits every view with who, which records, and from where', async () => {
 		const before = await searchAudit(t.db, { action: 'incidents.view', page: 1, pageSize: 100 });
-		await incidentsForCell(
-			t.db,
-			user('supervisor'),
-			{ cell: CELL9, page: 2, categories: [] },
-			origin
-		);
+		await incidentsForCell(t.db, scope('supervisor'), { cell: CELL9, page: 2, categories: [] });
 		const after = await searchAudit(t.db, { action: 'incidents.view', page: 1, pageSize: 100 });
 		expect(after.total).toBe(before.total + 1);
 		expect(after.rows[0]).toMatchObject({

@@ -22,6 +22,7 @@ import { ServiceError } from '../../src/lib/server/services/errors';
 import { searchAudit } from '../../src/lib/server/db/queries/audit';
 import { perturb } from '../../src/lib/server/auth/cell-key';
 import type { AuthUser } from '../../src/lib/server/auth/permissions';
+import { scopeFor, type ReadScope } from '../../src/lib/server/auth/read-scope';
 import type { BBox } from '../../src/lib/schemas/cells';
 
 const origin = { ip: '192.0.2.45', userAgent: 'vitest-exports' };
@@ -137,6 +138,11 @@ function user(role: AuthUser['role'], areaIds: number[] = []): AuthUser {
 	};
 }
 
+/** The read scope of a test user (what the routes get from `readScope`). */
+function scope(role: AuthUser['role'], areaIds: number[] = []): ReadScope {
+	return scopeFor(user(role, areaIds), origin);
+}
+
 /** The CSV as a spreadsheet would read it: header and records, byte order mark removed. */
 function records(file: CsvExport): string[][] {
 	return parse(file.csv, { bom: true }) as string[][];
@@ -249,20 +255,14 @@ describe.each(engines())('CSV exports on %s', (engine) => {
 	const cellExport = (who: AuthUser, q: Partial<CellCountExportQuery>, options = {}) =>
 		exportCellCounts(
 			t.db,
-			who,
+			scopeFor(who, origin),
 			{ res: 9, categories: [], audience: 'internal', bbox: P7_BOX, ...q },
-			origin,
 			options
 		);
 
 	describe('incident records', () => {
 		it('holds exactly the cell’s unrestricted records, oldest first, in the documented columns', async () => {
-			const file = await exportIncidents(
-				t.db,
-				user('analyst'),
-				{ cell: CELL9, categories: [] },
-				origin
-			);
+			const file = await exportIncidents(t.db, scope('analyst'), { cell: CELL9, categories: [] });
 			expect(file).toMatchObject({ rows: 4, withheld: 2 });
 			expect(records(file)[0]).toEqual([...INCIDENT_EXPORT_COLUMNS]);
 			expect(column(file, 'external_id')).toEqual(['w1', 'e1', 'e3', 'w2']);
@@ -277,12 +277,7 @@ describe.each(engines())('CSV exports on %s', (engine) => {
 
 		it('never exports handling code C or sensitive records, not even for an administrator', async () => {
 			for (const role of ['admin', 'supervisor'] as const) {
-				const file = await exportIncidents(
-					t.db,
-					user(role),
-					{ cell: CELL9, categories: [] },
-					origin
-				);
+				const file = await exportIncidents(t.db, scope(role), { cell: CELL9, categories: [] });
 				expect(file).toMatchObject({ rows: 4, withheld: 2 });
 				expect(column(file, 'external_id')).not.toContain('w3');
 				expect(column(file, 'external_id')).not.toContain('e2');
@@ -291,12 +286,7 @@ describe.each(engines())('CSV exports on %s', (engine) => {
 		});
 
 		it('neutralises formulas in text and keeps negative coordinates as numbers', async () => {
-			const file = await exportIncidents(
-				t.db,
-				user('analyst'),
-				{ cell: CELL9, categories: [] },
-				origin
-			);
+			const file = await exportIncidents(t.db, scope('analyst'), { cell: CELL9, categories: [] });
 			expect(column(file, 'location_text')).toEqual([
 				`'${HYPERLINK}`,
 				SCRIPT,
@@ -316,52 +306,36 @@ describe.each(engines())('CSV exports on %s', (engine) => {
 		});
 
 		it('keeps to the user’s areas', async () => {
-			const file = await exportIncidents(
-				t.db,
-				user('analyst', [westArea]),
-				{ cell: CELL9, categories: [] },
-				origin
-			);
+			const file = await exportIncidents(t.db, scope('analyst', [westArea]), {
+				cell: CELL9,
+				categories: []
+			});
 			expect(file).toMatchObject({ rows: 2, withheld: 1 });
 			expect(column(file, 'external_id')).toEqual(['w1', 'w2']);
 			// An area export outside the user's areas holds only what lies inside both.
-			const big = await exportIncidents(
-				t.db,
-				user('analyst', [westArea]),
-				{ area: bigArea, categories: [] },
-				origin
-			);
+			const big = await exportIncidents(t.db, scope('analyst', [westArea]), {
+				area: bigArea,
+				categories: []
+			});
 			expect(column(big, 'external_id')).toEqual(['w1', 'w2']);
 		});
 
 		it('exports one area’s records by ST_Covers, with date and category filters', async () => {
-			const all = await exportIncidents(
-				t.db,
-				user('analyst'),
-				{ area: bigArea, categories: [] },
-				origin
-			);
+			const all = await exportIncidents(t.db, scope('analyst'), { area: bigArea, categories: [] });
 			expect(all).toMatchObject({ rows: 5, withheld: 2 });
 			expect(column(all, 'external_id')).toEqual(['w1', 'e1', 'o1', 'e3', 'w2']);
 			expect(all.filename).toBe(`beatwise-incidents-area-${bigArea}.csv`);
-			const west = await exportIncidents(
-				t.db,
-				user('analyst'),
-				{ area: westArea, categories: [] },
-				origin
-			);
+			const west = await exportIncidents(t.db, scope('analyst'), {
+				area: westArea,
+				categories: []
+			});
 			expect(column(west, 'external_id')).toEqual(['w1', 'w2']);
-			const filtered = await exportIncidents(
-				t.db,
-				user('analyst'),
-				{
-					area: bigArea,
-					from: '2024-01-11',
-					to: '2024-02-28',
-					categories: ['burglary', 'anti-social-behaviour']
-				},
-				origin
-			);
+			const filtered = await exportIncidents(t.db, scope('analyst'), {
+				area: bigArea,
+				from: '2024-01-11',
+				to: '2024-02-28',
+				categories: ['burglary', 'anti-social-behaviour']
+			});
 			expect(column(filtered, 'external_id')).toEqual(['e1', 'o1', 'e3', 'w2']);
 			expect(filtered.withheld).toBe(0);
 			expect(filtered.filename).toBe(
@@ -372,25 +346,25 @@ describe.each(engines())('CSV exports on %s', (engine) => {
 		it('refuses more rows than the cap, naming the limit; exactly the cap is fine', async () => {
 			const q = { cell: CELL9, categories: [] };
 			await expect(
-				exportIncidents(t.db, user('analyst'), q, origin, { maxRows: 3 })
+				exportIncidents(t.db, scope('analyst'), q, { maxRows: 3 })
 			).rejects.toMatchObject({
 				code: 'E_PARAMETER',
 				status: 400,
 				message: expect.stringMatching(/4 rows, more than the limit of 3/)
 			});
-			const atCap = await exportIncidents(t.db, user('analyst'), q, origin, { maxRows: 4 });
+			const atCap = await exportIncidents(t.db, scope('analyst'), q, { maxRows: 4 });
 			expect(atCap.rows).toBe(4);
 		});
 
 		it('refuses roles without export:create or incidents:detail, and bad parameters', async () => {
 			const q = { cell: CELL9, categories: [] };
-			await expect(exportIncidents(t.db, user('planner'), q, origin)).rejects.toMatchObject({
+			await expect(exportIncidents(t.db, scope('planner'), q)).rejects.toMatchObject({
 				code: 'E_FORBIDDEN',
 				status: 403,
 				message: expect.stringMatching(/incident-level detail/)
 			});
 			for (const role of ['officer', 'viewer', 'community'] as const) {
-				await expect(exportIncidents(t.db, user(role), q, origin)).rejects.toMatchObject({
+				await expect(exportIncidents(t.db, scope(role), q)).rejects.toMatchObject({
 					code: 'E_FORBIDDEN',
 					status: 403,
 					message: expect.stringMatching(/exports/)
@@ -406,7 +380,7 @@ describe.each(engines())('CSV exports on %s', (engine) => {
 				[{ cell: CELL9, from: '2024-03-01', to: '2024-01-01', categories: [] }, 'E_DATE_RANGE']
 			];
 			for (const [query, code] of bad) {
-				const failure = await exportIncidents(t.db, user('analyst'), query, origin).catch((e) => e);
+				const failure = await exportIncidents(t.db, scope('analyst'), query).catch((e) => e);
 				expect(failure, JSON.stringify(query)).toBeInstanceOf(ServiceError);
 				expect(failure.code, JSON.stringify(query)).toBe(code);
 			}
@@ -529,12 +503,11 @@ describe.each(engines())('CSV exports on %s', (engine) => {
 
 	it('audits every export with who, what, the filters, rows and withheld', async () => {
 		const before = await searchAudit(t.db, { action: 'export', page: 1, pageSize: 500 });
-		await exportIncidents(
-			t.db,
-			user('supervisor'),
-			{ cell: CELL9, from: '2024-01-01', categories: ['anti-social-behaviour'] },
-			origin
-		);
+		await exportIncidents(t.db, scope('supervisor'), {
+			cell: CELL9,
+			from: '2024-01-01',
+			categories: ['anti-social-behaviour']
+		});
 		await cellExport(user('planner'), {
 			from: '2024-01-01',
 			to: '2024-01-31',

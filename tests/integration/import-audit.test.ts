@@ -64,7 +64,8 @@ describe.each(engines())('import audit trail on %s', { timeout: 300_000 }, (engi
 					total: r.total,
 					imported: r.imported,
 					rejected: r.rejected,
-					duplicate: r.duplicate
+					duplicate: r.duplicate,
+					replaced: 0
 				},
 				recent: true
 			}

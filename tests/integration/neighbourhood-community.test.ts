@@ -19,6 +19,9 @@ import { perturb } from '../../src/lib/server/auth/cell-key';
 import { poissonZ } from '../../src/lib/server/analysis/compstat';
 import { ServiceError } from '../../src/lib/server/services/errors';
 import type { AuthUser } from '../../src/lib/server/auth/permissions';
+import { scopeFor } from '../../src/lib/server/auth/read-scope';
+
+const origin = { ip: '192.0.2.80', userAgent: 'vitest' };
 
 describe.each(engines())('the neighbourhood view for the community team (%s)', (engine) => {
 	let t: TestDatabase;
@@ -61,12 +64,12 @@ describe.each(engines())('the neighbourhood view for the community team (%s)', (
 		const analyst = (await neighbourhoodForViewer(t.db, {
 			area: String(inside),
 			to: TO,
-			viewer: user('analyst', [])
+			scope: scopeFor(user('analyst', []), origin)
 		}))!;
 		const community = (await neighbourhoodForViewer(t.db, {
 			area: String(inside),
 			to: TO,
-			viewer: user('community', [city])
+			scope: scopeFor(user('community', [city]), origin)
 		}))!;
 		// The demo is police.uk data: whole months, said without naming the chosen period's dates.
 		expect(exact.granularity.unit).toBe('month');
@@ -156,7 +159,7 @@ describe.each(engines())('the neighbourhood view for the community team (%s)', (
 		const community = (await neighbourhoodForViewer(t.db, {
 			area: String(inside),
 			to: TO,
-			viewer: user('community', [city])
+			scope: scopeFor(user('community', [city]), origin)
 		}))!;
 		expect(community.hotspots?.error).toBeNull();
 		const h = community.hotspots!.value!;
@@ -178,7 +181,7 @@ describe.each(engines())('the neighbourhood view for the community team (%s)', (
 		const officer = (await neighbourhoodForViewer(t.db, {
 			area: String(inside),
 			to: TO,
-			viewer: user('officer', [city])
+			scope: scopeFor(user('officer', [city]), origin)
 		}))!;
 		expect(officer.hotspots?.value?.sensitiveLeftOut).toBe(false);
 		expect(officer.hotspots?.value?.cells).toEqual(h.cells);
@@ -187,7 +190,7 @@ describe.each(engines())('the neighbourhood view for the community team (%s)', (
 	it("refuses a neighbourhood outside the community account's areas with 403", async () => {
 		const refused = neighbourhoodForViewer(t.db, {
 			area: String(outside),
-			viewer: user('community', [city])
+			scope: scopeFor(user('community', [city]), origin)
 		});
 		await expect(refused).rejects.toBeInstanceOf(ServiceError);
 		await expect(refused).rejects.toMatchObject({
@@ -196,16 +199,20 @@ describe.each(engines())('the neighbourhood view for the community team (%s)', (
 			message: expect.stringMatching(/outside your account's areas \(City of London\)/)
 		});
 		// Their own borough and the LSOAs in it are allowed; with no area chosen they get their own.
-		const own = await neighbourhoodForViewer(t.db, { viewer: user('community', [city]) });
+		const own = await neighbourhoodForViewer(t.db, {
+			scope: scopeFor(user('community', [city]), origin)
+		});
 		expect(own?.area.id).toBe(city);
 		// Internal users' area limits cover incident detail only: the aggregate view stays open.
 		const analyst = await neighbourhoodForViewer(t.db, {
 			area: String(outside),
-			viewer: user('analyst', [city])
+			scope: scopeFor(user('analyst', [city]), origin)
 		});
 		expect(analyst?.area.id).toBe(outside);
 		// Nobody limited and nothing chosen: nothing to show.
-		expect(await neighbourhoodForViewer(t.db, { viewer: user('community', []) })).toBeNull();
+		expect(
+			await neighbourhoodForViewer(t.db, { scope: scopeFor(user('community', []), origin) })
+		).toBeNull();
 	});
 
 	it('offers the community team exactly the neighbourhoods it would not refuse', async () => {
@@ -221,7 +228,11 @@ describe.each(engines())('the neighbourhood view for the community team (%s)', (
 		expect(choosable.lsoa.length).toBeGreaterThan(0);
 		expect(choosable.lsoa.length).toBeLessThan(lsoas.length);
 		for (const id of lsoas) {
-			const opens = await neighbourhoodForViewer(t.db, { area: String(id), to: TO, viewer }).then(
+			const opens = await neighbourhoodForViewer(t.db, {
+				area: String(id),
+				to: TO,
+				scope: scopeFor(viewer, origin)
+			}).then(
 				() => true,
 				(e: unknown) => {
 					if (e instanceof ServiceError && e.status === 403) return false;

@@ -18,6 +18,7 @@ import { dataExtent, dataGranularity } from '../../src/lib/server/study/extent';
 import { workspaceMeta } from '../../src/lib/server/services/meta';
 import { trendsForArea } from '../../src/lib/server/services/trends';
 import { homeAreaId } from '../../src/lib/server/auth/areas';
+import { scopeFor } from '../../src/lib/server/auth/read-scope';
 import type { AuthUser } from '../../src/lib/server/auth/permissions';
 import { placesOfCells } from '../../src/lib/server/study/places';
 import { riskForShift } from '../../src/lib/server/services/supervisor';
@@ -88,7 +89,7 @@ describe('views services on the demo data', () => {
 		for (let i = 1; i < s.categories.length; i++)
 			expect(s.categories[i - 1].trendCount).toBeGreaterThanOrEqual(s.categories[i].trendCount);
 		// No observations are imported in the demo: an empty list, not placeholders.
-		expect(s.observations).toEqual({ total: 0, recent: [] });
+		expect(s.observations).toEqual({ total: 0, recent: [], areaLimited: false });
 	});
 
 	it('refuses a year-on-year comparison with a year that was never imported', async () => {
@@ -224,7 +225,9 @@ describe('views services on the demo data', () => {
 			role: 'supervisor',
 			areaIds: u.area_ids.map(Number)
 		};
-		const view = await neighbourhoodForViewer(t.db, { viewer });
+		const view = await neighbourhoodForViewer(t.db, {
+			scope: scopeFor(viewer, { ip: '127.0.0.1', userAgent: 'test' })
+		});
 		expect(view?.area.name).toBe('City of London');
 	});
 	it('names cells by the street most of their incidents are recorded at, else their area', async () => {

@@ -3,12 +3,25 @@
  * from the route files (tests/security/routes.ts) and the permission table. A route, method or form
  * action without a rule fails here before any request is made. Beside the generated part, a hand-written
  * policy table pins the decisions that matter most, so a careless edit of the table fails too.
+ *
+ * Area limits (issue 10, finding 2): every route is classified by what it returns (`ROUTE_READS`); each
+ * one that returns records or text must decide through `readScope` and has an area-limit case here, run
+ * for an analyst limited to Westminster against City of London records (none may come back, the read is
+ * audited) and for an unlimited analyst (they do come back, so the case can fail).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServer, type RunningServer } from '../e2e/server';
-import { sessionCookie, type DemoRole } from '../e2e/auth';
-import { listRoutes, samplePath, type RouteEntry } from './routes';
+import { sessionCookie, signInCookie, type DemoRole } from '../e2e/auth';
+import { listRoutes, routeServerSources, ROUTE_READS, samplePath, type RouteEntry } from './routes';
 import { ROLES, ROUTE_RULES, decide, type Role } from '../../src/lib/server/auth/permissions';
+import { openDatabase } from '../../src/lib/server/db/client';
+import { loadDemo } from '../../src/lib/server/demo/load';
+import { createAccount } from '../../src/lib/server/auth/accounts';
+import { CLI_ORIGIN } from '../../src/lib/server/auth/audit';
+import { importObservations } from '../../src/lib/server/ingest/observations';
 
 const routes = listRoutes();
 
@@ -37,6 +50,117 @@ function label(c: Case): string {
 	return `${what} ${c.route.id}`;
 }
 
+// ------------------------------------------------------------------------------------------------
+// Area limits: the data and accounts the cases need, written before the server starts.
+
+/** Markers in the observations' text, so a leak is found in any answer format. */
+const CITY_P = 'CITY-OBS-P Bevis Marks';
+const CITY_C_RAW = 'CITY-OBS-C-RAW names the caller';
+const CITY_C_SANITISED = 'CITY-OBS-C sanitised';
+const WEST_P = 'WEST-OBS-P Trafalgar Square';
+const OBSERVATIONS_CSV = [
+	'id,observed_at,text,latitude,longitude,source_evaluation,intelligence_assessment,handling_code,sanitised_text',
+	`AL-1,2020-11-02T21:40:00Z,${CITY_P},51.51495,-0.07861,2,B,P,`,
+	`AL-2,2020-11-05T18:15:00Z,${CITY_C_RAW},51.51395,-0.08935,2,C,C,${CITY_C_SANITISED}`,
+	`AL-3,2020-11-06T10:00:00Z,${WEST_P},51.50800,-0.12810,2,B,P,`
+].join('\n');
+
+const WEST_ANALYST = { username: 'west-analyst', password: 'limited to westminster only' };
+const CITY_ANALYST = { username: 'free-analyst', password: 'analyst without area limits' };
+
+interface AreaContext {
+	city: number;
+	west: number;
+	/** The res-9 cell with the most City incidents. */
+	busiestCell: string;
+}
+let ctx: AreaContext;
+
+async function prepareAreaLimits(dataDir: string): Promise<void> {
+	const db = await openDatabase({ dataDir });
+	const dir = mkdtempSync(join(tmpdir(), 'beatwise-area-limits-'));
+	try {
+		await loadDemo(db, () => {}, { dataDir });
+		const file = join(dir, 'observations.csv');
+		writeFileSync(file, OBSERVATIONS_CSV + '\n');
+		const summary = await importObservations(db, {
+			files: [file],
+			source: { name: 'Residents (test)', kind: 'open', category: 'community' },
+			timeZone: 'Europe/London',
+			importedBy: 'test',
+			audit: { actor: null, origin: CLI_ORIGIN }
+		});
+		if (summary.imported !== 3) throw new Error(`observations: ${JSON.stringify(summary)}`);
+		const id = async (code: string) =>
+			Number(
+				(
+					await db.query<{ id: number }>(
+						`SELECT id FROM areas WHERE kind = 'borough' AND code = $1`,
+						[code]
+					)
+				)[0].id
+			);
+		const city = await id('E09000001');
+		const west = await id('E09000033');
+		const [busiest] = await db.query<{ cell: string }>(
+			`SELECT h3_parent(i.h3, 9)::text AS cell FROM incidents i JOIN areas a ON a.id = $1
+			 WHERE ST_Covers(a.geom, i.geom) GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`,
+			[city]
+		);
+		ctx = { city, west, busiestCell: BigInt(busiest.cell).toString(16) };
+		const origin = { ip: 'test', userAgent: 'authorization-matrix' };
+		await createAccount(
+			db,
+			{ ...WEST_ANALYST, role: 'analyst', areaIds: [west] },
+			{ actor: null, origin }
+		);
+		await createAccount(db, { ...CITY_ANALYST, role: 'analyst' }, { actor: null, origin });
+	} finally {
+		await db.close();
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+/**
+ * One area-limit case: a request for City of London records, how many City records its answer holds,
+ * and the audit action the read must leave.
+ */
+interface AreaCase {
+	path: (c: AreaContext) => string;
+	/** City records (or their text) in the answer; a refusal (403) counts as none. */
+	cityRecords: (res: Response) => Promise<number>;
+	audit: 'incidents.view' | 'observations.view' | 'export';
+}
+
+const markers = (text: string) =>
+	[CITY_P, CITY_C_RAW, CITY_C_SANITISED].filter((m) => text.includes(m)).length;
+
+/** Area-limit cases by route id: every `records` route in ROUTE_READS needs one. */
+const AREA_CASES: Record<string, AreaCase> = {
+	'/api/incidents': {
+		path: (c) => `/api/incidents?cell=${c.busiestCell}&page=1`,
+		cityRecords: async (res) =>
+			res.status === 403 ? 0 : ((await res.json()) as { items: unknown[] }).items.length,
+		audit: 'incidents.view'
+	},
+	'/api/observations': {
+		path: () => '/api/observations?bbox=-0.115,51.505,-0.07,51.525',
+		cityRecords: async (res) => (res.status === 403 ? 0 : markers(await res.text())),
+		audit: 'observations.view'
+	},
+	'/api/export/incidents': {
+		path: (c) => `/api/export/incidents?area=${c.city}`,
+		cityRecords: async (res) =>
+			res.status === 403 ? 0 : Number(res.headers.get('x-beatwise-rows') ?? NaN),
+		audit: 'export'
+	},
+	'/neighbourhood': {
+		path: (c) => `/neighbourhood?area=${c.city}`,
+		cityRecords: async (res) => (res.status === 403 ? 0 : markers(await res.text())),
+		audit: 'observations.view'
+	}
+};
+
 describe('the permission table', () => {
 	it('has a rule for every route, method and form action in src/routes', () => {
 		const missing = cases()
@@ -56,6 +180,25 @@ describe('the permission table', () => {
 	it('has no rule for a route that does not exist', () => {
 		const ids = new Set(routes.map((r) => r.id));
 		expect(Object.keys(ROUTE_RULES).filter((id) => !ids.has(id))).toEqual([]);
+	});
+
+	it('classifies every route by what it returns, and every route returning records decides through readScope', () => {
+		const ids = [...new Set(routes.map((r) => r.id))];
+		expect(
+			ids.filter((id) => !(id in ROUTE_READS)),
+			'classify these in ROUTE_READS (tests/security/routes.ts)'
+		).toEqual([]);
+		expect(Object.keys(ROUTE_READS).filter((id) => !ids.includes(id))).toEqual([]);
+		const records = ids.filter((id) => ROUTE_READS[id] === 'records');
+		expect(records.length).toBeGreaterThan(0);
+		expect(
+			records.filter((id) => !routeServerSources(id).some((src) => /\breadScope\(/.test(src))),
+			'these return records without readScope(locals, event)'
+		).toEqual([]);
+		expect(
+			records.filter((id) => !AREA_CASES[id]),
+			'write an area-limit case in AREA_CASES for these'
+		).toEqual([]);
 	});
 
 	it('denies a route id it does not know, and methods and actions it does not name', () => {
@@ -123,11 +266,16 @@ describe('the permission table', () => {
 describe('authorisation over HTTP (production build)', () => {
 	let server: RunningServer;
 	const cookies = new Map<Identity, string>();
+	/** Analysts limited to Westminster and unlimited (the demo's records are all in the City). */
+	let limited: string;
+	let unlimited: string;
 
 	beforeAll(async () => {
-		server = await startServer();
+		server = await startServer({}, { prepare: prepareAreaLimits });
 		for (const role of ROLES)
 			cookies.set(role, await sessionCookie(server.url, role as DemoRole, server.dataDir));
+		limited = await signInCookie(server.url, WEST_ANALYST);
+		unlimited = await signInCookie(server.url, CITY_ANALYST);
 	});
 	afterAll(async () => server?.stop());
 
@@ -192,6 +340,89 @@ describe('authorisation over HTTP (production build)', () => {
 			expect(problems, results.join(', ')).toEqual([]);
 		});
 	}
+
+	const recordRoutes = Object.keys(ROUTE_READS).filter((id) => ROUTE_READS[id] === 'records');
+	const areaCases = recordRoutes.flatMap((id) => {
+		const route = routes.find((r) => r.id === id);
+		const kinds: ('request' | 'data')[] =
+			route?.kind === 'page' && route.serverLoad ? ['request', 'data'] : ['request'];
+		return kinds.map((k) => [id, k] as const);
+	});
+	it.each(areaCases)(
+		'area limits of %s (%s): none of the City records for an analyst limited to Westminster, audited',
+		async (id, kind) => {
+			const c = AREA_CASES[id];
+			let path = c.path(ctx);
+			if (kind === 'data') path = path.replace(/\?/, '/__data.json?');
+			const headers = (cookie: string) => ({
+				cookie,
+				accept: kind === 'data' || path.startsWith('/api/') ? 'application/json' : 'text/html'
+			});
+			const free = await fetch(server.url + path, { headers: headers(unlimited) });
+			expect(free.status, path).toBe(200);
+			expect(await c.cityRecords(free), `unlimited analyst, ${path}`).toBeGreaterThan(0);
+			const before = await auditCount(c.audit);
+			const res = await fetch(server.url + path, { headers: headers(limited) });
+			expect([200, 403], path).toContain(res.status);
+			expect(await c.cityRecords(res), `analyst limited to Westminster, ${path}`).toBe(0);
+			expect(await auditCount(c.audit), `the limited read of ${path} is audited`).toBe(before + 1);
+		}
+	);
+
+	/** Audit entries of the limited analyst with `action`, as the admin's audit search counts them. */
+	async function auditCount(action: string): Promise<number> {
+		const page = await fetch(
+			`${server.url}/admin/audit?user=${WEST_ANALYST.username}&action=${action}`,
+			{ headers: { cookie: cookies.get('admin') as string, accept: 'text/html' } }
+		);
+		const m = /(\d+) entries/.exec(await page.text());
+		if (!m) throw new Error('no entry count on the audit page');
+		return Number(m[1]);
+	}
+
+	it('the neighbourhood page gives the text of handling-code-C observations only to roles allowed it', async () => {
+		const path = `/neighbourhood/__data.json?area=${ctx.city}`;
+		const analyst = await (
+			await fetch(server.url + path, { headers: { cookie: unlimited } })
+		).text();
+		expect(analyst).toContain(CITY_C_RAW);
+		expect(analyst).toContain(CITY_P);
+		for (const role of ['planner', 'officer', 'community'] as const) {
+			const text = await (
+				await fetch(server.url + path, { headers: { cookie: cookies.get(role) as string } })
+			).text();
+			expect(text, role).not.toContain(CITY_C_RAW);
+			expect(text, role).not.toContain(CITY_C_SANITISED);
+		}
+	});
+
+	it('issue 10 finding 3: a viewer is not told where restricted observations are, and the probe is audited', async () => {
+		// A box of about 0.2 m around the handling-code-C observation, on its day.
+		const probe =
+			'/api/observations?bbox=-0.089351,51.513949,-0.089349,51.513951&from=2020-11-05&to=2020-11-05';
+		const viewer = cookies.get('viewer') as string;
+		const admin = cookies.get('admin') as string;
+		const count = async () => {
+			const page = await fetch(
+				`${server.url}/admin/audit?user=demo-viewer&action=observations.view`,
+				{
+					headers: { cookie: admin, accept: 'text/html' }
+				}
+			);
+			return Number(/(\d+) entries/.exec(await page.text())?.[1]);
+		};
+		const before = await count();
+		const res = await fetch(server.url + probe, { headers: { cookie: viewer } });
+		expect(res.status).toBe(200);
+		expect(await res.json()).toEqual({ total: 0, withheld: null, limit: 2000, items: [] });
+		expect(await count()).toBe(before + 1);
+		// The same box for an analyst, who may see it: the record itself.
+		const analyst = (await (
+			await fetch(server.url + probe, { headers: { cookie: unlimited } })
+		).json()) as { withheld: number; items: { text: string }[] };
+		expect(analyst.withheld).toBe(0);
+		expect(analyst.items.map((i) => i.text)).toEqual([CITY_C_RAW]);
+	});
 
 	it('refuses a method the table does not name (403) and a cross-origin POST', async () => {
 		const admin = cookies.get('admin') as string;

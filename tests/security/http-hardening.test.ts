@@ -116,6 +116,10 @@ describe('HTTP hardening (production build)', () => {
 			/1 entries|[1-9]\d* entries/
 		);
 		expect(await page('from=not-a-date')).toMatch(/use a date like 2024-05-31/);
+		// The blocked attempts of the lockout test: counted in one row per key and window.
+		const blocked = await page('action=login.blocked');
+		expect(blocked).toContain('data-testid="sign-in-blocks"');
+		expect(blocked).toContain('user-client:demo-supervisor ');
 	});
 
 	it('sends security headers: CSP for the map, frame-ancestors, referrer, nosniff, permissions', async () => {
@@ -149,6 +153,39 @@ describe('HTTP hardening (production build)', () => {
 		const anon = await get('/api/meta');
 		expect(anon.status).toBe(401);
 		expect(anon.headers.get('x-content-type-options')).toBe('nosniff');
+	});
+
+	it('issue 10 finding 9: every signed-in answer is Cache-Control: no-store (nothing kept after sign-out)', async () => {
+		const analyst = await analystCookie();
+		for (const [path, accept] of [
+			['/api/areas?kind=borough', 'application/json'],
+			['/api/meta', 'application/json'],
+			['/api/cells?res=8', 'application/json'],
+			['/api/cells?res=8&format=bin', 'application/octet-stream'],
+			['/', 'text/html'],
+			['/__data.json', 'application/json']
+		]) {
+			const res = await get(path, analyst, accept);
+			expect(res.status, path).toBe(200);
+			expect(res.headers.get('cache-control'), path).toBe('private, no-store');
+			await res.arrayBuffer();
+		}
+	});
+
+	it('issue 10 finding 9: static files carry the security headers too', async () => {
+		const page = await (await get('/login', undefined, 'text/html')).text();
+		const asset = /\/_app\/immutable\/[^"']+\.js/.exec(page)?.[0];
+		expect(asset, 'a script of the login page').toBeTruthy();
+		for (const path of [asset as string, '/favicon.svg']) {
+			const res = await fetch(server.url + path);
+			expect(res.status, path).toBe(200);
+			expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+			expect(res.headers.get('x-frame-options'), path).toBe('DENY');
+			expect(res.headers.get('referrer-policy'), path).toBe('same-origin');
+			expect(res.headers.get('cross-origin-resource-policy'), path).toBe('same-origin');
+			expect(res.headers.get('content-security-policy'), path).toMatch(/default-src 'none'/);
+			await res.arrayBuffer();
+		}
 	});
 
 	const BAD_QUERIES = [

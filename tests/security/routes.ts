@@ -115,3 +115,59 @@ export function samplePath(id: string): string {
 		});
 	return parts.join('/') || '/';
 }
+
+/**
+ * What each route returns, so the authorisation tests know which need area-limit cases. Every route in
+ * src/routes must be classified here (a new one fails the matrix until it is):
+ * - `records`: incident or observation records, or their text. They decide through `readScope`
+ *   (src/lib/server/auth/read-scope.ts): area limits, handling codes, audit. Each needs an area-limit
+ *   case in tests/security/authorization-matrix.test.ts.
+ * - `aggregates`: counts per cell or area, statistics, boundaries, the data's range. Not area-limited
+ *   by design (docs/security.md); small counts are the disclosure policy's business.
+ * - `account`: sign-in, sign-out, own account, user administration: no data records.
+ * - `audit`: the audit trail (audit:view), searched by user, action and date.
+ */
+export type ReadKind = 'records' | 'aggregates' | 'account' | 'audit';
+
+export const ROUTE_READS: Record<string, ReadKind> = {
+	'/': 'aggregates',
+	'/login': 'account',
+	'/logout': 'account',
+	'/account': 'account',
+	'/admin': 'account',
+	'/admin/users': 'account',
+	'/admin/audit': 'audit',
+	// Counts, z and hot spots of any area; its observation list is records.
+	'/neighbourhood': 'records',
+	'/trends': 'aggregates',
+	'/supervisor': 'aggregates',
+	'/api/health': 'account',
+	'/api/meta': 'aggregates',
+	'/api/areas': 'aggregates',
+	'/api/cells': 'aggregates',
+	'/api/cell/[cell=h3cell]': 'aggregates',
+	'/api/incidents': 'records',
+	'/api/observations': 'records',
+	'/api/export/incidents': 'records',
+	'/api/export/cells': 'aggregates',
+	'/api/analysis/hotspots': 'aggregates',
+	'/api/analysis/emerging': 'aggregates',
+	'/api/analysis/trends': 'aggregates',
+	'/api/analysis/change': 'aggregates',
+	'/api/analysis/profile': 'aggregates',
+	'/api/analysis/near-repeat': 'aggregates'
+};
+
+/** The server files of a route (its +server / +page.server sources), for static checks. */
+export function routeServerSources(id: string, root = 'src/routes'): string[] {
+	const dir = join(root, ...id.split('/').filter(Boolean));
+	let names: string[] = [];
+	try {
+		names = readdirSync(dir);
+	} catch {
+		return [];
+	}
+	return names
+		.filter((n) => /^\+(server|page\.server|layout\.server)\.[jt]s$/.test(n))
+		.map((n) => readFileSync(join(dir, n), 'utf8'));
+}

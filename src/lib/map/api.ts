@@ -140,7 +140,10 @@ export interface IncidentPage {
 	page: number;
 	pageSize: number | null;
 	total: number | null;
-	/** Records the server left out for this role (restricted handling or sensitive). */
+	/**
+	 * Records the server left out (restricted handling or sensitive): told only to roles that may see
+	 * them, 0 otherwise.
+	 */
 	withheld: number;
 }
 

@@ -53,8 +53,11 @@ export type ObservationItem = z.output<typeof observationItemSchema>;
 export const observationsAnswerSchema = z.object({
 	/** Observations this user may see that match (may exceed `items.length`: see `limit`). */
 	total: z.number().int().nonnegative(),
-	/** Matching observations left out for this user (handling code C without the right). */
-	withheld: z.number().int().nonnegative(),
+	/**
+	 * Matching observations left out for this user; null for users who may not see restricted
+	 * observations: they are not told where those are.
+	 */
+	withheld: z.number().int().nonnegative().nullable(),
 	limit: z.number().int().positive(),
 	items: z.array(observationItemSchema)
 });

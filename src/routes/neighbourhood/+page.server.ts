@@ -1,8 +1,8 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '$lib/server/db';
+import { readScope } from '$lib/server/auth/read-scope';
 import { workspaceMeta } from '$lib/server/services/meta';
-import { recordAudit } from '$lib/server/auth/audit';
 import { recordViewRun } from '$lib/server/auth/analysis-audit';
 import { auditOrigin } from '$lib/server/auth/request';
 import {
@@ -13,22 +13,25 @@ import {
 
 /**
  * `?kind=lsoa&area=12&to=2017-06-30`: the workspace meta and the chosen area's summary as the signed-in
- * user may see it (counts perturbed for the community team); an area outside a community user's areas is 403.
+ * user may see it (counts perturbed for the community team; observations only inside the user's areas,
+ * audited); an area outside a community user's areas is 403.
  */
 export const load: PageServerLoad = async (event) => {
-	const { url, locals } = event;
-	const viewer = locals.user;
-	if (!viewer) error(401, 'Sign in first');
+	const { url } = event;
+	// The observations listed are records: the read scope decides which, and audits them.
+	const scope = readScope(event.locals, event);
+	const viewer = scope.user;
 	const db = await getDatabase();
 	const meta = await attemptView(() => workspaceMeta(db));
 	const summary = await attemptView(() =>
 		neighbourhoodForViewer(db, {
 			area: url.searchParams.get('area') || undefined,
 			to: url.searchParams.get('to') || undefined,
-			viewer
+			scope
 		})
 	);
-	// The trail: the briefing's statistics for this area and period, and the observation records shown.
+	// The trail: the briefing's statistics for this area and period (the observations shown are
+	// audited by the read scope in the service).
 	const who = { actor: viewer, origin: auditOrigin(event) };
 	const v = summary.value;
 	const query = { area: url.searchParams.get('area') || undefined, to: url.searchParams.get('to') };
@@ -46,18 +49,6 @@ export const load: PageServerLoad = async (event) => {
 			error: summary.error
 		});
 	}
-	if (v && v.observations.recent.length > 0)
-		await recordAudit(db, {
-			...who,
-			action: 'observations.view',
-			object: `area:${v.area.id}`,
-			detail: {
-				view: 'neighbourhood',
-				area: { kind: v.area.kind, code: v.area.code, name: v.area.name },
-				returned: v.observations.recent.length,
-				records: v.observations.recent.map((o) => o.id)
-			}
-		});
 	if (summary.error?.status === 403) error(403, summary.error.message);
 	const choosable = await attemptView(() => choosableAreas(db, viewer));
 	// Only what the page draws: the meta's category and source counts are exact, force-wide numbers.

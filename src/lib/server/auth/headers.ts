@@ -66,12 +66,45 @@ export function applySecurityHeaders(
 		headers.set('content-security-policy', API_CSP);
 	}
 	if (opts.signedIn) {
-		// Nothing a signed-in user sees may sit in a shared cache.
-		const cc = headers.get('cache-control');
-		if (!cc) headers.set('cache-control', 'private, no-store');
-		else if (/\bpublic\b/.test(cc))
-			headers.set('cache-control', cc.replace(/\bpublic\b/, 'private'));
+		// Nothing a signed-in user sees is kept anywhere, the browser's own cache included: it would
+		// outlive the session (a shared computer after sign-out).
+		headers.set('cache-control', 'private, no-store');
 		headers.append('vary', 'Cookie');
 	}
 	return response;
+}
+
+/** The headers every response carries, files included (`applySecurityHeaders` sets them on the rest). */
+export const BASELINE_HEADERS: Readonly<Record<string, string>> = {
+	'x-content-type-options': 'nosniff',
+	'referrer-policy': 'same-origin',
+	'x-frame-options': 'DENY',
+	'permissions-policy': PERMISSIONS_POLICY,
+	'cross-origin-opener-policy': 'same-origin',
+	'cross-origin-resource-policy': 'same-origin',
+	'content-security-policy': API_CSP
+};
+
+interface HeaderTarget {
+	hasHeader(name: string): boolean;
+	setHeader(name: string, value: string): unknown;
+	writeHead: (...args: never[]) => unknown;
+}
+
+/**
+ * Give every response of this Node process the baseline headers unless it set its own. adapter-node
+ * serves the built JavaScript, CSS and `static/` files before SvelteKit's `handle` runs (so hooks never
+ * see them); this wraps `writeHead` of Node's `ServerResponse`, which every response goes through. A
+ * header the response sets itself wins (the page CSP, for one). Idempotent.
+ */
+export function installBaselineHeaders(proto: HeaderTarget): void {
+	const marked = proto as HeaderTarget & { __beatwiseBaseline?: true };
+	if (marked.__beatwiseBaseline) return;
+	const writeHead = proto.writeHead;
+	proto.writeHead = function (this: HeaderTarget, ...args: never[]) {
+		for (const [name, value] of Object.entries(BASELINE_HEADERS))
+			if (!this.hasHeader(name)) this.setHeader(name, value);
+		return writeHead.apply(this, args);
+	};
+	marked.__beatwiseBaseline = true;
 }

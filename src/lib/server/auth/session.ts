@@ -4,6 +4,7 @@
  * absolute expiry (12 h by default) or after an idle period (30 min by default), whichever is first.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { pruneSignInBlocks } from '../db/queries/sign-in-blocks';
 import type { Queryable } from '../db/client';
 import {
 	deleteDeadSessions,
@@ -85,7 +86,10 @@ export async function endSession(db: Queryable, token: string): Promise<void> {
 
 let lastSweep = 0;
 
-/** Delete dead sessions now and then (at most hourly per process). */
+/** How long counted blocked sign-ins are kept (they are counters; the audit trail keeps its entries). */
+export const SIGN_IN_BLOCKS_KEPT_MS = 90 * 86_400_000;
+
+/** Delete dead sessions and old blocked-sign-in counters now and then (at most hourly per process). */
 export async function sweepSessions(
 	db: Queryable,
 	policy: SessionPolicy,
@@ -94,4 +98,5 @@ export async function sweepSessions(
 	if (now.getTime() - lastSweep < 3_600_000) return;
 	lastSweep = now.getTime();
 	await deleteDeadSessions(db, now, new Date(now.getTime() - policy.idleMs));
+	await pruneSignInBlocks(db, new Date(now.getTime() - SIGN_IN_BLOCKS_KEPT_MS));
 }

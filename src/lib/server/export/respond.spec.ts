@@ -3,6 +3,7 @@ import { cellExportQuerySchema, incidentExportQuerySchema } from '$lib/schemas/e
 import type { AuthUser } from '$lib/server/auth/permissions';
 import { ServiceError } from '$lib/server/services/errors';
 import type { CsvExport } from '$lib/server/services/exports';
+import { readScope } from '$lib/server/auth/read-scope';
 import { csvExportResponse } from './respond';
 import { toCsv, UTF8_BOM } from './csv';
 
@@ -17,6 +18,15 @@ function event(query: string, user: AuthUser | null = analyst) {
 		getClientAddress: () => '192.0.2.9',
 		request: new Request('http://localhost/', { headers: { 'user-agent': 'spec' } })
 	};
+}
+
+/** The export route's call: the request's read scope, then the export. */
+function exportFor<S extends Parameters<typeof csvExportResponse>[2]>(
+	e: ReturnType<typeof event>,
+	schema: S,
+	run: Parameters<typeof csvExportResponse<S>>[3]
+) {
+	return csvExportResponse(e, readScope(e.locals, e), schema, run);
 }
 
 const file: CsvExport = {
@@ -41,7 +51,7 @@ async function failure(
 describe('csvExportResponse', () => {
 	it('answers a CSV download with a BOM, the counts in headers and the parsed query', async () => {
 		const run = vi.fn(async () => file);
-		const res = await csvExportResponse(
+		const res = await exportFor(
 			event('cell=89195DA49B7FFFF&categories=burglary,burglary&from=2024-01-01'),
 			incidentExportQuerySchema,
 			run
@@ -59,9 +69,13 @@ describe('csvExportResponse', () => {
 		);
 		expect(run).toHaveBeenCalledWith(
 			{},
-			analyst,
-			{ cell: '89195DA49B7FFFF', from: '2024-01-01', categories: ['burglary'] },
-			{ ip: '192.0.2.9', userAgent: 'spec' }
+			expect.objectContaining({
+				user: analyst,
+				areaIds: null,
+				restricted: true,
+				origin: { ip: '192.0.2.9', userAgent: 'spec' }
+			}),
+			{ cell: '89195DA49B7FFFF', from: '2024-01-01', categories: ['burglary'] }
 		);
 	});
 
@@ -80,7 +94,7 @@ describe('csvExportResponse', () => {
 		['area=3&audience=public&from=2024-02-01&to=2024-01-01', cellExportQuerySchema, /^from: /]
 	])('refuses %j with a 400 naming the parameter', async (query, schema, message) => {
 		const run = vi.fn(async () => file);
-		const e = await failure(csvExportResponse(event(query), schema, run));
+		const e = await failure(exportFor(event(query), schema, run));
 		expect(e.status).toBe(400);
 		expect(e.body.message).toMatch(message);
 		expect(run).not.toHaveBeenCalled();
@@ -88,13 +102,13 @@ describe('csvExportResponse', () => {
 
 	it('turns service errors into their status, and refuses anonymous callers', async () => {
 		const notFound = await failure(
-			csvExportResponse(event('area=99&audience=internal'), cellExportQuerySchema, async () => {
+			exportFor(event('area=99&audience=internal'), cellExportQuerySchema, async () => {
 				throw new ServiceError('E_UNKNOWN_AREA', 'area: there is no area with id 99', 404);
 			})
 		);
 		expect(notFound).toMatchObject({ status: 404, body: { message: /no area with id 99/ } });
 		const anonymous = await failure(
-			csvExportResponse(event('area=3', null), incidentExportQuerySchema, async () => file)
+			(async () => exportFor(event('area=3', null), incidentExportQuerySchema, async () => file))()
 		);
 		expect(anonymous.status).toBe(401);
 	});

@@ -25,7 +25,7 @@ import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import * as shapefile from 'shapefile';
 import * as yauzl from 'yauzl';
 import { epsgFromGeoJsonCrs, FeatureScanner } from './adapters/geojson';
-import { headerKey } from './csv';
+import { headerKey, notRegularFile } from './csv';
 import { ImportError } from './types';
 
 export interface AreaReadOptions {
@@ -411,7 +411,8 @@ export async function readAreas(
 ): Promise<AsyncGenerator<AreaRecord>> {
 	try {
 		const st = await stat(file);
-		if (st.isDirectory()) throw new Error('is a directory');
+		const notFile = notRegularFile(st);
+		if (notFile) throw new Error(notFile);
 	} catch (e) {
 		throw new ImportError('E_FILE_UNREADABLE', `cannot read file (${(e as Error).message})`, file);
 	}

@@ -35,6 +35,24 @@ describe('openCsv', () => {
 		expect(rows.every((r) => r.problem === undefined)).toBe(true);
 	});
 
+	it('counts bytes read as U+FFFD, not a U+FFFD spelled in the file, across chunk boundaries', async () => {
+		const genuine = Buffer.from('\uFFFD'); // EF BF BD
+		const chunks = [
+			Buffer.from('a,b\n1,x'),
+			genuine.subarray(0, 1), // a real U+FFFD split over three reads
+			genuine.subarray(1, 2),
+			Buffer.concat([genuine.subarray(2), Buffer.from([0xff]), Buffer.from('\n2,')]),
+			Buffer.from([0xc3]), // a lead byte cut off by the end of the row: invalid
+			Buffer.from('\n')
+		];
+		const csv = await openCsv(Readable.from(chunks), { name: 'mixed.csv' });
+		const rows: SourceRow[] = [];
+		for await (const r of csv.rows) rows.push(r);
+		expect(rows.map((r) => r.values.b)).toEqual(['x\uFFFD\uFFFD', '\uFFFD']);
+		expect(rows[1].values.a).toBe('2');
+		expect(csv.replacedCharacters()).toBe(2);
+	});
+
 	it('strips a BOM and reads CRLF line ends', async () => {
 		const { header, rows } = await readAll(`${FIXTURES}police-uk/bom-crlf-street.csv`);
 		expect(header[0]).toBe('Crime ID');

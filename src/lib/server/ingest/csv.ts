@@ -15,7 +15,7 @@
  * - A file that cannot be read at all throws ImportError: E_FILE_UNREADABLE (missing, a directory, no
  *   permission) or E_FORMAT (binary, UTF-16, empty, no header, corrupt gzip).
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -39,6 +39,11 @@ export interface CsvFile {
 	bytesRead(): number;
 	/** Size of the source file in bytes, when known. */
 	readonly totalBytes: number | null;
+	/**
+	 * Invalid UTF-8 sequences read so far, each replaced by U+FFFD (a U+FFFD written in the file
+	 * itself is not counted). Always 0 for latin1.
+	 */
+	replacedCharacters(): number;
 	/** Stop reading and release the file (also done when `rows` finishes or is returned early). */
 	close(): void;
 }
@@ -118,8 +123,8 @@ export async function openCsv(
 	if (typeof source === 'string') {
 		try {
 			const st = await stat(source);
-			if (st.isDirectory())
-				throw new ImportError('E_FILE_UNREADABLE', 'is a directory, not a file', name);
+			const notFile = notRegularFile(st);
+			if (notFile) throw new ImportError('E_FILE_UNREADABLE', notFile, name);
 			totalBytes = st.size;
 		} catch (err) {
 			if (err instanceof ImportError) throw err;
@@ -172,11 +177,13 @@ export async function openCsv(
 		chain.destroy();
 	};
 
+	const decoding = { replaced: 0 };
 	const recordIter = parseRecords(
 		chain,
 		options.delimiter ?? ',',
 		options.encoding ?? 'utf8',
-		skipped
+		skipped,
+		decoding
 	);
 	// Records are counted here:
 	// with empty lines kept, every record, blank or not, is one spreadsheet row.
@@ -241,8 +248,36 @@ export async function openCsv(
 		rows: rows(),
 		bytesRead: sniffed.bytes,
 		totalBytes,
+		replacedCharacters: () => decoding.replaced,
 		close
 	};
+}
+
+/**
+ * Why a path that exists cannot be imported as a file, or null for a regular file. A named pipe would
+ * block the reader until something writes to it; devices and sockets are not data files either.
+ * @example notRegularFile(statSync('/tmp')) // "is a directory, not a file"
+ */
+export function notRegularFile(st: Stats): string | null {
+	if (st.isFile()) return null;
+	if (st.isDirectory()) return 'is a directory, not a file';
+	const kind = st.isFIFO()
+		? 'a named pipe (FIFO)'
+		: st.isSocket()
+			? 'a socket'
+			: st.isCharacterDevice() || st.isBlockDevice()
+				? 'a device'
+				: 'not a regular file';
+	return `is ${kind}, not a regular file: refused (it could block the import; copy the data to a file)`;
+}
+
+const REPLACEMENT_BYTES = Buffer.from([0xef, 0xbf, 0xbd]);
+
+/** Occurrences of `needle` in `hay`. */
+function countOf(hay: string, needle: string): number {
+	let n = 0;
+	for (let i = hay.indexOf(needle); i !== -1; i = hay.indexOf(needle, i + needle.length)) n++;
+	return n;
 }
 
 const QUOTE = 34;
@@ -261,9 +296,30 @@ async function* parseRecords(
 	stream: Readable,
 	delimiter: string,
 	encoding: 'utf8' | 'latin1',
-	skipped: { raw: string; message: string }[]
+	skipped: { raw: string; message: string }[],
+	decoding: { replaced: number }
 ): AsyncGenerator<ParsedRecord, void, undefined> {
 	const decoder = new TextDecoder(encoding === 'latin1' ? 'latin1' : 'utf-8');
+	// U+FFFD in the text that the bytes did not spell (EF BF BD): what the decoder substituted.
+	let carry = Buffer.alloc(0);
+	const decode = (chunk?: Buffer): string => {
+		const text = chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode();
+		if (encoding === 'utf8') {
+			let genuine = 0;
+			if (chunk) {
+				const joined = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+				for (
+					let i = joined.indexOf(REPLACEMENT_BYTES);
+					i !== -1;
+					i = joined.indexOf(REPLACEMENT_BYTES, i + 3)
+				)
+					genuine++;
+				carry = Buffer.from(joined.subarray(Math.max(0, joined.length - 2)));
+			}
+			decoding.replaced += countOf(text, '\uFFFD') - genuine;
+		}
+		return text;
+	};
 	const delim = delimiter.charCodeAt(0);
 	let buf = '';
 	let first = true;
@@ -278,9 +334,9 @@ async function* parseRecords(
 			const r = await chunks.next();
 			if (r.done) {
 				eof = true;
-				buf += decoder.decode();
+				buf += decode();
 			} else {
-				buf += decoder.decode(r.value, { stream: true });
+				buf += decode(r.value);
 			}
 			if (first && buf.length > 0) {
 				if (buf.charCodeAt(0) === 0xfeff) buf = buf.slice(1);

@@ -6,7 +6,11 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Database } from '../db/client';
-import type { SourceSpec } from '../db/queries/ingest';
+import {
+	markInterruptedBatches,
+	type InterruptedBatch,
+	type SourceSpec
+} from '../db/queries/ingest';
 import { createAdapter, type ImportFormat } from './adapters';
 import { openCsv } from './csv';
 import {
@@ -134,7 +138,11 @@ export interface ImportSummary {
 	rejected: number;
 	duplicate: number;
 	located: number;
+	/** Invalid UTF-8 sequences read as U+FFFD, over all files (0: every file was clean UTF-8). */
+	replaced: number;
 	rejectReasons: Record<string, number>;
+	/** Earlier imports found killed part-way at the start of this run, now marked `interrupted`. */
+	interrupted: InterruptedBatch[];
 	seconds: number;
 }
 
@@ -148,7 +156,9 @@ export function emptyImportSummary(): ImportSummary {
 		rejected: 0,
 		duplicate: 0,
 		located: 0,
+		replaced: 0,
 		rejectReasons: {},
+		interrupted: [],
 		seconds: 0
 	};
 }
@@ -167,6 +177,7 @@ export async function importPaths(db: Database, o: ImportPathsOptions): Promise<
 		throw e;
 	}
 	const summary = emptyImportSummary();
+	summary.interrupted = await markInterruptedBatches(db);
 	const knownIds = new KnownIds();
 	type Outcome =
 		| { ok: true; file: string; r: FileImportResult }
@@ -225,7 +236,8 @@ export async function importPaths(db: Database, o: ImportPathsOptions): Promise<
 				total: r.total,
 				imported: r.imported,
 				rejected: r.rejected,
-				duplicate: r.duplicate
+				duplicate: r.duplicate,
+				replaced: r.replaced
 			}
 		});
 		summary.files.push(r);
@@ -234,6 +246,7 @@ export async function importPaths(db: Database, o: ImportPathsOptions): Promise<
 		summary.rejected += r.rejected;
 		summary.duplicate += r.duplicate;
 		summary.located += r.located;
+		summary.replaced += r.replaced;
 		for (const [k, n] of Object.entries(r.rejectReasons)) {
 			summary.rejectReasons[k] = (summary.rejectReasons[k] ?? 0) + n;
 		}

@@ -20,7 +20,8 @@ import {
 	copyRejects,
 	createBatch,
 	ensureSource,
-	finishBatch
+	finishBatch,
+	markInterruptedBatches
 } from '../db/queries/ingest';
 import { insertObservationBatch } from '../db/queries/observations';
 import { recordAudit, type AuditActor, type AuditOrigin } from '../auth/audit';
@@ -37,6 +38,7 @@ import { findColumn, openCsv } from './csv';
 import { emptyImportSummary, type ImportSummary } from './import';
 import { checkExternalId, checkTime } from './adapters/common';
 import {
+	heartbeat,
 	INCIDENT_H3_RES,
 	oversizedRow,
 	reasonKey,
@@ -343,9 +345,11 @@ export async function importObservationFile(
 		duplicate: 0,
 		located: 0,
 		rejectReasons: {},
+		replaced: 0,
 		seconds: 0
 	};
 	o.onBatch?.(result);
+	const stopHeartbeat = heartbeat(db, batchId);
 	const label = basename(file);
 	const now = o.now ?? new Date();
 	const batchSize = o.batchSize ?? 5_000;
@@ -412,6 +416,8 @@ export async function importObservationFile(
 		await finishBatch(db, batchId, 'failed', (e as Error).message).catch(() => {});
 		throw e instanceof ImportError ? e : new ImportError('E_DATABASE', (e as Error).message, file);
 	} finally {
+		stopHeartbeat();
+		result.replaced = csv.replacedCharacters();
 		csv.close();
 	}
 	result.seconds = (performance.now() - t0) / 1000;
@@ -425,6 +431,7 @@ export async function importObservations(
 ): Promise<ObservationImportSummary> {
 	const t0 = performance.now();
 	const summary: ObservationImportSummary = emptyImportSummary();
+	summary.interrupted = await markInterruptedBatches(db);
 	const audit = (object: string, detail: Record<string, unknown>) =>
 		recordAudit(db, {
 			actor: o.audit.actor,
@@ -439,7 +446,14 @@ export async function importObservations(
 		try {
 			const r = await importObservationFile(db, file, { ...o, onBatch: (l) => (live = l) });
 			summary.files.push(r);
-			for (const k of ['total', 'imported', 'rejected', 'duplicate', 'located'] as const)
+			for (const k of [
+				'total',
+				'imported',
+				'rejected',
+				'duplicate',
+				'located',
+				'replaced'
+			] as const)
 				summary[k] += r[k];
 			for (const [k, n] of Object.entries(r.rejectReasons))
 				summary.rejectReasons[k] = (summary.rejectReasons[k] ?? 0) + n;
@@ -452,6 +466,7 @@ export async function importObservations(
 				rejected: r.rejected,
 				duplicate: r.duplicate,
 				located: r.located,
+				replaced: r.replaced,
 				rejectReasons: r.rejectReasons
 			});
 			o.onFile?.(r);

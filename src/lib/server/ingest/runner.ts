@@ -23,6 +23,7 @@ import {
 	lockSourceForBatch,
 	sourceImportedTotal,
 	insertStagedIncidents,
+	touchBatch,
 	proj4ForSrid,
 	type RollupDelta,
 	type SourceRecord,
@@ -64,6 +65,8 @@ export interface RowSource {
 	rows: AsyncIterable<SourceRow>;
 	/** Bytes of the file consumed so far (for progress). */
 	bytesRead(): number;
+	/** Invalid UTF-8 sequences read so far, each replaced by U+FFFD (text readers only). */
+	replacedCharacters?(): number;
 	close?(): Promise<void> | void;
 }
 
@@ -89,6 +92,8 @@ export interface FileImportResult {
 	rejectReasons: Record<string, number>;
 	/** Located incidents (with an H3 cell) among the imported ones. */
 	located: number;
+	/** Invalid UTF-8 sequences in the file, each read as U+FFFD (the file is not clean UTF-8). */
+	replaced: number;
 	seconds: number;
 }
 
@@ -253,8 +258,10 @@ export async function importFile(db: Database, o: ImportFileOptions): Promise<Fi
 		duplicate: 0,
 		rejectReasons: {},
 		located: 0,
+		replaced: 0,
 		seconds: 0
 	};
+	const stopHeartbeat = heartbeat(db, batchId);
 	const reprojector = new Reprojector(db);
 	const toDay = dayFormatter(source.timezone);
 	const batchSize = o.batchSize ?? 20_000;
@@ -341,10 +348,25 @@ export async function importFile(db: Database, o: ImportFileOptions): Promise<Fi
 			? e
 			: new ImportError('E_DATABASE', (e as Error).message, o.file);
 	} finally {
+		stopHeartbeat();
+		result.replaced = reader.replacedCharacters?.() ?? 0;
 		await reader.close?.();
 	}
 	result.seconds = (performance.now() - t0) / 1000;
 	return result;
+}
+
+/** How often a running import renews its batch's `heartbeat_at`. */
+const HEARTBEAT_MS = 60_000;
+
+/**
+ * Renew a running batch's sign of life every minute until the returned function is called; a killed
+ * import stops renewing, and the next run marks its batch `interrupted` (`markInterruptedBatches`).
+ */
+export function heartbeat(db: Queryable, batchId: number): () => void {
+	const timer = setInterval(() => void touchBatch(db, batchId).catch(() => {}), HEARTBEAT_MS);
+	timer.unref?.();
+	return () => clearInterval(timer);
 }
 
 function statSafe(file: string): number {

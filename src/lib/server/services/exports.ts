@@ -21,8 +21,8 @@ import {
 	listIncidentsForExport,
 	type IncidentExportFilter
 } from '../db/queries/exports';
-import { allowedAreaIds } from '../auth/areas';
-import { recordAudit, type AuditOrigin } from '../auth/audit';
+import { recordAudit } from '../auth/audit';
+import type { ReadScope } from '../auth/read-scope';
 import {
 	disclosePublicCellCount,
 	filterRecords,
@@ -156,30 +156,30 @@ function exportCell(raw: string): { hex: string; res: number } {
 /** Incident records of one cell or area as CSV, restricted records withheld, audited. */
 export async function exportIncidents(
 	db: Queryable,
-	user: AuthUser,
+	scope: ReadScope,
 	q: IncidentExportQuery,
-	origin: AuditOrigin,
 	options: ExportOptions = {}
 ): Promise<CsvExport> {
+	const { user } = scope;
 	requirePermission(user, 'export:create');
 	requirePermission(user, 'incidents:detail');
 	exactlyOne(q.cell, q.area, 'cell, area');
 	checkDates(q);
 	let cell: IncidentExportFilter['cell'] = null;
 	let cellHex: string | null = null;
-	let scope: string;
+	let what: string;
 	if (q.cell !== undefined) {
 		const c = exportCell(q.cell);
 		const id = BigInt(`0x${c.hex}`);
 		const [low, high] = childRange11(id, c.res);
 		cell = { id: id.toString(), res: c.res, low: low.toString(), high: high.toString() };
 		cellHex = c.hex;
-		scope = `cell:${c.hex}`;
+		what = `cell:${c.hex}`;
 	} else {
 		await requireArea(db, q.area as number);
-		scope = `area:${q.area}`;
+		what = `area:${q.area}`;
 	}
-	const areaIds = allowedAreaIds(user);
+	const areaIds = scope.areaIds;
 	const filter: IncidentExportFilter = {
 		cell,
 		areaId: q.area ?? null,
@@ -216,26 +216,19 @@ export async function exportIncidents(
 			r.h3
 		])
 	);
-	await recordAudit(db, {
-		actor: user,
-		action: 'export',
-		object: `incidents:${scope}`,
-		detail: {
-			kind: 'incidents',
-			cell: cellHex,
-			res: cell?.res ?? null,
-			area: q.area ?? null,
-			from: q.from ?? null,
-			to: q.to ?? null,
-			categories: q.categories,
-			rows: records.length,
-			withheld,
-			areaIds
-		},
-		origin
+	await scope.audit(db, 'export', `incidents:${what}`, {
+		kind: 'incidents',
+		cell: cellHex,
+		res: cell?.res ?? null,
+		area: q.area ?? null,
+		from: q.from ?? null,
+		to: q.to ?? null,
+		categories: q.categories,
+		rows: records.length,
+		withheld
 	});
 	return {
-		filename: fileName('incidents', scope.replace(':', '-'), q),
+		filename: fileName('incidents', what.replace(':', '-'), q),
 		csv,
 		rows: records.length,
 		withheld
@@ -251,11 +244,11 @@ export async function exportIncidents(
  */
 export async function exportCellCounts(
 	db: Queryable,
-	user: AuthUser,
+	read: ReadScope,
 	q: CellCountExportQuery,
-	origin: AuditOrigin,
 	options: ExportOptions = {}
 ): Promise<CsvExport> {
+	const { user, origin } = read;
 	requirePermission(user, 'export:create');
 	if (!Number.isInteger(q.res) || q.res < EXPORT_CELLS_MIN_RES || q.res > EXPORT_CELLS_MAX_RES) {
 		throw new ServiceError(

@@ -9,9 +9,8 @@ import {
 	listCellIncidents,
 	type IncidentListRow
 } from '../db/queries/incidents';
-import { allowedAreaIds } from '../auth/areas';
-import { recordAudit, type AuditOrigin } from '../auth/audit';
-import { hasPermission, type AuthUser } from '../auth/permissions';
+import { hasPermission } from '../auth/permissions';
+import type { ReadScope } from '../auth/read-scope';
 import { ServiceError } from './errors';
 import { childRange11 } from '../study/h3-ranges';
 
@@ -36,8 +35,11 @@ export interface IncidentList {
 	pageSize: number;
 	/** Records this user may see for the cell and filters (all pages). */
 	total: number;
-	/** Records left out because they are restricted (handling code C or sensitive). */
-	withheld: number;
+	/**
+	 * Records left out because they are restricted (handling code C or sensitive); null for users who
+	 * may not see restricted records: a count for one cell and period would place them.
+	 */
+	withheld: number | null;
 	/** True when the user's access is limited to areas (records outside them are not counted). */
 	areaLimited: boolean;
 	items: IncidentListRow[];
@@ -45,10 +47,10 @@ export interface IncidentList {
 
 export async function incidentsForCell(
 	db: Queryable,
-	user: AuthUser,
-	q: IncidentListQuery,
-	origin: AuditOrigin
+	scope: ReadScope,
+	q: IncidentListQuery
 ): Promise<IncidentList> {
+	const { user } = scope;
 	if (!hasPermission(user, 'incidents:detail')) {
 		throw new ServiceError('E_FORBIDDEN', 'Your role does not include incident-level detail.', 403);
 	}
@@ -65,8 +67,8 @@ export async function incidentsForCell(
 	}
 	const big = BigInt(`0x${cell}`);
 	const [lo, hi] = childRange11(big, res);
-	const includeRestricted = hasPermission(user, 'incidents:restricted');
-	const areaIds = allowedAreaIds(user);
+	const includeRestricted = scope.restricted;
+	const areaIds = scope.areaIds;
 	const filter = {
 		cell: big.toString(),
 		res,
@@ -84,24 +86,17 @@ export async function incidentsForCell(
 		limit: INCIDENT_PAGE_SIZE,
 		offset: (q.page - 1) * INCIDENT_PAGE_SIZE
 	});
-	await recordAudit(db, {
-		actor: user,
-		action: 'incidents.view',
-		object: `cell:${cell}`,
-		detail: {
-			res,
-			page: q.page,
-			from: q.from ?? null,
-			to: q.to ?? null,
-			categories: q.categories,
-			returned: items.length,
-			records: items.map((r) => `${r.sourceId}:${r.id}`),
-			restrictedShown: items.filter((r) => r.handlingCode.toUpperCase() !== 'P' || r.sensitive)
-				.length,
-			withheld,
-			areaIds
-		},
-		origin
+	await scope.audit(db, 'incidents.view', `cell:${cell}`, {
+		res,
+		page: q.page,
+		from: q.from ?? null,
+		to: q.to ?? null,
+		categories: q.categories,
+		returned: items.length,
+		records: items.map((r) => `${r.sourceId}:${r.id}`),
+		restrictedShown: items.filter((r) => r.handlingCode.toUpperCase() !== 'P' || r.sensitive)
+			.length,
+		withheld
 	});
 	return {
 		cell,
@@ -109,7 +104,7 @@ export async function incidentsForCell(
 		page: q.page,
 		pageSize: INCIDENT_PAGE_SIZE,
 		total: counts.total - withheld,
-		withheld,
+		withheld: scope.tellWithheld ? withheld : null,
 		areaLimited: areaIds !== null,
 		items
 	};

@@ -40,6 +40,7 @@ import {
 import { env } from '../env';
 import { allowedAreaIds, homeAreaId } from '../auth/areas';
 import { hasPermission, type AuthUser } from '../auth/permissions';
+import type { ReadScope } from '../auth/read-scope';
 import { ServiceError } from './errors';
 import { coverageFor } from '../study/coverage';
 import { hotspotsForArea, resolveAreas, resolveStudyArea, studyWeights } from './hotspots';
@@ -183,7 +184,8 @@ export interface NeighbourhoodSummary {
 	total: CategoryTrend;
 	/** Categories with incidents in any of the periods, most incidents in the trend period first. */
 	categories: CategoryTrend[];
-	observations: { total: number; recent: ObservationRow[] };
+	/** `areaLimited`: only the reader's areas were searched (some of this area may lie outside). */
+	observations: { total: number; recent: ObservationRow[]; areaLimited: boolean };
 }
 
 export interface NeighbourhoodRequest {
@@ -193,8 +195,11 @@ export interface NeighbourhoodRequest {
 	to?: string;
 	/** How many recent observations to list. Default 10. */
 	observations?: number;
-	/** Who the view is for: decides which observations and which of their text (none: public rules). */
-	viewer?: Pick<AuthUser, 'role'>;
+	/**
+	 * Whose read this is: decides which observations (handling code, the reader's areas) and which of
+	 * their text, and audits the read. None: the public rules, no area limits.
+	 */
+	scope?: ReadScope;
 }
 
 /**
@@ -240,9 +245,26 @@ export async function neighbourhoodSummary(
 			periods.trend,
 			periods.lastYear
 		]),
-		observationsInArea(db, area.id, q.observations ?? 10, observationAccess(q.viewer ?? null)),
+		observationsInArea(
+			db,
+			area.id,
+			q.observations ?? 10,
+			q.scope
+				? {
+						includeRestricted: q.scope.restricted,
+						recordedText: q.scope.recordedText,
+						allowedAreaIds: q.scope.areaIds
+					}
+				: observationAccess(null)
+		),
 		coverCellCount(db, area.id)
 	]);
+	await q.scope?.audit(db, 'observations.view', `area:${area.id}`, {
+		area: area.id,
+		returned: observations.rows.length,
+		records: observations.rows.map((o) => o.id),
+		restrictedShown: observations.rows.filter((o) => o.handlingCode !== 'P').length
+	});
 	const label = new Map(CATEGORIES.map((c) => [c.code as string, c.label]));
 	const trendOf = (code: string, lbl: string, c: number[]): CategoryTrend => ({
 		code,
@@ -271,7 +293,11 @@ export async function neighbourhoodSummary(
 		criticalZ: CRITICAL_Z,
 		total: trendOf('all', 'All categories', sums),
 		categories,
-		observations: { total: observations.total, recent: observations.rows }
+		observations: {
+			total: observations.total,
+			recent: observations.rows,
+			areaLimited: Boolean(q.scope?.areaIds)
+		}
 	};
 }
 
@@ -428,16 +454,18 @@ export const AREA_LIMIT_MIN_SHARE = 0.9;
  * areas, only a neighbourhood at least 90 % of whose surface lies inside their areas (their area
  * itself, the LSOAs in it, despite boundary rounding along shared edges) may be chosen; any other is
  * refused with 403. With no area chosen, such a viewer gets their first area. Internal users' area
- * limits cover incident-level detail only, and this view is aggregates, so they are not limited here.
+ * limits cover records: the counts and hot spots of any area are theirs, the observations listed are
+ * only those inside their areas (the read scope decides, and audits the list).
  */
 export async function neighbourhoodForViewer(
 	db: Database,
-	q: { area?: string; to?: string; viewer: AuthUser }
+	q: { area?: string; to?: string; scope: ReadScope }
 ): Promise<NeighbourhoodView | null> {
-	const audience = audienceFor(q.viewer);
-	const limit = audience === 'public' ? allowedAreaIds(q.viewer) : null;
-	const home = homeAreaId(q.viewer);
-	const ref = q.area ?? (home === null ? null : String(home));
+	const viewer = q.scope.user;
+	const audience = q.scope.audience;
+	const limit = audience === 'public' ? q.scope.areaIds : null;
+	const home = homeAreaId(viewer);
+	const ref = q.area ?? (home !== null ? String(home) : limit ? String(limit[0]) : null);
 	if (ref === null) return null;
 	const [area] = await resolveAreas(db, [ref]);
 	if (
@@ -455,14 +483,14 @@ export async function neighbourhoodForViewer(
 	const summary = await neighbourhoodSummary(db, {
 		area: String(area.id),
 		to: q.to,
-		viewer: q.viewer
+		scope: q.scope
 	});
 	const keyed =
 		audience === 'public'
 			? await keyedCategoryCountsInPeriods(db, area.id, summaryPeriods(summary))
 			: null;
 	const view = discloseNeighbourhood(summary, audience, keyed, env().suppressBelow);
-	const hotspots = hasPermission(q.viewer, 'analysis:run')
+	const hotspots = hasPermission(viewer, 'analysis:run')
 		? null
 		: await attemptView(() =>
 				neighbourhoodHotspots(db, {

@@ -1,16 +1,16 @@
 /**
  * Observations for the map: located, not rejected intelligence reports in the visible box (and area and
- * days), newest first, at most `OBSERVATIONS_LIMIT`. Handling follows the disclosure policy: handling
- * code C only for users allowed restricted records (others get them counted in `withheld`), the
- * sanitised text for everyone else where one was written, the user's area limits applied, and every
- * answer that shows records is audited (`observations.view`).
+ * days), newest first, at most `OBSERVATIONS_LIMIT`. The read scope decides (`auth/read-scope.ts`):
+ * handling code C and the recorded text only for users allowed restricted records, the sanitised text
+ * for everyone else where one was written, the user's area limits applied, no count of withheld
+ * records for users who may not see them (it would place them), and every query audited
+ * (`observations.view`), also one that found nothing.
  */
 import type { Queryable } from '../db/client';
 import { observationsInBox } from '../db/queries/observations';
-import { allowedAreaIds } from '../auth/areas';
-import { recordAudit, type AuditOrigin } from '../auth/audit';
-import { audienceFor, filterRecords, observationAccess } from '../auth/disclosure';
-import { hasPermission, type AuthUser } from '../auth/permissions';
+import { filterRecords } from '../auth/disclosure';
+import { hasPermission } from '../auth/permissions';
+import type { ReadScope } from '../auth/read-scope';
 import {
 	OBSERVATIONS_LIMIT,
 	type ObservationsAnswer,
@@ -21,16 +21,15 @@ import { resolveAreas } from './hotspots';
 
 /**
  * @example
- * const a = await observationsForMap(db, user, { bbox: [-0.12, 51.5, -0.07, 51.53] }, origin);
+ * const a = await observationsForMap(db, scopeFor(user, origin), { bbox: [-0.12, 51.5, -0.07, 51.53] });
  * a.items[0].grading; // { sourceEvaluation: 2, intelligenceAssessment: 'B', handlingCode: 'P' }
  */
 export async function observationsForMap(
 	db: Queryable,
-	user: AuthUser,
-	q: ObservationsQuery,
-	origin: AuditOrigin
+	scope: ReadScope,
+	q: ObservationsQuery
 ): Promise<ObservationsAnswer> {
-	const audience = audienceFor(user);
+	const { user, audience } = scope;
 	// Exact points: never for a public audience, whatever the route table says.
 	if (audience === 'public' || !hasPermission(user, 'map:view')) {
 		throw new ServiceError('E_FORBIDDEN', 'Your role does not include the map.', 403);
@@ -39,15 +38,14 @@ export async function observationsForMap(
 		throw new ServiceError('E_DATE_RANGE', 'from: must not be after `to`');
 	}
 	const areaId = q.area === undefined ? null : (await resolveAreas(db, [String(q.area)]))[0].id;
-	const access = observationAccess(user, audience);
 	const found = await observationsInBox(db, {
 		bbox: q.bbox,
 		from: q.from,
 		to: q.to,
 		areaId,
-		allowedAreaIds: allowedAreaIds(user),
-		includeRestricted: access.includeRestricted,
-		rawText: access.recordedText,
+		allowedAreaIds: scope.areaIds,
+		includeRestricted: scope.restricted,
+		rawText: scope.recordedText,
 		limit: OBSERVATIONS_LIMIT
 	});
 	// The query already left restricted rows out for this user; the policy function has the last word.
@@ -56,7 +54,7 @@ export async function observationsForMap(
 		user,
 		audience
 	);
-	const withheld = (access.includeRestricted ? 0 : found.restricted) + kept.withheld;
+	const withheld = (scope.restricted ? 0 : found.restricted) + kept.withheld;
 	const items = kept.records.map((r) => ({
 		id: r.id,
 		observedAt: r.observedAt,
@@ -72,28 +70,19 @@ export async function observationsForMap(
 		},
 		reviewStatus: r.reviewStatus
 	}));
-	if (items.length > 0) {
-		await recordAudit(db, {
-			actor: user,
-			action: 'observations.view',
-			object: `bbox:${q.bbox.join(',')}`,
-			detail: {
-				bbox: q.bbox,
-				from: q.from ?? null,
-				to: q.to ?? null,
-				area: areaId,
-				returned: items.length,
-				records: items.map((i) => i.id),
-				restrictedShown: items.filter((i) => i.grading.handlingCode !== 'P').length,
-				withheld,
-				areaIds: allowedAreaIds(user)
-			},
-			origin
-		});
-	}
+	await scope.audit(db, 'observations.view', `bbox:${q.bbox.join(',')}`, {
+		bbox: q.bbox,
+		from: q.from ?? null,
+		to: q.to ?? null,
+		area: areaId,
+		returned: items.length,
+		records: items.map((i) => i.id),
+		restrictedShown: items.filter((i) => i.grading.handlingCode !== 'P').length,
+		withheld
+	});
 	return {
-		total: found.total - (access.includeRestricted ? 0 : found.restricted) - kept.withheld,
-		withheld,
+		total: found.total - (scope.restricted ? 0 : found.restricted) - kept.withheld,
+		withheld: scope.tellWithheld ? withheld : null,
 		limit: OBSERVATIONS_LIMIT,
 		items
 	};

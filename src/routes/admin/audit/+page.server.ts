@@ -4,6 +4,7 @@ import { controlCharacterProblem, escapeControlCharacters } from '$lib/control-c
 import { getDatabase } from '$lib/server/db';
 import { auditActions, searchAudit } from '$lib/server/db/queries/audit';
 import { describeAudit } from '$lib/server/auth/audit-view';
+import { recentSignInBlocks } from '$lib/server/db/queries/sign-in-blocks';
 
 const PAGE_SIZE = 50;
 
@@ -53,6 +54,14 @@ export const load: PageServerLoad = async ({ url }) => {
 	const parsed = Search.safeParse(raw);
 	const db = await getDatabase();
 	const actions = await auditActions(db);
+	const blocks = (
+		await recentSignInBlocks(db, { since: new Date(Date.now() - 7 * 86_400_000), limit: 20 })
+	).map((b) => ({
+		...b,
+		windowStart: b.windowStart.toISOString(),
+		firstAt: b.firstAt.toISOString(),
+		lastAt: b.lastAt.toISOString()
+	}));
 	const filters = {
 		user: typeof raw.user === 'string' ? escapeControlCharacters(raw.user) : '',
 		action: typeof raw.action === 'string' ? raw.action : '',
@@ -64,6 +73,7 @@ export const load: PageServerLoad = async ({ url }) => {
 		return {
 			filters,
 			actions,
+			blocks,
 			error: `${i.path.join('.')}: ${i.message}`,
 			rows: [],
 			total: 0,
@@ -84,6 +94,7 @@ export const load: PageServerLoad = async ({ url }) => {
 	return {
 		filters,
 		actions,
+		blocks,
 		error: null,
 		rows: result.rows.map((r) => ({ ...describeAudit(r), object: r.object })),
 		total: result.total,

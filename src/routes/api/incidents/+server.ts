@@ -5,7 +5,7 @@ import { isoDateSchema } from '$lib/schemas/cells';
 import { getDatabase } from '$lib/server/db';
 import { incidentsForCell } from '$lib/server/services/incidents';
 import { ServiceError } from '$lib/server/services/errors';
-import { auditOrigin } from '$lib/server/auth/request';
+import { readScope } from '$lib/server/auth/read-scope';
 
 const Query = z
 	.object({
@@ -40,8 +40,8 @@ const Query = z
 
 /** `GET /api/incidents?cell=…&page=…[&from&to&categories]`: one page of a cell's incidents (audited). */
 export const GET: RequestHandler = async (event) => {
-	const { url, locals } = event;
-	if (!locals.user) error(401, 'Sign in to use Beatwise.');
+	const scope = readScope(event.locals, event);
+	const { url } = event;
 	const raw: Record<string, string> = {};
 	for (const k of ['cell', 'page', 'from', 'to', 'categories']) {
 		const v = url.searchParams.get(k);
@@ -53,9 +53,7 @@ export const GET: RequestHandler = async (event) => {
 		error(400, `${i.path.join('.') || 'query'}: ${i.message}`);
 	}
 	try {
-		return json(
-			await incidentsForCell(await getDatabase(), locals.user, parsed.data, auditOrigin(event))
-		);
+		return json(await incidentsForCell(await getDatabase(), scope, parsed.data));
 	} catch (e) {
 		if (e instanceof ServiceError) error(e.status, e.message);
 		throw e;

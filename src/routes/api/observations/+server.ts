@@ -4,12 +4,12 @@ import { observationsQuerySchema } from '$lib/schemas/observations';
 import { getDatabase } from '$lib/server/db';
 import { observationsForMap } from '$lib/server/services/observations';
 import { ServiceError } from '$lib/server/services/errors';
-import { auditOrigin } from '$lib/server/auth/request';
+import { readScope } from '$lib/server/auth/read-scope';
 
 /** `GET /api/observations?bbox=w,s,e,n[&from&to][&area=ID]`: observations on the map (audited). */
 export const GET: RequestHandler = async (event) => {
-	const { url, locals } = event;
-	if (!locals.user) error(401, 'Sign in to use Beatwise.');
+	const scope = readScope(event.locals, event);
+	const { url } = event;
 	const raw: Record<string, string> = {};
 	for (const k of ['bbox', 'from', 'to', 'area']) {
 		const v = url.searchParams.get(k);
@@ -21,9 +21,7 @@ export const GET: RequestHandler = async (event) => {
 		error(400, `${i.path.join('.') || 'query'}: ${i.message}`);
 	}
 	try {
-		return json(
-			await observationsForMap(await getDatabase(), locals.user, parsed.data, auditOrigin(event))
-		);
+		return json(await observationsForMap(await getDatabase(), scope, parsed.data));
 	} catch (e) {
 		if (e instanceof ServiceError) error(e.status, e.message);
 		throw e;

@@ -1,4 +1,7 @@
-/** The audit trail: insert and search only (the table refuses UPDATE, DELETE and TRUNCATE). */
+/**
+ * The audit trail: insert and search only (the table and its monthly partitions refuse UPDATE, DELETE
+ * and TRUNCATE).
+ */
 import type { Queryable } from '../client';
 
 export interface AuditEntry {
@@ -21,8 +24,8 @@ const noNul = <T>(v: T): T => (typeof v === 'string' ? (v.replace(/\0/g, '\uFFFD
 
 export async function insertAudit(db: Queryable, e: AuditEntry): Promise<void> {
 	await db.query(
-		`INSERT INTO audit_log (user_id, username, action, object, detail, ip, user_agent)
-		 VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)`,
+		// Into the month's partition, created on first use (migration 0009).
+		`SELECT audit_log_append($1::int, $2::text, $3::text, $4::text, $5::jsonb, $6::text, $7::text)`,
 		[
 			e.userId,
 			noNul(e.username),

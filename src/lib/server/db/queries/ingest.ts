@@ -70,7 +70,7 @@ export async function addBatchCounts(
 ): Promise<void> {
 	await db.query(
 		`UPDATE import_batches SET total_rows = total_rows + $2, imported = imported + $3,
-		 rejected = rejected + $4, duplicate = duplicate + $5 WHERE id = $1`,
+		 rejected = rejected + $4, duplicate = duplicate + $5, heartbeat_at = now() WHERE id = $1`,
 		[batchId, c.total, c.imported, c.rejected, c.duplicate]
 	);
 }
@@ -85,6 +85,47 @@ export async function finishBatch(
 		`UPDATE import_batches SET status = $2, error = $3, finished_at = now() WHERE id = $1`,
 		[batchId, status, error]
 	);
+}
+
+/** A running import's sign of life. */
+export async function touchBatch(db: Queryable, batchId: number): Promise<void> {
+	await db.query(
+		`UPDATE import_batches SET heartbeat_at = now() WHERE id = $1 AND status = 'running'`,
+		[batchId]
+	);
+}
+
+/** How long a running batch may go without a sign of life before the next run calls it interrupted. */
+export const BATCH_STALE_MS = 5 * 60_000;
+
+export interface InterruptedBatch {
+	batchId: number;
+	file: string;
+	/** Rows stored before it stopped (kept: importing the file again completes it). */
+	imported: number;
+}
+
+/**
+ * Mark `running` batches without a sign of life for `staleMs` as `interrupted` (their import was
+ * killed: a live import renews `heartbeat_at` every minute and with every batch). Called when an
+ * import starts, so a killed one is reported by the next run instead of showing `running` forever.
+ */
+export async function markInterruptedBatches(
+	db: Queryable,
+	staleMs = BATCH_STALE_MS
+): Promise<InterruptedBatch[]> {
+	const rows = await db.query<{ id: number; file: string; imported: number }>(
+		`UPDATE import_batches
+		 SET status = 'interrupted', finished_at = now(),
+		     error = 'interrupted: its import stopped without finishing (no sign of life since '
+		             || to_char(heartbeat_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC)'
+		 WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => $1::float8 / 1000)
+		 RETURNING id, file, imported`,
+		[staleMs]
+	);
+	return rows
+		.map((r) => ({ batchId: Number(r.id), file: r.file, imported: Number(r.imported) }))
+		.sort((a, b) => a.batchId - b.batchId);
 }
 
 /** Incidents stored for a source, from its batches' counters (updated with the rows, so exact). */

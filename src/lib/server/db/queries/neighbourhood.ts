@@ -105,13 +105,18 @@ export interface ObservationRow {
  * located inside the area (by its resolution-10 cover, which holds the parents of their
  * resolution-11 cells, or its polygon for those without a cell), newest first, not rejected, handling
  * code C only with `includeRestricted`; the dissemination text where one was written unless
- * `recordedText`. With the total of those.
+ * `recordedText`; with `allowedAreaIds`, only those lying inside one of these areas (a reader's area
+ * limits). With the total of those.
  */
 export async function observationsInArea(
 	db: Queryable,
 	areaId: number,
 	limit: number,
-	access: { includeRestricted: boolean; recordedText: boolean } = {
+	access: {
+		includeRestricted: boolean;
+		recordedText: boolean;
+		allowedAreaIds?: readonly number[] | null;
+	} = {
 		includeRestricted: false,
 		recordedText: false
 	}
@@ -119,11 +124,15 @@ export async function observationsInArea(
 	const where = `o.review_status <> 'rejected' AND ($2::boolean OR o.handling_code = 'P')
 	   AND o.source_id IN (SELECT id FROM sources WHERE category = 'community') AND (
 	     h3_parent(o.h3, 10) IN (SELECT h3 FROM area_cells WHERE area_id = $1)
-	     OR (o.h3 IS NULL AND EXISTS (SELECT 1 FROM areas a WHERE a.id = $1 AND ST_Intersects(a.geom, o.geom))))`;
+	     OR (o.h3 IS NULL AND EXISTS (SELECT 1 FROM areas a WHERE a.id = $1 AND ST_Intersects(a.geom, o.geom))))
+	   AND ($3::int[] IS NULL OR EXISTS (
+	     SELECT 1 FROM areas a WHERE a.id = ANY($3::int[]) AND ST_Covers(a.geom, o.geom)))`;
+	const limits = access.allowedAreaIds ? [...access.allowedAreaIds] : null;
 	const [count, rows] = await Promise.all([
 		db.query<{ n: number }>(`SELECT count(*)::int AS n FROM observations o WHERE ${where}`, [
 			areaId,
-			access.includeRestricted
+			access.includeRestricted,
+			limits
 		]),
 		db.query<{
 			id: number;
@@ -143,8 +152,8 @@ export async function observationsInArea(
 			        o.handling_code, o.review_status
 			 FROM observations o JOIN sources s ON s.id = o.source_id
 			 WHERE ${where}
-			 ORDER BY o.observed_at DESC, o.id DESC LIMIT $3::int`,
-			[areaId, access.includeRestricted, limit, access.recordedText]
+			 ORDER BY o.observed_at DESC, o.id DESC LIMIT $5::int`,
+			[areaId, access.includeRestricted, limits, access.recordedText, limit]
 		)
 	]);
 	return {

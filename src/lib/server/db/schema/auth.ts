@@ -38,11 +38,16 @@ export const sessions = pgTable(
 	(t) => [index('sessions_user_idx').on(t.userId)]
 );
 
-/** Append-only: the product never updates or deletes rows (a trigger enforces it). */
+/**
+ * Append-only: the product never updates or deletes rows (triggers refuse it on the table and every
+ * partition). Partitioned by month of `at` (migration 0009, hand-written: drizzle does not model
+ * partitions): `audit_log_append(...)` writes an entry into its month's partition, created on first use;
+ * `audit_log_detach_month(month)` archives a closed month whole (docs/security.md, Audit retention).
+ */
 export const auditLog = pgTable(
 	'audit_log',
 	{
-		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		id: bigserial('id', { mode: 'number' }).notNull(),
 		at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
 		userId: integer('user_id'),
 		username: text('username'),
@@ -52,7 +57,11 @@ export const auditLog = pgTable(
 		ip: text('ip'),
 		userAgent: text('user_agent')
 	},
-	(t) => [index('audit_log_at_idx').on(t.at), index('audit_log_action_idx').on(t.action)]
+	(t) => [
+		primaryKey({ columns: [t.id, t.at] }),
+		index('audit_log_at_idx').on(t.at),
+		index('audit_log_action_idx').on(t.action)
+	]
 );
 
 /**

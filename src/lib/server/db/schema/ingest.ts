@@ -44,7 +44,8 @@ export const importBatches = pgTable(
 		file: text('file').notNull(),
 		fileSha256: text('file_sha256'),
 		fileBytes: bigint('file_bytes', { mode: 'number' }),
-		status: text('status', { enum: ['running', 'complete', 'failed'] })
+		/** `interrupted`: the import stopped without finishing (killed); found by the next run. */
+		status: text('status', { enum: ['running', 'complete', 'failed', 'interrupted'] })
 			.notNull()
 			.default('running'),
 		totalRows: integer('total_rows').notNull().default(0),
@@ -55,6 +56,8 @@ export const importBatches = pgTable(
 		error: text('error'),
 		importedBy: text('imported_by'),
 		startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+		/** Last sign of life of a running import (renewed every minute and with every batch). */
+		heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
 		finishedAt: timestamp('finished_at', { withTimezone: true })
 	},
 	(t) => [index('import_batches_source_idx').on(t.sourceId)]

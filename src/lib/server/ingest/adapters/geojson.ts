@@ -19,7 +19,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { findColumn, MAX_RECORD_CHARS } from '../csv';
+import { findColumn, MAX_RECORD_CHARS, notRegularFile } from '../csv';
 import { parseMapping, type ImportMapping } from '../mapping';
 import { ImportError, type Adapter, type SourceRow } from '../types';
 import { describeHeader } from './common';
@@ -223,7 +223,8 @@ export async function openGeoJsonRows(file: string): Promise<GeoJsonRows> {
 	let totalBytes: number;
 	try {
 		const st = await stat(file);
-		if (st.isDirectory()) throw new Error('is a directory');
+		const notFile = notRegularFile(st);
+		if (notFile) throw new Error(notFile);
 		totalBytes = st.size;
 	} catch (e) {
 		throw new ImportError('E_FILE_UNREADABLE', `cannot read file (${(e as Error).message})`, file);

@@ -1,4 +1,5 @@
 import type { RequestHandler } from './$types';
+import { readScope } from '$lib/server/auth/read-scope';
 import { cellExportQuerySchema } from '$lib/schemas/exports';
 import { csvExportResponse } from '$lib/server/export/respond';
 import { exportCellCounts } from '$lib/server/services/exports';
@@ -8,4 +9,4 @@ import { exportCellCounts } from '$lib/server/services/exports';
  * H3 cell as CSV, through the disclosure policy for a public audience (audited).
  */
 export const GET: RequestHandler = (event) =>
-	csvExportResponse(event, cellExportQuerySchema, exportCellCounts);
+	csvExportResponse(event, readScope(event.locals, event), cellExportQuerySchema, exportCellCounts);

@@ -1,4 +1,5 @@
 import type { RequestHandler } from './$types';
+import { readScope } from '$lib/server/auth/read-scope';
 import { incidentExportQuerySchema } from '$lib/schemas/exports';
 import { csvExportResponse } from '$lib/server/export/respond';
 import { exportIncidents } from '$lib/server/services/exports';
@@ -8,4 +9,9 @@ import { exportIncidents } from '$lib/server/services/exports';
  * records withheld, area limits applied, audited).
  */
 export const GET: RequestHandler = (event) =>
-	csvExportResponse(event, incidentExportQuerySchema, exportIncidents);
+	csvExportResponse(
+		event,
+		readScope(event.locals, event),
+		incidentExportQuerySchema,
+		exportIncidents
+	);
