@@ -230,6 +230,22 @@ export interface NeighbourhoodRequest {
 	observations?: number;
 	/** Who the view is for: decides which observations and which of their text (none: public rules). */
 	viewer?: Pick<AuthUser, 'role'>;
+	/**
+	 * Daily data: end the briefing period on a fixed 28-day boundary (`fixedPeriodEnd`), as public
+	 * views do, so periods do not slide a day at a time (overlapping windows' noise could be averaged).
+	 */
+	fixedPeriods?: boolean;
+}
+
+/**
+ * The last day, on or before `day`, of the fixed 28-day periods counted from 1970-01-01 (the first ends
+ * on 1970-01-28): the public neighbourhood view of daily data offers these periods only.
+ * @example fixedPeriodEnd('1970-01-28') // '1970-01-28'
+ * @example fixedPeriodEnd('1970-02-10') // '1970-01-28'
+ */
+export function fixedPeriodEnd(day: string): string {
+	const d = isoToDay(day);
+	return dayToIso(d - ((d + 1) % 28));
 }
 
 /**
@@ -254,6 +270,7 @@ export async function neighbourhoodSummary(
 	let to = q.to && q.to < range.to ? q.to : range.to;
 	if (to < range.from) to = range.from;
 	if (granularity.unit === 'month') to = monthEnd(to.slice(0, 7) + '-01');
+	else if (q.fixedPeriods) to = fixedPeriodEnd(to);
 	const periods = briefingPeriods(to, granularity.unit);
 	const imported = new Set(await monthsWithData(db, periods.lastYear.from, periods.briefing.to));
 	const covered = (p: Period) => monthsOf(p).every((m) => imported.has(m));
@@ -484,7 +501,8 @@ export async function neighbourhoodForViewer(
 	const summary = await neighbourhoodSummary(db, {
 		area: String(area.id),
 		to: q.to,
-		viewer: q.viewer
+		viewer: q.viewer,
+		fixedPeriods: audience === 'public'
 	});
 	const keyed =
 		audience === 'public'
