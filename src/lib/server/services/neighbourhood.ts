@@ -27,12 +27,16 @@ import {
 	type ObservationRow,
 	type Period
 } from '../db/queries/neighbourhood';
-import { cellCountsForExport } from '../db/queries/exports';
 import { getisOrd } from '../analysis/getis-ord';
-import { keyedCategoryCountsInPeriods, type KeyedCount } from '../db/queries/public-counts';
+import {
+	keyedCategoryCountsInPeriods,
+	keyedCellCounts,
+	type KeyedCount
+} from '../db/queries/public-counts';
 import {
 	audienceFor,
 	DEFAULT_SUPPRESS_BELOW,
+	disclosePublicCellCount,
 	disclosePublicCount,
 	observationAccess,
 	sensitiveAllowedAt,
@@ -423,12 +427,13 @@ function byTrendThenBriefing(a: CategoryTrend, b: CategoryTrend): number {
 
 /**
  * Gi* hot spots of one area as bins only, k = 1 with FDR at 0.10 as the page's other users get them.
- * Where sensitive categories may not be shown at `res` for `audience`, the counts leave sensitive
- * records out (the rollup's `sensitive` part, through the area's resolution-10 cover).
+ * For a public audience the statistic is computed from the counts as they would be published (the
+ * cell-key method, `disclosePublicCellCount`: sensitive records left out of cells finer than
+ * resolution 7, every count perturbed), so the bins say nothing the public counts do not.
  */
 export async function neighbourhoodHotspots(
 	db: Database,
-	q: { areaId: number; res: number; period: Period; audience: Audience }
+	q: { areaId: number; res: number; period: Period; audience: Audience; threshold?: number }
 ): Promise<NeighbourhoodHotspots> {
 	const alpha = 0.1;
 	const base = {
@@ -439,7 +444,7 @@ export async function neighbourhoodHotspots(
 		fdr: true,
 		alpha
 	} as const;
-	if (sensitiveAllowedAt({ kind: 'cell', res: q.res }, q.audience)) {
+	if (q.audience === 'internal') {
 		const r = await hotspotsForArea(db, {
 			area: [String(q.areaId)],
 			res: q.res,
@@ -451,7 +456,7 @@ export async function neighbourhoodHotspots(
 		return { ...base, cells: r.cells, bin: r.bin, sensitiveLeftOut: false };
 	}
 	const study = await resolveStudyArea(db, { area: [String(q.areaId)], res: q.res });
-	const rows = await cellCountsForExport(db, {
+	const rows = await keyedCellCounts(db, {
 		res: q.res,
 		...q.period,
 		categories: null,
@@ -461,10 +466,19 @@ export async function neighbourhoodHotspots(
 	const values = new Float64Array(study.cells.length);
 	for (const r of rows) {
 		const i = index.get(r.cell);
-		if (i !== undefined) values[i] = r.n - r.sensitive;
+		if (i !== undefined)
+			values[i] = disclosePublicCellCount(
+				{ ...r, res: q.res },
+				q.threshold ?? DEFAULT_SUPPRESS_BELOW
+			);
 	}
 	const g = getisOrd(values, studyWeights(study, 1).weights, { fdr: true, alpha });
-	return { ...base, cells: study.cells, bin: Array.from(g.bin), sensitiveLeftOut: true };
+	return {
+		...base,
+		cells: study.cells,
+		bin: Array.from(g.bin),
+		sensitiveLeftOut: !sensitiveAllowedAt({ kind: 'cell', res: q.res }, 'public')
+	};
 }
 
 /** Share of a neighbourhood's surface that must lie inside a public viewer's areas. */
@@ -516,7 +530,8 @@ export async function neighbourhoodForViewer(
 					areaId: area.id,
 					res: summary.hotspotRes,
 					period: summary.periods.hotspots,
-					audience
+					audience,
+					threshold: env().suppressBelow
 				})
 			);
 	return { ...view, hotspots };
