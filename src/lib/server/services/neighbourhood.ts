@@ -180,12 +180,19 @@ export interface Comparison {
 	now: number;
 	before: number;
 	difference: number;
-	z: number;
-	p: number;
-	direction: 'up' | 'down' | 'no significant change';
+	/**
+	 * Null in a public view when a shown count may stand for a count below the threshold (shown as 0
+	 * or as the threshold itself): the test would read the perturbation as a change.
+	 */
+	z: number | null;
+	p: number | null;
+	direction: 'up' | 'down' | 'no significant change' | null;
 }
 
-function compare(now: number, before: number): Comparison {
+/** Now against before; `vague` marks shown counts too uncertain for a test (z, p, direction null). */
+function compare(now: number, before: number, vague?: (n: number) => boolean): Comparison {
+	if (vague && (vague(now) || vague(before)))
+		return { now, before, difference: now - before, z: null, p: null, direction: null };
 	const z = poissonZ(now, before);
 	return {
 		now,
@@ -386,15 +393,18 @@ export function discloseNeighbourhood(
 	if (audience === 'internal') return { ...s, audience, suppressBelow: threshold };
 	if (!keyed) throw new Error('discloseNeighbourhood: a public view needs the keyed counts');
 	const label = new Map(CATEGORIES.map((c) => [c.code as string, c.label]));
+	// 0 may be 0–4 and the threshold 1–7 (T = 5): no Poisson test on those.
+	const vague = (n: number) => n === 0 || n === threshold;
 	const trend = (code: string, lbl: string, c: KeyedCount[]): CategoryTrend => {
 		const v = c.map((k) => disclosePublicCount(k, threshold));
 		return {
 			code,
 			label: lbl,
 			briefingCount: v[0],
-			sinceLastBriefing: s.coverage.briefing && s.coverage.previous ? compare(v[0], v[1]) : null,
+			sinceLastBriefing:
+				s.coverage.briefing && s.coverage.previous ? compare(v[0], v[1], vague) : null,
 			trendCount: v[2],
-			yearOnYear: s.coverage.trend && s.coverage.lastYear ? compare(v[2], v[3]) : null
+			yearOnYear: s.coverage.trend && s.coverage.lastYear ? compare(v[2], v[3], vague) : null
 		};
 	};
 	const sums: KeyedCount[] = [0, 1, 2, 3].map((i) => ({
