@@ -150,6 +150,32 @@ export const cellDayCounts = pgTable(
 	]
 );
 
+/**
+ * Coverage: which days or months of each source hold data, and where. A period of a source without a
+ * row here is *missing* (nothing was imported for it), not a period with no crime, so statistics skip
+ * it instead of counting zeros (DESIGN §2 "Coverage"). `grain` is the source's time precision for the
+ * records of that period: 'month' when records are dated only to their month (police.uk), else 'day'
+ * (the period is the local day). `footprint` is the resolution-5 H3 parent (≈ 250 km²) of the records'
+ * cells, 0 for records without a location; an area's coverage is that of the footprints of its cover.
+ * Maintained by every import in the batch's transaction; migration 0005 filled it from older incidents.
+ */
+export const sourceCoverage = pgTable(
+	'source_coverage',
+	{
+		sourceId: integer('source_id')
+			.notNull()
+			.references(() => sources.id),
+		grain: text('grain', { enum: ['day', 'month'] }).notNull(),
+		/** First day of the period (the local day, or the 1st of the month). */
+		periodStart: date('period_start', { mode: 'string' }).notNull(),
+		footprint: bigint('footprint', { mode: 'bigint' }).notNull()
+	},
+	(t) => [
+		primaryKey({ columns: [t.sourceId, t.grain, t.periodStart, t.footprint] }),
+		index('source_coverage_period_idx').on(t.periodStart)
+	]
+);
+
 /** Areas: neighbourhoods, beats, districts, LSOAs, force boundaries. */
 export const areas = pgTable(
 	'areas',
