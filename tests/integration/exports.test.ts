@@ -20,6 +20,7 @@ import {
 } from '../../src/lib/server/services/exports';
 import { ServiceError } from '../../src/lib/server/services/errors';
 import { searchAudit } from '../../src/lib/server/db/queries/audit';
+import { replaceAreaCells } from '../../src/lib/server/db/queries/areas';
 import { perturb } from '../../src/lib/server/auth/cell-key';
 import type { AuthUser } from '../../src/lib/server/auth/permissions';
 import { scopeFor, type ReadScope } from '../../src/lib/server/auth/read-scope';
@@ -245,9 +246,8 @@ describe.each(engines())('CSV exports on %s', (engine) => {
 		);
 		// An area whose resolution-10 cover holds A's and B's cells only.
 		rollupArea = await envelope('AB', P7_BOX);
-		await t.db.query(`INSERT INTO area_cells (area_id, h3) SELECT $1, unnest($2::bigint[])`, [
-			rollupArea,
-			[A9, B9].map((c) => BigInt(`0x${child10(c)}`).toString())
+		await replaceAreaCells(t.db, [
+			{ areaId: rollupArea, cells: [A9, B9].map((c) => BigInt(`0x${child10(c)}`).toString()) }
 		]);
 	});
 	afterAll(async () => t?.drop());
@@ -498,6 +498,50 @@ describe.each(engines())('CSV exports on %s', (engine) => {
 			await expect(cellExport(user('analyst'), {}, { maxRows: 2 })).rejects.toThrow(
 				/more than the limit of 2/
 			);
+		});
+
+		it('public: only the fixed tables (a calendar month or year, all categories or one)', async () => {
+			const pub = (q: Partial<CellCountExportQuery>) =>
+				cellExport(user('analyst'), { audience: 'public', ...q });
+			await expect(pub({ from: '2024-01-02', to: '2024-01-31' })).rejects.toMatchObject({
+				code: 'E_PARAMETER',
+				message: expect.stringMatching(
+					/^from, to: .*one calendar month or one calendar year.*nearest is from=2024-01-01&to=2024-01-31$/
+				)
+			});
+			await expect(pub({ from: '2023-12-01', to: '2024-01-31' })).rejects.toThrow(
+				/nearest is from=2024-01-01&to=2024-12-31$/
+			);
+			await expect(pub({ from: '2024-01-01' })).rejects.toThrow(/give both or neither/);
+			await expect(pub({ categories: ['burglary', 'robbery'] })).rejects.toMatchObject({
+				code: 'E_PARAMETER',
+				message: expect.stringMatching(/^categories: .*all categories or for one/)
+			});
+			// A calendar year is a table; so is the default, the month of the data's last day.
+			const year = await pub({ from: '2024-01-01', to: '2024-12-31' });
+			const month = await pub({});
+			expect(month.csv).toBe(year.csv);
+			expect(month.filename).toMatch(/from-2024-01-01-to-2024-01-31\.csv$/);
+			// Internal exports keep any period.
+			await expect(
+				cellExport(user('analyst'), { from: '2024-01-02', to: '2024-01-30' })
+			).resolves.toBeTruthy();
+		});
+
+		it('public: an area chooses whole cells, it does not clip them', async () => {
+			// The area covers one res-10 child each of A and B; at res 7 their parent P7 is one cell, and
+			// the public count is that of the whole cell (A, B, C and D), as the bbox export gives it.
+			const byArea = await cellExport(user('analyst'), {
+				res: 7,
+				bbox: undefined,
+				area: rollupArea,
+				from: '2024-01-01',
+				to: '2024-01-31',
+				audience: 'public'
+			});
+			expect(rows(byArea)).toEqual([
+				[P7, '7', String(publicValue(P7, 7, '2024-01-01', '2024-01-31'))]
+			]);
 		});
 	});
 

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { UsageError, type CliIo } from '../main';
+import { passwordFromStdin, PASSWORD_COMMAND_OPTIONS } from '../stdin';
 import { closeDatabase, getDatabase } from '../../lib/server/db';
 import { AccountError, createAccount } from '../../lib/server/auth/accounts';
 import { CLI_ORIGIN } from '../../lib/server/auth/audit';
@@ -15,13 +16,6 @@ password.
   printf '%s' "$PASSWORD" | beatwise admin create --username alice --password-stdin
   beatwise admin create --username alice          # prints a generated password`;
 
-async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
-	let data = '';
-	for await (const chunk of stream) data += chunk.toString();
-	// One trailing newline (echo, heredoc) is not part of the password.
-	return data.replace(/\r?\n$/, '');
-}
-
 export async function run(
 	args: string[],
 	io: CliIo,
@@ -33,9 +27,7 @@ export async function run(
 		options: {
 			username: { type: 'string' },
 			'display-name': { type: 'string' },
-			'password-stdin': { type: 'boolean', default: false },
-			json: { type: 'boolean', default: false },
-			help: { type: 'boolean', short: 'h' }
+			...PASSWORD_COMMAND_OPTIONS
 		}
 	});
 	if (values.help) {
@@ -46,9 +38,7 @@ export async function run(
 		throw new UsageError('the only subcommand is `create`; see `beatwise admin --help`');
 	}
 	if (!values.username) throw new UsageError('--username is required');
-	const fromStdin = values['password-stdin'];
-	const password = fromStdin ? await readStdin(stdin) : undefined;
-	if (fromStdin && !password) throw new UsageError('no password on standard input');
+	const password = await passwordFromStdin(values['password-stdin'], stdin);
 	const db = await getDatabase();
 	try {
 		const r = await createAccount(

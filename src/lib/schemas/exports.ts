@@ -66,7 +66,8 @@ export const cellExportQuerySchema = z
 		to,
 		categories,
 		audience: z.enum(EXPORT_AUDIENCES, {
-			message: 'is required: internal (exact counts) or public (small counts suppressed)'
+			message:
+				'is required: internal (exact counts) or public (counts perturbed by the cell-key method)'
 		})
 	})
 	.refine((q) => (q.area === undefined) !== (q.bbox === undefined), {
@@ -102,8 +103,52 @@ export function incidentExportSearch(where: string | number, q: ExportFilters): 
 }
 
 /**
+ * Public tables are a fixed set, so that no figure can be asked for in many slightly different ways
+ * whose noise would average out (the cell-key method protects against differencing, not against
+ * averaging many overlapping queries): one calendar month or one calendar year, all categories or one.
+ */
+export interface PublicPeriod {
+	kind: 'month' | 'year';
+	from: string;
+	to: string;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const lastDay = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
+
+/** The calendar month of a day written YYYY-MM-DD. */
+export function monthOf(day: string): PublicPeriod {
+	const [y, m] = day.split('-').map(Number);
+	return { kind: 'month', from: `${y}-${pad(m)}-01`, to: `${y}-${pad(m)}-${pad(lastDay(y, m))}` };
+}
+
+/** The calendar year of a day written YYYY-MM-DD. */
+export function yearOf(day: string): PublicPeriod {
+	const y = day.slice(0, 4);
+	return { kind: 'year', from: `${y}-01-01`, to: `${y}-12-31` };
+}
+
+/** Whether `from`–`to` is one calendar month or one calendar year, and which. */
+export function asPublicPeriod(from: string, to: string): PublicPeriod | null {
+	for (const p of [monthOf(from), yearOf(from)]) if (p.from === from && p.to === to) return p;
+	return null;
+}
+
+/**
+ * The public table nearest a chosen period: its month when it lies in one month, otherwise the calendar
+ * year of its last day.
+ * @example publicPeriodFor('2024-03-05', '2024-03-20') // { kind: 'month', from: '2024-03-01', to: '2024-03-31' }
+ * @example publicPeriodFor('2023-11-01', '2024-02-29') // { kind: 'year', from: '2024-01-01', to: '2024-12-31' }
+ */
+export function publicPeriodFor(from: string, to: string): PublicPeriod {
+	const m = monthOf(to);
+	return from >= m.from ? m : yearOf(to);
+}
+
+/**
  * The query of an area's cell-count export (`/api/export/cells?…`) for an audience, at the map's
- * resolution brought into the export's range (7–10).
+ * resolution brought into the export's range (7–10). A public export is asked for the public table
+ * nearest the map's period and categories (`publicPeriodFor`; all categories unless one is chosen).
  */
 export function cellExportSearch(
 	areaId: number,
@@ -112,5 +157,12 @@ export function cellExportSearch(
 	q: ExportFilters
 ): URLSearchParams {
 	const r = Math.min(EXPORT_CELLS_MAX_RES, Math.max(EXPORT_CELLS_MIN_RES, Math.round(res)));
-	return withFilters(new URLSearchParams({ area: String(areaId), res: String(r), audience }), q);
+	const p = new URLSearchParams({ area: String(areaId), res: String(r), audience });
+	if (audience === 'internal') return withFilters(p, q);
+	const period = q.from && q.to ? publicPeriodFor(q.from, q.to) : null;
+	return withFilters(p, {
+		from: period?.from,
+		to: period?.to,
+		categories: q.categories?.length === 1 ? q.categories : null
+	});
 }

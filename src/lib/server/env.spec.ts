@@ -16,6 +16,15 @@ describe('parseEnv', () => {
 		expect(() => parseEnv({ BEATWISE_ACCESS_LOG: 'yes' })).toThrow(/BEATWISE_ACCESS_LOG/);
 	});
 
+	it('migrates on start unless BEATWISE_MIGRATE=0 (the runtime role)', () => {
+		expect(parseEnv({}).migrate).toBe(true);
+		expect(parseEnv({ BEATWISE_MIGRATE: '1' }).migrate).toBe(true);
+		expect(parseEnv({ BEATWISE_MIGRATE: '0' }).migrate).toBe(false);
+		expect(() => parseEnv({ BEATWISE_MIGRATE: 'no' })).toThrow(
+			/BEATWISE_MIGRATE: must be 1 \(migrate on start\) or 0/
+		);
+	});
+
 	it('treats empty values as unset', () => {
 		expect(parseEnv({ DATABASE_URL: '', BEATWISE_DATA: '' }).databaseUrl).toBeUndefined();
 	});

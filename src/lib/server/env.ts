@@ -32,6 +32,9 @@ const EnvSchema = z.object({
 			}
 		),
 	BEATWISE_DEMO: z.enum(['0', '1', 'auto']).default('auto'),
+	BEATWISE_MIGRATE: z
+		.enum(['0', '1'], { message: 'must be 1 (migrate on start) or 0 (do not)' })
+		.default('1'),
 	BEATWISE_ACCESS_LOG: z.enum(['0', '1']).default('0'),
 	BEATWISE_MAX_STUDY_CELLS: z.coerce.number().int().positive().default(200_000),
 	BEATWISE_SESSION_HOURS: z.coerce
@@ -55,6 +58,11 @@ export interface Env {
 	/** Extra origins the browser may load basemap tiles, glyphs and sprites from (CSP). */
 	cspOrigins: string[];
 	demo: '0' | '1' | 'auto';
+	/**
+	 * Apply migrations (and create PostGIS) when the database is opened. False with the runtime role:
+	 * the owner runs `beatwise migrate`, and opening only checks the schema is current.
+	 */
+	migrate: boolean;
 	/** One log line per request (method, path, status, milliseconds, user). */
 	accessLog: boolean;
 	maxStudyCells: number;
@@ -92,6 +100,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
 		basemapStyle: e.BEATWISE_BASEMAP_STYLE || undefined,
 		cspOrigins: (e.BEATWISE_CSP_ORIGINS ?? '').split(/[\s,]+/).filter(Boolean),
 		demo: e.BEATWISE_DEMO,
+		migrate: e.BEATWISE_MIGRATE === '1',
 		accessLog: e.BEATWISE_ACCESS_LOG === '1',
 		maxStudyCells: e.BEATWISE_MAX_STUDY_CELLS,
 		auth: {

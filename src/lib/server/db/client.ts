@@ -12,6 +12,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { PGlite, Transaction as PgliteTransaction } from '@electric-sql/pglite';
 import * as schema from './schema';
@@ -272,23 +273,65 @@ async function runMigrations(db: Database, databaseUrl: string | undefined): Pro
 	}
 }
 
+/**
+ * For a server or command that does not migrate (`BEATWISE_MIGRATE=0`): PostGIS must be installed and
+ * every migration of this version applied, or it stops with what to run.
+ */
+export async function checkSchemaCurrent(db: Queryable): Promise<void> {
+	const [postgis] = await db.query<{ n: number }>(
+		`SELECT count(*)::int AS n FROM pg_extension WHERE extname = 'postgis'`
+	);
+	if (Number(postgis.n) === 0)
+		throw new DatabaseError(
+			'E_DB_POSTGIS_MISSING',
+			'PostGIS is not installed in this database and BEATWISE_MIGRATE=0 keeps the server from creating it: run `beatwise migrate` as the owner (CREATE EXTENSION postgis needs a superuser once).'
+		);
+	const files = readMigrationFiles({ migrationsFolder: migrationsFolder() });
+	const latest = Math.max(...files.map((f) => f.folderMillis));
+	let applied: number | null;
+	try {
+		const [row] = await db.query<{ last: string | null }>(
+			'SELECT max(created_at)::text AS last FROM drizzle.__drizzle_migrations'
+		);
+		applied = row?.last == null ? null : Number(row.last);
+	} catch (e) {
+		throw new DatabaseError(
+			'E_DB_MIGRATION',
+			`Cannot read which migrations this database has (${(e as Error).message}): run \`beatwise migrate\` as the owner, then \`beatwise db grant-runtime --role <this role>\`.`
+		);
+	}
+	if (applied === null || applied < latest) {
+		const missing = files.filter((f) => applied === null || f.folderMillis > applied).length;
+		throw new DatabaseError(
+			'E_DB_MIGRATION',
+			`The database schema is behind this version of Beatwise (${missing} of ${files.length} migrations not applied) and BEATWISE_MIGRATE=0 keeps the server from migrating: run \`beatwise migrate\` as the owner, then \`beatwise db grant-runtime --role <runtime role>\`.`
+		);
+	}
+}
+
 export interface OpenOptions {
 	/** PostgreSQL URL; when absent the embedded engine is used. */
 	databaseUrl?: string;
 	/** Data folder of the embedded engine (or `memory://`). */
 	dataDir?: string;
-	/** Apply migrations (default true). */
+	/**
+	 * Apply migrations and create PostGIS (default true). False (`BEATWISE_MIGRATE=0`, the runtime
+	 * role): only check that PostGIS is there and every migration applied (`checkSchemaCurrent`).
+	 */
 	migrate?: boolean;
 }
 
-/** Open the database, create PostGIS if needed and bring the schema up to date. */
+/** Open the database, create PostGIS if needed and bring the schema up to date (or check it is). */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
 	const db = options.databaseUrl
 		? await openPostgres(options.databaseUrl)
 		: await openPglite(options.dataDir ?? '.beatwise/data');
 	try {
-		await ensurePostgis(db);
-		if (options.migrate !== false) await runMigrations(db, options.databaseUrl);
+		if (options.migrate === false) await checkSchemaCurrent(db);
+		else {
+			await ensurePostgis(db);
+			await runMigrations(db, options.databaseUrl);
+		}
 	} catch (e) {
 		await db.close().catch(() => {});
 		throw e;

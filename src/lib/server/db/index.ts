@@ -7,7 +7,7 @@ let opening: Promise<Database> | null = null;
 export function getDatabase(): Promise<Database> {
 	opening ??= (async () => {
 		const e = env();
-		return openDatabase({ databaseUrl: e.databaseUrl, dataDir: e.dataDir });
+		return openDatabase({ databaseUrl: e.databaseUrl, dataDir: e.dataDir, migrate: e.migrate });
 	})();
 	opening.catch(() => {
 		opening = null;

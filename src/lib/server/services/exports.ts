@@ -34,7 +34,13 @@ import { env } from '../env';
 import { hasPermission, type AuthUser } from '../auth/permissions';
 import { toCsv, type CsvValue } from '../export/csv';
 import type { BBox } from '../../schemas/cells';
-import { EXPORT_CELLS_MAX_RES, EXPORT_CELLS_MIN_RES } from '../../schemas/exports';
+import {
+	asPublicPeriod,
+	EXPORT_CELLS_MAX_RES,
+	EXPORT_CELLS_MIN_RES,
+	monthOf,
+	publicPeriodFor
+} from '../../schemas/exports';
 import { ServiceError } from './errors';
 import { childRange11, INCIDENT_MAX_RES, INCIDENT_MIN_RES } from './incidents';
 
@@ -236,11 +242,42 @@ export async function exportIncidents(
 }
 
 /**
+ * The period of a public cell export: one calendar month or year as asked, by default the month of the
+ * data's last day (none without data); refused otherwise, and for more than one category.
+ */
+async function publicExportPeriod(
+	db: Queryable,
+	q: CellCountExportQuery
+): Promise<{ from?: string; to?: string }> {
+	if (q.categories.length > 1)
+		throw new ServiceError(
+			'E_PARAMETER',
+			'categories: public cell counts are published for all categories or for one (a table per set of categories could be combined with the others)'
+		);
+	if (q.from === undefined && q.to === undefined) {
+		const last = (await rollupRange(db))?.to;
+		return last ? monthOf(last) : {};
+	}
+	const p = q.from && q.to ? asPublicPeriod(q.from, q.to) : null;
+	if (p) return p;
+	const near = q.from && q.to ? publicPeriodFor(q.from, q.to) : null;
+	throw new ServiceError(
+		'E_PARAMETER',
+		'from, to: public cell counts are published for one calendar month or one calendar year ' +
+			'(overlapping periods could be combined)' +
+			(near ? `; the nearest is from=${near.from}&to=${near.to}` : '; give both or neither')
+	);
+}
+
+/**
  * Incident counts per H3 cell as CSV, for internal use or (audience `public`) through the disclosure
  * policy: sensitive records left out of cells finer than `SENSITIVE_MAX_PUBLIC_RES`, every count
  * perturbed by the cell-key method (no count from 1 to the threshold minus one is published, and the
- * same records get the same value at every resolution and in every period), and cells shown as 0
- * dropped. Aggregates, so not area-limited (as the map).
+ * same records get the same value at every resolution and in every table), and cells shown as 0
+ * dropped. Public tables are a fixed set: one calendar month (default: the data's last) or year, all
+ * categories or one, whole cells (an area chooses cells, it does not clip them), so that no figure can
+ * be asked for in many overlapping ways whose noise would average out. Aggregates, so not
+ * area-limited (as the map).
  */
 export async function exportCellCounts(
 	db: Queryable,
@@ -260,9 +297,14 @@ export async function exportCellCounts(
 	checkDates(q);
 	if (q.area !== undefined) await requireArea(db, q.area);
 	const scope = q.area !== undefined ? `area:${q.area}` : `bbox:${q.bbox!.join(',')}`;
-	const range = q.from && q.to ? null : await rollupRange(db);
-	const from = q.from ?? range?.from;
-	const to = q.to ?? range?.to;
+	let from: string | undefined;
+	let to: string | undefined;
+	if (q.audience === 'public') ({ from, to } = await publicExportPeriod(db, q));
+	else {
+		const range = q.from && q.to ? null : await rollupRange(db);
+		from = q.from ?? range?.from;
+		to = q.to ?? range?.to;
+	}
 	const filter = {
 		res: q.res,
 		from: from!,

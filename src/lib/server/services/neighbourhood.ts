@@ -26,12 +26,16 @@ import {
 	type ObservationRow,
 	type Period
 } from '../db/queries/neighbourhood';
-import { cellCountsForExport } from '../db/queries/exports';
 import { getisOrd } from '../analysis/getis-ord';
-import { keyedCategoryCountsInPeriods, type KeyedCount } from '../db/queries/public-counts';
+import {
+	keyedCategoryCountsInPeriods,
+	keyedCellCounts,
+	type KeyedCount
+} from '../db/queries/public-counts';
 import {
 	audienceFor,
 	DEFAULT_SUPPRESS_BELOW,
+	disclosePublicCellCount,
 	disclosePublicCount,
 	observationAccess,
 	sensitiveAllowedAt,
@@ -142,12 +146,19 @@ export interface Comparison {
 	now: number;
 	before: number;
 	difference: number;
-	z: number;
-	p: number;
-	direction: 'up' | 'down' | 'no significant change';
+	/**
+	 * Null in a public view when a shown count may stand for a count below the threshold (shown as 0
+	 * or as the threshold itself): the test would read the perturbation as a change.
+	 */
+	z: number | null;
+	p: number | null;
+	direction: 'up' | 'down' | 'no significant change' | null;
 }
 
-function compare(now: number, before: number): Comparison {
+/** Now against before; `vague` marks shown counts too uncertain for a test (z, p, direction null). */
+function compare(now: number, before: number, vague?: (n: number) => boolean): Comparison {
+	if (vague && (vague(now) || vague(before)))
+		return { now, before, difference: now - before, z: null, p: null, direction: null };
 	const z = poissonZ(now, before);
 	return {
 		now,
@@ -200,6 +211,22 @@ export interface NeighbourhoodRequest {
 	 * their text, and audits the read. None: the public rules, no area limits.
 	 */
 	scope?: ReadScope;
+	/**
+	 * Daily data: end the briefing period on a fixed 28-day boundary (`fixedPeriodEnd`), as public
+	 * views do, so periods do not slide a day at a time (overlapping windows' noise could be averaged).
+	 */
+	fixedPeriods?: boolean;
+}
+
+/**
+ * The last day, on or before `day`, of the fixed 28-day periods counted from 1970-01-01 (the first ends
+ * on 1970-01-28): the public neighbourhood view of daily data offers these periods only.
+ * @example fixedPeriodEnd('1970-01-28') // '1970-01-28'
+ * @example fixedPeriodEnd('1970-02-10') // '1970-01-28'
+ */
+export function fixedPeriodEnd(day: string): string {
+	const d = isoToDay(day);
+	return dayToIso(d - ((d + 1) % 28));
 }
 
 /**
@@ -225,6 +252,7 @@ export async function neighbourhoodSummary(
 	let to = q.to && q.to < range.to ? q.to : range.to;
 	if (to < range.from) to = range.from;
 	if (granularity.unit === 'month') to = monthEnd(to.slice(0, 7) + '-01');
+	else if (q.fixedPeriods) to = fixedPeriodEnd(to);
 	const periods = briefingPeriods(to, granularity.unit);
 	// Which days hold data in this area (source_coverage): a period is compared only when every day of
 	// it does; a period without data is "no data to compare", never a fall to zero.
@@ -361,15 +389,18 @@ export function discloseNeighbourhood(
 	if (audience === 'internal') return { ...s, audience, suppressBelow: threshold };
 	if (!keyed) throw new Error('discloseNeighbourhood: a public view needs the keyed counts');
 	const label = new Map(CATEGORIES.map((c) => [c.code as string, c.label]));
+	// 0 may be 0–4 and the threshold 1–7 (T = 5): no Poisson test on those.
+	const vague = (n: number) => n === 0 || n === threshold;
 	const trend = (code: string, lbl: string, c: KeyedCount[]): CategoryTrend => {
 		const v = c.map((k) => disclosePublicCount(k, threshold));
 		return {
 			code,
 			label: lbl,
 			briefingCount: v[0],
-			sinceLastBriefing: s.coverage.briefing && s.coverage.previous ? compare(v[0], v[1]) : null,
+			sinceLastBriefing:
+				s.coverage.briefing && s.coverage.previous ? compare(v[0], v[1], vague) : null,
 			trendCount: v[2],
-			yearOnYear: s.coverage.trend && s.coverage.lastYear ? compare(v[2], v[3]) : null
+			yearOnYear: s.coverage.trend && s.coverage.lastYear ? compare(v[2], v[3], vague) : null
 		};
 	};
 	const sums: KeyedCount[] = [0, 1, 2, 3].map((i) => ({
@@ -402,12 +433,13 @@ function byTrendThenBriefing(a: CategoryTrend, b: CategoryTrend): number {
 
 /**
  * Gi* hot spots of one area as bins only, k = 1 with FDR at 0.10 as the page's other users get them.
- * Where sensitive categories may not be shown at `res` for `audience`, the counts leave sensitive
- * records out (the rollup's `sensitive` part, through the area's resolution-10 cover).
+ * For a public audience the statistic is computed from the counts as they would be published (the
+ * cell-key method, `disclosePublicCellCount`: sensitive records left out of cells finer than
+ * resolution 7, every count perturbed), so the bins say nothing the public counts do not.
  */
 export async function neighbourhoodHotspots(
 	db: Database,
-	q: { areaId: number; res: number; period: Period; audience: Audience }
+	q: { areaId: number; res: number; period: Period; audience: Audience; threshold?: number }
 ): Promise<NeighbourhoodHotspots> {
 	const alpha = 0.1;
 	const base = {
@@ -418,7 +450,7 @@ export async function neighbourhoodHotspots(
 		fdr: true,
 		alpha
 	} as const;
-	if (sensitiveAllowedAt({ kind: 'cell', res: q.res }, q.audience)) {
+	if (q.audience === 'internal') {
 		const r = await hotspotsForArea(db, {
 			area: [String(q.areaId)],
 			res: q.res,
@@ -430,7 +462,7 @@ export async function neighbourhoodHotspots(
 		return { ...base, cells: r.cells, bin: r.bin, sensitiveLeftOut: false };
 	}
 	const study = await resolveStudyArea(db, { area: [String(q.areaId)], res: q.res });
-	const rows = await cellCountsForExport(db, {
+	const rows = await keyedCellCounts(db, {
 		res: q.res,
 		...q.period,
 		categories: null,
@@ -440,10 +472,19 @@ export async function neighbourhoodHotspots(
 	const values = new Float64Array(study.cells.length);
 	for (const r of rows) {
 		const i = index.get(r.cell);
-		if (i !== undefined) values[i] = r.n - r.sensitive;
+		if (i !== undefined)
+			values[i] = disclosePublicCellCount(
+				{ ...r, res: q.res },
+				q.threshold ?? DEFAULT_SUPPRESS_BELOW
+			);
 	}
 	const g = getisOrd(values, studyWeights(study, 1).weights, { fdr: true, alpha });
-	return { ...base, cells: study.cells, bin: Array.from(g.bin), sensitiveLeftOut: true };
+	return {
+		...base,
+		cells: study.cells,
+		bin: Array.from(g.bin),
+		sensitiveLeftOut: !sensitiveAllowedAt({ kind: 'cell', res: q.res }, 'public')
+	};
 }
 
 /** Share of a neighbourhood's surface that must lie inside a public viewer's areas. */
@@ -483,7 +524,8 @@ export async function neighbourhoodForViewer(
 	const summary = await neighbourhoodSummary(db, {
 		area: String(area.id),
 		to: q.to,
-		scope: q.scope
+		scope: q.scope,
+		fixedPeriods: audience === 'public'
 	});
 	const keyed =
 		audience === 'public'
@@ -497,7 +539,8 @@ export async function neighbourhoodForViewer(
 					areaId: area.id,
 					res: summary.hotspotRes,
 					period: summary.periods.hotspots,
-					audience
+					audience,
+					threshold: env().suppressBelow
 				})
 			);
 	return { ...view, hotspots };

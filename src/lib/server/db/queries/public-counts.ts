@@ -12,7 +12,7 @@ import type { Period } from './neighbourhood';
  * place public outputs place a record; it must stay the cell the rollup counts the record in.
  */
 export function publicCellSql(res: number): string {
-	if (!Number.isInteger(res) || res < 0 || res > 11) throw new RangeError(`res: ${res}`);
+	if (!Number.isInteger(res) || res < 5 || res > 11) throw new RangeError(`res: ${res}`);
 	return res === 11 ? 'i.h3' : `h3_parent(i.h3, ${res})`;
 }
 
@@ -22,13 +22,22 @@ const DAYS_SQL = `i.occurred_from >= ($1::date - 2)::timestamptz
 	AND (i.occurred_from AT TIME ZONE s.timezone)::date BETWEEN $1::date AND $2::date`;
 
 /**
- * Incidents whose resolution-10 cell is in area $n's cover: each cover cell's resolution-11 children
- * are one index range (resolution field set to 11, digit 11 from 0 to 7).
+ * Incidents lying in one of the cells `cells` (SQL yielding bigint H3 cells at resolution `res` as
+ * column h3): the resolution-11 cells under a cell form one index range (resolution field set to 11,
+ * digits res+1 … 11 from 0 to 7), so the index on incidents.h3 answers it.
  */
-function inAreaCoverSql(param: string): string {
-	const r11 = `((ac.h3 & ~(15::bigint << 52)) | (11::bigint << 52))`;
-	return `EXISTS (SELECT 1 FROM area_cells ac WHERE ac.area_id = ${param}
-		AND i.h3 BETWEEN (${r11} & ~(7::bigint << 12)) AND (${r11} | (7::bigint << 12)))`;
+function inCellsSql(res: number, cells: string): string {
+	const r11 = `((cv.h3 & ~(15::bigint << 52)) | (11::bigint << 52))`;
+	const span = `(((1::bigint << ${3 * (11 - res)}) - 1) << 12)`;
+	return `EXISTS (SELECT 1 FROM (${cells}) cv
+		WHERE i.h3 BETWEEN (${r11} & ~${span}) AND (${r11} | ${span}))`;
+}
+
+/** The cells at `res` of area `param`'s cover (resolution 10, or its coarse cover at 5–9). */
+function areaCoverSql(res: number, param: string): string {
+	return res === 10
+		? `SELECT h3 FROM area_cells WHERE area_id = ${param}`
+		: `SELECT h3 FROM area_coarse_cells WHERE area_id = ${param} AND res = ${res}`;
 }
 
 /** A count with its records' key sum, all records and the sensitive ones among them. */
@@ -46,7 +55,11 @@ export interface PublicCellFilter {
 	from: string;
 	to: string;
 	categories: string[] | null;
-	/** Only incidents in this area's resolution-10 cover; null: everywhere. */
+	/**
+	 * Only the cells at `res` of this area's cover, whole (every record of such a cell, also those
+	 * beyond the area's edge: a clipped cell would be one more set of records to difference); null:
+	 * everywhere.
+	 */
 	areaId: number | null;
 }
 
@@ -59,7 +72,7 @@ export async function keyedCellCounts(
 	let inArea = '';
 	if (f.areaId !== null) {
 		params.push(f.areaId);
-		inArea = `AND ${inAreaCoverSql('$4::int')}`;
+		inArea = `AND ${inCellsSql(f.res, areaCoverSql(f.res, '$4::int'))}`;
 	}
 	const rows = await db.query<{
 		cell: string;
@@ -116,7 +129,8 @@ export async function keyedCategoryCountsInPeriods(
 		`SELECT d.category, ARRAY[${cols.join(', ')}]::bigint[] AS counts
 		 FROM (SELECT i.category, i.record_key, (i.occurred_from AT TIME ZONE s.timezone)::date AS day
 		       FROM incidents i JOIN sources s ON s.id = i.source_id
-		       WHERE i.h3 IS NOT NULL AND ${DAYS_SQL} AND ${inAreaCoverSql('$3::int')}) d
+		       WHERE i.h3 IS NOT NULL AND ${DAYS_SQL}
+		         AND ${inCellsSql(10, areaCoverSql(10, '$3::int'))}) d
 		 GROUP BY d.category ORDER BY d.category`,
 		params
 	);
