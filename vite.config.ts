@@ -14,15 +14,20 @@ export default defineConfig({
 	},
 	test: {
 		expect: { requireAssertions: true },
-		globalSetup: ['tests/global-setup.ts'],
 		projects: [
-			{ extends: true, test: { name: 'unit', include: ['src/**/*.spec.ts'] } },
+			// Unit specs need no database: no global set-up (the embedded template is built only for
+			// the tiers that open databases).
+			{
+				extends: true,
+				test: { name: 'unit', include: ['src/**/*.spec.ts'], fileParallelism: true }
+			},
 			{
 				extends: true,
 				test: {
 					name: 'integration',
 					include: ['tests/**/*.test.ts'],
-					exclude: ['tests/e2e/**']
+					exclude: ['tests/e2e/**'],
+					globalSetup: ['tests/global-setup.ts']
 				}
 			},
 			{

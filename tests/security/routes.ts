@@ -155,7 +155,13 @@ export const ROUTE_READS: Record<string, ReadKind> = {
 	'/api/analysis/trends': 'aggregates',
 	'/api/analysis/change': 'aggregates',
 	'/api/analysis/profile': 'aggregates',
-	'/api/analysis/near-repeat': 'aggregates'
+	'/api/analysis/near-repeat': 'aggregates',
+	'/api/analysis/forecast-accuracy': 'aggregates',
+	// Which periods hold data: no records.
+	'/api/analysis/coverage': 'aggregates',
+	// A cell's most frequent location text among its non-sensitive incidents (published street
+	// names such as police.uk's "On or near …"), else its area's name: one label per cell, no record.
+	'/api/places': 'aggregates'
 };
 
 /** The server files of a route (its +server / +page.server sources), for static checks. */
