@@ -4,6 +4,11 @@ import { getDatabase } from '$lib/server/db';
 import { coverageBySteps } from '$lib/server/services/coverage';
 import { analysisResponse } from '../respond';
 
-/** Which years or months hold data: `from`, `to`, `step=year|month`, optional `area`. */
-export const GET: RequestHandler = async ({ url }) =>
-	analysisResponse(url, coverageQuerySchema, async (q) => coverageBySteps(await getDatabase(), q));
+/**
+ * Which years or months hold data: `from`, `to`, `step=year|month`, optional `area`. A helper that runs
+ * no statistic (not an audited analysis run).
+ */
+export const GET: RequestHandler = async (event) =>
+	analysisResponse(event, null, coverageQuerySchema, async (q) =>
+		coverageBySteps(await getDatabase(), q)
+	);
