@@ -108,9 +108,9 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/api/analysis/change': { GET: 'analysis:run' },
 	'/api/analysis/profile': { GET: 'analysis:run' },
 	'/api/analysis/near-repeat': { GET: 'analysis:run' },
+	'/api/analysis/coverage': { GET: 'analysis:run' },
 	// The supervisor's forecast accuracy: a backtest over the area's incidents (aggregate measures only).
-	'/api/analysis/forecast-accuracy': { GET: 'analysis:run' },
-	'/api/analysis/coverage': { GET: 'analysis:run' }
+	'/api/analysis/forecast-accuracy': { GET: 'analysis:run' }
 };
 
 export interface AuthUser {

@@ -4,7 +4,10 @@ import { getDatabase } from '$lib/server/db';
 import { coverageBySteps } from '$lib/server/services/coverage';
 import { analysisResponse } from '../respond';
 
-/** Which years or months hold data: `from`, `to`, `step=year|month`, optional `area` (no statistic runs, so no audit entry). */
+/**
+ * Which years or months hold data: `from`, `to`, `step=year|month`, optional `area`. A helper that runs
+ * no statistic (not an audited analysis run).
+ */
 export const GET: RequestHandler = async (event) =>
 	analysisResponse(event, null, coverageQuerySchema, async (q) =>
 		coverageBySteps(await getDatabase(), q)
