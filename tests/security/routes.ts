@@ -155,7 +155,13 @@ export const ROUTE_READS: Record<string, ReadKind> = {
 	'/api/analysis/trends': 'aggregates',
 	'/api/analysis/change': 'aggregates',
 	'/api/analysis/profile': 'aggregates',
-	'/api/analysis/near-repeat': 'aggregates'
+	'/api/analysis/near-repeat': 'aggregates',
+	// A backtest of the shift ranking: hit rates and counts, no records.
+	'/api/analysis/forecast-accuracy': 'aggregates',
+	// Place names for cells: the commonest location text of a cell's non-sensitive incidents (police.uk
+	// snap points such as "On or near Cheapside"), else the area at its centre. Not yet filtered by the
+	// reader's area limits or handling code C (issue 10 follow-up, see docs/security.md).
+	'/api/places': 'aggregates'
 };
 
 /** The server files of a route (its +server / +page.server sources), for static checks. */

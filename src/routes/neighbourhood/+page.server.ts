@@ -3,6 +3,8 @@ import type { PageServerLoad } from './$types';
 import { getDatabase } from '$lib/server/db';
 import { readScope } from '$lib/server/auth/read-scope';
 import { workspaceMeta } from '$lib/server/services/meta';
+import { recordViewRun } from '$lib/server/auth/analysis-audit';
+import { auditOrigin } from '$lib/server/auth/request';
 import {
 	attemptView,
 	choosableAreas,
@@ -16,7 +18,8 @@ import {
  */
 export const load: PageServerLoad = async (event) => {
 	const { url } = event;
-	// The observations listed are records: the read scope decides which, and audits them.
+	// The observations listed are records: the read scope decides which, and audits them (also an
+	// empty list), in the service.
 	const scope = readScope(event.locals, event);
 	const viewer = scope.user;
 	const db = await getDatabase();
@@ -28,6 +31,25 @@ export const load: PageServerLoad = async (event) => {
 			scope
 		})
 	);
+	// The trail: the briefing's statistics for this area and period (the observations shown are audited
+	// by the read scope).
+	const who = { actor: viewer, origin: auditOrigin(event) };
+	const v = summary.value;
+	const query = { area: url.searchParams.get('area') || undefined, to: url.searchParams.get('to') };
+	if (v || summary.error) {
+		const parameters = v && {
+			area: v.area,
+			from:
+				v.periods.hotspots.from < v.periods.lastYear.from
+					? v.periods.hotspots.from
+					: v.periods.lastYear.from,
+			to: v.periods.briefing.to
+		};
+		await recordViewRun(db, who, 'neighbourhood', query, {
+			value: v && { parameters },
+			error: summary.error
+		});
+	}
 	if (summary.error?.status === 403) error(403, summary.error.message);
 	const choosable = await attemptView(() => choosableAreas(db, viewer));
 	// Only what the page draws: the meta's category and source counts are exact, force-wide numbers.
