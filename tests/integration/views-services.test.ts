@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cellToParent, latLngToCell } from 'h3-js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { loadDemo } from '../../src/lib/server/demo/load';
-import { busiestLsoa } from '../helpers/demo';
 import {
 	briefingPeriods,
 	neighbourhoodForViewer,
@@ -18,8 +17,8 @@ import { dataExtent, dataGranularity } from '../../src/lib/server/study/extent';
 import { workspaceMeta } from '../../src/lib/server/services/meta';
 import { trendsForArea } from '../../src/lib/server/services/trends';
 import { homeAreaId } from '../../src/lib/server/auth/areas';
-import { scopeFor } from '../../src/lib/server/auth/read-scope';
 import type { AuthUser } from '../../src/lib/server/auth/permissions';
+import { scopeFor } from '../../src/lib/server/auth/read-scope';
 import { placesOfCells } from '../../src/lib/server/study/places';
 import { riskForShift } from '../../src/lib/server/services/supervisor';
 import { rollupRange } from '../../src/lib/server/db/queries/cells';
@@ -33,7 +32,13 @@ describe('views services on the demo data', () => {
 	beforeAll(async () => {
 		t = await createTestDatabase('pglite');
 		await loadDemo(t.db);
-		lsoa = await busiestLsoa(t.db);
+		// The LSOA with the most incidents: enough counts in every period to compare.
+		const rows = await t.db.query<{ id: number; code: string }>(
+			`SELECT a.id, a.code FROM areas a JOIN area_cells ac ON ac.area_id = a.id
+			 JOIN cell_day_counts c ON c.h3 = ac.h3 WHERE a.kind = 'lsoa'
+			 GROUP BY a.id, a.code ORDER BY sum(c.n) DESC, a.code LIMIT 1`
+		);
+		lsoa = { id: Number(rows[0].id), code: rows[0].code };
 	}, 300_000);
 
 	afterAll(async () => {
@@ -226,7 +231,7 @@ describe('views services on the demo data', () => {
 			areaIds: u.area_ids.map(Number)
 		};
 		const view = await neighbourhoodForViewer(t.db, {
-			scope: scopeFor(viewer, { ip: '127.0.0.1', userAgent: 'test' })
+			scope: scopeFor(viewer, { ip: '192.0.2.81', userAgent: 'vitest' })
 		});
 		expect(view?.area.name).toBe('City of London');
 	});

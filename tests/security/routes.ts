@@ -156,11 +156,13 @@ export const ROUTE_READS: Record<string, ReadKind> = {
 	'/api/analysis/change': 'aggregates',
 	'/api/analysis/profile': 'aggregates',
 	'/api/analysis/near-repeat': 'aggregates',
+	// A backtest of the shift ranking: hit rates and counts, no records.
 	'/api/analysis/forecast-accuracy': 'aggregates',
 	// Which periods hold data: no records.
 	'/api/analysis/coverage': 'aggregates',
-	// A cell's most frequent location text among its non-sensitive incidents (published street
-	// names such as police.uk's "On or near …"), else its area's name: one label per cell, no record.
+	// Place names for cells: the commonest location text of a cell's non-sensitive incidents (police.uk
+	// snap points such as "On or near Cheapside"), else the area at its centre. Not yet filtered by the
+	// reader's area limits or handling code C (issue 10 follow-up, see docs/security.md).
 	'/api/places': 'aggregates'
 };
 

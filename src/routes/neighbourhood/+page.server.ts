@@ -18,7 +18,8 @@ import {
  */
 export const load: PageServerLoad = async (event) => {
 	const { url } = event;
-	// The observations listed are records: the read scope decides which, and audits them.
+	// The observations listed are records: the read scope decides which, and audits them (also an
+	// empty list), in the service.
 	const scope = readScope(event.locals, event);
 	const viewer = scope.user;
 	const db = await getDatabase();
@@ -30,8 +31,8 @@ export const load: PageServerLoad = async (event) => {
 			scope
 		})
 	);
-	// The trail: the briefing's statistics for this area and period (the observations shown are
-	// audited by the read scope in the service).
+	// The trail: the briefing's statistics for this area and period (the observations shown are audited
+	// by the read scope).
 	const who = { actor: viewer, origin: auditOrigin(event) };
 	const v = summary.value;
 	const query = { area: url.searchParams.get('area') || undefined, to: url.searchParams.get('to') };

@@ -288,7 +288,8 @@ export async function neighbourhoodSummary(
 		coverCellCount(db, area.id)
 	]);
 	await q.scope?.audit(db, 'observations.view', `area:${area.id}`, {
-		area: area.id,
+		view: 'neighbourhood',
+		area: { id: area.id, kind: area.kind, code: area.code, name: area.name },
 		returned: observations.rows.length,
 		records: observations.rows.map((o) => o.id),
 		restrictedShown: observations.rows.filter((o) => o.handlingCode !== 'P').length

@@ -3,8 +3,8 @@ import type { PageServerLoad } from './$types';
 import { controlCharacterProblem, escapeControlCharacters } from '$lib/control-characters';
 import { getDatabase } from '$lib/server/db';
 import { auditActions, searchAudit } from '$lib/server/db/queries/audit';
-import { describeAudit } from '$lib/server/auth/audit-view';
 import { recentSignInBlocks } from '$lib/server/db/queries/sign-in-blocks';
+import { describeAudit } from '$lib/server/auth/audit-view';
 
 const PAGE_SIZE = 50;
 
