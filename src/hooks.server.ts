@@ -23,17 +23,21 @@ import {
 	wantsJson
 } from '$lib/server/auth/request';
 import { recordAudit } from '$lib/server/auth/audit';
+import { closeJobPool } from '$lib/server/jobs';
+import { jobsConfig } from '$lib/server/jobs/config';
 
 let closeOnShutdown = false;
 
 export const init: ServerInit = async () => {
 	const e = env();
+	jobsConfig();
 	const db = await getDatabase();
 	// adapter-node emits this once the HTTP server has closed (SIGTERM/SIGINT): close the pool so the
 	// process can exit (open PostgreSQL connections kept it alive) and the embedded engine flushes.
 	if (!closeOnShutdown) {
 		closeOnShutdown = true;
 		process.once('sveltekit:shutdown' as never, () => {
+			closeJobPool().catch((err) => console.error('[beatwise] stopping analysis workers:', err));
 			closeDatabase().then(
 				() => console.log('[beatwise] shut down: database closed'),
 				(err) => console.error('[beatwise] shutting down: closing the database failed:', err)

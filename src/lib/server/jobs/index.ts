@@ -30,3 +30,15 @@ export async function closeJobPool(): Promise<void> {
 export function computeInPool(options: RunOptions, on: WorkerPool = jobPool()): Compute {
 	return (kind, input) => on.run(kind, input, options);
 }
+
+/**
+ * The Compute of a request its user waits for: the user's pool slots, the interactive time budget,
+ * and cancellation when the client disconnects (the request's signal).
+ */
+export function computeForRequest(user: { id: number }, signal: AbortSignal): Compute {
+	return computeInPool({
+		owner: String(user.id),
+		signal,
+		hint: 'run it as a background job on the Jobs page (/jobs), which has a longer budget'
+	});
+}

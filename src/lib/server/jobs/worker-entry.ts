@@ -1,17 +1,19 @@
 /**
- * Where the worker entry is. A production build (vite.config.ts, `jobsWorkerEntry`) emits
- * `jobs-worker.js` beside the server and writes its URL here; in development, tests and scripts
- * worker-dev.js runs the TypeScript source through tsx.
+ * Where the worker entry is. In a production build svelte.config.js bundles worker.ts into
+ * `build/server/jobs-worker.js` and rewrites BUILT_WORKER below into that file's path relative to
+ * the chunk this module ends up in; in development, tests and scripts worker-dev.js runs the
+ * TypeScript source through tsx.
  */
 export interface WorkerEntry {
 	url: URL;
 	execArgv: string[];
 }
 
-/** Replaced by the build with the URL of the emitted worker chunk. */
-const BUILT_WORKER_URL: string | null = null; /* beatwise:jobs-worker-url */
+/** Rewritten by the production build (svelte.config.js, `JOBS_WORKER_MARKER`). */
+const BUILT_WORKER: string = '__BEATWISE_JOBS_WORKER__';
 
 export function workerEntry(): WorkerEntry {
-	if (BUILT_WORKER_URL) return { url: new URL(BUILT_WORKER_URL), execArgv: [] };
+	if (BUILT_WORKER.endsWith('.js'))
+		return { url: new URL(BUILT_WORKER, import.meta.url), execArgv: [] };
 	return { url: new URL('./worker-dev.js', import.meta.url), execArgv: [] };
 }

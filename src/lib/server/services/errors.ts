@@ -6,6 +6,8 @@ export type ServiceErrorCode =
 	| 'E_DATE_RANGE'
 	| 'E_NO_DATA'
 	| 'E_PARAMETER'
+	/** Too large to wait for: run it as a background job (/api/jobs). */
+	| 'E_USE_JOB'
 	/** The role lacks a permission the request needs (the route's rule let it through). */
 	| 'E_FORBIDDEN';
 

@@ -1,9 +1,12 @@
 import type { RequestHandler } from './$types';
 import { emergingQuerySchema } from '$lib/schemas/analysis';
 import { getDatabase } from '$lib/server/db';
+import { computeForRequest } from '$lib/server/jobs';
 import { emergingForArea } from '$lib/server/services/emerging';
 import { analysisResponse } from '../respond';
 
 /** Emerging hot spots: `area` or `bbox`, `res`, `from`, `to`, `step`, `categories`, `k`, `timeSteps`. */
-export const GET: RequestHandler = async ({ url }) =>
-	analysisResponse(url, emergingQuerySchema, async (q) => emergingForArea(await getDatabase(), q));
+export const GET: RequestHandler = async ({ url, request, locals }) =>
+	analysisResponse(url, emergingQuerySchema, async (q) =>
+		emergingForArea(await getDatabase(), q, computeForRequest(locals.user!, request.signal))
+	);
