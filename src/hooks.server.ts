@@ -25,6 +25,7 @@ import {
 import { recordAudit } from '$lib/server/auth/audit';
 import { closeJobPool } from '$lib/server/jobs';
 import { jobsConfig } from '$lib/server/jobs/config';
+import { failInterrupted } from '$lib/server/jobs/background';
 
 let closeOnShutdown = false;
 
@@ -44,6 +45,11 @@ export const init: ServerInit = async () => {
 			);
 		});
 	}
+	const interrupted = await failInterrupted(db);
+	if (interrupted > 0)
+		console.log(
+			`[beatwise] ${interrupted} background job(s) left unfinished by a stop marked failed`
+		);
 	const wantDemo = e.demo === '1' || (e.demo === 'auto' && db.engine === 'pglite');
 	if (wantDemo && (await databaseIsEmpty(db))) {
 		await loadDemo(db, (line) => console.log(`[beatwise] ${line}`), { dataDir: e.dataDir });

@@ -87,6 +87,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/neighbourhood': { GET: 'neighbourhood:view' },
 	'/trends': { GET: 'analysis:run' },
 	'/supervisor': { GET: 'analysis:run' },
+	// Background analyses: whoever may run analyses; each user sees and cancels only their own jobs.
+	'/jobs': { GET: 'analysis:run' },
 
 	'/api/health': { GET: 'public' },
 	'/api/meta': { GET: 'map:view' },
@@ -105,7 +107,9 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/api/analysis/trends': { GET: 'analysis:run' },
 	'/api/analysis/change': { GET: 'analysis:run' },
 	'/api/analysis/profile': { GET: 'analysis:run' },
-	'/api/analysis/near-repeat': { GET: 'analysis:run' }
+	'/api/analysis/near-repeat': { GET: 'analysis:run' },
+	'/api/jobs': { GET: 'analysis:run', POST: 'analysis:run' },
+	'/api/jobs/[id]': { GET: 'analysis:run', DELETE: 'analysis:run' }
 };
 
 export interface AuthUser {
