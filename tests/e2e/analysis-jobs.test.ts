@@ -32,15 +32,18 @@ describe.skipIf(!hasChromium || process.env.BEATWISE_E2E === '0')(
 		const job = async (id: number) => (await api(`/api/jobs/${id}`)).json();
 
 		beforeAll(async () => {
-			// One worker: the job under test holds it, as on a busy server.
-			server = await startServer({ BEATWISE_JOB_WORKERS: '1' }, { readyTimeoutMs: 300_000 });
+			// One worker for requests and one for background jobs (the defaults on two cores).
+			server = await startServer(
+				{ BEATWISE_JOB_WORKERS: '1', BEATWISE_BACKGROUND_JOB_WORKERS: '1' },
+				{ readyTimeoutMs: 300_000 }
+			);
 			cookie = await sessionCookie(server.url, 'planner', server.dataDir);
 		});
 		afterAll(async () => {
 			await server?.stop();
 		});
 
-		it('answers the health check and the map while a near-repeat job computes; the job can be cancelled', async () => {
+		it('answers the health check, the map and a time profile while a near-repeat job computes; the job can be cancelled', async () => {
 			// 9,999 permutations on the City: many minutes of work in the worker.
 			const created = await api('/api/jobs', {
 				method: 'POST',
@@ -70,6 +73,10 @@ describe.skipIf(!hasChromium || process.env.BEATWISE_E2E === '0')(
 			}
 			const cells = await api('/api/cells?res=9');
 			expect(cells.status).toBe(200);
+			// Analyses someone waits for have workers of their own: never queued behind the job.
+			const profile = await api(`/api/analysis/profile?area=${CITY}`);
+			expect(profile.status).toBe(200);
+			expect((await profile.json()).incidents).toBeGreaterThan(10_000);
 			// All of that was answered while the job was still computing.
 			const during = await job(id);
 			expect(during.status).toBe('running');

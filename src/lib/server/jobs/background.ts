@@ -30,7 +30,7 @@ import { emergingForArea } from '../services/emerging';
 import { nearRepeatForArea } from '../services/near-repeat';
 import { timeProfile } from '../services/profiles';
 import { jobsConfig } from './config';
-import { computeInPool } from './index';
+import { backgroundPool, computeInPool } from './index';
 import { JobError, type WorkerPool } from './pool';
 import type { Compute } from './tasks';
 
@@ -118,7 +118,11 @@ async function execute(
 	};
 	try {
 		await markJobRunning(db, job.id);
-		const result = await spec.run(db, query as never, computeInPool(options, pool));
+		const result = await spec.run(
+			db,
+			query as never,
+			computeInPool(options, pool ?? backgroundPool())
+		);
 		await finishJob(db, job.id, { status: 'done', result });
 	} catch (e) {
 		const cancelled = e instanceof JobError && e.code === 'E_JOB_CANCELLED';

@@ -13,7 +13,8 @@ const whole = (what: string, min: number, max: number) =>
 		.max(max, { message: `must be a whole number from ${min} to ${max} (${what})` });
 
 const JobsEnvSchema = z.object({
-	BEATWISE_JOB_WORKERS: whole('worker threads for heavy statistics', 1, 64).optional(),
+	BEATWISE_JOB_WORKERS: whole('worker threads for analyses requests wait for', 1, 64).optional(),
+	BEATWISE_BACKGROUND_JOB_WORKERS: whole('worker threads for background jobs', 1, 64).default(1),
 	BEATWISE_JOB_SECONDS: whole(
 		'time budget of an analysis answered while the user waits',
 		1,
@@ -28,8 +29,10 @@ const JobsEnvSchema = z.object({
 });
 
 export interface JobsConfig {
-	/** Worker threads; default one fewer than the cores (at least 1), so requests keep a core. */
+	/** Worker threads for requests; default one fewer than the cores (at least 1). */
 	workers: number;
+	/** Worker threads for background jobs (their own, so requests never wait behind a long job). */
+	backgroundWorkers: number;
 	/** Time budget of an analysis a request waits for. */
 	interactiveMs: number;
 	/** Time budget of a background job. */
@@ -58,6 +61,7 @@ export function parseJobsConfig(
 	const e = parsed.data;
 	return {
 		workers: e.BEATWISE_JOB_WORKERS ?? Math.max(1, availableParallelism() - 1),
+		backgroundWorkers: e.BEATWISE_BACKGROUND_JOB_WORKERS,
 		interactiveMs: e.BEATWISE_JOB_SECONDS * 1000,
 		backgroundMs: e.BEATWISE_BACKGROUND_JOB_SECONDS * 1000,
 		memoryMb: e.BEATWISE_JOB_MEMORY_MB,

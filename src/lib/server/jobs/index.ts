@@ -4,7 +4,9 @@ import { WorkerPool, type RunOptions } from './pool';
 import type { Compute } from './tasks';
 
 let pool: WorkerPool | undefined;
+let background: WorkerPool | undefined;
 
+/** The pool of analyses requests wait for. */
 export function jobPool(): WorkerPool {
 	if (!pool) {
 		const c = jobsConfig();
@@ -19,11 +21,29 @@ export function jobPool(): WorkerPool {
 	return pool;
 }
 
-/** Stop the pool's workers (server shutdown). */
+/**
+ * The pool of background jobs: workers of its own, so a long job never keeps a request waiting for a
+ * worker. Each job has a pool slot of its own; the per-user limit is counted in the database.
+ */
+export function backgroundPool(): WorkerPool {
+	if (!background) {
+		const c = jobsConfig();
+		background = new WorkerPool({
+			workers: c.backgroundWorkers,
+			timeLimitMs: c.backgroundMs,
+			memoryMb: c.memoryMb,
+			perOwner: 1,
+			maxQueued: c.maxQueued
+		});
+	}
+	return background;
+}
+
+/** Stop the pools' workers (server shutdown). */
 export async function closeJobPool(): Promise<void> {
-	const p = pool;
-	pool = undefined;
-	await p?.close();
+	const pools = [pool, background];
+	pool = background = undefined;
+	await Promise.all(pools.map((p) => p?.close()));
 }
 
 /** A Compute that runs each task in the pool for one owner, with one signal and budget. */
@@ -39,6 +59,7 @@ export function computeForRequest(user: { id: number }, signal: AbortSignal): Co
 	return computeInPool({
 		owner: String(user.id),
 		signal,
+		budgetIncludesWait: true,
 		hint: 'run it as a background job on the Jobs page (/jobs), which has a longer budget'
 	});
 }

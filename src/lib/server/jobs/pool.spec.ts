@@ -154,6 +154,36 @@ describe('WorkerPool', () => {
 		await rejection(running);
 	});
 
+	it('counts the wait for a worker in the budget of a task someone waits for', async () => {
+		const p = pool({ workers: 1 });
+		const controller = new AbortController();
+		const s = started();
+		const running = p.run('knox', endless, {
+			owner: 'u1',
+			signal: controller.signal,
+			onProgress: s.onProgress
+		});
+		await s.promise;
+		let progressed = false;
+		const err = await rejection(
+			p.run('knox', small, {
+				owner: 'u2',
+				timeLimitMs: 300,
+				budgetIncludesWait: true,
+				hint: 'run it as a background job',
+				onProgress: () => (progressed = true)
+			})
+		);
+		expect(err.code).toBe('E_JOB_TIME');
+		expect(err.message).toBe(
+			'The near-repeat test waited longer than its time budget of 0.3 s for a free worker (the server is busy with other analyses); try again shortly, or run it as a background job'
+		);
+		expect(progressed).toBe(false);
+		expect(p.stats()).toEqual({ workers: 1, running: 1, queued: 0 });
+		controller.abort();
+		await rejection(running);
+	});
+
 	it('limits the tasks one user runs or queues at once (429 with what to do), others still get in', async () => {
 		const p = pool({ perOwner: 1 });
 		const controller = new AbortController();

@@ -69,6 +69,11 @@ export interface RunOptions {
 	timeLimitMs?: number;
 	/** Appended to budget messages: what the user can do instead (e.g. run it in the background). */
 	hint?: string;
+	/**
+	 * The budget runs from the call, waiting for a worker included (a request someone waits for);
+	 * otherwise from the start on a worker (a background job).
+	 */
+	budgetIncludesWait?: boolean;
 }
 
 interface Task {
@@ -157,6 +162,7 @@ export class WorkerPool {
 					this.finish(task, new JobError('E_JOB_CANCELLED', `The ${label} was cancelled`))
 			};
 			options.signal?.addEventListener('abort', task.onAbort, { once: true });
+			if (options.budgetIncludesWait) this.startBudget(task);
 			this.perOwner.set(options.owner, mine + 1);
 			this.queue.push(task);
 			this.pump();
@@ -231,18 +237,27 @@ export class WorkerPool {
 		task.worker = worker;
 		this.running.set(worker, task);
 		worker.ref();
+		if (!task.options.budgetIncludesWait) this.startBudget(task);
+		worker.postMessage({ id: task.id, kind: task.kind, input: task.input });
+	}
+
+	/** Arm the task's time budget: when spent, the task fails (and its worker, if any, is terminated). */
+	private startBudget(task: Task): void {
 		const limit = task.options.timeLimitMs ?? this.options.timeLimitMs;
 		task.timer = setTimeout(() => {
 			const seconds = Math.round(limit / 100) / 10;
+			const label = TASK_LABELS[task.kind];
+			const instead = task.options.hint ? `, or ${task.options.hint}` : '';
 			this.finish(
 				task,
 				new JobError(
 					'E_JOB_TIME',
-					`The ${TASK_LABELS[task.kind]} took longer than its time budget of ${seconds} s and was stopped; choose a smaller area, a shorter period, fewer bands or fewer permutations${task.options.hint ? `, or ${task.options.hint}` : ''}`
+					task.worker
+						? `The ${label} took longer than its time budget of ${seconds} s and was stopped; choose a smaller area, a shorter period, fewer bands or fewer permutations${instead}`
+						: `The ${label} waited longer than its time budget of ${seconds} s for a free worker (the server is busy with other analyses); try again shortly${instead}`
 				)
 			);
 		}, limit);
-		worker.postMessage({ id: task.id, kind: task.kind, input: task.input });
 	}
 
 	private onMessage(worker: Worker, m: WorkerMessage): void {
