@@ -154,11 +154,12 @@ async function main() {
 				status: string;
 				progress: number;
 			};
-		// Wait for the first job's permutations to be under way.
+		// Wait until a job's permutations are under way (the others wait for the background worker).
 		for (;;) {
-			const s = await jobStatus(jobIds[0]);
-			if (s.status === 'running' && s.progress > 0) break;
-			if (s.status !== 'queued' && s.status !== 'running') throw new Error(`job ${s.status}`);
+			const states = await Promise.all(jobIds.map(jobStatus));
+			if (states.some((s) => s.status === 'running' && s.progress > 0)) break;
+			const ended = states.find((s) => s.status !== 'queued' && s.status !== 'running');
+			if (ended) throw new Error(`a job ended early: ${JSON.stringify(ended)}`);
 			await new Promise((r) => setTimeout(r, 500));
 		}
 		// And a user asking the finding's interactive request again and again meanwhile.
@@ -176,7 +177,8 @@ async function main() {
 		rows.push(...(await load(server, cookies.analyst, 'near-repeat jobs running')));
 		stop = true;
 		await asker;
-		for (const j of jobIds) if ((await jobStatus(j)).status === 'running') jobsStillRunning++;
+		for (const j of jobIds)
+			if (['queued', 'running'].includes((await jobStatus(j)).status)) jobsStillRunning++;
 		for (const [role, id] of jobIds)
 			await fetch(`${server.url}/api/jobs/${id}`, {
 				method: 'DELETE',
@@ -198,7 +200,7 @@ async function main() {
 	const asked = [...nearRepeat].map(([s, n]) => `${n} × ${s}`).join(', ') || 'none finished';
 	await writeResultsSection(
 		`Load while near-repeat jobs run (${ENGINE === 'postgres' ? 'PostgreSQL' : 'embedded engine'})`,
-		`Run ${new Date().toISOString()} on this machine (${cpus().length} cores, shared with other engineers' builds and tests: load average ${loadavg()[0].toFixed(1)} at the end). Production build (\`node build\`) on ${ENGINE === 'postgres' ? 'PostgreSQL + PostGIS (a fresh database)' : 'the embedded engine (PGlite)'} with the demo (City of London, 15,935 incidents), analysis workers at their defaults (cores − 1 = ${Math.max(1, cpus().length - 1)} for requests, 1 for background jobs). ${CONNECTIONS} autocannon clients per endpoint, signed in as the demo analyst, first on a quiet server, then while four background near-repeat jobs (City, 9,999 permutations; two users × the per-user limit of 2) compute and a supervisor asks \`/api/analysis/near-repeat?area=City&permutations=99\` over and over (answers: ${asked}). ${jobsStillRunning} of the 4 jobs were still running when the load ended (then cancelled). Script: \`npx tsx bench/load/jobs.ts${ENGINE === 'pglite' ? ' --engine pglite' : ''}\`.
+		`Run ${new Date().toISOString()} on this machine (${cpus().length} cores, shared with other engineers' builds and tests: load average ${loadavg()[0].toFixed(1)} at the end). Production build (\`node build\`) on ${ENGINE === 'postgres' ? 'PostgreSQL + PostGIS (a fresh database)' : 'the embedded engine (PGlite)'} with the demo (City of London, 15,935 incidents), analysis workers at their defaults (cores − 1 = ${Math.max(1, cpus().length - 1)} for requests, 1 for background jobs). ${CONNECTIONS} autocannon clients per endpoint, signed in as the demo analyst, first on a quiet server, then while four background near-repeat jobs (City, 9,999 permutations; two users × the per-user limit of 2) compute and a supervisor asks \`/api/analysis/near-repeat?area=City&permutations=99\` over and over (answers: ${asked}). ${jobsStillRunning} of the 4 jobs were still queued or running when the load ended (then cancelled; one computes at a time on the background worker). Script: \`npx tsx bench/load/jobs.ts${ENGINE === 'pglite' ? ' --engine pglite' : ''}\`.
 
 ${table}
 

@@ -114,10 +114,14 @@ async function execute(
 		owner: `job:${job.id}`,
 		signal,
 		onProgress,
+		// Queued until a background worker takes it.
+		onStart: () =>
+			void markJobRunning(db, job.id).catch((err) =>
+				console.error(`[beatwise] job ${job.id}: marking it running:`, err)
+			),
 		timeLimitMs: jobsConfig().backgroundMs
 	};
 	try {
-		await markJobRunning(db, job.id);
 		const result = await spec.run(
 			db,
 			query as never,

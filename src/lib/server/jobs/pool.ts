@@ -65,6 +65,8 @@ export interface RunOptions {
 	owner: string;
 	signal?: AbortSignal;
 	onProgress?: Progress;
+	/** Called when the task starts on a worker. */
+	onStart?: () => void;
 	/** Time budget of this task (default the pool's). */
 	timeLimitMs?: number;
 	/** Appended to budget messages: what the user can do instead (e.g. run it in the background). */
@@ -238,6 +240,7 @@ export class WorkerPool {
 		this.running.set(worker, task);
 		worker.ref();
 		if (!task.options.budgetIncludesWait) this.startBudget(task);
+		task.options.onStart?.();
 		worker.postMessage({ id: task.id, kind: task.kind, input: task.input });
 	}
 

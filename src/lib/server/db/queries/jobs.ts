@@ -107,6 +107,7 @@ export async function finishJob(
 	const rows = await db.query(
 		`UPDATE analysis_jobs
 		    SET status = $2, result = $3::jsonb, error = $4, finished_at = now(),
+		        started_at = CASE WHEN $2 = 'done' THEN COALESCE(started_at, now()) ELSE started_at END,
 		        progress = CASE WHEN $2 = 'done' THEN 1 ELSE progress END
 		  WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
 		[
