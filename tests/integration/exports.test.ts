@@ -2,7 +2,9 @@
  * CSV exports on both engines: incident exports hold exactly the cell's or area's unrestricted records
  * (handling code C and sensitive records never leave, even for an administrator), keep to the user's
  * areas, neutralise formulas in text, refuse more rows than the cap and roles without the rights;
- * cell-count exports suppress small counts and fine-cell sensitive counts for a public audience; every
+ * cell-count exports perturb counts by the cell-key method (from the records' keys: no count 1–4, the
+ * p-table's value for the count and key sum) and leave fine-cell sensitive counts out for a public
+ * audience; every
  * export is audited with its filters, rows and withheld count.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +20,7 @@ import {
 } from '../../src/lib/server/services/exports';
 import { ServiceError } from '../../src/lib/server/services/errors';
 import { searchAudit } from '../../src/lib/server/db/queries/audit';
+import { perturb } from '../../src/lib/server/auth/cell-key';
 import type { AuthUser } from '../../src/lib/server/auth/permissions';
 import type { BBox } from '../../src/lib/schemas/cells';
 
@@ -79,6 +82,42 @@ const ROLLUP: { cell: string; day: string; category: string; n: number; sensitiv
 	{ cell: D9, day: '2024-01-15', category: 'burglary', n: 5, sensitive: 0 },
 	{ cell: D9, day: '2024-01-15', category: SENSITIVE_CATEGORY, n: 1, sensitive: 1 }
 ];
+
+/** The rollup's rows as incident records too (public counts read records and their keys). */
+const ROLLUP_RECORDS = ROLLUP.flatMap((r, i) =>
+	Array.from({ length: r.n }, (_, j) => ({
+		ext: `r${i}-${j}`,
+		cell9: r.cell,
+		h3: cellToChildren(child10(r.cell), 11)[0],
+		day: r.day,
+		category: r.category,
+		sensitive: r.sensitive > 0,
+		key: (31 * i + 17 * j + 5) % 256
+	}))
+);
+
+/** What the public file must show for one cell: the p-table's value for its records' count and keys. */
+function publicValue(
+	cell9: string,
+	res: number,
+	from: string,
+	to: string,
+	categories: string[] = []
+) {
+	const mine = ROLLUP_RECORDS.filter(
+		(r) =>
+			(res === 9 ? r.cell9 === cell9 : cellToParent(r.cell9, res) === cell9) &&
+			r.day >= from &&
+			r.day <= to &&
+			(categories.length === 0 || categories.includes(r.category)) &&
+			(res <= 7 || !r.sensitive)
+	);
+	return perturb(
+		mine.length,
+		mine.reduce((s, r) => s + r.key, 0),
+		5
+	);
+}
 
 function bboxOf(cell: string): BBox {
 	const pts = cellToBoundary(cell);
@@ -145,6 +184,25 @@ describe.each(engines())('CSV exports on %s', (engine) => {
 				SEEDS.map((s) => BigInt(`0x${s.cell}`).toString()),
 				SEEDS.map((s) => s.code ?? 'P'),
 				SEEDS.map((s) => s.sensitive ?? false)
+			]
+		);
+		await t.db.query(
+			`INSERT INTO incidents (source_id, external_id, category, original_type, occurred_from,
+			   occurred_to, location_precision, geom, h3, sensitive, record_key)
+			 SELECT $1, ext, cat, cat, (dy || 'T12:00:00Z')::timestamptz, (dy || 'T12:00:00Z')::timestamptz,
+			   'exact', ST_SetSRID(ST_MakePoint(lng, lat), 4326), h, sens, k
+			 FROM unnest($2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::bigint[],
+			   $8::boolean[], $9::smallint[]) AS u(ext, cat, dy, lng, lat, h, sens, k)`,
+			[
+				sourceId,
+				ROLLUP_RECORDS.map((r) => r.ext),
+				ROLLUP_RECORDS.map((r) => r.category),
+				ROLLUP_RECORDS.map((r) => r.day),
+				ROLLUP_RECORDS.map((r) => cellToLatLng(r.h3)[1]),
+				ROLLUP_RECORDS.map((r) => cellToLatLng(r.h3)[0]),
+				ROLLUP_RECORDS.map((r) => BigInt(`0x${r.h3}`).toString()),
+				ROLLUP_RECORDS.map((r) => r.sensitive),
+				ROLLUP_RECORDS.map((r) => r.key)
 			]
 		);
 		const envelope = async (code: string, [w, s, e, n]: BBox) => {
@@ -353,7 +411,7 @@ describe.each(engines())('CSV exports on %s', (engine) => {
 				expect(failure.code, JSON.stringify(query)).toBe(code);
 			}
 			const n = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM incidents`);
-			expect(Number(n[0].n)).toBe(SEEDS.length);
+			expect(Number(n[0].n)).toBe(SEEDS.length + ROLLUP_RECORDS.length);
 		});
 	});
 
@@ -377,25 +435,32 @@ describe.each(engines())('CSV exports on %s', (engine) => {
 			expect(rows(whole).find((r) => r[0] === A9)?.[2]).toBe('10');
 		});
 
-		it('public: counts 1–4 become "<5", sensitive records leave fine cells, empty cells are dropped', async () => {
+		it('public: counts perturbed by their records’ keys, sensitive records leave fine cells, 0 dropped', async () => {
 			const file = await cellExport(user('analyst'), {
 				from: '2024-01-01',
 				to: '2024-01-31',
 				audience: 'public'
 			});
-			expect(rows(file)).toEqual(
-				[
-					[A9, '9', '7'],
-					[B9, '9', '<5'],
-					[D9, '9', '5']
-				].sort((a, b) => a[0].localeCompare(b[0]))
-			);
+			const expected = [A9, B9, C9, D9]
+				.map((c) => [c, '9', String(publicValue(c, 9, '2024-01-01', '2024-01-31'))])
+				.filter((r) => r[2] !== '0')
+				.sort((a, b) => a[0].localeCompare(b[0]));
+			expect(rows(file)).toEqual(expected);
+			// No count from 1 to 4 is ever published.
+			for (const r of rows(file)) expect(Number(r[2])).toBeGreaterThanOrEqual(5);
 			// C held only sensitive records: no row at all (a 0 would give them away).
 			expect(rows(file).map((r) => r[0])).not.toContain(C9);
-			expect(file).toMatchObject({ rows: 3, withheld: 5 });
+			expect(file).toMatchObject({ rows: expected.length, withheld: 5 });
 			expect(file.filename).toBe(
 				'beatwise-cells-res9-public-bbox-from-2024-01-01-to-2024-01-31.csv'
 			);
+			// The same records get the same value: asked again, and for B alone through its area box.
+			const again = await cellExport(user('planner'), {
+				from: '2024-01-01',
+				to: '2024-01-31',
+				audience: 'public'
+			});
+			expect(again.csv).toBe(file.csv);
 		});
 
 		it('public: sensitive categories count at resolution 7, and at fine cells only the rest shows', async () => {
@@ -405,14 +470,17 @@ describe.each(engines())('CSV exports on %s', (engine) => {
 				to: '2024-01-31',
 				audience: 'public'
 			});
-			expect(rows(coarse)).toEqual([[P7, '7', '20']]);
+			expect(rows(coarse)).toEqual([
+				[P7, '7', String(publicValue(P7, 7, '2024-01-01', '2024-01-31'))]
+			]);
 			expect(coarse.withheld).toBe(0);
 			const sensitiveOnly = await cellExport(user('analyst'), {
 				res: 7,
 				categories: [SENSITIVE_CATEGORY],
 				audience: 'public'
 			});
-			expect(rows(sensitiveOnly)).toEqual([[P7, '7', '5']]);
+			const five = publicValue(P7, 7, '2000-01-01', '2100-01-01', [SENSITIVE_CATEGORY]);
+			expect(rows(sensitiveOnly)).toEqual(five === 0 ? [] : [[P7, '7', String(five)]]);
 			const fine = await cellExport(user('analyst'), {
 				categories: [SENSITIVE_CATEGORY],
 				audience: 'public'
@@ -503,9 +571,8 @@ describe.each(engines())('CSV exports on %s', (engine) => {
 				res: 9,
 				from: '2024-01-01',
 				to: '2024-01-31',
-				rows: 3,
 				withheld: 5,
-				suppressed: 1
+				perturbed: 4
 			}
 		});
 		// The area-limited export earlier recorded its limits; refused exports wrote nothing.

@@ -12,6 +12,7 @@ import { cellToParent, latLngToCell } from 'h3-js';
 import type { Database, Queryable } from '../db/client';
 import {
 	addBatchCounts,
+	addCoverage,
 	addToRollup,
 	copyIncidents,
 	copyRejects,
@@ -28,6 +29,12 @@ import {
 	type SourceSpec
 } from '../db/queries/ingest';
 import { attributesJson, copyField, pointEwkbHex } from './copy-text';
+import {
+	CoverageCollector,
+	coverageFootprint,
+	coveragePeriodOf,
+	type CoverageDelta
+} from './coverage';
 import {
 	ImportError,
 	type Adapter,
@@ -373,6 +380,11 @@ interface PreparedBatch {
 	prepared: PreparedRow[];
 	rejects: PendingReject[];
 	rejectText: string;
+	/**
+	 * Periods and footprints the batch's rows hold data for. Recorded for every prepared row, stored
+	 * before or not: a row already stored holds data for its period just the same.
+	 */
+	coverage: CoverageDelta;
 }
 
 function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
@@ -391,6 +403,7 @@ function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 
 	// Prepare every row outside the transaction: reprojection, range checks, H3 cells, local day.
 	const rows: PreparedRow[] = [];
+	const coverage = new CoverageCollector();
 	for (const { inc, rowNumber, raw } of fresh) {
 		let lon = inc.lon;
 		let lat = inc.lat;
@@ -410,6 +423,7 @@ function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 		let geom = NULL;
 		let h3 = NULL;
 		let rollupH3: string | null = null;
+		let cell: string | null = null;
 		if (lon !== null && lat !== null) {
 			if (!(
 				Number.isFinite(lon) &&
@@ -426,11 +440,12 @@ function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 				continue;
 			}
 			geom = pointEwkbHex(lon, lat);
-			const cell = latLngToCell(lat, lon, INCIDENT_H3_RES);
+			cell = latLngToCell(lat, lon, INCIDENT_H3_RES);
 			h3 = BigInt('0x' + cell).toString();
 			rollupH3 = BigInt('0x' + cellToParent(cell, ROLLUP_H3_RES)).toString();
 		}
 		const day = ctx.toDay(inc.occurredFrom);
+		coverage.add(coveragePeriodOf(day, ctx.toDay(inc.occurredTo)), coverageFootprint(cell));
 		rows.push({
 			externalId: inc.externalId,
 			category: inc.category,
@@ -470,7 +485,14 @@ function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 				.join('\n') + '\n'
 		: '';
 
-	return { rows: b.rows, duplicateInBatch: duplicate, prepared: rows, rejects, rejectText };
+	return {
+		rows: b.rows,
+		duplicateInBatch: duplicate,
+		prepared: rows,
+		rejects,
+		rejectText,
+		coverage: coverage.delta()
+	};
 }
 
 async function storeBatch(db: Database, p: PreparedBatch, ctx: WriteContext): Promise<WriteCounts> {
@@ -479,6 +501,7 @@ async function storeBatch(db: Database, p: PreparedBatch, ctx: WriteContext): Pr
 		// Rows already stored (an earlier import, or an earlier batch of this file) are duplicates.
 		const dup = p.duplicateInBatch + rows.length - inserted;
 		await copyRejects(tx, rejectText);
+		await addCoverage(tx, ctx.source.id, p.coverage);
 		await addBatchCounts(tx, ctx.batchId, {
 			total: p.rows,
 			imported: inserted,

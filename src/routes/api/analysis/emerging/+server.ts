@@ -6,7 +6,11 @@ import { emergingForArea } from '$lib/server/services/emerging';
 import { analysisResponse } from '../respond';
 
 /** Emerging hot spots: `area` or `bbox`, `res`, `from`, `to`, `step`, `categories`, `k`, `timeSteps`. */
-export const GET: RequestHandler = async ({ url, request, locals }) =>
-	analysisResponse(url, emergingQuerySchema, async (q) =>
-		emergingForArea(await getDatabase(), q, computeForRequest(locals.user!, request.signal))
+export const GET: RequestHandler = async (event) =>
+	analysisResponse(event, 'emerging', emergingQuerySchema, async (q) =>
+		emergingForArea(
+			await getDatabase(),
+			q,
+			computeForRequest(event.locals.user!, event.request.signal)
+		)
 	);

@@ -1,0 +1,70 @@
+/** Reads that name places: the street text of a cell's incidents, and the areas a point lies in. */
+import type { Queryable } from '../client';
+
+export interface CellRange {
+	/** The cell, as a decimal bigint string. */
+	cell: string;
+	/** Smallest and largest resolution-11 index under the cell (decimal bigint strings). */
+	lo: string;
+	hi: string;
+}
+
+export interface CellStreet {
+	cell: string;
+	/** The most frequent location text of the cell's incidents (ties: alphabetical first). */
+	text: string;
+	/** Incidents with that text. */
+	n: number;
+	/** Incidents in the cell with any location text. */
+	of: number;
+}
+
+/**
+ * For each cell, the location text most of its incidents carry (police.uk "On or near …", a Chicago
+ * block, a mapping's location column). Sensitive incidents are left out: their street is not named.
+ */
+export async function mostFrequentStreets(
+	db: Queryable,
+	cells: CellRange[]
+): Promise<CellStreet[]> {
+	if (cells.length === 0) return [];
+	const rows = await db.query<{ cell: string; text: string; n: number; of: number }>(
+		`WITH wanted AS (
+		   SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS w(cell, lo, hi)
+		 ), texts AS (
+		   SELECT w.cell, i.location_text AS text, count(*)::int AS n
+		   FROM wanted w JOIN incidents i ON i.h3 BETWEEN w.lo AND w.hi
+		   WHERE i.location_text IS NOT NULL AND btrim(i.location_text) <> '' AND NOT i.sensitive
+		   GROUP BY 1, 2
+		 )
+		 SELECT DISTINCT ON (cell) cell::text AS cell, text, n,
+		        (sum(n) OVER (PARTITION BY cell))::int AS "of"
+		 FROM texts ORDER BY cell, n DESC, text`,
+		[cells.map((c) => c.cell), cells.map((c) => c.lo), cells.map((c) => c.hi)]
+	);
+	return rows.map((r) => ({ cell: r.cell, text: r.text, n: Number(r.n), of: Number(r.of) }));
+}
+
+export interface PointArea {
+	/** The key the point was given with. */
+	key: string;
+	kind: string;
+	code: string;
+	name: string;
+}
+
+/** For each point, the smallest area (by surface) that covers it; points outside every area are left out. */
+export async function smallestAreasAt(
+	db: Queryable,
+	points: { key: string; lon: number; lat: number }[]
+): Promise<PointArea[]> {
+	if (points.length === 0) return [];
+	const rows = await db.query<PointArea>(
+		`SELECT DISTINCT ON (p.key) p.key, a.kind, a.code, a.name
+		 FROM unnest($1::text[], $2::float8[], $3::float8[]) AS p(key, lon, lat)
+		 JOIN areas a ON ST_Covers(a.geom, ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326))
+		 ORDER BY p.key, ST_Area(a.geom), a.kind, a.code`,
+		[points.map((p) => p.key), points.map((p) => p.lon), points.map((p) => p.lat)]
+	);
+	return rows.map((r) => ({ key: r.key, kind: r.kind, code: r.code, name: r.name }));
+}
