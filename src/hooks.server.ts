@@ -28,6 +28,9 @@ import {
 	wantsJson
 } from '$lib/server/auth/request';
 import { recordAudit } from '$lib/server/auth/audit';
+import { closeJobPool } from '$lib/server/jobs';
+import { jobsConfig } from '$lib/server/jobs/config';
+import { failInterrupted } from '$lib/server/jobs/background';
 import { basemapSetting } from '$lib/server/basemap-style';
 import { controlCharacterProblem, escapeControlCharacters } from '$lib/control-characters';
 
@@ -40,18 +43,25 @@ export const init: ServerInit = async () => {
 	const e = env();
 	// A configured basemap style file is read (and checked) now: a bad one stops the start.
 	basemapSetting();
+	jobsConfig();
 	const db = await getDatabase();
 	// adapter-node emits this once the HTTP server has closed (SIGTERM/SIGINT): close the pool so the
 	// process can exit (open PostgreSQL connections kept it alive) and the embedded engine flushes.
 	if (!closeOnShutdown) {
 		closeOnShutdown = true;
 		process.once('sveltekit:shutdown' as never, () => {
+			closeJobPool().catch((err) => console.error('[beatwise] stopping analysis workers:', err));
 			closeDatabase().then(
 				() => console.log('[beatwise] shut down: database closed'),
 				(err) => console.error('[beatwise] shutting down: closing the database failed:', err)
 			);
 		});
 	}
+	const interrupted = await failInterrupted(db);
+	if (interrupted > 0)
+		console.log(
+			`[beatwise] ${interrupted} background job(s) left unfinished by a stop marked failed`
+		);
 	await loadDemoOnStart(db, e, (line) => console.log(`[beatwise] ${line}`));
 	console.log(
 		`[beatwise] database: ${db.engine === 'pglite' ? `embedded (${e.dataDir})` : 'PostgreSQL'}`

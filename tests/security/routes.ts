@@ -95,7 +95,8 @@ export function listRoutes(root = 'src/routes'): RouteEntry[] {
 
 /** Sample values for dynamic segments, by the segment as written in the route id. */
 export const PARAM_SAMPLES: Record<string, string> = {
-	'[cell=h3cell]': '89194ad30c7ffff'
+	'[cell=h3cell]': '89194ad30c7ffff',
+	'[id]': '1'
 };
 
 /** A concrete path for a route id, or an error naming the segment that has no sample. */

@@ -260,7 +260,7 @@ export const nearRepeatQuerySchema = z
 			.int({ message: 'must be a whole number from 19 to 9999' })
 			.min(19, { message: 'must be a whole number from 19 to 9999' })
 			.max(9999, { message: 'must be a whole number from 19 to 9999' })
-			.default(999),
+			.optional(),
 		seed: z.coerce.number().int().default(1),
 		srid: z.coerce
 			.number({ message: 'must be an EPSG code of a metric CRS, e.g. 26971' })

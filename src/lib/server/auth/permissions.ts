@@ -87,6 +87,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/neighbourhood': { GET: 'neighbourhood:view' },
 	'/trends': { GET: 'analysis:run' },
 	'/supervisor': { GET: 'analysis:run' },
+	// Background analyses: whoever may run analyses; each user sees and cancels only their own jobs.
+	'/jobs': { GET: 'analysis:run' },
 
 	'/api/health': { GET: 'public' },
 	'/api/meta': { GET: 'map:view' },
@@ -110,7 +112,9 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/api/analysis/near-repeat': { GET: 'analysis:run' },
 	'/api/analysis/coverage': { GET: 'analysis:run' },
 	// The supervisor's forecast accuracy: a backtest over the area's incidents (aggregate measures only).
-	'/api/analysis/forecast-accuracy': { GET: 'analysis:run' }
+	'/api/analysis/forecast-accuracy': { GET: 'analysis:run' },
+	'/api/jobs': { GET: 'analysis:run', POST: 'analysis:run' },
+	'/api/jobs/[id]': { GET: 'analysis:run', DELETE: 'analysis:run' }
 };
 
 export interface AuthUser {

@@ -4,10 +4,10 @@
  * space-time neighbours, Mann-Kendall on each cell's z series and Esri's 17 categories
  * (src/lib/server/analysis/emerging-hotspots.ts, docs/analysis.md).
  */
+import { computeInline, type Compute } from '../jobs/tasks';
 import {
 	EMERGING_CATEGORIES,
 	emergingCategoryLabel,
-	emergingHotSpots,
 	type EmergingCategory,
 	type EmergingOptions
 } from '../analysis/emerging-hotspots';
@@ -130,7 +130,8 @@ export function stepStarts(from: string, to: string, step: EmergingStep): string
  */
 export async function emergingForArea(
 	db: Database,
-	q: EmergingRequest
+	q: EmergingRequest,
+	compute: Compute = computeInline
 ): Promise<EmergingAreaResult> {
 	const { step = 'month', k = 1, timeSteps = 1, alpha = 0.1, trendAlpha = 0.05 } = q;
 	if (step !== 'week' && step !== 'month')
@@ -216,10 +217,12 @@ export async function emergingForArea(
 		if (i !== undefined && t !== undefined) counts[i * T + t] += r.n;
 	}
 	const { weights } = studyWeights(study, k);
-	const e = emergingHotSpots(
-		{ weights, steps: T, counts },
-		{ neighbourhoodTimeStep: timeSteps, alpha, trendAlpha, gapBefore }
-	);
+	const e = await compute('emerging', {
+		weights,
+		steps: T,
+		counts,
+		options: { neighbourhoodTimeStep: timeSteps, alpha, trendAlpha, gapBefore }
+	});
 	const warnings = [...e.parameters.warnings];
 	if (skippedSteps.length)
 		warnings.push(

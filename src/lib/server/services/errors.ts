@@ -6,6 +6,8 @@ export type ServiceErrorCode =
 	| 'E_DATE_RANGE'
 	| 'E_NO_DATA'
 	| 'E_PARAMETER'
+	/** Too large to wait for: run it as a background job (/api/jobs). */
+	| 'E_USE_JOB'
 	/** Too few periods of the request hold data (missing periods are missing, not zeros). */
 	| 'E_COVERAGE'
 	/** One side of a comparison holds no data: there is nothing to compare with. */

@@ -4,7 +4,8 @@
  * point-level analysis, so it reads incident points (projected by PostGIS to a metric CRS: the local
  * WGS84 UTM zone, or a given SRID) — capped, with a clear error above the cap.
  */
-import { knoxTest, type KnoxResult } from '../analysis/knox';
+import type { KnoxResult } from '../analysis/knox';
+import { computeInline, type Compute } from '../jobs/tasks';
 import type { Database } from '../db/client';
 import type { AreaRef } from '../db/queries/analysis';
 import {
@@ -18,6 +19,12 @@ import { checkCategories, resolveAreas, resolvePeriod, type BBox } from './hotsp
 
 /** Knox pairs grow with n²: 20,000 incidents are 2·10⁸ pairs, about what one request should do. */
 export const NEAR_REPEAT_MAX_INCIDENTS = 20_000;
+/** Permutations when none are asked for: enough for p down to 0.01, and an answer in seconds. */
+export const NEAR_REPEAT_DEFAULT_PERMUTATIONS = 99;
+/** Most permutations a request that waits for its answer may ask for; more run as a background job. */
+export const NEAR_REPEAT_INTERACTIVE_PERMUTATIONS = 199;
+/** Most distance or time bands a waiting request may ask for. */
+export const NEAR_REPEAT_INTERACTIVE_BANDS = 20;
 
 export interface NearRepeatRequest {
 	area?: readonly string[];
@@ -40,6 +47,11 @@ export interface NearRepeatRequest {
 	/** Metric CRS (EPSG code); default the WGS84 UTM zone of the study area's centre. */
 	srid?: number;
 	maxIncidents?: number;
+	/**
+	 * The user waits for the answer: permutations and bands are bounded
+	 * (NEAR_REPEAT_INTERACTIVE_*), larger runs are sent to the background jobs.
+	 */
+	interactive?: boolean;
 }
 
 export interface NearRepeatResult extends KnoxResult {
@@ -82,9 +94,30 @@ export function utmSrid(lon: number, lat: number): number {
  */
 export async function nearRepeatForArea(
 	db: Database,
-	q: NearRepeatRequest
+	q: NearRepeatRequest,
+	compute: Compute = computeInline
 ): Promise<NearRepeatResult> {
 	const categories = checkCategories(q.categories);
+	const permutations = q.permutations ?? NEAR_REPEAT_DEFAULT_PERMUTATIONS;
+	const distanceBands = q.distanceBands ?? { width: 200, count: 3 };
+	const requested = q.timeBands ?? { width: 7, count: 4 };
+	if (q.interactive) {
+		const background =
+			'run it as a background job instead (the Jobs page, /jobs, or POST /api/jobs with kind near-repeat), which you can come back to';
+		if (permutations > NEAR_REPEAT_INTERACTIVE_PERMUTATIONS)
+			throw new ServiceError(
+				'E_USE_JOB',
+				`permutations: ${permutations} is more than an answer to wait for allows (${NEAR_REPEAT_INTERACTIVE_PERMUTATIONS}); ${background}`,
+				422
+			);
+		const bands = Math.max(distanceBands.count, requested.count);
+		if (bands > NEAR_REPEAT_INTERACTIVE_BANDS)
+			throw new ServiceError(
+				'E_USE_JOB',
+				`${bands} bands is more than an answer to wait for allows (${NEAR_REPEAT_INTERACTIVE_BANDS} distance and ${NEAR_REPEAT_INTERACTIVE_BANDS} time bands); ${background}`,
+				422
+			);
+	}
 	if ((q.area?.length ?? 0) > 0 === (q.bbox !== undefined))
 		throw new ServiceError(
 			'E_STUDY_AREA_MISSING',
@@ -122,8 +155,6 @@ export async function nearRepeatForArea(
 			`Only ${points.length} incident(s) match; a near-repeat test needs at least 2`,
 			422
 		);
-	const distanceBands = q.distanceBands ?? { width: 200, count: 3 };
-	const requested = q.timeBands ?? { width: 7, count: 4 };
 	const unit = q.timeUnit ?? 'auto';
 	const monthDated = points.filter((p) => p.monthDated).length;
 	let timeBands = requested;
@@ -143,18 +174,19 @@ export async function nearRepeatForArea(
 		};
 		timeNote = `${monthDated.toLocaleString('en-GB')} of the ${points.length.toLocaleString('en-GB')} incidents are dated only to their month (e.g. police.uk), so bands of ${requested.width} day${requested.width === 1 ? '' : 's'} cannot be measured: the test used ${timeBands.count} bands of 1 month instead (0 = the same month).`;
 	}
-	const r = knoxTest(
-		timeUnit === 'mo' ? points.map((p) => ({ x: p.x, y: p.y, t: monthOfDay(p.t) })) : points,
-		{
+	const r = await compute('knox', {
+		events:
+			timeUnit === 'mo' ? points.map((p) => ({ x: p.x, y: p.y, t: monthOfDay(p.t) })) : points,
+		options: {
 			distanceBands,
 			timeBands,
 			metric: q.metric ?? 'manhattan',
-			permutations: q.permutations ?? 999,
+			permutations,
 			seed: q.seed ?? 1,
 			distanceUnit: 'm',
 			timeUnit
 		}
-	);
+	});
 	return {
 		...r,
 		parameters: {

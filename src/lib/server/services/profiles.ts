@@ -3,7 +3,7 @@
  * hour × weekday weights (Ratcliffe) from each incident's occurred_from–occurred_to window, in the
  * wall-clock time of the sources' zone. Reads incident windows (point-level, capped).
  */
-import { aoristicProfile } from '../analysis/aoristic';
+import { computeInline, type Compute } from '../jobs/tasks';
 import { AnalysisInputError } from '../analysis/weights';
 import type { Database } from '../db/client';
 import type { AreaRef } from '../db/queries/analysis';
@@ -55,7 +55,11 @@ export interface ProfileResult {
  * const r = await timeProfile(db, { area: ['district:11'], from: '2019-01-01', to: '2019-12-31' });
  * r.hourOfDay[22]; // weighted incidents in the 22:00 hour
  */
-export async function timeProfile(db: Database, q: ProfileRequest): Promise<ProfileResult> {
+export async function timeProfile(
+	db: Database,
+	q: ProfileRequest,
+	compute: Compute = computeInline
+): Promise<ProfileResult> {
 	const categories = checkCategories(q.categories);
 	if (q.area?.length && q.bbox)
 		throw new ServiceError('E_PARAMETER', 'Give area or bbox, not both');
@@ -84,10 +88,11 @@ export async function timeProfile(db: Database, q: ProfileRequest): Promise<Prof
 	}
 	let profile;
 	try {
-		profile = aoristicProfile(
-			rows.map((r) => ({ from: r.from, to: r.to })),
-			{ timeZone, maxWindowHours }
-		);
+		profile = await compute('aoristic', {
+			from: Float64Array.from(rows, (r) => r.from),
+			to: Float64Array.from(rows, (r) => r.to),
+			options: { timeZone, maxWindowHours }
+		});
 	} catch (e) {
 		if (e instanceof AnalysisInputError)
 			throw new ServiceError(

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { analysisQueryErrorMessage, searchParamsObject } from '$lib/schemas/analysis';
 import { AnalysisInputError } from '$lib/server/analysis/weights';
 import { ServiceError } from '$lib/server/services/errors';
+import { JobError } from '$lib/server/jobs/pool';
 import { getDatabase } from '$lib/server/db';
 import { recordAnalysisRun, type AnalysisStatistic } from '$lib/server/auth/analysis-audit';
 import { auditOrigin } from '$lib/server/auth/request';
@@ -42,8 +43,19 @@ export async function analysisResponse<S extends z.ZodType, T>(
 			await audit(undefined, { refused: e.message });
 			error(e instanceof ServiceError ? e.status : 400, e.message);
 		}
+		if (e instanceof JobError) {
+			await audit(undefined, { refused: e.message });
+			return jobErrorResponse(e);
+		}
 		throw e;
 	}
 	await audit((answer as { parameters?: unknown })?.parameters, 'ok');
 	return json(answer, { headers: { 'cache-control': 'private, max-age=60' } });
+}
+
+/** A pool refusal or budget as JSON with its code; limits say when to try again. */
+export function jobErrorResponse(e: JobError): Response {
+	const headers: Record<string, string> = { 'cache-control': 'no-store' };
+	if (e.code === 'E_JOB_LIMIT' || e.code === 'E_JOB_BUSY') headers['retry-after'] = '10';
+	return json({ message: e.message, code: e.code }, { status: e.status, headers });
 }

@@ -1,2 +1,3 @@
 export * from './ingest';
 export * from './auth';
+export * from './jobs';
