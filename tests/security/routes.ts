@@ -164,7 +164,11 @@ export const ROUTE_READS: Record<string, ReadKind> = {
 	// Place names for cells: the commonest location text of a cell's non-sensitive incidents (police.uk
 	// snap points such as "On or near Cheapside"), else the area at its centre. Not yet filtered by the
 	// reader's area limits or handling code C (issue 10 follow-up, see docs/security.md).
-	'/api/places': 'aggregates'
+	'/api/places': 'aggregates',
+	// The signed-in user's own analysis jobs: parameters, progress and statistics, no records.
+	'/jobs': 'aggregates',
+	'/api/jobs': 'aggregates',
+	'/api/jobs/[id]': 'aggregates'
 };
 
 /** The server files of a route (its +server / +page.server sources), for static checks. */

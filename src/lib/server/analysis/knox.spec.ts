@@ -154,20 +154,17 @@ describe.skipIf(!sharedAvailable)('Knox against the Near Repeat Calculator (Chic
 		expect(r.observed[3][3]).toBe(234 - 1);
 	});
 
-	it('is deterministic for a seed and fast (970 events × 999 permutations)', () => {
+	it('is deterministic for a seed (970 events × 999 permutations; speed is a bench matter)', () => {
 		const events = loadEvents('chicago_be_month1.csv');
 		const opts = {
 			distanceBands: { width: 100, count: 3 },
 			timeBands: { width: 7, count: 3 },
 			seed: 5
 		};
-		const t0 = performance.now();
 		const a = knoxTest(events, opts);
-		const ms = performance.now() - t0;
 		const b = knoxTest(events, opts);
 		expect(a.expected).toEqual(b.expected);
 		expect(a.p).toEqual(b.p);
-		expect(ms).toBeLessThan(5000);
 	});
 });
 
