@@ -213,11 +213,11 @@ async function benchChicago(url: string) {
 				kind: 'district'
 			});
 		// What autovacuum does after a bulk load (statistics, visibility map), for both sides.
-		for (const t of ['incidents', 'cell_day_counts', 'area_cells', 'area_coarse_cells'])
+		for (const t of ['incidents', 'cell_counts', 'area_cells', 'area_coarse_cells'])
 			await db.query(`VACUUM ANALYZE ${t}`);
 		const [{ incidents, rollup }] = await db.query<{ incidents: number; rollup: number }>(
 			`SELECT (SELECT count(*) FROM incidents)::int AS incidents,
-			        (SELECT count(*) FROM cell_day_counts)::int AS rollup`
+			        (SELECT count(*) FROM cell_counts WHERE res = 9)::int AS rollup`
 		);
 		const request = {
 			area: ['district:*'],
@@ -226,10 +226,10 @@ async function benchChicago(url: string) {
 			to: '2019-12-31',
 			categories: ['violence-and-sexual-offences']
 		};
-		const naiveSql = `SELECT to_hex(h3_parent(h3, 9)) AS cell, count(*)::int AS n
+		const naiveSql = `SELECT to_hex(h3_r9) AS cell, count(*)::int AS n
 			FROM incidents
-			WHERE category = 'violence-and-sexual-offences' AND h3 IS NOT NULL
-			  AND occurred_from >= '2010-01-01' AND occurred_from < '2020-01-02'
+			WHERE category = 'violence-and-sexual-offences' AND h3_r9 IS NOT NULL
+			  AND local_day BETWEEN '2010-01-01' AND '2019-12-31'
 			GROUP BY 1`;
 		const cold: number[] = [];
 		const warm: number[] = [];

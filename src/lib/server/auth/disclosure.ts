@@ -132,7 +132,7 @@ export function filterRecords<T extends RecordMarks>(
 
 /**
  * Cell counts for a public output: sensitive counts removed at fine resolutions, then small counts
- * suppressed. `sensitive` is how many of `n` are sensitive records (as `cell_day_counts.sensitive`).
+ * suppressed. `sensitive` is how many of `n` are sensitive records (as `cell_counts.sensitive`).
  */
 export function disclosePublicCellCount(
 	cell: { n: number; sensitive: number; res: number },

@@ -4,6 +4,7 @@
  */
 import { getResolution, isValidCell } from 'h3-js';
 import type { Queryable } from '../db/client';
+import { cellEnvelope } from '../cell-keys';
 import {
 	countCellIncidents,
 	listCellIncidents,
@@ -17,24 +18,6 @@ import { ServiceError } from './errors';
 export const INCIDENT_PAGE_SIZE = 50;
 export const INCIDENT_MIN_RES = 5;
 export const INCIDENT_MAX_RES = 10;
-/** Incidents store their H3 cell at this resolution. */
-const INCIDENT_RES = 11;
-
-/**
- * The range of res-11 H3 indexes below `cell`: the resolution field set to 11 and the digits between
- * the cell's resolution and 11 running from 0 to 7 (H3 index bit layout, h3geo.org "H3 Index").
- * @example childRange11(0x8a2a1072b59ffffn) // [lo, hi] with lo <= every res-11 child <= hi
- */
-export function childRange11(cell: bigint, res: number): [bigint, bigint] {
-	const resMask = 0xfn << 52n;
-	const withRes = (cell & ~resMask) | (BigInt(INCIDENT_RES) << 52n);
-	// Digits res+1..11 sit in bits 3*(15-11) .. 3*(15-res)-1.
-	const lowBit = 3n * BigInt(15 - INCIDENT_RES);
-	const highBit = 3n * BigInt(15 - res);
-	const span = ((1n << (highBit - lowBit)) - 1n) << lowBit;
-	return [withRes & ~span, withRes | span];
-}
-
 export interface IncidentListQuery {
 	cell: string;
 	page: number;
@@ -78,14 +61,12 @@ export async function incidentsForCell(
 		);
 	}
 	const big = BigInt(`0x${cell}`);
-	const [lo, hi] = childRange11(big, res);
 	const includeRestricted = hasPermission(user, 'incidents:restricted');
 	const areaIds = allowedAreaIds(user);
 	const filter = {
 		cell: big.toString(),
 		res,
-		h3Low: lo.toString(),
-		h3High: hi.toString(),
+		envelope: cellEnvelope(cell),
 		includeRestricted,
 		areaIds,
 		from: q.from,
