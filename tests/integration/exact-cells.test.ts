@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join, resolve } from 'node:path';
 import { cellToParent, latLngToCell } from 'h3-js';
 import { createTestDatabase, engines, hasShared, SHARED, type TestDatabase } from '../helpers/db';
+import { countsPerOwnCell } from '../helpers/incidents';
 import { importPaths } from '../../src/lib/server/ingest/import';
 import { cellCountsForAnalyst } from '../../src/lib/server/services/cells';
 import { backfillExactCells } from '../../src/lib/server/db/exact-cells-backfill';
@@ -48,19 +49,6 @@ async function storedPoints(db: Queryable): Promise<Point[]> {
 			SERVED_RESOLUTIONS.map((res, i) => [res, r[CELL_COLUMNS[i]] as string | null])
 		)
 	}));
-}
-
-/** Counts per `latLngToCell(point, res)` of the points kept by `keep`, as the CLI writes them. */
-function expectedCells(points: Point[], res: number, keep: (p: Point) => boolean) {
-	const m = new Map<string, number>();
-	for (const p of points) {
-		if (!keep(p)) continue;
-		const c = latLngToCell(p.lat, p.lon, res);
-		m.set(c, (m.get(c) ?? 0) + 1);
-	}
-	return [...m]
-		.sort(([a], [b]) => (BigInt('0x' + a) < BigInt('0x' + b) ? -1 : 1))
-		.map(([cell, count]) => ({ cell, count }));
 }
 
 /** Rollup rows that differ from a recount of the incidents (both directions); 0 when they agree. */
@@ -133,7 +121,7 @@ for (const engine of engines()) {
 			'counts each point in its own cell at res %i over all data and over ragged periods',
 			async (res) => {
 				const all = await cellCountsForAnalyst(t.db, { res, categories: [] });
-				expect(all.cells).toEqual(expectedCells(points, res, () => true));
+				expect(all.cells).toEqual(countsPerOwnCell(points, res, () => true));
 				// Days, months and years mixed: December days, whole years, months, June days.
 				for (const [from, to] of [
 					['2015-12-15', '2020-06-10'],
@@ -142,7 +130,9 @@ for (const engine of engines()) {
 				]) {
 					expect(planPeriod(from, to).length).toBeGreaterThan(1);
 					const got = await cellCountsForAnalyst(t.db, { res, from, to, categories: [] });
-					expect(got.cells).toEqual(expectedCells(points, res, (p) => p.day >= from && p.day <= to));
+					expect(got.cells).toEqual(
+						countsPerOwnCell(points, res, (p) => p.day >= from && p.day <= to)
+					);
 				}
 			}
 		);
@@ -151,10 +141,10 @@ for (const engine of engines()) {
 			const category = 'other-theft';
 			const got = await cellCountsForAnalyst(t.db, { res: 9, categories: [category] });
 			expect(got.cells.length).toBeGreaterThan(0);
-			expect(got.cells).toEqual(expectedCells(points, 9, (p) => p.category === category));
+			expect(got.cells).toEqual(countsPerOwnCell(points, 9, (p) => p.category === category));
 			const source = points[0].source;
 			const bySource = await cellCountsForAnalyst(t.db, { res: 7, categories: [], source });
-			expect(bySource.cells).toEqual(expectedCells(points, 7, (p) => p.source === source));
+			expect(bySource.cells).toEqual(countsPerOwnCell(points, 7, (p) => p.source === source));
 		});
 
 		it('keeps the rollups equal to the incidents after import, re-import, delete and update', async () => {
@@ -210,7 +200,7 @@ for (const engine of engines()) {
 			expect((await backfillExactCells(t.db)).incidents).toBe(0);
 			for (const res of [5, 8, 11]) {
 				const got = await cellCountsForAnalyst(t.db, { res, categories: [] });
-				expect(got.cells).toEqual(expectedCells(before, res, () => true));
+				expect(got.cells).toEqual(countsPerOwnCell(before, res, () => true));
 			}
 		}, 600_000);
 	});

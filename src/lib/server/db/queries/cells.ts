@@ -26,9 +26,7 @@ export async function countsByCell(
 		 WHERE ($1::text[] IS NULL OR c.category = ANY($1::text[]))
 		   AND ($2::int[] IS NULL OR c.source_id = ANY($2::int[]))
 		 GROUP BY c.h3 ORDER BY c.h3`,
-		f.areaIds?.length
-			? [f.categories, f.sourceIds, f.areaIds]
-			: [f.categories, f.sourceIds]
+		f.areaIds?.length ? [f.categories, f.sourceIds, f.areaIds] : [f.categories, f.sourceIds]
 	);
 	return rows.map((r) => ({ cell: r.cell, n: Number(r.n) }));
 }

@@ -56,13 +56,13 @@ export async function categoryCountsInPeriods(
 ): Promise<{ category: string; counts: number[] }[]> {
 	if (periods.length === 0) return [];
 	// Each period read on its own (its whole years, months and days), tagged with its index.
-	const cols = periods.map(
-		(_, i) => `coalesce(sum(c.n) FILTER (WHERE c.p = ${i}), 0)::int`
-	);
+	const cols = periods.map((_, i) => `coalesce(sum(c.n) FILTER (WHERE c.p = ${i}), 0)::int`);
 	const rows = await db.query<{ category: string; counts: number[] }>(
 		`SELECT c.category, ARRAY[${cols.join(', ')}] AS counts
 		 FROM (${periods
-				.map((p, i) => `SELECT ${i} AS p, h3, category, n FROM ${rollupRows(10, p.from, p.to)} r${i}`)
+				.map(
+					(p, i) => `SELECT ${i} AS p, h3, category, n FROM ${rollupRows(10, p.from, p.to)} r${i}`
+				)
 				.join(' UNION ALL ')}) c
 		 WHERE c.h3 IN (SELECT h3 FROM area_cells WHERE area_id = $1)
 		 GROUP BY c.category ORDER BY c.category`,

@@ -45,10 +45,10 @@ export function planPeriod(from: string, to: string, coarsest: Grain = 'year'): 
 	const da = new Date(a);
 	const db = new Date(b);
 	// Whole months: from the first month starting on or after `from` to the last ending on or before `to`.
-	const m0 =
-		da.getUTCDate() === 1 ? a : monthStart(da.getUTCFullYear(), da.getUTCMonth() + 1);
+	const m0 = da.getUTCDate() === 1 ? a : monthStart(da.getUTCFullYear(), da.getUTCMonth() + 1);
 	const nextAfterB = monthStart(db.getUTCFullYear(), db.getUTCMonth() + 1);
-	const mEnd = b + MS_DAY === nextAfterB ? b : monthStart(db.getUTCFullYear(), db.getUTCMonth()) - MS_DAY;
+	const mEnd =
+		b + MS_DAY === nextAfterB ? b : monthStart(db.getUTCFullYear(), db.getUTCMonth()) - MS_DAY;
 	if (m0 > mEnd) return [{ grain: 'day', first: from, last: to }];
 	const pieces: PeriodPiece[] = [];
 	if (a < m0) pieces.push({ grain: 'day', first: from, last: iso(m0 - MS_DAY) });
@@ -78,7 +78,12 @@ export function planPeriod(from: string, to: string, coarsest: Grain = 'year'): 
  * `'day'` it is the day itself. Filters on category, source or cells go outside (PostgreSQL pushes
  * them into each branch).
  */
-export function rollupRows(res: number, from: string, to: string, coarsest: Grain = 'year'): string {
+export function rollupRows(
+	res: number,
+	from: string,
+	to: string,
+	coarsest: Grain = 'year'
+): string {
 	if (!isServedRes(res)) {
 		throw new RangeError(
 			`res: ${res} is not a served H3 resolution (${SERVED_MIN_RES}–${SERVED_MAX_RES})`
