@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { Writable } from 'node:stream';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,30 +6,13 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { gridDisk } from 'h3-js';
 import { main } from '../main';
+import { captureIo } from '../test-io';
 import { getisOrdH3 } from '../../lib/server/analysis/getis-ord';
 import {
 	readShared,
 	sharedAvailable,
 	sharedMissingMessage
 } from '../../lib/server/analysis/test-data';
-
-function capture() {
-	let out = '';
-	let err = '';
-	const stdout = new Writable({
-		write(chunk, _enc, cb) {
-			out += chunk;
-			cb();
-		}
-	});
-	const stderr = new Writable({
-		write(chunk, _enc, cb) {
-			err += chunk;
-			cb();
-		}
-	});
-	return { io: { stdout, stderr, interactive: false }, out: () => out, err: () => err };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'beatwise-gistar-'));
 const cells = gridDisk('882664190bfffff', 3);
@@ -53,7 +35,7 @@ describe('beatwise gistar', () => {
 			'a.csv',
 			'cell,count\n' + cells.map((c, i) => `${c},${counts[i]}`).join('\n')
 		);
-		const c = capture();
+		const c = captureIo();
 		expect(await main(['gistar', '--input', file], c.io)).toBe(0);
 		const { header, rows } = parseOutput(c.out());
 		expect(header).toBe('cell,count,gistar_z,p,p_fdr,bin');
@@ -71,7 +53,7 @@ describe('beatwise gistar', () => {
 
 	it('accepts a headerless file, --k 2 and --no-fdr (p_fdr left empty)', async () => {
 		const file = writeCsv('b.csv', cells.map((c, i) => `${c},${counts[i]}`).join('\n') + '\n');
-		const c = capture();
+		const c = captureIo();
 		expect(await main(['gistar', '--input', file, '--k', '2', '--no-fdr'], c.io)).toBe(0);
 		const { rows } = parseOutput(c.out());
 		const ref = getisOrdH3(cells, counts, { k: 2, fdr: false });
@@ -82,17 +64,17 @@ describe('beatwise gistar', () => {
 
 	it('names the line of a bad row, and rejects bad options (exit 2)', async () => {
 		const bad = writeCsv('bad.csv', `cell,count\n${cells[0]},1\n${cells[1]},many\n`);
-		let c = capture();
+		let c = captureIo();
 		expect(await main(['gistar', '--input', bad], c.io)).toBe(2);
 		expect(c.err()).toMatch(/line 3: count "many" is not a number/);
 		const dup = writeCsv('dup.csv', `${cells[0]},1\n${cells[1]},1\n${cells[0]},2\n`);
-		c = capture();
+		c = captureIo();
 		expect(await main(['gistar', '--input', dup], c.io)).toBe(2);
 		expect(c.err()).toMatch(/line 3: cell .* already given on line 1/);
-		c = capture();
+		c = captureIo();
 		expect(await main(['gistar', '--input', bad, '--k', '0'], c.io)).toBe(2);
 		expect(c.err()).toMatch(/--k must be/);
-		c = capture();
+		c = captureIo();
 		expect(await main(['gistar'], c.io)).toBe(2);
 		expect(c.err()).toMatch(/--input FILE is required/);
 	});
@@ -109,7 +91,7 @@ describe('beatwise gistar', () => {
 				'chicago.csv',
 				'cell,count\n' + fixture.map((l) => l.split(',').slice(0, 2).join(',')).join('\n')
 			);
-			const c = capture();
+			const c = captureIo();
 			expect(await main(['gistar', '--input', file], c.io)).toBe(0);
 			const { rows } = parseOutput(c.out());
 			const byCell = new Map(rows.map((r) => [r[0], r]));

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
-import { parseArgs } from 'node:util';
 import { isValidCell } from 'h3-js';
 import { parse } from 'csv-parse/sync';
 import { UsageError, type CliIo } from '../main';
+import { parseOptions } from '../options';
 import { getisOrdH3 } from '../../lib/server/analysis/getis-ord';
 
 export const summary = 'Getis-Ord Gi* hot spots of H3 cell counts from a CSV file (no database)';
@@ -81,21 +81,13 @@ async function readStdin(): Promise<Buffer> {
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-	let values;
-	try {
-		({ values } = parseArgs({
-			args,
-			options: {
-				input: { type: 'string', short: 'i' },
-				k: { type: 'string', default: '1' },
-				alpha: { type: 'string', default: '0.1' },
-				'no-fdr': { type: 'boolean', default: false },
-				help: { type: 'boolean', short: 'h' }
-			}
-		}));
-	} catch (e) {
-		throw new UsageError((e as Error).message);
-	}
+	const values = parseOptions(args, {
+		input: { type: 'string', short: 'i' },
+		k: { type: 'string', default: '1' },
+		alpha: { type: 'string', default: '0.1' },
+		'no-fdr': { type: 'boolean', default: false },
+		help: { type: 'boolean', short: 'h' }
+	});
 	if (values.help) {
 		io.stdout.write(HELP + '\n');
 		return 0;

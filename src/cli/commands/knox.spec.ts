@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { Writable } from 'node:stream';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import proj4 from 'proj4';
 import { main } from '../main';
+import { captureIo } from '../test-io';
 import { parseEventDate } from './knox';
 import {
 	readShared,
@@ -12,23 +12,6 @@ import {
 	sharedMissingMessage,
 	sharedPath
 } from '../../lib/server/analysis/test-data';
-
-function capture() {
-	let out = '';
-	let err = '';
-	const sink = (append: (s: string) => void) =>
-		new Writable({
-			write(chunk, _enc, cb) {
-				append(String(chunk));
-				cb();
-			}
-		});
-	return {
-		io: { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), interactive: false },
-		out: () => out,
-		err: () => err
-	};
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'beatwise-knox-'));
 const nrcDir = 'data/chicago-cpd/reference-knox-nearrepeat';
@@ -46,14 +29,14 @@ describe.skipIf(!sharedAvailable)('beatwise knox on the Near Repeat Calculator a
 	const bands = ['--distance-bands', '200x3', '--time-bands', '1x3'];
 
 	it('headerless columns by number, --single-precision, --json: the NRC observed table', async () => {
-		const c = capture();
+		const c = captureIo();
 		const code = await main(
 			['knox', '--input', arson, '--x', '1', '--y', '2', '--date', '3', ...bands],
 			c.io
 		);
 		expect(code).toBe(0);
 		expect(c.out()).toMatch(/Observed pairs/);
-		const j = capture();
+		const j = captureIo();
 		await main(
 			[
 				'knox',
@@ -103,7 +86,7 @@ describe.skipIf(!sharedAvailable)('beatwise knox on the Near Repeat Calculator a
 			});
 		const file = join(dir, 'arson-lonlat.csv');
 		writeFileSync(file, 'lon,lat,when\n' + rows.join('\n'));
-		const c = capture();
+		const c = captureIo();
 		const code = await main(
 			['knox', '--input', file, '--x', 'lon', '--y', 'lat', '--date', 'when', '--crs', 'EPSG:26971']
 				.concat(bands)
@@ -131,25 +114,25 @@ describe('beatwise knox usage errors', () => {
 	const bands = ['--distance-bands', '100x2', '--time-bands', '7x2'];
 
 	it('names the line of a bad date', async () => {
-		const c = capture();
+		const c = captureIo();
 		expect(await main([...base, ...bands], c.io)).toBe(2);
 		expect(c.err()).toMatch(/line 4: date "not-a-date" is not a date/);
 	});
 	it('explains how to give a CRS that is not built in', async () => {
-		const c = capture();
+		const c = captureIo();
 		expect(await main([...base, ...bands, '--crs', 'EPSG:2154'], c.io)).toBe(2);
 		expect(c.err()).toMatch(/EPSG:2154 is not built in.*--proj4/);
 	});
 	it('rejects unknown columns, bad bands and metrics', async () => {
-		let c = capture();
+		let c = captureIo();
 		expect(
 			await main([...base.slice(0, 3), '--x', 'east', '--y', 'y', '--date', 'date', ...bands], c.io)
 		).toBe(2);
 		expect(c.err()).toMatch(/no column "east"/);
-		c = capture();
+		c = captureIo();
 		expect(await main([...base, '--distance-bands', 'wide', '--time-bands', '7x2'], c.io)).toBe(2);
 		expect(c.err()).toMatch(/--distance-bands must look like 200x3/);
-		c = capture();
+		c = captureIo();
 		expect(await main([...base, ...bands, '--metric', 'chebyshev'], c.io)).toBe(2);
 		expect(c.err()).toMatch(/--metric/);
 	});

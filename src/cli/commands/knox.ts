@@ -1,9 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
-import { parseArgs } from 'node:util';
 import proj4 from 'proj4';
-import { parse } from 'csv-parse/sync';
 import { UsageError, type CliIo } from '../main';
+import { parseOptions, readCsvRecords } from '../options';
 import {
 	dayNumber,
 	knoxTest,
@@ -115,31 +112,23 @@ function resolveColumn(ref: ColumnRef, header: string[] | null): number {
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-	let values;
-	try {
-		({ values } = parseArgs({
-			args,
-			options: {
-				input: { type: 'string', short: 'i' },
-				x: { type: 'string' },
-				y: { type: 'string' },
-				date: { type: 'string' },
-				crs: { type: 'string' },
-				proj4: { type: 'string' },
-				'distance-bands': { type: 'string' },
-				'time-bands': { type: 'string' },
-				metric: { type: 'string', default: 'manhattan' },
-				permutations: { type: 'string', default: '999' },
-				seed: { type: 'string', default: '1' },
-				'same-location-tolerance': { type: 'string', default: '0' },
-				'single-precision': { type: 'boolean', default: false },
-				json: { type: 'boolean', default: false },
-				help: { type: 'boolean', short: 'h' }
-			}
-		}));
-	} catch (e) {
-		throw new UsageError((e as Error).message);
-	}
+	const values = parseOptions(args, {
+		input: { type: 'string', short: 'i' },
+		x: { type: 'string' },
+		y: { type: 'string' },
+		date: { type: 'string' },
+		crs: { type: 'string' },
+		proj4: { type: 'string' },
+		'distance-bands': { type: 'string' },
+		'time-bands': { type: 'string' },
+		metric: { type: 'string', default: 'manhattan' },
+		permutations: { type: 'string', default: '999' },
+		seed: { type: 'string', default: '1' },
+		'same-location-tolerance': { type: 'string', default: '0' },
+		'single-precision': { type: 'boolean', default: false },
+		json: { type: 'boolean', default: false },
+		help: { type: 'boolean', short: 'h' }
+	});
 	if (values.help) {
 		io.stdout.write(HELP + '\n');
 		return 0;
@@ -184,20 +173,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 	}
 	if (values.proj4 && !values.crs) throw new UsageError('--proj4 needs --crs EPSG:n as well');
 
-	let buf: Buffer;
-	try {
-		buf = await readFile(values.input!);
-	} catch (e) {
-		throw new UsageError(`cannot read ${values.input}: ${(e as Error).message}`);
-	}
-	if (buf[0] === 0x1f && buf[1] === 0x8b) buf = gunzipSync(buf);
-	const records = parse(buf.toString('utf8'), {
-		relax_column_count: true,
-		skip_empty_lines: true,
-		trim: true,
-		bom: true,
-		info: true
-	}) as unknown as { record: string[]; info: { lines: number } }[];
+	const records = await readCsvRecords(values.input!, { trim: true });
 	if (records.length === 0) throw new UsageError(`${values.input} has no rows`);
 	const refs = {
 		x: { flag: '--x', spec: values.x! },
