@@ -16,6 +16,7 @@ import { cellCountsForAnalyst } from '../../src/lib/server/services/cells';
 import { backfillExactCells } from '../../src/lib/server/db/exact-cells-backfill';
 import { CELL_COLUMNS, SERVED_RESOLUTIONS } from '../../src/lib/server/cell-keys';
 import { planPeriod } from '../../src/lib/server/db/queries/rollup';
+import { rollupVersion } from '../../src/lib/server/db/queries/analysis-study';
 import type { Queryable } from '../../src/lib/server/db/client';
 
 const DEMO = resolve('src/lib/server/demo/data/crime');
@@ -160,11 +161,14 @@ for (const engine of engines()) {
 			const again = await importPaths(t.db, { inputs: [DEMO], format: 'police-uk' });
 			expect(again.imported).toBe(0);
 			await check(n);
+			const version = await rollupVersion(t.db);
 			const [{ d }] = await t.db.query<{ d: number }>(
 				`WITH gone AS (DELETE FROM incidents WHERE category = 'other-theft' AND geom IS NOT NULL RETURNING 1)
 				 SELECT count(*)::int AS d FROM gone`
 			);
 			expect(Number(d)).toBeGreaterThan(0);
+			// Cached answers keyed on the rollup version are not reused after a delete.
+			expect(await rollupVersion(t.db)).not.toBe(version);
 			await check(n - Number(d));
 			const [{ u }] = await t.db.query<{ u: number }>(
 				`WITH moved AS (UPDATE incidents SET category = 'robbery', sensitive = NOT sensitive
@@ -177,6 +181,7 @@ for (const engine of engines()) {
 			expect(noTheft.cells).toEqual([]);
 			// Re-importing brings the deleted rows back, counted once.
 			await importPaths(t.db, { inputs: [DEMO], format: 'police-uk' });
+			if (hasShared) await importPaths(t.db, { inputs: [CHICAGO], format: 'chicago' });
 			await check(n);
 		}, 600_000);
 
