@@ -110,7 +110,8 @@ describe.skipIf(!hasShared)('analysis services and endpoints', () => {
 				expect(imported.imported).toBe(148_636);
 				const areas = await importAreaFile(t.db, DISTRICTS, { kind: 'district' });
 				expect(areas.areas).toBe(23);
-			});
+				// 148,636 rows into every rollup (7 resolutions × 3 grains): minutes on a busy machine.
+			}, 900_000);
 			afterAll(async () => {
 				clearAnalysisCaches();
 				await t?.drop();

@@ -149,7 +149,7 @@ describe.skipIf(!hasShared)('Chicago and boundaries', () => {
 				});
 				expect(again.imported).toBe(0);
 				expect(again.duplicate).toBe(148_636);
-			});
+			}, 900_000);
 
 			it('imports LSOA shapefiles in British National Grid (EPSG:27700) with their H3 cover', async () => {
 				const r = await importAreaFile(t.db, LSOA, {});
@@ -187,7 +187,7 @@ describe.skipIf(!hasShared)('Chicago and boundaries', () => {
 					 WHERE a.kind = 'beat' AND i.external_id = '10367002'`
 				);
 				expect(hit.code.replace(/^0+/, '')).toBe('611');
-			});
+			}, 600_000);
 
 			it('fails a bad file cleanly and leaves the database as it was', async () => {
 				const before = await tableCounts(t);

@@ -87,7 +87,8 @@ describe.skipIf(!hasShared)('police.uk August 2021, all 40 forces', () => {
 					`SELECT sum(total_rows - imported - rejected - duplicate)::int AS b FROM import_batches`
 				);
 				expect(Number(b)).toBe(0);
-			});
+				// 362,296 rows into every rollup (7 resolutions × 3 grains): minutes on a busy machine.
+			}, 900_000);
 
 			it('re-importing adds nothing', async () => {
 				const r = await importPaths(t.db, { inputs: [DIR], format: 'police-uk' });
@@ -100,7 +101,7 @@ describe.skipIf(!hasShared)('police.uk August 2021, all 40 forces', () => {
 					"SELECT sum(n)::int AS m FROM cell_counts WHERE res = 10 AND grain = 'day'"
 				);
 				expect(Number(m)).toBe(expected.located);
-			});
+			}, 600_000);
 
 			it('serves the same per-cell counts as h3-js on the raw rows', async () => {
 				const map = await cellCountsForMap(t.db, {
