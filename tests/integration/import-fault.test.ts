@@ -94,7 +94,8 @@ describe.skipIf(!hasShared)('import killed part-way, then run again', () => {
 				} finally {
 					await check.close();
 				}
-			});
+				// Two CLI imports of 148,636 rows into every rollup: minutes on a busy machine.
+			}, 900_000);
 		});
 	}
 });
