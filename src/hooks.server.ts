@@ -9,7 +9,7 @@ import {
 } from '@sveltejs/kit';
 import { env } from '$lib/server/env';
 import { closeDatabase, getDatabase } from '$lib/server/db';
-import { databaseIsEmpty, loadDemo } from '$lib/server/demo/load';
+import { loadDemoOnStart } from '$lib/server/demo/first-start';
 import { userCount } from '$lib/server/db/queries/users';
 import { ROUTE_RULES, decide } from '$lib/server/auth/permissions';
 import { SESSION_COOKIE, resumeSession, sweepSessions } from '$lib/server/auth/session';
@@ -23,11 +23,15 @@ import {
 	wantsJson
 } from '$lib/server/auth/request';
 import { recordAudit } from '$lib/server/auth/audit';
+import { basemapSetting } from '$lib/server/basemap-style';
+import { controlCharacterProblem, escapeControlCharacters } from '$lib/control-characters';
 
 let closeOnShutdown = false;
 
 export const init: ServerInit = async () => {
 	const e = env();
+	// A configured basemap style file is read (and checked) now: a bad one stops the start.
+	basemapSetting();
 	const db = await getDatabase();
 	// adapter-node emits this once the HTTP server has closed (SIGTERM/SIGINT): close the pool so the
 	// process can exit (open PostgreSQL connections kept it alive) and the embedded engine flushes.
@@ -40,10 +44,7 @@ export const init: ServerInit = async () => {
 			);
 		});
 	}
-	const wantDemo = e.demo === '1' || (e.demo === 'auto' && db.engine === 'pglite');
-	if (wantDemo && (await databaseIsEmpty(db))) {
-		await loadDemo(db, (line) => console.log(`[beatwise] ${line}`), { dataDir: e.dataDir });
-	}
+	await loadDemoOnStart(db, e, (line) => console.log(`[beatwise] ${line}`));
 	console.log(
 		`[beatwise] database: ${db.engine === 'pglite' ? `embedded (${e.dataDir})` : 'PostgreSQL'}`
 	);
@@ -93,7 +94,7 @@ const authorise: Handle = async ({ event, resolve }) => {
 	const e = env();
 	const headerOptions = {
 		https: event.url.protocol === 'https:',
-		basemapOrigins: basemapOrigins(e.basemapStyle, e.cspOrigins),
+		basemapOrigins: basemapOrigins(e.basemapStyle, [...basemapSetting().origins, ...e.cspOrigins]),
 		signedIn: false
 	};
 	event.locals.user = null;
@@ -116,6 +117,8 @@ const authorise: Handle = async ({ event, resolve }) => {
 
 	const crossOrigin = crossOriginProblem(event.request, event.url);
 	if (crossOrigin) return applySecurityHeaders(denied(event, 403, crossOrigin), headerOptions);
+	const badQuery = queryProblem(event.url);
+	if (badQuery) return applySecurityHeaders(badRequest(event, badQuery), headerOptions);
 
 	const routeId = event.route.id;
 	// No route: SvelteKit answers 404 (or serves a static file).
@@ -169,11 +172,35 @@ const authorise: Handle = async ({ event, resolve }) => {
 	return applySecurityHeaders(response, headerOptions);
 };
 
+/**
+ * The last guard: an unexpected error's details (a database message, a PostgreSQL SQLSTATE such as
+ * 22021, a stack) go to the server log only. The answer carries the product's own `E_…` codes and
+ * nothing else.
+ */
 export const handleError: HandleServerError = ({ error, status, message }) => {
 	if (status >= 500) console.error('[beatwise] unhandled error:', error);
-	const err = error as { code?: string };
+	const code = (error as { code?: unknown } | null)?.code;
+	const own = status < 500 && typeof code === 'string' && /^E_[A-Z0-9_]+$/.test(code);
 	return {
 		message: status >= 500 ? 'Internal error: the server log has the details.' : message,
-		code: err?.code
+		...(own ? { code } : {})
 	};
 };
+
+/** A query parameter with a control character (NUL included): no route takes one. */
+function queryProblem(url: URL): string | null {
+	for (const [name, value] of url.searchParams) {
+		const problem = controlCharacterProblem(value) ?? controlCharacterProblem(name);
+		if (problem) return `Query parameter "${escapeControlCharacters(name)}" ${problem}.`;
+	}
+	return null;
+}
+
+function badRequest(event: Parameters<Handle>[0]['event'], message: string): Response {
+	if (wantsJson(event)) return json({ message, code: 'E_PARAMETER' }, { status: 400 });
+	const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Bad request · Beatwise</title></head><body><main><h1>Bad request</h1><p>${escapeHtml(message)}</p><p><a href="/">Back to Beatwise</a></p></main></body></html>`;
+	return new Response(body, {
+		status: 400,
+		headers: { 'content-type': 'text/html; charset=utf-8' }
+	});
+}

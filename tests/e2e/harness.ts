@@ -138,7 +138,7 @@ export interface DeckPixels {
 	coloured: number;
 	total: number;
 	/**
-	 * Page coordinates (CSS px) of points well inside drawn shapes (a 9×9 block of mostly opaque pixels
+	 * Page coordinates (CSS px) of points well inside drawn shapes (a 9×9 block of clearly drawn pixels
 	 * around each), spread over the canvas, where nothing (legend, slider, panel) covers the map: places
 	 * to hover and click.
 	 */
@@ -164,7 +164,9 @@ export async function deckPixels(page: Page): Promise<DeckPixels> {
 		if (!ctx) throw new Error('no 2d context');
 		ctx.drawImage(deck, 0, 0);
 		const px = ctx.getImageData(0, 0, width, height).data;
-		const opaque = (x: number, y: number) => px[(y * width + x) * 4 + 3] > 150;
+		// Cells thin out at street level (fill alpha 200 × opacity 0.55 ≈ 110 at zoom 16): "drawn"
+		// is any clearly visible fill, not only an opaque one.
+		const opaque = (x: number, y: number) => px[(y * width + x) * 4 + 3] > 90;
 		let coloured = 0;
 		for (let i = 3; i < px.length; i += 4) if (px[i] > 0) coloured++;
 		const rect = deck.getBoundingClientRect();

@@ -44,7 +44,8 @@ export function ensureBuilt(): void {
 	if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
 }
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on now, on the loopback address. */
+export async function freePort(): Promise<number> {
 	return new Promise((ok, fail) => {
 		const srv = createServer();
 		srv.unref();

@@ -27,20 +27,33 @@ describe.skipIf(!BASE_URL)('sign-in form (e2e)', () => {
 		const context = await newContext(browser);
 		contexts.push(context);
 		const page = await context.newPage();
-		// Hold the app's code back so that typing happens before hydration, as on a slow phone.
+		// Hold the app's code back until the fields are filled, as on a slow phone: the test, not a
+		// timer, decides when the code arrives, so hydration cannot win a race against the typing.
+		let releaseCode: () => void = () => undefined;
+		const codeReleased = new Promise<void>((r) => (releaseCode = r));
 		let held = 0;
-		await page.route('**/_app/immutable/**', async (route) => {
-			held++;
-			await new Promise((r) => setTimeout(r, 1_500));
-			await route.continue().catch(() => undefined); // unrouted meanwhile: already answered
-		});
+		let noteHeld: () => void = () => undefined;
+		const someHeld = new Promise<void>((r) => (noteHeld = r));
+		await page.route(
+			(url) => url.pathname.startsWith('/_app/immutable/') && url.pathname.endsWith('.js'),
+			async (route) => {
+				held++;
+				noteHeld();
+				await codeReleased;
+				await route.continue().catch(() => undefined); // page gone meanwhile
+			}
+		);
 		const analyst = demoCredentials().analyst;
 		await page.goto(`${base}/login`, { waitUntil: 'domcontentloaded' });
 		expect(await page.getAttribute('form', 'data-hydrated')).toBe('false');
 		await page.fill('input[name="username"]', analyst.username);
 		await page.fill('input[name="password"]', analyst.password);
-		await page.waitForSelector('form[data-hydrated="true"]', { timeout: 60_000 });
+		// Still not interactive: every script of the app is waiting for the release.
+		await someHeld;
+		expect(await page.getAttribute('form', 'data-hydrated')).toBe('false');
 		expect(held).toBeGreaterThan(0);
+		releaseCode();
+		await page.waitForSelector('form[data-hydrated="true"]', { timeout: 60_000 });
 		expect(await page.inputValue('input[name="username"]')).toBe(analyst.username);
 		expect((await page.inputValue('input[name="password"]')).length).toBe(analyst.password.length);
 		await page.unrouteAll({ behavior: 'wait' });

@@ -14,6 +14,8 @@ export interface TestIncident {
 	location?: string | null;
 	code?: string;
 	sensitive?: boolean;
+	/** Record key of the cell-key method (0–255); drawn at random by the database when absent. */
+	key?: number;
 }
 
 /**
@@ -30,13 +32,14 @@ export async function insertIncidents(
 	await db.query(
 		`INSERT INTO incidents (source_id, external_id, category, original_type, occurred_from,
 		   occurred_to, location_precision, location_text, geom, handling_code, sensitive, local_day,
-		   ${CELL_COLUMNS.join(', ')})
+		   record_key, ${CELL_COLUMNS.join(', ')})
 		 SELECT $1, ext, cat, typ, (dy || 'T12:00:00Z')::timestamptz, (dy || 'T12:00:00Z')::timestamptz,
-		   'exact', loc, ST_SetSRID(ST_MakePoint(lng, lat), 4326), code, sens, dy::date, ${names}
+		   'exact', loc, ST_SetSRID(ST_MakePoint(lng, lat), 4326), code, sens, dy::date,
+		   coalesce(k, get_byte(uuid_send(gen_random_uuid()), 0)), ${names}
 		 FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[],
-		   $8::float8[], $9::text[], $10::boolean[],
-		   ${CELL_COLUMNS.map((_, i) => `$${i + 11}::bigint[]`).join(', ')})
-		   AS u(ext, cat, typ, dy, loc, lng, lat, code, sens, ${names})`,
+		   $8::float8[], $9::text[], $10::boolean[], $11::smallint[],
+		   ${CELL_COLUMNS.map((_, i) => `$${i + 12}::bigint[]`).join(', ')})
+		   AS u(ext, cat, typ, dy, loc, lng, lat, code, sens, k, ${names})`,
 		[
 			sourceId,
 			rows.map((r) => r.ext),
@@ -48,6 +51,7 @@ export async function insertIncidents(
 			rows.map((r) => r.lat),
 			rows.map((r) => r.code ?? 'P'),
 			rows.map((r) => r.sensitive ?? false),
+			rows.map((r) => r.key ?? null),
 			...CELL_COLUMNS.map((_, i) => cells.map((c) => c[i]))
 		]
 	);

@@ -24,6 +24,7 @@ import { clearAnalysisCaches, hotspotsForArea } from '../../src/lib/server/servi
 import { emergingForArea } from '../../src/lib/server/services/emerging';
 import { changeMap, trendMap, trendsForArea } from '../../src/lib/server/services/trends';
 import { nearRepeatForArea } from '../../src/lib/server/services/near-repeat';
+import { binomialTwoSidedP } from '../../src/lib/server/analysis/exact-binomial';
 import { timeProfile } from '../../src/lib/server/services/profiles';
 import { ServiceError } from '../../src/lib/server/services/errors';
 
@@ -350,7 +351,12 @@ describe.skipIf(!hasShared)('analysis services and endpoints', () => {
 					from: '2019-01-01',
 					to: '2019-12-31'
 				});
-				expect(ch.parameters).toMatchObject({ beforeFrom: '2018-01-01', beforeTo: '2018-12-31' });
+				expect(ch.parameters).toMatchObject({
+					beforeFrom: '2018-01-01',
+					beforeTo: '2018-12-31',
+					share: 0.5,
+					coverage: { now: { status: 'covered' }, before: { status: 'covered' } }
+				});
 				const codes = [...new Set(features.map((f) => f.properties.DIST_NUM))].sort();
 				expect(ch.ids).toEqual(codes);
 				for (const [i, code] of ch.ids.entries()) {
@@ -358,7 +364,12 @@ describe.skipIf(!hasShared)('analysis services and endpoints', () => {
 					const inYear = (y: string) =>
 						rows.filter((x) => x.day.startsWith(y) && cover.has(x.c10)).length;
 					expect([ch.now[i], ch.before[i]]).toEqual([inYear('2019'), inYear('2018')]);
-					expect(ch.z[i]).toBeCloseTo(2 * (Math.sqrt(ch.now[i]) - Math.sqrt(ch.before[i])), 12);
+					expect(ch.p[i]).toBeCloseTo(
+						ch.now[i] + ch.before[i] === 0
+							? 1
+							: binomialTwoSidedP(ch.now[i], ch.now[i] + ch.before[i], 0.5),
+						12
+					);
 				}
 				const tm = await trendMap(t.db, {
 					by: 'cell',

@@ -2,7 +2,9 @@
  * CSV exports on both engines: incident exports hold exactly the cell's or area's unrestricted records
  * (handling code C and sensitive records never leave, even for an administrator), keep to the user's
  * areas, neutralise formulas in text, refuse more rows than the cap and roles without the rights;
- * cell-count exports suppress small counts and fine-cell sensitive counts for a public audience; every
+ * cell-count exports perturb counts by the cell-key method (from the records' keys: no count 1–4, the
+ * p-table's value for the count and key sum) and leave fine-cell sensitive counts out for a public
+ * audience; every
  * export is audited with its filters, rows and withheld count.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +21,7 @@ import {
 } from '../../src/lib/server/services/exports';
 import { ServiceError } from '../../src/lib/server/services/errors';
 import { searchAudit } from '../../src/lib/server/db/queries/audit';
+import { perturb } from '../../src/lib/server/auth/cell-key';
 import type { AuthUser } from '../../src/lib/server/auth/permissions';
 import type { BBox } from '../../src/lib/schemas/cells';
 
@@ -81,6 +84,44 @@ const ROLLUP: { cell: string; day: string; category: string; n: number; sensitiv
 	{ cell: D9, day: '2024-01-15', category: SENSITIVE_CATEGORY, n: 1, sensitive: 1 }
 ];
 
+/** The rollup's rows as incident records too (public counts read records and their keys). */
+const ROLLUP_RECORDS = ROLLUP.flatMap((r, i) =>
+	Array.from({ length: r.n }, (_, j) => ({
+		ext: `r${i}-${j}`,
+		cell9: r.cell,
+		// At the centre of its res-9 cell: in that cell, and in P7 at res 7, by latLngToCell.
+		lat: cellToLatLng(r.cell)[0],
+		lon: cellToLatLng(r.cell)[1],
+		day: r.day,
+		category: r.category,
+		sensitive: r.sensitive > 0,
+		key: (31 * i + 17 * j + 5) % 256
+	}))
+);
+
+/** What the public file must show for one cell: the p-table's value for its records' count and keys. */
+function publicValue(
+	cell9: string,
+	res: number,
+	from: string,
+	to: string,
+	categories: string[] = []
+) {
+	const mine = ROLLUP_RECORDS.filter(
+		(r) =>
+			latLngToCell(r.lat, r.lon, res) === cell9 &&
+			r.day >= from &&
+			r.day <= to &&
+			(categories.length === 0 || categories.includes(r.category)) &&
+			(res <= 7 || !r.sensitive)
+	);
+	return perturb(
+		mine.length,
+		mine.reduce((s, r) => s + r.key, 0),
+		5
+	);
+}
+
 function bboxOf(cell: string): BBox {
 	const pts = cellToBoundary(cell);
 	const lats = pts.map((p) => p[0]);
@@ -126,20 +167,9 @@ describe.each(engines())('CSV exports on %s', (engine) => {
 		);
 		const sourceId = Number(src.id);
 		const at = SEEDS.map((s) => cellToLatLng(s.cell));
-		// The cell-count rows as incidents at the centres of their res-9 cells (inside P7 at res 7 too):
-		// the rollups count them through the insert trigger, as they count imported rows.
-		const counted = ROLLUP.flatMap((r, i) =>
-			Array.from({ length: r.n }, (_, k) => ({
-				ext: `rollup-${i}-${k}`,
-				category: r.category,
-				day: r.day,
-				sensitive: k < r.sensitive,
-				at: cellToLatLng(r.cell)
-			}))
-		);
 		await insertIncidents(t.db, sourceId, [
 			...SEEDS.map((s, i) => ({ ...s, lat: at[i][0], lon: at[i][1] })),
-			...counted.map((c) => ({ ...c, lat: c.at[0], lon: c.at[1] }))
+			...ROLLUP_RECORDS
 		]);
 		const envelope = async (code: string, [w, s, e, n]: BBox) => {
 			const [a] = await t.db.query<{ id: number }>(
@@ -341,7 +371,7 @@ describe.each(engines())('CSV exports on %s', (engine) => {
 				expect(failure.code, JSON.stringify(query)).toBe(code);
 			}
 			const n = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM incidents`);
-			expect(Number(n[0].n)).toBe(SEEDS.length + ROLLUP.reduce((sum, r) => sum + r.n, 0));
+			expect(Number(n[0].n)).toBe(SEEDS.length + ROLLUP_RECORDS.length);
 		});
 	});
 
@@ -365,25 +395,32 @@ describe.each(engines())('CSV exports on %s', (engine) => {
 			expect(rows(whole).find((r) => r[0] === A9)?.[2]).toBe('10');
 		});
 
-		it('public: counts 1–4 become "<5", sensitive records leave fine cells, empty cells are dropped', async () => {
+		it('public: counts perturbed by their records’ keys, sensitive records leave fine cells, 0 dropped', async () => {
 			const file = await cellExport(user('analyst'), {
 				from: '2024-01-01',
 				to: '2024-01-31',
 				audience: 'public'
 			});
-			expect(rows(file)).toEqual(
-				[
-					[A9, '9', '7'],
-					[B9, '9', '<5'],
-					[D9, '9', '5']
-				].sort((a, b) => a[0].localeCompare(b[0]))
-			);
+			const expected = [A9, B9, C9, D9]
+				.map((c) => [c, '9', String(publicValue(c, 9, '2024-01-01', '2024-01-31'))])
+				.filter((r) => r[2] !== '0')
+				.sort((a, b) => a[0].localeCompare(b[0]));
+			expect(rows(file)).toEqual(expected);
+			// No count from 1 to 4 is ever published.
+			for (const r of rows(file)) expect(Number(r[2])).toBeGreaterThanOrEqual(5);
 			// C held only sensitive records: no row at all (a 0 would give them away).
 			expect(rows(file).map((r) => r[0])).not.toContain(C9);
-			expect(file).toMatchObject({ rows: 3, withheld: 5 });
+			expect(file).toMatchObject({ rows: expected.length, withheld: 5 });
 			expect(file.filename).toBe(
 				'beatwise-cells-res9-public-bbox-from-2024-01-01-to-2024-01-31.csv'
 			);
+			// The same records get the same value: asked again, and for B alone through its area box.
+			const again = await cellExport(user('planner'), {
+				from: '2024-01-01',
+				to: '2024-01-31',
+				audience: 'public'
+			});
+			expect(again.csv).toBe(file.csv);
 		});
 
 		it('public: sensitive categories count at resolution 7, and at fine cells only the rest shows', async () => {
@@ -393,14 +430,17 @@ describe.each(engines())('CSV exports on %s', (engine) => {
 				to: '2024-01-31',
 				audience: 'public'
 			});
-			expect(rows(coarse)).toEqual([[P7, '7', '20']]);
+			expect(rows(coarse)).toEqual([
+				[P7, '7', String(publicValue(P7, 7, '2024-01-01', '2024-01-31'))]
+			]);
 			expect(coarse.withheld).toBe(0);
 			const sensitiveOnly = await cellExport(user('analyst'), {
 				res: 7,
 				categories: [SENSITIVE_CATEGORY],
 				audience: 'public'
 			});
-			expect(rows(sensitiveOnly)).toEqual([[P7, '7', '5']]);
+			const five = publicValue(P7, 7, '2000-01-01', '2100-01-01', [SENSITIVE_CATEGORY]);
+			expect(rows(sensitiveOnly)).toEqual(five === 0 ? [] : [[P7, '7', String(five)]]);
 			const fine = await cellExport(user('analyst'), {
 				categories: [SENSITIVE_CATEGORY],
 				audience: 'public'
@@ -491,9 +531,8 @@ describe.each(engines())('CSV exports on %s', (engine) => {
 				res: 9,
 				from: '2024-01-01',
 				to: '2024-01-31',
-				rows: 3,
 				withheld: 5,
-				suppressed: 1
+				perturbed: 4
 			}
 		});
 		// The area-limited export earlier recorded its limits; refused exports wrote nothing.

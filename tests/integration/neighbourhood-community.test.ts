@@ -1,8 +1,9 @@
 /**
  * The neighbourhood view as the community team gets it (public audience) against an analyst's, on the
- * demo data (City of London street crime; LSOAs and boroughs), on both engines: counts 1–4 as "<5", no
- * z, p, direction or difference computed from a suppressed count, hot spots as bins without counts or z,
- * and neighbourhoods outside the account's areas refused with 403.
+ * demo data (City of London street crime; LSOAs and boroughs), on both engines: every count perturbed
+ * by the cell-key method (the p-table's value for the records' count and key sum: never 1–4), z and
+ * differences computed from the shown counts only, hot spots as bins without counts or z, and
+ * neighbourhoods outside the account's areas refused with 403.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/db';
@@ -11,8 +12,11 @@ import {
 	choosableAreas,
 	neighbourhoodForViewer,
 	neighbourhoodSummary,
-	type DisclosedComparison
+	summaryPeriods,
+	type CategoryTrend
 } from '../../src/lib/server/services/neighbourhood';
+import { perturb } from '../../src/lib/server/auth/cell-key';
+import { poissonZ } from '../../src/lib/server/analysis/compstat';
 import { ServiceError } from '../../src/lib/server/services/errors';
 import type { AuthUser } from '../../src/lib/server/auth/permissions';
 
@@ -53,7 +57,7 @@ describe.each(engines())('the neighbourhood view for the community team (%s)', (
 		await t?.drop();
 	});
 
-	it('suppresses 1–4 as "<5" for the community team; the analyst gets the exact counts', async () => {
+	it('perturbs every count by its records’ keys for the community team; the analyst gets exact counts', async () => {
 		const exact = await neighbourhoodSummary(t.db, { area: String(inside), to: TO });
 		const analyst = (await neighbourhoodForViewer(t.db, {
 			area: String(inside),
@@ -72,64 +76,79 @@ describe.each(engines())('the neighbourhood view for the community team (%s)', (
 		);
 		expect(analyst.audience).toBe('internal');
 		expect(community.audience).toBe('public');
-		expect(analyst.zWithheld).toBe(0);
+		expect(community.suppressBelow).toBe(5);
 		expect(analyst.hotspots).toBeNull();
-		const byCode = new Map(exact.categories.map((c) => [c.code, c]));
 		// The analyst's view is the summary, unchanged.
-		for (const a of analyst.categories) {
-			const e = byCode.get(a.code)!;
-			expect(a.briefingCount).toBe(e.briefingCount);
-			expect(a.trendCount).toBe(e.trendCount);
-			expect(a.sinceLastBriefing).toEqual(e.sinceLastBriefing);
-			expect(a.yearOnYear).toEqual(e.yearOnYear);
-		}
-		expect(analyst.total.sinceLastBriefing).toEqual(exact.total.sinceLastBriefing);
+		expect(analyst.categories).toEqual(exact.categories);
+		expect(analyst.total).toEqual(exact.total);
 
-		const shown = (n: number) => (n >= 1 && n <= 4 ? '<5' : n);
-		let suppressed = 0;
-		let withheld = 0;
-		const check = (c: DisclosedComparison | null, now: number, before: number, z?: number) => {
-			expect(c).not.toBeNull();
-			expect(c!.now).toBe(shown(now));
-			expect(c!.before).toBe(shown(before));
-			if (typeof c!.now === 'string' || typeof c!.before === 'string') {
-				withheld++;
-				// Nothing computed from a suppressed count.
-				expect(c).toMatchObject({ z: null, p: null, direction: null, difference: null });
-			} else {
-				expect(c!.z).toBe(z);
-				expect(c!.difference).toBe(now - before);
-			}
-		};
-		expect(community.categories.map((c) => c.code).sort()).toEqual(
-			exact.categories.map((c) => c.code).sort()
-		);
-		for (const c of community.categories) {
-			const e = byCode.get(c.code)!;
-			expect(c.briefingCount).toBe(shown(e.briefingCount));
-			expect(c.trendCount).toBe(shown(e.trendCount));
-			if (c.briefingCount === '<5') suppressed++;
-			if (c.trendCount === '<5') suppressed++;
-			check(
-				c.sinceLastBriefing,
-				e.sinceLastBriefing!.now,
-				e.sinceLastBriefing!.before,
-				e.sinceLastBriefing!.z
+		// The records behind each figure, read here with plain SQL: per category and period, the count
+		// (equal to the rollup's) and the sum of the records' keys.
+		const periods = summaryPeriods(exact);
+		const keyed = new Map<string, { n: number; keys: number }[]>();
+		for (const [k, p] of periods.entries()) {
+			const rows = await t.db.query<{ category: string; n: number; keys: number }>(
+				`SELECT i.category, count(*)::int AS n, sum(i.record_key)::int AS keys
+				 FROM incidents i JOIN sources s ON s.id = i.source_id
+				 WHERE i.h3_r10 IN (SELECT h3 FROM area_cells WHERE area_id = $1)
+				   AND (i.occurred_from AT TIME ZONE s.timezone)::date BETWEEN $2::date AND $3::date
+				 GROUP BY 1`,
+				[inside, p.from, p.to]
 			);
-			check(c.yearOnYear, e.yearOnYear!.now, e.yearOnYear!.before, e.yearOnYear!.z);
+			for (const r of rows) {
+				const v = keyed.get(r.category) ?? periods.map(() => ({ n: 0, keys: 0 }));
+				v[k] = { n: Number(r.n), keys: Number(r.keys) };
+				keyed.set(r.category, v);
+			}
 		}
-		// The demo LSOA has small categories beside large ones, so both rules are exercised.
-		expect(suppressed).toBeGreaterThan(0);
-		expect(withheld).toBeGreaterThan(0);
-		expect(community.zWithheld).toBe(
-			withheld +
-				(community.total.sinceLastBriefing?.z === null ? 1 : 0) +
-				(community.total.yearOnYear?.z === null ? 1 : 0)
+		const byCode = new Map(exact.categories.map((c) => [c.code, c]));
+		for (const [code, v] of keyed) {
+			const e = byCode.get(code)!;
+			expect([v[0].n, v[2].n], code).toEqual([e.briefingCount, e.trendCount]);
+		}
+		const shownOf = (v: { n: number; keys: number }[]) => v.map((x) => perturb(x.n, x.keys, 5));
+		const check = (c: CategoryTrend, shown: number[]) => {
+			expect([c.briefingCount, c.trendCount], c.code).toEqual([shown[0], shown[2]]);
+			// Statistics come from the shown counts only.
+			expect(c.sinceLastBriefing).toMatchObject({
+				now: shown[0],
+				before: shown[1],
+				difference: shown[0] - shown[1],
+				z: poissonZ(shown[0], shown[1])
+			});
+			expect(c.yearOnYear).toMatchObject({
+				now: shown[2],
+				before: shown[3],
+				z: poissonZ(shown[2], shown[3])
+			});
+		};
+		let small = 0;
+		let changed = 0;
+		const listed = new Set(community.categories.map((c) => c.code));
+		for (const [code, v] of keyed) {
+			const shown = shownOf(v);
+			small += v.filter((x) => x.n >= 1 && x.n <= 4).length;
+			changed += v.filter((x, k) => x.n !== shown[k]).length;
+			// A category shown as nothing but zeros is not listed (its listing would say it is not empty).
+			expect(listed.has(code), code).toBe(shown.some((x) => x > 0));
+			if (listed.has(code))
+				check(
+					community.categories.find((c) => c.code === code)!,
+					shown
+				);
+		}
+		// The area total is a figure of its own: all the records, their keys summed.
+		const sum = periods.map((_, k) =>
+			[...keyed.values()].reduce((acc, v) => ({ n: acc.n + v[k].n, keys: acc.keys + v[k].keys }), {
+				n: 0,
+				keys: 0
+			})
 		);
-		// Totals large enough to show; a single suppressed row would have banded them.
-		expect(exact.total.trendCount).toBeGreaterThanOrEqual(5);
-		expect(['number', 'string']).toContain(typeof community.total.trendCount);
-		// No count from 1 to 4 anywhere in what the page receives (differences of shown counts may be).
+		check(community.total, shownOf(sum));
+		// The demo LSOA has small categories beside large ones, and the noise moves some counts.
+		expect(small).toBeGreaterThan(0);
+		expect(changed).toBeGreaterThan(0);
+		// No count from 1 to 4 anywhere in what the page receives.
 		const json = JSON.stringify({ categories: community.categories, total: community.total });
 		expect(json).not.toMatch(/"(now|before|briefingCount|trendCount)":[1-4][,}]/);
 	});

@@ -180,6 +180,53 @@ describe('HTTP hardening (production build)', () => {
 		expect(body.message).not.toMatch(/Internal error/);
 	});
 
+	/** A PostgreSQL SQLSTATE (five characters, e.g. 22021) or its wording must never reach a client. */
+	const LEAKS =
+		/\b(22021|22008|22007|22P05|SQLSTATE)\b|invalid byte sequence|out of range for type|"code":"\d/;
+
+	it('issue 10 finding 7: a NUL in the sign-in username is a 400 that says so, counted and audited', async () => {
+		const res = await login('demo-\u0000viewer', 'whatever', 'nul-probe');
+		const text = await res.text();
+		expect(res.status, text.slice(0, 300)).toBe(400);
+		expect(text).toContain('has a control character (U+0000) at character 6');
+		expect(text).not.toMatch(LEAKS);
+		const admin = await sessionCookie(server.url, 'admin', server.dataDir);
+		const audit = await (await get('/admin/audit?action=login.failure', admin, 'text/html')).text();
+		expect(audit).toContain('malformed-username');
+		expect(audit).toContain('nul-probe');
+	});
+
+	it.each([
+		['/admin/audit?to=9999-12-31', 200, /entries/],
+		['/admin/audit?from=0000-01-01', 200, /use a date from 1900-01-01 on/],
+		[
+			'/admin/audit?user=%00',
+			400,
+			/Query parameter &quot;user&quot; has a control character \(U\+0000\)/
+		],
+		['/admin/audit?user=a%01b&action=login.', 400, /control character \(U\+0001\) at character 2/]
+	])(
+		'issue 10 finding 7: %s answers %i with a message, never a 500 or a database code',
+		async (path, status, message) => {
+			const admin = await sessionCookie(server.url, 'admin', server.dataDir);
+			const res = await get(path, admin, 'text/html');
+			const text = await res.text();
+			expect(res.status, text.slice(0, 300)).toBe(status);
+			expect(text).toMatch(message);
+			expect(text).not.toMatch(LEAKS);
+			expect(text).not.toMatch(/Internal error/);
+		}
+	);
+
+	it('issue 10 finding 7: a NUL in any API query is a 400 naming the parameter', async () => {
+		const res = await get('/api/observations?bbox=%00', await analystCookie());
+		expect(res.status).toBe(400);
+		expect(await res.json()).toEqual({
+			message: 'Query parameter "bbox" has a control character (U+0000) at character 1.',
+			code: 'E_PARAMETER'
+		});
+	});
+
 	it('answers unknown paths, paths with script tags and odd methods without a 500', async () => {
 		const analyst = await analystCookie();
 		for (const [path, method] of [

@@ -21,6 +21,7 @@ Database: DATABASE_URL (PostgreSQL + PostGIS), else the embedded database in BEA
 const WINDOW = {
 	weekToDate: 'week to date',
 	last28Days: 'last 28 days',
+	month: 'month',
 	yearToDate: 'year to date'
 };
 
@@ -74,10 +75,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 			t.rows.forEach((row, j) => {
 				const pct = row.percentChange === null ? '—' : `${row.percentChange.toFixed(0)}%`;
 				lines.push(
-					`${(j === 0 ? t.label : '').padEnd(30)} ${WINDOW[row.window].padEnd(13)} ${`${row.from}–${row.to}`.padEnd(23)} ${String(row.current).padStart(7)} ${String(row.previous).padStart(7)} ${pct.padStart(7)} ${row.z.toFixed(2).padStart(6)}  ${row.direction}`
+					`${(j === 0 ? t.label : '').padEnd(30)} ${WINDOW[row.window].padEnd(13)} ${`${row.from}–${row.to}`.padEnd(23)} ${String(row.current).padStart(7)} ${String(row.previous).padStart(7)} ${pct.padStart(7)} ${(row.z === null ? '—' : row.z.toFixed(2)).padStart(6)}  ${row.direction}${row.note ? ` (${row.note})` : ''}`
 				);
 			});
 		}
+		for (const note of p.notes) lines.push('', note);
 		io.stdout.write(lines.join('\n') + '\n');
 		return 0;
 	} catch (e) {

@@ -31,7 +31,8 @@ export interface WorkspaceMeta {
 	categories: CategoryInfo[];
 	areaKinds: { kind: string; count: number }[];
 	sources: SourceInfo[];
-	basemapStyle: string | null;
+	/** null: the shipped offline style; else a style URL or a style (from a file the server read). */
+	basemapStyle: string | Record<string, unknown> | null;
 	attribution: string[];
 }
 

@@ -6,6 +6,7 @@
  * Browser only: call from `onMount`.
  */
 import type maplibregl from 'maplibre-gl';
+import type { StyleSpecification } from 'maplibre-gl';
 import { Protocol } from 'pmtiles';
 
 export const SHIPPED_STYLE_URL = '/basemap/style.json';
@@ -23,7 +24,14 @@ export function registerPmtilesProtocol(lib: typeof maplibregl): void {
 	registered = true;
 }
 
-/** The style to load: the deployment's when configured, else the shipped offline one. */
-export function basemapStyleUrl(configured: string | null | undefined): string {
+/**
+ * The style to load: the deployment's when configured (a URL, or the style object of a file the
+ * server read), else the shipped offline one.
+ */
+export function basemapStyleUrl(
+	configured: string | Record<string, unknown> | null | undefined
+): string | StyleSpecification {
+	if (configured && typeof configured === 'object')
+		return configured as unknown as StyleSpecification;
 	return configured && configured.trim() ? configured.trim() : SHIPPED_STYLE_URL;
 }

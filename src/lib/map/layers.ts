@@ -229,26 +229,41 @@ export function observationLabelsLayer(rows: ObservationItem[], o: AnalysisLayer
 	});
 }
 
+/** A cell's outline only (no fill, not pickable): the selection and the keyboard cursor. */
+function cellOutline(id: string, cell: string | null, colour: RGBA, width: number) {
+	return new H3HexagonLayer<string>({
+		id,
+		data: cell ? [cell] : [],
+		visible: cell !== null,
+		pickable: false,
+		filled: false,
+		stroked: true,
+		extruded: false,
+		highPrecision: true,
+		getHexagon: (d) => d,
+		getLineColor: colour,
+		lineWidthUnits: 'pixels',
+		getLineWidth: width
+	});
+}
+
 /** The cell whose side panel is open: a thick dark outline with a white halo, readable on any fill. */
 export function selectedCellLayers(cell: string | null) {
-	const data = cell ? [cell] : [];
-	const outline = (id: string, colour: RGBA, width: number) =>
-		new H3HexagonLayer<string>({
-			id,
-			data,
-			visible: cell !== null,
-			pickable: false,
-			filled: false,
-			stroked: true,
-			extruded: false,
-			highPrecision: true,
-			getHexagon: (d) => d,
-			getLineColor: colour,
-			lineWidthUnits: 'pixels',
-			getLineWidth: width
-		});
 	return [
-		outline(`${SELECTION_LAYER_ID}-halo`, [255, 255, 255, 255], 5),
-		outline(SELECTION_LAYER_ID, [17, 24, 39, 255], 2.5)
+		cellOutline(`${SELECTION_LAYER_ID}-halo`, cell, [255, 255, 255, 255], 5),
+		cellOutline(SELECTION_LAYER_ID, cell, [17, 24, 39, 255], 2.5)
+	];
+}
+
+export const CURSOR_LAYER_ID = 'keyboard-cursor';
+
+/**
+ * The keyboard cursor (arrow keys on the focused map): a yellow outline on a black halo, distinct from
+ * the selection's dark outline on white, and readable on every fill and on the basemap.
+ */
+export function keyboardCursorLayers(cell: string | null) {
+	return [
+		cellOutline(`${CURSOR_LAYER_ID}-halo`, cell, [17, 24, 39, 255], 7),
+		cellOutline(CURSOR_LAYER_ID, cell, [253, 231, 37, 255], 3.5)
 	];
 }

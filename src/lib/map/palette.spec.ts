@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classLabel, colourForCount, countClasses, VIRIDIS_6 } from './palette';
+import { classLabel, colourForCount, countClasses, fillOpacityForZoom, VIRIDIS_6 } from './palette';
 
 describe('countClasses', () => {
 	it('gives nothing for an empty map', () => {
@@ -41,5 +41,15 @@ describe('colourForCount', () => {
 		expect(colourForCount(21, classes)).toEqual(classes[1].rgba);
 		expect(colourForCount(500, classes)).toEqual(classes[5].rgba);
 		expect(colourForCount(0, classes)[3]).toBe(0);
+	});
+});
+
+describe('fillOpacityForZoom', () => {
+	it('is whole to zoom 13, 0.55 from zoom 16 (street level), and falls in between', () => {
+		expect(fillOpacityForZoom(10)).toBe(1);
+		expect(fillOpacityForZoom(13)).toBe(1);
+		expect(fillOpacityForZoom(14.5)).toBe(0.78);
+		expect(fillOpacityForZoom(16)).toBe(0.55);
+		expect(fillOpacityForZoom(19)).toBe(0.55);
 	});
 });

@@ -76,6 +76,16 @@ export function countClasses(max: number, n = VIRIDIS_6.length, alpha = 200): Co
 	});
 }
 
+/**
+ * Opacity of filled cells and areas at a zoom: whole below zoom 13, thinning to 0.55 at street level
+ * (zoom 16 and closer), so that the streets and place names of the basemap show through the cells
+ * (fill colours carry alpha 200 already: about 43 % cover at zoom 16).
+ */
+export function fillOpacityForZoom(zoom: number): number {
+	const t = Math.min(1, Math.max(0, (zoom - 13) / 3));
+	return Math.round((1 - 0.45 * t) * 100) / 100;
+}
+
 const NONE: RGBA = [0, 0, 0, 0];
 
 /** The colour of the class holding `count` (transparent for 0 or no classes). */

@@ -43,6 +43,7 @@ const EnvSchema = z.object({
 	BEATWISE_LOGIN_MAX_FAILURES_PER_USER: z.coerce.number().int().positive().default(5),
 	BEATWISE_LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().positive().default(50),
 	BEATWISE_LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+	BEATWISE_LOGIN_BLOCK_SECONDS: z.coerce.number().positive().default(30),
 	BEATWISE_SUPPRESS_BELOW: z.coerce.number().int().min(1).max(100).default(5)
 });
 
@@ -65,6 +66,8 @@ export interface Env {
 		maxFailuresPerUser: number;
 		maxFailuresPerIp: number;
 		failureWindowMs: number;
+		/** First wait once a limit is reached; doubles with each further failure, up to the window. */
+		blockMs: number;
 	};
 	/** Counts from 1 to this minus one are shown as "<n" in public and community outputs. */
 	suppressBelow: number;
@@ -96,7 +99,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
 			idleMs: e.BEATWISE_SESSION_IDLE_MINUTES * 60_000,
 			maxFailuresPerUser: e.BEATWISE_LOGIN_MAX_FAILURES_PER_USER,
 			maxFailuresPerIp: e.BEATWISE_LOGIN_MAX_FAILURES_PER_IP,
-			failureWindowMs: e.BEATWISE_LOGIN_WINDOW_MINUTES * 60_000
+			failureWindowMs: e.BEATWISE_LOGIN_WINDOW_MINUTES * 60_000,
+			blockMs: e.BEATWISE_LOGIN_BLOCK_SECONDS * 1000
 		},
 		suppressBelow: e.BEATWISE_SUPPRESS_BELOW
 	};

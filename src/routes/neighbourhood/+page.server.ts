@@ -10,7 +10,7 @@ import {
 
 /**
  * `?kind=lsoa&area=12&to=2017-06-30`: the workspace meta and the chosen area's summary as the signed-in
- * user may see it (suppressed for the community team); an area outside a community user's areas is 403.
+ * user may see it (counts perturbed for the community team); an area outside a community user's areas is 403.
  */
 export const load: PageServerLoad = async ({ url, locals }) => {
 	const viewer = locals.user;

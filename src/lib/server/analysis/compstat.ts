@@ -7,12 +7,25 @@
  * z = 2(√current − √previous) is approximately standard normal when both periods share one rate
  * (the "square-root test" used for CompStat tables, e.g. Wheeler 2016, "Tables and graphs of monthly
  * crime trends", and J. Ratcliffe's "Poisson z" calculator). |z| ≥ 1.96 marks a change at 95 %.
+ *
+ * With the data's coverage (analysis/coverage.ts), a window is compared only when both it and its
+ * prior window hold data for every day: otherwise the row says "no data to compare" and has no z
+ * (a year never imported is not a year without crime). Data dated to months (police.uk) cannot fill
+ * week-to-date or 28-day windows, so for such data the table compares whole months: the reference
+ * date's month and the year to the end of that month, each against the same months a year earlier.
  */
+import type { DataGrain, PeriodCoverage, PeriodStatus } from './coverage';
 import { dayToIso, isoToDay, isoWeekday, sameDayLastYear } from './days';
 import { normalSf } from './normal';
 import { AnalysisInputError } from './weights';
 
-export type CompStatWindow = 'weekToDate' | 'last28Days' | 'yearToDate';
+export type CompStatWindow = 'weekToDate' | 'last28Days' | 'month' | 'yearToDate';
+
+/** What compStat needs to know of the data's coverage (a `DataCoverage`). */
+export interface CompStatCoverage {
+	grain: DataGrain | null;
+	period(from: string, to: string): PeriodCoverage;
+}
 
 export interface CompStatOptions {
 	/** Last day of every window, inclusive ('YYYY-MM-DD'). */
@@ -26,6 +39,12 @@ export interface CompStatOptions {
 	priorYear?: 'calendar' | '52weeks';
 	/** Two-sided significance level of the flag. Default 0.05 (|z| ≥ 1.96). */
 	alpha?: number;
+	/**
+	 * Which days hold data. Absent: every day counts as covered (days without a count are zeros).
+	 * Present: windows without full coverage on either side are not compared, and month-dated data
+	 * gets month windows.
+	 */
+	coverage?: CompStatCoverage;
 }
 
 export interface CompStatRow {
@@ -39,16 +58,26 @@ export interface CompStatRow {
 	difference: number;
 	/** 100·(current − previous)/previous; null when previous is 0. */
 	percentChange: number | null;
-	/** 2(√current − √previous). */
-	z: number;
-	/** Two-sided normal p of z. */
-	p: number;
+	/** 2(√current − √previous); null when the two windows cannot be compared. */
+	z: number | null;
+	/** Two-sided normal p of z; null when not compared. */
+	p: number | null;
 	significant: boolean;
-	direction: 'up' | 'down' | 'no significant change';
+	direction: 'up' | 'down' | 'no significant change' | 'no data to compare';
+	/** Coverage of the window and of its prior window ('covered' for both without coverage given). */
+	coverage: { current: PeriodStatus; previous: PeriodStatus };
+	/** Why the row is not compared ("No data for 1 Jan – 1 Dec 2019"), else null. */
+	note: string | null;
 }
 
 export interface CompStatResult {
-	parameters: Required<CompStatOptions> & { criticalZ: number };
+	parameters: Required<Omit<CompStatOptions, 'coverage'>> & {
+		criticalZ: number;
+		/** The data's time precision ('day' without coverage given). */
+		grain: DataGrain;
+		/** What the table could not show and why (e.g. no week-to-date on month-dated data). */
+		notes: string[];
+	};
 	rows: CompStatRow[];
 }
 
@@ -105,36 +134,101 @@ export function compStat(daily: DailyCounts, options: CompStatOptions): CompStat
 		return s;
 	};
 	const shift = (d: number) => (priorYear === '52weeks' ? d - 364 : sameDayLastYear(d));
-	const offset = weekStart === 'monday' ? isoWeekday(ref) : (isoWeekday(ref) + 1) % 7;
+	const grain: DataGrain = options.coverage?.grain ?? 'day';
 	const refDate = new Date(ref * 86_400_000);
-	const windows: [CompStatWindow, number][] = [
-		['weekToDate', ref - offset],
-		['last28Days', ref - 27],
-		['yearToDate', Date.UTC(refDate.getUTCFullYear(), 0, 1) / 86_400_000]
-	];
-	const rows = windows.map(([window, from]): CompStatRow => {
-		// Year-to-date always compares with the previous calendar year's same span.
-		const pf = window === 'yearToDate' ? sameDayLastYear(from) : shift(from);
-		const pt = window === 'yearToDate' ? sameDayLastYear(ref) : shift(ref);
-		const current = sum(from, ref);
+	const y = refDate.getUTCFullYear();
+	const m = refDate.getUTCMonth();
+	const yearStart = Date.UTC(y, 0, 1) / 86_400_000;
+	const notes: string[] = [];
+	// [window, from, to, prior from, prior to]
+	let windows: [CompStatWindow, number, number, number, number][];
+	if (grain === 'month') {
+		// Whole months: the reference date's month and the year to its end, against the same months a
+		// year earlier (weekdays do not line up with months, so '52weeks' does not apply).
+		const monthFrom = Date.UTC(y, m, 1) / 86_400_000;
+		const monthTo = Date.UTC(y, m + 1, 0) / 86_400_000;
+		const priorMonthFrom = Date.UTC(y - 1, m, 1) / 86_400_000;
+		const priorMonthTo = Date.UTC(y - 1, m + 1, 0) / 86_400_000;
+		windows = [
+			['month', monthFrom, monthTo, priorMonthFrom, priorMonthTo],
+			['yearToDate', yearStart, monthTo, Date.UTC(y - 1, 0, 1) / 86_400_000, priorMonthTo]
+		];
+		notes.push(
+			'The data is dated to months (e.g. police.uk), so week-to-date and 28-day windows cannot be measured: the table compares whole months.'
+		);
+	} else {
+		const offset = weekStart === 'monday' ? isoWeekday(ref) : (isoWeekday(ref) + 1) % 7;
+		windows = [
+			['weekToDate', ref - offset, ref, shift(ref - offset), shift(ref)],
+			['last28Days', ref - 27, ref, shift(ref - 27), shift(ref)],
+			// Year-to-date always compares with the previous calendar year's same span.
+			['yearToDate', yearStart, ref, sameDayLastYear(yearStart), sameDayLastYear(ref)]
+		];
+	}
+	const cover = (a: number, b: number): PeriodCoverage =>
+		options.coverage
+			? options.coverage.period(dayToIso(a), dayToIso(b))
+			: {
+					from: dayToIso(a),
+					to: dayToIso(b),
+					days: b - a + 1,
+					coveredDays: b - a + 1,
+					status: 'covered',
+					covers: null
+				};
+	const rows = windows.map(([window, from, to, pf, pt]): CompStatRow => {
+		const current = sum(from, to);
 		const previous = sum(pf, pt);
-		const z = poissonZ(current, previous);
-		const significant = Math.abs(z) >= zCrit;
+		const cc = cover(from, to);
+		const pc = cover(pf, pt);
+		const comparable = cc.status === 'covered' && pc.status === 'covered';
+		const z = comparable ? poissonZ(current, previous) : null;
+		const significant = z !== null && Math.abs(z) >= zCrit;
 		return {
 			window,
 			from: dayToIso(from),
-			to: dayToIso(ref),
+			to: dayToIso(to),
 			priorFrom: dayToIso(pf),
 			priorTo: dayToIso(pt),
 			current,
 			previous,
 			difference: current - previous,
-			percentChange: previous === 0 ? null : (100 * (current - previous)) / previous,
+			percentChange: !comparable || previous === 0 ? null : (100 * (current - previous)) / previous,
 			z,
-			p: Math.min(1, 2 * normalSf(Math.abs(z))),
+			p: z === null ? null : Math.min(1, 2 * normalSf(Math.abs(z))),
 			significant,
-			direction: significant ? (z > 0 ? 'up' : 'down') : 'no significant change'
+			direction:
+				z === null
+					? 'no data to compare'
+					: significant
+						? z > 0
+							? 'up'
+							: 'down'
+						: 'no significant change',
+			coverage: { current: cc.status, previous: pc.status },
+			note: comparable ? null : [coverageNote(cc), coverageNote(pc)].filter(Boolean).join('; ')
 		};
 	});
-	return { parameters: { referenceDate, weekStart, priorYear, alpha, criticalZ: zCrit }, rows };
+	return {
+		parameters: { referenceDate, weekStart, priorYear, alpha, criticalZ: zCrit, grain, notes },
+		rows
+	};
+}
+
+function dayLabel(iso: string): string {
+	return new Date(iso + 'T00:00:00Z').toLocaleDateString('en-GB', {
+		day: 'numeric',
+		month: 'short',
+		year: 'numeric',
+		timeZone: 'UTC'
+	});
+}
+
+/** "No data for 1 Jan 2019 – 1 Dec 2019" / "Data for only 181 of 365 days of …"; '' when covered. */
+function coverageNote(c: PeriodCoverage): string {
+	const span = `${dayLabel(c.from)} – ${dayLabel(c.to)}`;
+	if (c.status === 'missing') return `No data for ${span}`;
+	if (c.status === 'partial')
+		return `Data for only ${c.coveredDays} of the ${c.days} days of ${span} (${c.covers})`;
+	return '';
 }

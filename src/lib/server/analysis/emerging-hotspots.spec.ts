@@ -141,3 +141,57 @@ describe('emergingHotSpots on a constructed cube', () => {
 		expect(r.k).toBe(1);
 	});
 });
+
+describe('emerging hot spots over covered steps only', () => {
+	// A 37-cell H3 disk: a cluster (the centre 40 a step, its ring 10), the other cells 1–3.
+	const cells = gridDisk('891f1d48177ffff', 3);
+	const k1 = new Map(
+		cells.map((c) => [c, gridDisk(c, 1).filter((x) => x !== c && cells.includes(x))])
+	);
+	const weights = weightsFromNeighbourLists(cells, (c) => k1.get(c)!, { includeSelf: true });
+	const covered = 12;
+	const count = (i: number, t: number) => (i === 0 ? 40 : i < 7 ? 10 : 1 + ((i + t) % 3));
+	function cube(steps: number[]) {
+		const counts = new Float64Array(cells.length * steps.length);
+		cells.forEach((_, i) =>
+			steps.forEach((t, s) => (counts[i * steps.length + s] = t < 0 ? 0 : count(i, t)))
+		);
+		return counts;
+	}
+
+	it('finds the persistent hot spot that missing steps counted as zeros turned into another category', () => {
+		// Steps 0–5 covered, 6 missing steps (−1), then 6–11 covered: the demo shape in small.
+		const withZeros = [0, 1, 2, 3, 4, 5, -1, -1, -1, -1, -1, -1, 6, 7, 8, 9, 10, 11];
+		const before = emergingHotSpots({ weights, steps: withZeros.length, counts: cube(withZeros) });
+		expect(before.locations[0].category).toBe('sporadic-hot-spot');
+		const steps = Array.from({ length: covered }, (_, t) => t);
+		const gapBefore = steps.map((t) => t === 6);
+		const after = emergingHotSpots({ weights, steps: covered, counts: cube(steps) }, { gapBefore });
+		expect(after.locations[0].category).toBe('persistent-hot-spot');
+		expect(after.locations[0].hotSteps).toBe(covered);
+		expect(after.parameters.gaps).toBe(1);
+	});
+
+	it('never reaches back across a gap in the time neighbourhood', () => {
+		const steps = Array.from({ length: covered }, (_, t) => t);
+		const gapBefore = steps.map((t) => t === 6);
+		const options = { gapBefore, globalWindow: 'neighbourhoodTimeStep' as const };
+		const a = cube(steps);
+		const b = Float64Array.from(a);
+		// Change the step before the gap: the step after it must not move.
+		for (let i = 0; i < cells.length; i++) b[i * covered + 5] += 7 * (i + 1);
+		const za = emergingHotSpots({ weights, steps: covered, counts: a }, options).z;
+		const zb = emergingHotSpots({ weights, steps: covered, counts: b }, options).z;
+		const zc = emergingHotSpots(
+			{ weights, steps: covered, counts: b },
+			{ globalWindow: 'neighbourhoodTimeStep' }
+		).z;
+		for (let i = 0; i < cells.length; i++) {
+			expect(zb[i * covered + 6]).toBe(za[i * covered + 6]);
+			expect(zc[i * covered + 6]).not.toBe(za[i * covered + 6]);
+		}
+		expect(() =>
+			emergingHotSpots({ weights, steps: covered, counts: a }, { gapBefore: [true] })
+		).toThrow(expect.objectContaining({ code: 'E_LENGTH_MISMATCH' }));
+	});
+});

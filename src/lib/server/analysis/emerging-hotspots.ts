@@ -8,6 +8,9 @@
  * Space-time neighbours of bin (i, t): the spatial neighbours j of i (self included) in time steps
  * t − N … t, where N is `neighbourhoodTimeStep` (Esri's "Neighborhood Time Step"); binary weights. The
  * Gi* formula is the one in getis-ord.ts applied to bins, with X̄ and S taken over the global window.
+ * The cube holds covered time steps only: steps without data are left out by the caller (never
+ * counted as zeros), and `gapBefore` marks where steps were left out, so that a neighbourhood never
+ * reaches back across the gap.
  *
  * Where Esri's published rules leave room (and peers such as R sfdep differ), this module follows the
  * rules written out in `classifyEmerging` and in docs/analysis.md, "Emerging hot spots".
@@ -133,6 +136,12 @@ export interface EmergingOptions {
 	alpha?: number;
 	/** Significance level of the Mann-Kendall trend on z. Default 0.05. */
 	trendAlpha?: number;
+	/**
+	 * Steps that do not follow the step before them in time (`true` at t: steps were left out between
+	 * t − 1 and t because they hold no data). The space-time neighbourhood of a bin never reaches back
+	 * across such a gap. Default: every step follows the one before.
+	 */
+	gapBefore?: ArrayLike<boolean>;
 }
 
 export interface EmergingLocation {
@@ -144,7 +153,9 @@ export interface EmergingLocation {
 }
 
 export interface EmergingResult {
-	parameters: Required<EmergingOptions> & {
+	parameters: Required<Omit<EmergingOptions, 'gapBefore'>> & {
+		/** Steps after a gap (the time neighbourhood restarts there). */
+		gaps: number;
 		locations: number;
 		steps: number;
 		warnings: string[];
@@ -176,9 +187,18 @@ export function emergingHotSpots(
 		globalWindow = 'entireCube',
 		fdr = 'perTimeStep',
 		alpha = 0.1,
-		trendAlpha = 0.05
+		trendAlpha = 0.05,
+		gapBefore
 	} = options;
 	const { weights: w, steps: T, counts } = cube;
+	if (gapBefore && gapBefore.length !== T)
+		throw new AnalysisInputError(
+			'E_LENGTH_MISMATCH',
+			`gapBefore has ${gapBefore.length} entries for ${T} steps`
+		);
+	// First step of the unbroken run each step belongs to.
+	const runStart = new Int32Array(T);
+	for (let t = 1; t < T; t++) runStart[t] = gapBefore?.[t] ? t : runStart[t - 1];
 	const n = w.n;
 	if (!Number.isInteger(T) || T < 1)
 		throw new AnalysisInputError('E_BAD_STEPS', `steps must be a whole number ≥ 1, got ${T}`);
@@ -227,7 +247,7 @@ export function emergingHotSpots(
 	const z = new Float64Array(n * T);
 	const p = new Float64Array(n * T);
 	for (let t = 0; t < T; t++) {
-		const from = Math.max(0, t - N);
+		const from = Math.max(runStart[t], t - N);
 		const win = t - from + 1;
 		let sum = 0;
 		let sq = 0;
@@ -300,6 +320,7 @@ export function emergingHotSpots(
 			fdr,
 			alpha,
 			trendAlpha,
+			gaps: runStart.reduce((k, r, t) => k + (t > 0 && r === t ? 1 : 0), 0),
 			locations: n,
 			steps: T,
 			warnings

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dayNumber, knoxTest, type KnoxEvent } from './knox';
+import { mulberry32, shuffleInPlace } from './random';
 import { readShared, sharedAvailable, sharedMissingMessage } from './test-data';
 
 const dir = 'data/chicago-cpd/reference-knox-nearrepeat';
@@ -208,5 +209,159 @@ describe('knoxTest on a constructed example', () => {
 		).toThrow(expect.objectContaining({ code: 'E_BAD_BANDS' }));
 		expect(dayNumber('2016-02-30')).toBeNaN();
 		expect(dayNumber('1970-01-02 12:00')).toBe(1.5);
+	});
+});
+
+/**
+ * The definition, pair by pair: every permutation shuffles the order of the times (the same seeded
+ * shuffle as knoxTest), and every pair is binned by linear search over the edges.
+ */
+function bruteForceKnox(
+	events: readonly KnoxEvent[],
+	dEdges: number[],
+	tEdges: number[],
+	opts: { permutations: number; seed: number; metric: 'manhattan' | 'euclidean'; tol: number }
+) {
+	const band = (v: number, edges: number[]) => {
+		let k = 0;
+		while (k < edges.length - 1 && v >= edges[k + 1]) k++;
+		return k;
+	};
+	const rows = dEdges.length + 1;
+	const cols = tEdges.length;
+	const tableFor = (times: number[]) => {
+		const out: number[][] = Array.from({ length: rows }, () => new Array(cols).fill(0));
+		for (let i = 0; i < events.length; i++)
+			for (let j = i + 1; j < events.length; j++) {
+				const dx = Math.abs(events[i].x - events[j].x);
+				const dy = Math.abs(events[i].y - events[j].y);
+				const d = opts.metric === 'manhattan' ? dx + dy : Math.sqrt(dx * dx + dy * dy);
+				const r = d <= opts.tol ? 0 : 1 + band(d, dEdges);
+				out[r][band(Math.abs(times[i] - times[j]), tEdges)]++;
+			}
+		return out;
+	};
+	const observed = tableFor(events.map((e) => e.t));
+	const ge = observed.map((row) => row.map(() => 0));
+	const sum = observed.map((row) => row.map(() => 0));
+	const order = Int32Array.from(events, (_, i) => i);
+	const rand = mulberry32(opts.seed);
+	for (let s = 0; s < opts.permutations; s++) {
+		shuffleInPlace(order, rand);
+		const sim = tableFor(Array.from(order, (k) => events[k].t));
+		sim.forEach((row, r) =>
+			row.forEach((v, c) => {
+				sum[r][c] += v;
+				if (v >= observed[r][c]) ge[r][c]++;
+			})
+		);
+	}
+	return {
+		observed,
+		expected: sum.map((row) => row.map((v) => v / opts.permutations)),
+		p: ge.map((row) => row.map((v) => (v + 1) / (opts.permutations + 1)))
+	};
+}
+
+describe('knoxTest pair lists', () => {
+	// Clustered events with repeated places and whole-day (tied) times, as police data have.
+	const rand = mulberry32(99);
+	const events: KnoxEvent[] = Array.from({ length: 300 }, (_, i) => {
+		const hub = i % 7;
+		const snap = (v: number) => Math.round(v / 25) * 25;
+		return {
+			x: snap(hub * 900 + rand() * 700),
+			y: snap((hub % 3) * 800 + rand() * 600),
+			t: Math.floor(rand() * 120)
+		};
+	});
+	const cases = [
+		{ metric: 'manhattan' as const, dEdges: [0, 100, 200, 400], tEdges: [0, 7, 14, 28], tol: 0 },
+		{ metric: 'euclidean' as const, dEdges: [0, 150, 300], tEdges: [0, 3, 10], tol: 30 },
+		{ metric: 'manhattan' as const, dEdges: [0, 5000], tEdges: [0, 1], tol: 0 }
+	];
+	for (const [i, c] of cases.entries()) {
+		it(`case ${i}: the distance list, the time list and the pair-by-pair definition agree exactly`, () => {
+			const ref = bruteForceKnox(events, c.dEdges, c.tEdges, {
+				permutations: 19,
+				seed: 3,
+				metric: c.metric,
+				tol: c.tol
+			});
+			const results = (['distance', 'time', 'auto'] as const).map((pairList) =>
+				knoxTest(events, {
+					distanceBands: { edges: c.dEdges },
+					timeBands: { edges: c.tEdges },
+					metric: c.metric,
+					sameLocationTolerance: c.tol,
+					permutations: 19,
+					seed: 3,
+					pairList
+				})
+			);
+			for (const r of results) {
+				expect(r.observed).toEqual(ref.observed);
+				expect(r.expected).toEqual(ref.expected);
+				expect(r.p).toEqual(ref.p);
+			}
+			expect(results[0].parameters.pairList).toBe('distance');
+			expect(results[1].parameters.pairList).toBe('time');
+			expect(results[2].parameters.keptPairs).toBe(
+				Math.min(results[0].parameters.keptPairs, results[1].parameters.keptPairs)
+			);
+		});
+	}
+
+	it('equal-width bands bin values on the edges as explicit edges do (0.1 × 3 days)', () => {
+		const tied: KnoxEvent[] = [0, 0.1, 0.2, 0.30000000000000004, 0.3, 0.7].map((t, i) => ({
+			x: i * 10,
+			y: 0,
+			t
+		}));
+		const a = knoxTest(tied, {
+			distanceBands: { width: 20, count: 2 },
+			timeBands: { width: 0.1, count: 3 },
+			permutations: 5
+		});
+		const b = knoxTest(tied, {
+			distanceBands: { edges: [0, 20, 40] },
+			timeBands: { edges: [0, 0.1, 0.2, 0.30000000000000004] },
+			permutations: 5
+		});
+		expect(a.observed).toEqual(b.observed);
+		expect(a.p).toEqual(b.p);
+	});
+
+	it('keeps at most maxPairs distance-close pairs: the time list instead, or a clear error if forced', () => {
+		const opts = {
+			distanceBands: { width: 100_000, count: 50 },
+			timeBands: { width: 1, count: 50 },
+			permutations: 9
+		};
+		const free = knoxTest(events, { ...opts, pairList: 'distance' });
+		const capped = knoxTest(events, { ...opts, maxPairs: 1000 });
+		expect(capped.parameters.pairList).toBe('time');
+		expect(capped.observed).toEqual(free.observed);
+		expect(capped.p).toEqual(free.p);
+		expect(() => knoxTest(events, { ...opts, maxPairs: 1000, pairList: 'distance' })).toThrow(
+			expect.objectContaining({
+				code: 'E_TOO_MANY_PAIRS',
+				message: expect.stringMatching(/over the limit of 1,000 kept in memory; use narrower/)
+			})
+		);
+	});
+
+	it('reports progress after every permutation', () => {
+		const seen: number[] = [];
+		knoxTest(events.slice(0, 40), {
+			distanceBands: { width: 200, count: 3 },
+			timeBands: { width: 7, count: 3 },
+			permutations: 25,
+			onProgress: (done, total) => {
+				expect(total).toBe(25);
+				seen.push(done);
+			}
+		});
+		expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
 	});
 });

@@ -10,10 +10,21 @@
  * ≤ `sameLocationTolerance` (default exactly 0) form their own row and the first distance band is
  * (tolerance, b). The last distance and time bands are open ("≥ a").
  *
- * Efficiency: pair distances are computed once (O(n²)). Permuting times over events keeps the multiset
- * of pairwise time gaps, so each time band's column total is the same in every permutation; only pairs
- * closer than the last finite distance edge are stored (typed arrays), and the open "≥ last edge" row is
- * the column total minus the rows above it. A permutation then costs O(close pairs), not O(n²).
+ * Efficiency: the table of a permutation only needs the pairs that can fall in a finite band. Permuting
+ * times over events keeps the multiset of pairwise time gaps (so each time band's column total is
+ * fixed) and the multiset of distances (each distance band's row total is fixed). Two pair lists are
+ * possible, and the shorter one is kept in typed arrays:
+ * - distance-close pairs (closer than the last distance edge), found through a grid of that cell size
+ *   (only neighbouring grid cells are compared); a permutation bins their permuted time gaps and the
+ *   open "≥ last edge" row is the column total minus the rows above it;
+ * - time-close pairs (gap below the last time edge), found by a sweep over the sorted times; a
+ *   permutation moves the locations instead (the same pairing of times and places, so the same table)
+ *   and bins their distances; the open "≥ last edge" column is the row total minus the columns before.
+ * Column totals come from the sorted times in O(n log n), row totals from the grid. A permutation
+ * costs O(shorter pair list); police.uk data (monthly dates, a small dense area) use the pairs of the
+ * same month, Chicago's daily data the pairs a few hundred metres apart. The time list is stored as
+ * ranges of the sorted times (memory per event); the distance list as typed arrays (9 bytes a pair,
+ * at most `maxPairs`).
  *
  * Near Repeat Calculator compatibility: NRC labels "1 to 200 m", "201 to 400 m", "0 to 1 days" but
  * counts [0, 200) m (distance > 0), [200, 400) m, and time gaps [0, 1) day; it computes Manhattan
@@ -51,7 +62,19 @@ export interface KnoxOptions {
 	/** Label suffixes. Defaults 'm' and 'd'. */
 	distanceUnit?: string;
 	timeUnit?: string;
+	/**
+	 * Most distance-close pairs kept in memory (9 bytes each). Default 50,000,000 (450 MB); with more,
+	 * the time list (memory per event, not per pair) is used, or E_TOO_MANY_PAIRS if it was forced.
+	 */
+	maxPairs?: number;
+	/** Which pair list to keep: the shorter one ('auto', default), or one forced (tests compare them). */
+	pairList?: 'auto' | 'distance' | 'time';
+	/** Called after every permutation with the number done and the total. */
+	onProgress?: (done: number, total: number) => void;
 }
+
+/** Default of `KnoxOptions.maxPairs`. */
+export const KNOX_MAX_PAIRS = 50_000_000;
 
 export interface KnoxCell {
 	row: number;
@@ -76,6 +99,9 @@ export interface KnoxResult {
 		permutations: number;
 		seed: number;
 		coordinatePrecision: 'float64' | 'float32';
+		/** The pair list the permutations used (the shorter one unless forced) and its length. */
+		pairList: 'distance' | 'time';
+		keptPairs: number;
 	};
 	rowLabels: string[];
 	colLabels: string[];
@@ -132,6 +158,123 @@ function bandIndex(v: number, edges: readonly number[]): number {
 }
 
 /**
+ * The band of a value, exactly as `bandIndex`, in O(1) for equal-width bands (a guess from the width,
+ * corrected against the edges so rounding never moves a value across an edge).
+ */
+function bander(edges: readonly number[]): (v: number) => number {
+	const last = edges.length - 1;
+	const width = edges[1];
+	if (!edges.every((e, i) => e === i * width)) return (v) => bandIndex(v, edges);
+	const top = edges[last];
+	return (v) => {
+		if (v >= top) return last;
+		let k = Math.min(Math.floor(v / width), last - 1);
+		while (k > 0 && v < edges[k]) k--;
+		while (k < last - 1 && v >= edges[k + 1]) k++;
+		return k;
+	};
+}
+
+function distance(dx: number, dy: number, manhattan: boolean): number {
+	const ax = Math.abs(dx);
+	const ay = Math.abs(dy);
+	return manhattan ? ax + ay : Math.sqrt(ax * ax + ay * ay);
+}
+
+/**
+ * Events bucketed in square cells at least `size` wide, with their coordinates copied in cell order:
+ * a pair closer than `size` (in either metric) lies in one cell or in two neighbouring ones, so
+ * `ranges` lists each cell with itself and with its four "forward" neighbours (each pair of cells
+ * once) as index ranges into `x`, `y` and `event`.
+ */
+function closePairGrid(xs: Float64Array, ys: Float64Array, size: number) {
+	const n = xs.length;
+	let minX = Infinity;
+	let minY = Infinity;
+	let maxX = -Infinity;
+	let maxY = -Infinity;
+	for (let i = 0; i < n; i++) {
+		minX = Math.min(minX, xs[i]);
+		maxX = Math.max(maxX, xs[i]);
+		minY = Math.min(minY, ys[i]);
+		maxY = Math.max(maxY, ys[i]);
+	}
+	// At most 2^20 cells a side, so cell keys stay exact integers; larger cells only add candidates.
+	const SIDE = 1 << 20;
+	const cell = Math.max(size, (maxX - minX) / (SIDE - 1), (maxY - minY) / (SIDE - 1));
+	const keys = new Float64Array(n);
+	for (let i = 0; i < n; i++)
+		keys[i] = Math.floor((xs[i] - minX) / cell) * SIDE + Math.floor((ys[i] - minY) / cell);
+	const event = Int32Array.from({ length: n }, (_, i) => i).sort(
+		(a, b) => keys[a] - keys[b] || a - b
+	);
+	const x = Float64Array.from(event, (i) => xs[i]);
+	const y = Float64Array.from(event, (i) => ys[i]);
+	const spans = new Map<number, [number, number]>();
+	for (let s = 0; s < n;) {
+		const k = keys[event[s]];
+		let e = s + 1;
+		while (e < n && keys[event[e]] === k) e++;
+		spans.set(k, [s, e]);
+		s = e;
+	}
+	const ranges: { a0: number; a1: number; b0: number; b1: number }[] = [];
+	const forward: [number, number][] = [
+		[1, -1],
+		[1, 0],
+		[1, 1],
+		[0, 1]
+	];
+	for (const [k, [a0, a1]] of spans) {
+		ranges.push({ a0, a1, b0: a0, b1: a1 });
+		const cx = Math.floor(k / SIDE);
+		const cy = k - cx * SIDE;
+		for (const [dx, dy] of forward) {
+			if (cy + dy < 0 || cy + dy >= SIDE) continue;
+			const other = spans.get((cx + dx) * SIDE + cy + dy);
+			if (other) ranges.push({ a0, a1, b0: other[0], b1: other[1] });
+		}
+	}
+	return { x, y, event, ranges };
+}
+
+/**
+ * Visit every pair of the grid closer than `maxClose` (each once): count it in `rowTotals` by its
+ * row, and when `out` is given store it (event indices and row). Returns the number of such pairs.
+ */
+function scanClosePairs(
+	grid: ReturnType<typeof closePairGrid>,
+	maxClose: number,
+	manhattan: boolean,
+	rowOf: (d: number) => number,
+	rowTotals: Float64Array,
+	out?: { a: Int32Array; b: Int32Array; row: Uint8Array }
+): number {
+	const { x, y, event } = grid;
+	let found = 0;
+	for (const { a0, a1, b0, b1 } of grid.ranges) {
+		const same = a0 === b0;
+		for (let a = a0; a < a1; a++) {
+			const xa = x[a];
+			const ya = y[a];
+			for (let b = same ? a + 1 : b0; b < b1; b++) {
+				const d = distance(xa - x[b], ya - y[b], manhattan);
+				if (d >= maxClose) continue;
+				const row = rowOf(d);
+				rowTotals[row]++;
+				if (out) {
+					out.a[found] = event[a];
+					out.b[found] = event[b];
+					out.row[found] = row;
+				}
+				found++;
+			}
+		}
+	}
+	return found;
+}
+
+/**
  * Knox near-repeat test.
  *
  * @example
@@ -159,6 +302,8 @@ export function knoxTest(events: readonly KnoxEvent[], options: KnoxOptions): Kn
 			'E_BAD_TOLERANCE',
 			`same-location tolerance must be in [0, ${dEdges[1]}) (the first band's upper edge)`
 		);
+	const maxPairs = options.maxPairs ?? KNOX_MAX_PAIRS;
+	const onProgress = options.onProgress;
 	const n = events.length;
 	const round = coordinatePrecision === 'float32' ? Math.fround : (v: number) => v;
 	const xs = new Float64Array(n);
@@ -180,64 +325,150 @@ export function knoxTest(events: readonly KnoxEvent[], options: KnoxOptions): Kn
 	const nRows = rowOffset + dEdges.length; // finite bands + open band (+ same location)
 	const nCols = tEdges.length;
 	const lastRow = nRows - 1;
+	const lastCol = nCols - 1;
 	const maxClose = dEdges[dEdges.length - 1];
+	const totalPairs = (n * (n - 1)) / 2;
+	const dBand = bander(dEdges);
+	const tBand = bander(tEdges);
+	const manhattan = metric === 'manhattan';
+	/** Row of a pair at distance d (the open last row when d ≥ the last edge). */
+	const rowOf = (d: number) =>
+		sameLocation && d <= sameLocationTolerance ? 0 : rowOffset + dBand(d);
 
-	// One O(n²) pass: time-band column totals (permutation-invariant) and the close pairs.
+	// Column totals (fixed under permutation) from the sorted times: pairs with gap < each edge.
+	const byTime = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => ts[a] - ts[b]);
+	const sorted = Float64Array.from(byTime, (i) => ts[i]);
+	const gapsBelow = (edge: number) => {
+		let count = 0;
+		for (let i = 0, j = 0; i < n; i++) {
+			if (j < i + 1) j = i + 1;
+			while (j < n && sorted[j] - sorted[i] < edge) j++;
+			count += j - i - 1;
+		}
+		return count;
+	};
+	const below = tEdges.map((e) => (e === 0 ? 0 : gapsBelow(e)));
 	const colTotals = new Float64Array(nCols);
-	let pi: number[] = [];
-	let pj: number[] = [];
-	let pr: number[] = [];
-	let pairs = 0;
-	for (let i = 0; i < n - 1; i++) {
-		const xi = xs[i];
-		const yi = ys[i];
-		const ti = ts[i];
-		for (let j = i + 1; j < n; j++) {
-			pairs++;
-			colTotals[bandIndex(Math.abs(ts[j] - ti), tEdges)]++;
-			const dx = Math.abs(xs[j] - xi);
-			const dy = Math.abs(ys[j] - yi);
-			const d = metric === 'manhattan' ? dx + dy : Math.sqrt(dx * dx + dy * dy);
-			if (d >= maxClose) continue;
-			const row = sameLocation && d <= sameLocationTolerance ? 0 : rowOffset + bandIndex(d, dEdges);
-			pi.push(i);
-			pj.push(j);
-			pr.push(row);
-		}
-	}
-	const closeI = Int32Array.from(pi);
-	const closeJ = Int32Array.from(pj);
-	const closeRow = Uint8Array.from(pr);
-	pi = pj = pr = [];
-	const m = closeI.length;
+	for (let c = 0; c < lastCol; c++) colTotals[c] = below[c + 1] - below[c];
+	colTotals[lastCol] = totalPairs - below[lastCol];
+	const timeClose = below[lastCol];
 
-	// Pre-bin each close pair's time gap for the observed table.
-	const tableOf = (times: Float64Array, out: Float64Array) => {
+	// Row totals (fixed under permutation) and the number of distance-close pairs, through the grid.
+	const grid = closePairGrid(xs, ys, maxClose);
+	const rowTotals = new Float64Array(nRows);
+	const distanceClose = scanClosePairs(grid, maxClose, manhattan, rowOf, rowTotals);
+	let inner = 0;
+	for (let r = 0; r < lastRow; r++) inner += rowTotals[r];
+	rowTotals[lastRow] = totalPairs - inner;
+
+	// The distance list costs memory per pair; the time list is ranges of the sorted times (each rank
+	// and finite column: the ranks it pairs with), so it is kept when the distance list is longer or
+	// would not fit in maxPairs.
+	const pairList =
+		options.pairList && options.pairList !== 'auto'
+			? options.pairList
+			: distanceClose <= timeClose && distanceClose <= maxPairs
+				? 'distance'
+				: 'time';
+	if (pairList === 'distance' && distanceClose > maxPairs)
+		throw new AnalysisInputError(
+			'E_TOO_MANY_PAIRS',
+			`${distanceClose.toLocaleString('en-GB')} pairs are closer than ${fmt(maxClose)} ${distanceUnit}, over the limit of ${maxPairs.toLocaleString('en-GB')} kept in memory; use narrower distance bands or a smaller area`
+		);
+	const kept = pairList === 'distance' ? distanceClose : timeClose;
+	const close = {
+		a: new Int32Array(pairList === 'distance' ? kept : 0),
+		b: new Int32Array(pairList === 'distance' ? kept : 0),
+		row: new Uint8Array(pairList === 'distance' ? kept : 0)
+	};
+	if (pairList === 'distance')
+		scanClosePairs(grid, maxClose, manhattan, rowOf, new Float64Array(nRows), close);
+	const finite = lastCol;
+	// rank i pairs in column c with ranks [bounds[i·(finite+1) + c], bounds[i·(finite+1) + c + 1]).
+	const bounds = new Int32Array(pairList === 'time' ? n * (finite + 1) : 0);
+	const rank = new Int32Array(n);
+	if (pairList === 'time') {
+		for (let r = 0; r < n; r++) rank[byTime[r]] = r;
+		const next = new Int32Array(finite + 1).fill(0);
+		for (let i = 0; i < n; i++)
+			for (let c = 0; c <= finite; c++) {
+				let j = Math.max(next[c], i + 1);
+				while (j < n && sorted[j] - sorted[i] < tEdges[c]) j++;
+				next[c] = j;
+				bounds[i * (finite + 1) + c] = j;
+			}
+	}
+
+	// The table for one pairing of times and places: event i at its own place gets the time of event
+	// order[i]. With the time list the places move instead: the time of rank rank[order[i]] gets place i.
+	const times = new Float64Array(n);
+	const px = new Float64Array(n);
+	const py = new Float64Array(n);
+	const tableOf = (order: Int32Array, out: Float64Array) => {
 		out.fill(0);
-		for (let k = 0; k < m; k++) {
-			const c = bandIndex(Math.abs(times[closeJ[k]] - times[closeI[k]]), tEdges);
-			out[closeRow[k] * nCols + c]++;
-		}
-		for (let c = 0; c < nCols; c++) {
-			let inner = 0;
-			for (let r = 0; r < lastRow; r++) inner += out[r * nCols + c];
-			out[lastRow * nCols + c] = colTotals[c] - inner;
+		if (pairList === 'distance') {
+			for (let i = 0; i < n; i++) times[i] = ts[order[i]];
+			for (let k = 0; k < kept; k++) {
+				const gap = Math.abs(times[close.b[k]] - times[close.a[k]]);
+				out[close.row[k] * nCols + tBand(gap)]++;
+			}
+			for (let c = 0; c < nCols; c++) {
+				let sum = 0;
+				for (let r = 0; r < lastRow; r++) sum += out[r * nCols + c];
+				out[lastRow * nCols + c] = colTotals[c] - sum;
+			}
+		} else {
+			for (let i = 0; i < n; i++) {
+				const r = rank[order[i]];
+				px[r] = xs[i];
+				py[r] = ys[i];
+			}
+			// The hot loop: distances banded inline (no calls), far pairs counted by subtraction.
+			const tol = sameLocation ? sameLocationTolerance : -1;
+			for (let i = 0; i < n; i++) {
+				const xi = px[i];
+				const yi = py[i];
+				const base = i * (finite + 1);
+				for (let c = 0; c < finite; c++) {
+					const end = bounds[base + c + 1];
+					const start = bounds[base + c];
+					let far = end - start;
+					for (let j = start; j < end; j++) {
+						const dx = xi - px[j];
+						const dy = yi - py[j];
+						const d = manhattan
+							? (dx < 0 ? -dx : dx) + (dy < 0 ? -dy : dy)
+							: Math.sqrt(dx * dx + dy * dy);
+						if (d >= maxClose) continue;
+						far--;
+						if (d <= tol) out[c]++;
+						else out[(rowOffset + dBand(d)) * nCols + c]++;
+					}
+					out[lastRow * nCols + c] += far;
+				}
+			}
+			for (let r = 0; r < nRows; r++) {
+				let sum = 0;
+				for (let c = 0; c < lastCol; c++) sum += out[r * nCols + c];
+				out[r * nCols + lastCol] = rowTotals[r] - sum;
+			}
 		}
 	};
 
 	const size = nRows * nCols;
+	const order = Int32Array.from({ length: n }, (_, i) => i);
 	const observed = new Float64Array(size);
-	tableOf(ts, observed);
+	tableOf(order, observed);
 	const simSum = new Float64Array(size);
 	const simGe = new Float64Array(size);
 	const simMin = new Float64Array(size).fill(Infinity);
 	const simMax = new Float64Array(size).fill(-Infinity);
 	const sim = new Float64Array(size);
-	const perm = new Float64Array(ts);
 	const rand = mulberry32(seed);
 	for (let s = 0; s < permutations; s++) {
-		shuffleInPlace(perm, rand);
-		tableOf(perm, sim);
+		// Shuffling the order the same way as the times themselves keeps results of earlier versions.
+		shuffleInPlace(order, rand);
+		tableOf(order, sim);
 		for (let c = 0; c < size; c++) {
 			const v = sim[c];
 			simSum[c] += v;
@@ -245,6 +476,7 @@ export function knoxTest(events: readonly KnoxEvent[], options: KnoxOptions): Kn
 			if (v < simMin[c]) simMin[c] = v;
 			if (v > simMax[c]) simMax[c] = v;
 		}
+		onProgress?.(s + 1, permutations);
 	}
 
 	const dUnit = distanceUnit ? ` ${distanceUnit}` : '';
@@ -267,14 +499,14 @@ export function knoxTest(events: readonly KnoxEvent[], options: KnoxOptions): Kn
 		colLabels.push(`[${fmt(tEdges[k])}, ${fmt(tEdges[k + 1])})${tUnit}`);
 	colLabels.push(`≥ ${fmt(tEdges[tEdges.length - 1])}${tUnit}`);
 
-	const grid = <T>(f: (idx: number) => T): T[][] =>
+	const table = <T>(f: (idx: number) => T): T[][] =>
 		Array.from({ length: nRows }, (_, r) =>
 			Array.from({ length: nCols }, (_, c) => f(r * nCols + c))
 		);
-	const expected = grid((i) => simSum[i] / permutations);
-	const ratio = grid((i) => (simSum[i] > 0 ? observed[i] / (simSum[i] / permutations) : null));
-	const p = grid((i) => (simGe[i] + 1) / (permutations + 1));
-	const obs = grid((i) => observed[i]);
+	const expected = table((i) => simSum[i] / permutations);
+	const ratio = table((i) => (simSum[i] > 0 ? observed[i] / (simSum[i] / permutations) : null));
+	const p = table((i) => (simGe[i] + 1) / (permutations + 1));
+	const obs = table((i) => observed[i]);
 	const cells: KnoxCell[] = [];
 	for (let r = 0; r < nRows; r++)
 		for (let c = 0; c < nCols; c++)
@@ -291,7 +523,7 @@ export function knoxTest(events: readonly KnoxEvent[], options: KnoxOptions): Kn
 	return {
 		parameters: {
 			n,
-			pairs,
+			pairs: totalPairs,
 			distanceEdges: dEdges,
 			timeEdges: tEdges,
 			sameLocation,
@@ -299,7 +531,9 @@ export function knoxTest(events: readonly KnoxEvent[], options: KnoxOptions): Kn
 			metric,
 			permutations,
 			seed,
-			coordinatePrecision
+			coordinatePrecision,
+			pairList,
+			keptPairs: kept
 		},
 		rowLabels,
 		colLabels,
@@ -307,8 +541,8 @@ export function knoxTest(events: readonly KnoxEvent[], options: KnoxOptions): Kn
 		expected,
 		ratio,
 		p,
-		simMin: grid((i) => simMin[i]),
-		simMax: grid((i) => simMax[i]),
+		simMin: table((i) => simMin[i]),
+		simMax: table((i) => simMax[i]),
 		cells
 	};
 }

@@ -27,6 +27,8 @@ import {
 } from './password';
 import { isRole, type AuthUser, type Role } from './permissions';
 import { FailureLimiter } from './rate-limit';
+import { countBlockedSignIn } from '../db/queries/sign-in-blocks';
+import { controlCharacterProblem, escapeControlCharacters } from '../../control-characters';
 import { startSession, type NewSession, type SessionPolicy } from './session';
 
 export type AccountErrorCode =
@@ -68,69 +70,114 @@ export function toAuthUser(u: UserRow): AuthUser {
 }
 
 export interface SignInLimits {
-	byUser: FailureLimiter;
-	byIp: FailureLimiter;
+	/** Failures of one username from one client address: its own lockout, nobody else's. */
+	byUserClient: FailureLimiter;
+	/** Failures from one client address across usernames (guessing many usernames). */
+	byClient: FailureLimiter;
+	/** Windows of the blocked-attempt counters (`sign_in_blocks`). */
+	windowMs: number;
 }
 
 export function signInLimits(o: {
 	maxFailuresPerUser: number;
 	maxFailuresPerIp: number;
 	failureWindowMs: number;
+	/** First wait after the limit is reached; doubles with each further failure (default window/30). */
+	blockMs?: number;
 }): SignInLimits {
+	const common = { windowMs: o.failureWindowMs, blockMs: o.blockMs };
 	return {
-		byUser: new FailureLimiter({ max: o.maxFailuresPerUser, windowMs: o.failureWindowMs }),
-		byIp: new FailureLimiter({ max: o.maxFailuresPerIp, windowMs: o.failureWindowMs })
+		byUserClient: new FailureLimiter({ max: o.maxFailuresPerUser, ...common }),
+		byClient: new FailureLimiter({ max: o.maxFailuresPerIp, ...common }),
+		windowMs: o.failureWindowMs
 	};
 }
 
 export type SignInResult =
 	| { ok: true; user: AuthUser; session: NewSession }
 	| { ok: false; reason: 'invalid' }
+	/** The username cannot be one (a control character): counted and audited like a failure. */
+	| { ok: false; reason: 'malformed'; message: string }
 	| { ok: false; reason: 'blocked'; retryAfterMs: number };
 
+/** The limiter key of one username tried from one client. */
+const userClientKey = (username: string, ip: string) => `user-client:${username} ${ip}`;
+
+/**
+ * Sign in. Failures are limited per (username, client address) and per client address, each with a
+ * progressive delay (`FailureLimiter`), so a wrong password typed elsewhere never locks the account's
+ * owner out. A blocked attempt is counted in `sign_in_blocks` (one row per key and window); only the
+ * first of a window also writes `login.blocked` to the audit trail.
+ */
 export async function signIn(
 	db: Queryable,
 	input: { username: string; password: string },
 	ctx: { origin: AuditOrigin; policy: SessionPolicy; limits: SignInLimits; now?: Date }
 ): Promise<SignInResult> {
 	const now = ctx.now ?? new Date();
-	const username = input.username.trim().slice(0, 200);
-	const userKey = username.toLowerCase();
+	const t = now.getTime();
+	const tried = input.username.trim().slice(0, 200);
+	const username = escapeControlCharacters(tried);
 	const ipKey = ctx.origin.ip ?? 'unknown';
-	const blockedFor = Math.max(
-		ctx.limits.byUser.blockedFor(userKey, now.getTime()),
-		ctx.limits.byIp.blockedFor(ipKey, now.getTime())
-	);
-	if (blockedFor > 0) {
-		await recordAudit(db, {
-			actor: null,
+	const keys = [
+		{ limiter: ctx.limits.byUserClient, key: userClientKey(username.toLowerCase(), ipKey) },
+		{ limiter: ctx.limits.byClient, key: `client:${ipKey}` }
+	];
+	const blocking = keys
+		.map((k) => ({ ...k, wait: k.limiter.blockedFor(k.key, t) }))
+		.sort((a, b) => b.wait - a.wait)[0];
+	if (blocking.wait > 0) {
+		const windowStart = new Date(Math.floor(t / ctx.limits.windowMs) * ctx.limits.windowMs);
+		const attempts = await countBlockedSignIn(db, {
+			key: blocking.key,
+			windowStart,
+			at: now,
 			username,
-			action: 'login.blocked',
-			detail: { retryAfterSeconds: Math.ceil(blockedFor / 1000) },
-			origin: ctx.origin
+			ip: ctx.origin.ip
 		});
-		return { ok: false, reason: 'blocked', retryAfterMs: blockedFor };
+		if (attempts === 1) {
+			await recordAudit(db, {
+				actor: null,
+				username,
+				action: 'login.blocked',
+				detail: {
+					key: blocking.key,
+					retryAfterSeconds: Math.ceil(blocking.wait / 1000),
+					window: windowStart.toISOString(),
+					note: 'further blocked attempts in this window are counted in sign_in_blocks, not logged one by one'
+				},
+				origin: ctx.origin
+			});
+		}
+		return { ok: false, reason: 'blocked', retryAfterMs: blocking.wait };
 	}
-	const found = username ? await findUserForSignIn(db, username) : null;
+	const malformed = controlCharacterProblem(tried);
+	const found = tried && !malformed ? await findUserForSignIn(db, tried) : null;
 	const ok = found
 		? await verifyPassword(found.passwordHash, input.password)
 		: await verifyAgainstDummy(input.password);
 	if (!found || !ok || found.disabledAt || !isRole(found.role)) {
-		ctx.limits.byUser.fail(userKey, now.getTime());
-		ctx.limits.byIp.fail(ipKey, now.getTime());
+		for (const k of keys) k.limiter.fail(k.key, t);
 		await recordAudit(db, {
 			actor: null,
 			username,
 			action: 'login.failure',
 			// For the log reader only; the user always sees the same message.
 			detail: {
-				reason: !found ? 'unknown-user' : !ok ? 'wrong-password' : 'disabled'
+				reason: malformed
+					? 'malformed-username'
+					: !found
+						? 'unknown-user'
+						: !ok
+							? 'wrong-password'
+							: 'disabled'
 			},
 			origin: ctx.origin
 		});
+		if (malformed) return { ok: false, reason: 'malformed', message: `username: ${malformed}` };
 		return { ok: false, reason: 'invalid' };
 	}
-	ctx.limits.byUser.clear(userKey);
+	keys[0].limiter.clear(keys[0].key);
 	const user = toAuthUser(found);
 	const session = await startSession(db, user.id, ctx.policy, now);
 	await recordAudit(db, {

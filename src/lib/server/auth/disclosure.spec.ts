@@ -2,52 +2,23 @@ import { describe, expect, it } from 'vitest';
 import {
 	audienceFor,
 	disclosePublicCellCount,
-	discloseCount,
-	discloseTable,
+	disclosePublicCount,
 	filterRecords,
 	isRestricted,
 	mayDiscloseRecord,
 	sensitiveAllowedAt
 } from './disclosure';
+import { perturb } from './cell-key';
 
-describe('small-count suppression', () => {
-	it('shows 1–4 as "<5" in public outputs and leaves 0 and 5+ alone', () => {
-		expect([0, 1, 2, 3, 4, 5, 6, 100].map((n) => discloseCount(n, 'public'))).toEqual([
-			0,
-			'<5',
-			'<5',
-			'<5',
-			'<5',
-			5,
-			6,
-			100
-		]);
-	});
-
-	it('never suppresses for internal users', () => {
-		expect([1, 4].map((n) => discloseCount(n, 'internal'))).toEqual([1, 4]);
-	});
-
-	it('takes a configured threshold', () => {
-		expect(discloseCount(9, 'public', 10)).toBe('<10');
-		expect(discloseCount(10, 'public', 10)).toBe(10);
-	});
-
-	it('refuses negative and non-numeric counts', () => {
-		expect(() => discloseCount(-1, 'public')).toThrow(RangeError);
-		expect(() => discloseCount(Number.NaN, 'public')).toThrow(RangeError);
-	});
-
-	it('bands the total when one suppressed row could be recovered by subtraction', () => {
-		const t = discloseTable({ burglary: 12, robbery: 3, theft: 20 }, 'public');
-		expect(t.rows).toEqual({ burglary: 12, robbery: '<5', theft: 20 });
-		expect(t.total).toBe('<40');
-		// Two suppressed rows: the total no longer tells either one.
-		expect(discloseTable({ a: 12, b: 3, c: 2 }, 'public').total).toBe(17);
-		expect(discloseTable({ a: 12, b: 3 }, 'internal')).toEqual({
-			rows: { a: 12, b: 3 },
-			total: 15
-		});
+describe('public counts', () => {
+	it('are perturbed by the cell-key method: 1–4 never shown, 0 kept, same records same value', () => {
+		for (let key = 0; key < 256; key++) {
+			expect(disclosePublicCount({ n: 0, keySum: key })).toBe(0);
+			for (const n of [1, 2, 3, 4])
+				expect([0, 5]).toContain(disclosePublicCount({ n, keySum: key }));
+			expect(disclosePublicCount({ n: 3, keySum: key })).toBe(perturb(3, key, 5));
+		}
+		expect(disclosePublicCount({ n: 9, keySum: 10 }, 10)).toBe(perturb(9, 10, 10));
 	});
 });
 
@@ -61,10 +32,11 @@ describe('sensitive categories', () => {
 		expect(sensitiveAllowedAt({ kind: 'cell', res: 10 }, 'internal')).toBe(true);
 	});
 
-	it('are removed from fine public cell counts before suppression', () => {
-		expect(disclosePublicCellCount({ n: 9, sensitive: 6, res: 9 })).toBe('<5');
-		expect(disclosePublicCellCount({ n: 9, sensitive: 6, res: 7 })).toBe(9);
-		expect(disclosePublicCellCount({ n: 6, sensitive: 6, res: 10 })).toBe(0);
+	it('are removed, with their keys, from fine public cell counts before perturbation', () => {
+		const cell = { n: 9, keySum: 700, sensitive: 6, sensitiveKeySum: 500 };
+		expect(disclosePublicCellCount({ ...cell, res: 9 })).toBe(perturb(3, 200, 5));
+		expect(disclosePublicCellCount({ ...cell, res: 7 })).toBe(perturb(9, 700, 5));
+		expect(disclosePublicCellCount({ ...cell, n: 6, keySum: 500, res: 10 })).toBe(0);
 	});
 });
 

@@ -4,18 +4,21 @@
  *
  * - Audiences: `internal` (staff roles seeing the workspace) and `public` (community team outputs,
  *   anything published).
- * - Small counts: in public outputs a count from 1 to `threshold - 1` is shown as `"<threshold"` (with
- *   the default threshold 5: 1–4 become "<5"); 0 stays 0, so absence is not hidden.
+ * - Small counts: public outputs publish every count perturbed by the cell-key method (`./cell-key`):
+ *   no count from 1 to `threshold - 1` is published (default threshold 5, `BEATWISE_SUPPRESS_BELOW`),
+ *   0 stays 0, and the same records get the same noise in every table, so no difference of public
+ *   answers (resolutions, periods, totals) recovers a small count.
  * - Sensitive categories (sexual offences, domestic abuse, offences involving children, …): in public
  *   outputs only at H3 resolution `SENSITIVE_MAX_PUBLIC_RES` or coarser, or per area; never as records.
  * - Records with handling code C or marked sensitive reach only internal users holding
  *   `incidents:restricted`, and never public outputs or exports for a public audience.
  */
+import { perturb } from './cell-key';
 import { hasPermission, type AuthUser } from './permissions';
 
 export type Audience = 'internal' | 'public';
 
-/** Default small-count threshold: counts below it (and above 0) are suppressed in public outputs. */
+/** Default small-count threshold: no count below it (and above 0) is published (`./cell-key`). */
 export const DEFAULT_SUPPRESS_BELOW = 5;
 
 /**
@@ -27,60 +30,6 @@ export const SENSITIVE_MAX_PUBLIC_RES = 7;
 /** The audience of what a user sees in the product: the community team's outputs are public ones. */
 export function audienceFor(user: Pick<AuthUser, 'role'>): Audience {
 	return user.role === 'community' ? 'public' : 'internal';
-}
-
-export type DisclosedCount = number | `<${number}`;
-
-/**
- * A count as it may be shown to `audience`.
- * @example discloseCount(3, 'public') // "<5"
- * @example discloseCount(3, 'internal') // 3
- * @example discloseCount(0, 'public') // 0
- */
-export function discloseCount(
-	n: number,
-	audience: Audience,
-	threshold = DEFAULT_SUPPRESS_BELOW
-): DisclosedCount {
-	if (!Number.isFinite(n) || n < 0)
-		throw new RangeError(`count must be a non-negative number: ${n}`);
-	if (audience === 'internal' || n === 0 || n >= threshold) return n;
-	return `<${threshold}`;
-}
-
-/** Whether a count would be suppressed for `audience`. */
-export function isSuppressed(
-	n: number,
-	audience: Audience,
-	threshold = DEFAULT_SUPPRESS_BELOW
-): boolean {
-	return typeof discloseCount(n, audience, threshold) === 'string';
-}
-
-/**
- * Suppress a table's counts, and its total when a suppressed row could be recovered by subtraction
- * (exactly one suppressed row and a shown total gives it away, so the total is banded too).
- */
-export function discloseTable<K extends string>(
-	rows: Record<K, number>,
-	audience: Audience,
-	threshold = DEFAULT_SUPPRESS_BELOW
-): { rows: Record<K, DisclosedCount>; total: DisclosedCount } {
-	const out = {} as Record<K, DisclosedCount>;
-	let total = 0;
-	let suppressed = 0;
-	for (const k of Object.keys(rows) as K[]) {
-		const n = rows[k];
-		total += n;
-		out[k] = discloseCount(n, audience, threshold);
-		if (typeof out[k] === 'string') suppressed++;
-	}
-	let shownTotal: DisclosedCount = discloseCount(total, audience, threshold);
-	if (audience === 'public' && suppressed === 1 && typeof shownTotal === 'number') {
-		// Round down to a multiple of the threshold so the hidden row cannot be worked out.
-		shownTotal = `<${Math.floor(total / threshold) * threshold + threshold}` as DisclosedCount;
-	}
-	return { rows: out, total: shownTotal };
 }
 
 /** Where a count is placed: on an H3 cell of some resolution, or on a named area. */
@@ -130,18 +79,35 @@ export function filterRecords<T extends RecordMarks>(
 	return { records: kept, withheld: records.length - kept.length };
 }
 
+/** A count with the sum of its records' keys (the cell-key method, `./cell-key`). */
+export interface KeyedCount {
+	n: number;
+	keySum: number;
+}
+
 /**
- * Cell counts for a public output: sensitive counts removed at fine resolutions, then small counts
- * suppressed. `sensitive` is how many of `n` are sensitive records (as `cell_counts.sensitive`).
+ * A count as a public output publishes it: perturbed by the cell-key method, so 0 stays 0, no value
+ * from 1 to `threshold - 1` is ever published, and the same records get the same value in every table
+ * (differences between tables reveal nothing; issue 10, docs/security.md).
+ */
+export function disclosePublicCount(c: KeyedCount, threshold = DEFAULT_SUPPRESS_BELOW): number {
+	return perturb(c.n, c.keySum, threshold);
+}
+
+/**
+ * Cell counts for a public output: sensitive records removed at fine resolutions (their keys with
+ * them, so the cell key is that of the records counted), then perturbed. `sensitive` and
+ * `sensitiveKeySum` are the part of `n` and `keySum` that are sensitive records.
  */
 export function disclosePublicCellCount(
-	cell: { n: number; sensitive: number; res: number },
+	cell: KeyedCount & { sensitive: number; sensitiveKeySum: number; res: number },
 	threshold = DEFAULT_SUPPRESS_BELOW
-): DisclosedCount {
-	const n = sensitiveAllowedAt({ kind: 'cell', res: cell.res }, 'public')
-		? cell.n
-		: cell.n - cell.sensitive;
-	return discloseCount(Math.max(0, n), 'public', threshold);
+): number {
+	const all = sensitiveAllowedAt({ kind: 'cell', res: cell.res }, 'public');
+	return disclosePublicCount(
+		all ? cell : { n: cell.n - cell.sensitive, keySum: cell.keySum - cell.sensitiveKeySum },
+		threshold
+	);
 }
 
 /** What of observations (graded intelligence reports) may reach a user or audience. */

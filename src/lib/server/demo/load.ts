@@ -4,7 +4,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Database } from '../db/client';
 import { importPaths, type ImportSummary } from '../ingest/import';
 import { importAreaFile } from '../ingest/import-areas';
@@ -70,6 +70,8 @@ export async function loadDemo(
 	log('Demo accounts (one per role; passwords are random and shown only now):');
 	for (const line of formatDemoCredentials(users)) log(`  ${line}`);
 	if (options.dataDir) {
+		// With DATABASE_URL nothing else creates the data folder: on a fresh checkout it does not exist.
+		mkdirSync(options.dataDir, { recursive: true });
 		const file = join(options.dataDir, 'demo-credentials.txt');
 		writeFileSync(file, formatDemoCredentials(users).join('\n') + '\n', { mode: 0o600 });
 		log(`Demo credentials also saved to ${file} (readable by this user only).`);

@@ -11,6 +11,7 @@ import proj4 from 'proj4';
 import type { Database, Queryable } from '../db/client';
 import {
 	addBatchCounts,
+	addCoverage,
 	copyIncidents,
 	copyRejects,
 	createBatch,
@@ -26,6 +27,12 @@ import {
 } from '../db/queries/ingest';
 import { exactCells, localDayFormatter, SERVED_MAX_RES, SERVED_RESOLUTIONS } from '../cell-keys';
 import { attributesJson, copyField, pointEwkbHex } from './copy-text';
+import {
+	CoverageCollector,
+	coverageFootprint,
+	coveragePeriodOf,
+	type CoverageDelta
+} from './coverage';
 import {
 	ImportError,
 	type Adapter,
@@ -346,6 +353,11 @@ interface PreparedBatch {
 	prepared: PreparedRow[];
 	rejects: PendingReject[];
 	rejectText: string;
+	/**
+	 * Periods and footprints the batch's rows hold data for. Recorded for every prepared row, stored
+	 * before or not: a row already stored holds data for its period just the same.
+	 */
+	coverage: CoverageDelta;
 }
 
 function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
@@ -364,6 +376,7 @@ function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 
 	// Prepare every row outside the transaction: reprojection, range checks, H3 cells, local day.
 	const rows: PreparedRow[] = [];
+	const coverage = new CoverageCollector();
 	for (const { inc, rowNumber, raw } of fresh) {
 		let lon = inc.lon;
 		let lat = inc.lat;
@@ -400,6 +413,9 @@ function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 			geom = pointEwkbHex(lon, lat);
 			cells = exactCells(lat, lon);
 		}
+		const day = ctx.toDay(inc.occurredFrom);
+		const finest = cells ? BigInt(cells[cells.length - 1]).toString(16) : null;
+		coverage.add(coveragePeriodOf(day, ctx.toDay(inc.occurredTo)), coverageFootprint(finest));
 		rows.push({
 			externalId: inc.externalId,
 			located: cells !== null,
@@ -419,7 +435,7 @@ function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 				ctx.batchId,
 				// The rollups' keys: the point's own cell at every served resolution, its local day.
 				...(cells ?? NO_CELLS),
-				ctx.toDay(inc.occurredFrom)
+				day
 			].join('\t')
 		});
 	}
@@ -438,7 +454,14 @@ function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 				.join('\n') + '\n'
 		: '';
 
-	return { rows: b.rows, duplicateInBatch: duplicate, prepared: rows, rejects, rejectText };
+	return {
+		rows: b.rows,
+		duplicateInBatch: duplicate,
+		prepared: rows,
+		rejects,
+		rejectText,
+		coverage: coverage.delta()
+	};
 }
 
 async function storeBatch(db: Database, p: PreparedBatch, ctx: WriteContext): Promise<WriteCounts> {
@@ -447,6 +470,7 @@ async function storeBatch(db: Database, p: PreparedBatch, ctx: WriteContext): Pr
 		// Rows already stored (an earlier import, or an earlier batch of this file) are duplicates.
 		const dup = p.duplicateInBatch + rows.length - inserted;
 		await copyRejects(tx, rejectText);
+		await addCoverage(tx, ctx.source.id, p.coverage);
 		await addBatchCounts(tx, ctx.batchId, {
 			total: p.rows,
 			imported: inserted,

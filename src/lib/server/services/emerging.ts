@@ -14,6 +14,8 @@ import {
 import type { Database } from '../db/client';
 import { countsInStudyCellsByStep } from '../db/queries/analysis-study';
 import { ServiceError } from './errors';
+import { coverageFor, studyPlace } from '../study/coverage';
+import type { DataGrain, PeriodStatus } from '../analysis/coverage';
 import {
 	checkCategories,
 	checkRes,
@@ -50,9 +52,24 @@ export interface EmergingAreaResult {
 		alpha: number;
 		trendAlpha: number;
 		warnings: string[];
+		/**
+		 * Time coverage: the data's time precision, and how many of the period's steps hold data. Only
+		 * covered steps enter the cube; missing or partly covered steps are listed in `skippedSteps`.
+		 */
+		coverage: { grain: DataGrain; steps: number; covered: number };
 	};
-	/** First day of each step (steps are calendar weeks from Monday or months, clipped to the period). */
+	/**
+	 * First day of each step analysed (calendar weeks from Monday or months): the covered steps only,
+	 * in order; the time neighbourhood does not reach back across a left-out step.
+	 */
 	steps: string[];
+	/** Steps left out because they hold no data (missing) or data for only some of their days. */
+	skippedSteps: {
+		start: string;
+		status: Exclude<PeriodStatus, 'covered'>;
+		coveredDays: number;
+		days: number;
+	}[];
 	/** Locations per category, all 17 keys. */
 	summary: Record<EmergingCategory, number>;
 	labels: Record<EmergingCategory, string>;
@@ -140,7 +157,45 @@ export async function emergingForArea(
 			`The period has ${steps.length} ${step}s, over the limit of ${MAX_STEPS}; use monthly steps or a shorter period`
 		);
 	const study = await resolveStudyArea(db, q);
-	const T = steps.length;
+	const coverage = await coverageFor(db, period.from, period.to, studyPlace(study));
+	if (coverage.grain === null)
+		throw new ServiceError(
+			'E_NO_DATA',
+			`No data was imported for ${period.from} to ${period.to} in this study area`,
+			422
+		);
+	if (step === 'week' && coverage.grain === 'month')
+		throw new ServiceError(
+			'E_TIME_PRECISION',
+			'step: the data is dated to months (police.uk publishes months, not days), so weekly steps would put every crime of a month into its first week; use monthly steps',
+			422
+		);
+	const stepEnd = (s: string) => (step === 'week' ? weekEnd(s) : monthEnd(s));
+	const stepCoverage = steps.map((s) =>
+		coverage.period(
+			s < period.from ? period.from : s,
+			stepEnd(s) > period.to ? period.to : stepEnd(s)
+		)
+	);
+	const used = steps.map((_, t) => t).filter((t) => stepCoverage[t].status === 'covered');
+	const skippedSteps = stepCoverage
+		.map((c, t) => ({ start: steps[t], ...c }))
+		.filter((c) => c.status !== 'covered')
+		.map((c) => ({
+			start: c.start,
+			status: c.status as Exclude<PeriodStatus, 'covered'>,
+			coveredDays: c.coveredDays,
+			days: c.days
+		}));
+	if (used.length < 3)
+		throw new ServiceError(
+			'E_COVERAGE',
+			`Only ${used.length} of the ${steps.length} ${step}s from ${period.from} to ${period.to} hold data for every day (${skippedSteps.filter((s) => s.status === 'missing').length} have none); emerging hot spots need at least 3 covered ${step}s — choose a period with data`,
+			422
+		);
+	const usedSteps = used.map((t) => steps[t]);
+	const gapBefore = used.map((t, k) => k > 0 && t !== used[k - 1] + 1);
+	const T = usedSteps.length;
 	if (study.cells.length * T > MAX_CUBE_BINS)
 		throw new ServiceError(
 			'E_STUDY_AREA_TOO_LARGE',
@@ -153,7 +208,7 @@ export async function emergingForArea(
 		step
 	);
 	const cellIndex = new Map(study.cells.map((c, i) => [c, i]));
-	const stepIndex = new Map(steps.map((s, t) => [s, t]));
+	const stepIndex = new Map(usedSteps.map((s, t) => [s, t]));
 	const counts = new Float64Array(study.cells.length * T);
 	for (const r of rows) {
 		const i = cellIndex.get(r.cell);
@@ -163,15 +218,19 @@ export async function emergingForArea(
 	const { weights } = studyWeights(study, k);
 	const e = emergingHotSpots(
 		{ weights, steps: T, counts },
-		{ neighbourhoodTimeStep: timeSteps, alpha, trendAlpha }
+		{ neighbourhoodTimeStep: timeSteps, alpha, trendAlpha, gapBefore }
 	);
 	const warnings = [...e.parameters.warnings];
-	const first = steps[0];
-	const lastStart = steps[T - 1];
-	if (
-		first < period.from ||
-		(step === 'week' ? weekEnd(lastStart) : monthEnd(lastStart)) > period.to
-	)
+	if (skippedSteps.length)
+		warnings.push(
+			`${skippedSteps.length} of the ${steps.length} ${step}s hold no data${skippedSteps.some((s) => s.status === 'partial') ? ' or data for only some of their days' : ''} (${describeRuns(
+				skippedSteps.map((s) => s.start),
+				step
+			)}) and were left out, not counted as zeros: the analysis uses the ${T} covered ${step}s, and no space-time neighbourhood reaches across a gap.`
+		);
+	const first = usedSteps[0];
+	const lastStart = usedSteps[T - 1];
+	if (first < period.from || stepEnd(lastStart) > period.to)
 		warnings.push(
 			`The first or last ${step} is only partly inside ${period.from}–${period.to}, so its counts cover fewer days`
 		);
@@ -200,9 +259,11 @@ export async function emergingForArea(
 			fdr: e.parameters.fdr,
 			alpha: e.parameters.alpha,
 			trendAlpha: e.parameters.trendAlpha,
-			warnings
+			warnings,
+			coverage: { grain: coverage.grain, steps: steps.length, covered: T }
 		},
-		steps,
+		steps: usedSteps,
+		skippedSteps,
 		summary: e.summary,
 		labels,
 		cells: study.cells,
@@ -224,4 +285,17 @@ function weekEnd(start: string): string {
 function monthEnd(start: string): string {
 	const d = new Date(dayMs(start));
 	return iso(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0));
+}
+
+/** Runs of consecutive steps in words: "2017-07 – 2019-12" for months, first days for weeks. */
+function describeRuns(starts: string[], step: EmergingStep): string {
+	const label = (d: string) => (step === 'month' ? d.slice(0, 7) : d);
+	const runs: [string, string][] = [];
+	for (const s of starts) {
+		const last = runs[runs.length - 1];
+		const end = last && (step === 'week' ? weekEnd(last[1]) : monthEnd(last[1]));
+		if (last && end && iso(dayMs(end) + 86_400_000) === s) last[1] = s;
+		else runs.push([s, s]);
+	}
+	return runs.map(([a, b]) => (a === b ? label(a) : `${label(a)} – ${label(b)}`)).join(', ');
 }

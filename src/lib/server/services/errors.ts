@@ -6,6 +6,12 @@ export type ServiceErrorCode =
 	| 'E_DATE_RANGE'
 	| 'E_NO_DATA'
 	| 'E_PARAMETER'
+	/** Too few periods of the request hold data (missing periods are missing, not zeros). */
+	| 'E_COVERAGE'
+	/** One side of a comparison holds no data: there is nothing to compare with. */
+	| 'E_NO_DATA_TO_COMPARE'
+	/** The request needs times finer than the data records (days of month-dated data). */
+	| 'E_TIME_PRECISION'
 	/** The role lacks a permission the request needs (the route's rule let it through). */
 	| 'E_FORBIDDEN';
 

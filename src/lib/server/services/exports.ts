@@ -5,14 +5,16 @@
  *   user's areas, and never carry restricted records (handling code other than P, or a sensitive
  *   category) whatever the role: a file cannot be recalled once it has left. How many were withheld is
  *   reported.
- * - Cell counts (from the rollup) need `export:create`; for a `public` audience they go through the
- *   disclosure policy (small counts "<5", sensitive categories only at coarse cells).
+ * - Cell counts need `export:create`: exact from the rollup for an `internal` audience; for a `public`
+ *   audience from the incidents with their record keys, through the disclosure policy (sensitive
+ *   categories only at coarse cells, every count perturbed by the cell-key method).
  * - Both have a hard row cap and are audited (`export`) with their filters, rows and withheld count.
  */
 import { cellToLatLng, getResolution, isValidCell } from 'h3-js';
 import type { Queryable } from '../db/client';
 import { findAreas } from '../db/queries/areas';
 import { rollupRange } from '../db/queries/cells';
+import { keyedCellCounts } from '../db/queries/public-counts';
 import {
 	cellCountsForExport,
 	countIncidentsByMarks,
@@ -26,9 +28,9 @@ import {
 	filterRecords,
 	isRestricted,
 	sensitiveAllowedAt,
-	type Audience,
-	type DisclosedCount
+	type Audience
 } from '../auth/disclosure';
+import { env } from '../env';
 import { hasPermission, type AuthUser } from '../auth/permissions';
 import { toCsv, type CsvValue } from '../export/csv';
 import type { BBox } from '../../schemas/cells';
@@ -242,9 +244,10 @@ export async function exportIncidents(
 
 /**
  * Incident counts per H3 cell as CSV, for internal use or (audience `public`) through the disclosure
- * policy: sensitive records left out of cells finer than `SENSITIVE_MAX_PUBLIC_RES`, counts 1–4 shown
- * as "<5", and cells left with nothing to show dropped (a 0 row would say that only sensitive
- * incidents happened there). Aggregates, so not area-limited (as the map).
+ * policy: sensitive records left out of cells finer than `SENSITIVE_MAX_PUBLIC_RES`, every count
+ * perturbed by the cell-key method (no count from 1 to the threshold minus one is published, and the
+ * same records get the same value at every resolution and in every period), and cells shown as 0
+ * dropped. Aggregates, so not area-limited (as the map).
  */
 export async function exportCellCounts(
 	db: Queryable,
@@ -267,37 +270,35 @@ export async function exportCellCounts(
 	const range = q.from && q.to ? null : await rollupRange(db);
 	const from = q.from ?? range?.from;
 	const to = q.to ?? range?.to;
-	const counts =
-		from && to
-			? await cellCountsForExport(db, {
-					res: q.res,
-					from,
-					to,
-					categories: q.categories.length ? q.categories : null,
-					areaId: q.area ?? null
-				})
-			: [];
+	const filter = {
+		res: q.res,
+		from: from!,
+		to: to!,
+		categories: q.categories.length ? q.categories : null,
+		areaId: q.area ?? null
+	};
 	const inBox = (cell: string) => {
 		if (!q.bbox) return true;
 		const [lat, lon] = cellToLatLng(cell);
 		const [w, s, e, n] = q.bbox;
 		return lon >= w && lon <= e && lat >= s && lat <= n;
 	};
-	const sensitiveShown = sensitiveAllowedAt({ kind: 'cell', res: q.res }, q.audience);
-	const rows: [string, number, DisclosedCount][] = [];
+	const rows: [string, number, number][] = [];
 	let withheld = 0;
-	let suppressed = 0;
-	for (const c of counts) {
-		if (!inBox(c.cell)) continue;
-		if (q.audience === 'internal') {
-			rows.push([c.cell, q.res, c.n]);
-			continue;
+	let perturbed = 0;
+	if (from && to && q.audience === 'internal') {
+		for (const c of await cellCountsForExport(db, filter))
+			if (inBox(c.cell)) rows.push([c.cell, q.res, c.n]);
+	} else if (from && to) {
+		const sensitiveShown = sensitiveAllowedAt({ kind: 'cell', res: q.res }, q.audience);
+		const threshold = env().suppressBelow;
+		for (const c of await keyedCellCounts(db, filter)) {
+			if (!inBox(c.cell)) continue;
+			if (!sensitiveShown) withheld += c.sensitive;
+			const shown = disclosePublicCellCount({ ...c, res: q.res }, threshold);
+			perturbed++;
+			if (shown !== 0) rows.push([c.cell, q.res, shown]);
 		}
-		const shown = disclosePublicCellCount({ n: c.n, sensitive: c.sensitive, res: q.res });
-		if (!sensitiveShown) withheld += c.sensitive;
-		if (shown === 0) continue;
-		if (typeof shown === 'string') suppressed++;
-		rows.push([c.cell, q.res, shown]);
 	}
 	checkRowCap(rows.length, options);
 	const csv = toCsv(CELL_EXPORT_COLUMNS, rows);
@@ -316,7 +317,7 @@ export async function exportCellCounts(
 			categories: q.categories,
 			rows: rows.length,
 			withheld,
-			suppressed
+			perturbed
 		},
 		origin
 	});

@@ -3,7 +3,7 @@ import { CATEGORIES } from '../../taxonomy';
 import type { Database } from '../db/client';
 import { areaKinds } from '../db/queries/areas';
 import { categoryTotals, rollupRange, sourceSummaries } from '../db/queries/cells';
-import { env } from '../env';
+import { basemapSetting } from '../basemap-style';
 
 export const BASEMAP_ATTRIBUTION = '© OpenStreetMap contributors (ODbL)';
 
@@ -25,7 +25,7 @@ export async function workspaceMeta(db: Database) {
 		})),
 		areaKinds: kinds,
 		sources,
-		basemapStyle: env().basemapStyle ?? null,
+		basemapStyle: basemapSetting().style,
 		attribution: [
 			BASEMAP_ATTRIBUTION,
 			...sources.filter((s) => s.attribution).map((s) => s.attribution as string)

@@ -29,15 +29,16 @@ import {
 } from '../db/queries/neighbourhood';
 import { cellCountsForExport } from '../db/queries/exports';
 import { getisOrd } from '../analysis/getis-ord';
+import { keyedCategoryCountsInPeriods, type KeyedCount } from '../db/queries/public-counts';
 import {
 	audienceFor,
 	DEFAULT_SUPPRESS_BELOW,
-	discloseTable,
+	disclosePublicCount,
 	observationAccess,
 	sensitiveAllowedAt,
-	type Audience,
-	type DisclosedCount
+	type Audience
 } from '../auth/disclosure';
+import { env } from '../env';
 import { allowedAreaIds } from '../auth/areas';
 import { hasPermission, type AuthUser } from '../auth/permissions';
 import { ServiceError } from './errors';
@@ -286,12 +287,7 @@ export async function neighbourhoodSummary(
 	const categories = counts
 		.filter((r) => r.counts.some((n) => n > 0))
 		.map((r) => trendOf(r.category, label.get(r.category) ?? r.category, r.counts))
-		.sort(
-			(a, b) =>
-				b.trendCount - a.trendCount ||
-				b.briefingCount - a.briefingCount ||
-				a.label.localeCompare(b.label)
-		);
+		.sort(byTrendThenBriefing);
 	return {
 		area,
 		range,
@@ -310,28 +306,9 @@ export async function neighbourhoodSummary(
 }
 
 // ------------------------------------------------------------------------------------------------
-// The view as one viewer may see it: the public audience (community team) gets suppressed counts, no
-// statistic computed from a suppressed count, hot spots as bins only, and only areas inside their own.
-
-/** A comparison as shown: z, p, direction and difference only when neither count is suppressed. */
-export interface DisclosedComparison {
-	now: DisclosedCount;
-	before: DisclosedCount;
-	/** Null when a count is suppressed: the z, p, direction and difference would give it away. */
-	difference: number | null;
-	z: number | null;
-	p: number | null;
-	direction: Comparison['direction'] | null;
-}
-
-export interface DisclosedCategoryTrend {
-	code: string;
-	label: string;
-	yearOnYear: DisclosedComparison | null;
-	trendCount: DisclosedCount;
-	sinceLastBriefing: DisclosedComparison | null;
-	briefingCount: DisclosedCount;
-}
+// The view as one viewer may see it: the public audience (community team) gets counts perturbed by the
+// cell-key method (auth/cell-key.ts) and statistics computed from those, hot spots as bins only, and
+// only areas inside their own.
 
 /** Gi* hot spots of the area as confidence bins: no counts, no z (Gi* z over every cell can be inverted). */
 export interface NeighbourhoodHotspots {
@@ -348,14 +325,13 @@ export interface NeighbourhoodHotspots {
 	sensitiveLeftOut: boolean;
 }
 
-export interface NeighbourhoodView extends Omit<NeighbourhoodSummary, 'total' | 'categories'> {
+export interface NeighbourhoodView extends NeighbourhoodSummary {
 	audience: Audience;
-	/** Counts from 1 to `suppressBelow - 1` are shown as "<suppressBelow" for a public audience. */
+	/**
+	 * Public audience: every count is perturbed by the cell-key method, no count from 1 to
+	 * `suppressBelow - 1` is shown, and z, p and differences are computed from the shown counts.
+	 */
 	suppressBelow: number;
-	/** Comparisons whose z was left out because one of their counts is suppressed. */
-	zWithheld: number;
-	total: DisclosedCategoryTrend;
-	categories: DisclosedCategoryTrend[];
 	/**
 	 * Hot spots computed here for viewers without `analysis:run` (their browser may not call the
 	 * analysis endpoints); null for the others, whose page asks `/api/analysis/hotspots`.
@@ -363,74 +339,69 @@ export interface NeighbourhoodView extends Omit<NeighbourhoodSummary, 'total' | 
 	hotspots: { value: NeighbourhoodHotspots | null; error: ViewError | null } | null;
 }
 
-type Column = 'briefing' | 'previous' | 'trend' | 'lastYear';
+/** Per category, the count and key sum in the briefing, previous, trend and last-year periods. */
+export type KeyedPeriodCounts = { category: string; counts: KeyedCount[] }[];
+
+/** The summary's periods in the order `keyedCategoryCountsInPeriods` is asked for them. */
+export function summaryPeriods(s: Pick<NeighbourhoodSummary, 'periods'>): Period[] {
+	return [s.periods.briefing, s.periods.previous, s.periods.trend, s.periods.lastYear];
+}
 
 /**
- * A summary as `audience` may see it. Counts go through `discloseTable` per column (periods), so 1–4
- * become "<5" for the public and a total that would give a single suppressed row away is banded. The
- * categories are area totals, where sensitive categories may be shown (`sensitiveAllowedAt({ kind:
- * 'area' })`). For the public, rows are ordered by the shown counts (suppressed ones alike, then by
- * name) so the order does not rank hidden counts.
+ * A summary as `audience` may see it. Internal audiences get it unchanged. The public gets every
+ * category's counts and the area total perturbed by the cell-key method from `keyed` (the same
+ * records' counts with their key sums, in `summaryPeriods` order): a category, a total, a period and a
+ * cell holding the same records show the same value, so no difference of shown figures recovers a
+ * count below `threshold`. Comparisons are computed from the shown counts; a category whose counts
+ * are all shown as 0 is left out (listing it would say it is not empty). Categories are area totals,
+ * where sensitive categories may be shown (`sensitiveAllowedAt({ kind: 'area' })`).
  */
 export function discloseNeighbourhood(
 	s: NeighbourhoodSummary,
 	audience: Audience,
+	keyed: KeyedPeriodCounts | null,
 	threshold = DEFAULT_SUPPRESS_BELOW
 ): Omit<NeighbourhoodView, 'hotspots'> {
-	const exact = (c: CategoryTrend): Record<Column, number> => ({
-		briefing: c.briefingCount,
-		previous: c.sinceLastBriefing?.before ?? 0,
-		trend: c.trendCount,
-		lastYear: c.yearOnYear?.before ?? 0
-	});
-	const columns = {} as Record<Column, ReturnType<typeof discloseTable<string>>>;
-	for (const col of ['briefing', 'previous', 'trend', 'lastYear'] as const)
-		columns[col] = discloseTable(
-			Object.fromEntries(s.categories.map((c) => [c.code, exact(c)[col]])),
-			audience,
-			threshold
-		);
-	let zWithheld = 0;
-	const comparison = (
-		c: Comparison | null,
-		now: DisclosedCount,
-		before: DisclosedCount
-	): DisclosedComparison | null => {
-		if (!c) return null;
-		const shown = typeof now === 'number' && typeof before === 'number';
-		if (!shown) zWithheld++;
+	if (audience === 'internal') return { ...s, audience, suppressBelow: threshold };
+	if (!keyed) throw new Error('discloseNeighbourhood: a public view needs the keyed counts');
+	const label = new Map(CATEGORIES.map((c) => [c.code as string, c.label]));
+	const trend = (code: string, lbl: string, c: KeyedCount[]): CategoryTrend => {
+		const v = c.map((k) => disclosePublicCount(k, threshold));
 		return {
-			now,
-			before,
-			difference: shown ? c.difference : null,
-			z: shown ? c.z : null,
-			p: shown ? c.p : null,
-			direction: shown ? c.direction : null
+			code,
+			label: lbl,
+			briefingCount: v[0],
+			sinceLastBriefing: s.coverage.briefing && s.coverage.previous ? compare(v[0], v[1]) : null,
+			trendCount: v[2],
+			yearOnYear: s.coverage.trend && s.coverage.lastYear ? compare(v[2], v[3]) : null
 		};
 	};
-	const disclosed = (c: CategoryTrend, v: (col: Column) => DisclosedCount) => ({
-		code: c.code,
-		label: c.label,
-		briefingCount: v('briefing'),
-		sinceLastBriefing: comparison(c.sinceLastBriefing, v('briefing'), v('previous')),
-		trendCount: v('trend'),
-		yearOnYear: comparison(c.yearOnYear, v('trend'), v('lastYear'))
-	});
-	const total = disclosed(s.total, (col) => columns[col].total);
-	let categories = s.categories.map((c) => disclosed(c, (col) => columns[col].rows[c.code]));
-	if (audience === 'public') {
-		const key = (v: DisclosedCount) => (typeof v === 'number' ? v : 1);
-		categories = categories.sort(
-			(a, b) =>
-				key(b.trendCount) - key(a.trendCount) ||
-				key(b.briefingCount) - key(a.briefingCount) ||
-				a.label.localeCompare(b.label)
-		);
-	}
-	const { total: _t, categories: _c, ...rest } = s;
-	void _t;
-	void _c;
-	return { ...rest, audience, suppressBelow: threshold, zWithheld, total, categories };
+	const sums: KeyedCount[] = [0, 1, 2, 3].map((i) => ({
+		n: keyed.reduce((t, r) => t + r.counts[i].n, 0),
+		keySum: keyed.reduce((t, r) => t + r.counts[i].keySum, 0)
+	}));
+	const categories = keyed
+		.map((r) => trend(r.category, label.get(r.category) ?? r.category, r.counts))
+		.filter((c) => c.briefingCount + c.trendCount > 0 || shownBefore(c) > 0)
+		.sort(byTrendThenBriefing);
+	return {
+		...s,
+		audience,
+		suppressBelow: threshold,
+		total: trend('all', 'All categories', sums),
+		categories
+	};
+}
+
+const shownBefore = (c: CategoryTrend) =>
+	(c.sinceLastBriefing?.before ?? 0) + (c.yearOnYear?.before ?? 0);
+
+function byTrendThenBriefing(a: CategoryTrend, b: CategoryTrend): number {
+	return (
+		b.trendCount - a.trendCount ||
+		b.briefingCount - a.briefingCount ||
+		a.label.localeCompare(b.label)
+	);
 }
 
 /**
@@ -515,7 +486,11 @@ export async function neighbourhoodForViewer(
 		to: q.to,
 		viewer: q.viewer
 	});
-	const view = discloseNeighbourhood(summary, audience);
+	const keyed =
+		audience === 'public'
+			? await keyedCategoryCountsInPeriods(db, area.id, summaryPeriods(summary))
+			: null;
+	const view = discloseNeighbourhood(summary, audience, keyed, env().suppressBelow);
 	const hotspots = hasPermission(q.viewer, 'analysis:run')
 		? null
 		: await attemptView(() =>

@@ -4,9 +4,8 @@
  * maps over months per cell or per area, and two-period change maps with z = 2(√now − √before).
  * Every count comes from the cell × day rollup.
  */
-import { compStat, poissonZ, type CompStatOptions, type CompStatRow } from '../analysis/compstat';
+import { compStat, type CompStatOptions, type CompStatRow } from '../analysis/compstat';
 import { trendsBySeries, type TrendDirection } from '../analysis/mann-kendall';
-import { twoSidedP } from '../analysis/normal';
 import { CATEGORIES } from '../../taxonomy';
 import type { Database } from '../db/client';
 import type { AreaRef } from '../db/queries/analysis';
@@ -19,6 +18,9 @@ import {
 } from '../db/queries/analysis-study';
 import { rollupRange } from '../db/queries/cells';
 import { ServiceError } from './errors';
+import { coverageFor, studyPlace, type CoveragePlace } from '../study/coverage';
+import { changeTests, type ChangeDirection } from '../analysis/exact-binomial';
+import type { PeriodCoverage } from '../analysis/coverage';
 import {
 	checkCategories,
 	resolveAreas,
@@ -82,6 +84,10 @@ export interface TrendsResult {
 		alpha: number;
 		criticalZ: number;
 		statistic: 'Poisson z = 2(√current − √previous)';
+		/** The data's time precision here: 'month' tables compare whole months. */
+		grain: 'day' | 'month';
+		/** What the tables could not show and why. */
+		notes: string[];
 	};
 	tables: CompStatTable[];
 }
@@ -109,13 +115,23 @@ export async function trendsForArea(db: Database, q: CompStatRequest): Promise<T
 	// Far enough back for the prior year's windows (a 28-day window early in January reaches into
 	// the year before the prior year).
 	const from = iso(Math.min(Date.UTC(year - 1, 0, 1), ref - 400 * DAY));
-	const daily = await dailyCountsByCategoryInAreas(
-		db,
-		areas.length ? areas.map((a) => a.id) : null,
-		from,
-		date,
-		categories
-	);
+	// To the end of the reference month: month-dated data is compared in whole months.
+	const until = iso(Date.UTC(year, new Date(ref).getUTCMonth() + 1, 0));
+	const [daily, coverage] = await Promise.all([
+		dailyCountsByCategoryInAreas(
+			db,
+			areas.length ? areas.map((a) => a.id) : null,
+			from,
+			until,
+			categories
+		),
+		coverageFor(
+			db,
+			from,
+			until,
+			areas.length ? { areaIds: areas.map((a) => a.id) } : { everywhere: true }
+		)
+	]);
 	const byCategory = new Map<string, Map<string, number>>();
 	const all = new Map<string, number>();
 	for (const r of daily) {
@@ -127,7 +143,8 @@ export async function trendsForArea(db: Database, q: CompStatRequest): Promise<T
 	const options: CompStatOptions = {
 		referenceDate: date,
 		weekStart: q.weekStart ?? 'monday',
-		priorYear: q.priorYear ?? 'calendar'
+		priorYear: q.priorYear ?? 'calendar',
+		coverage
 	};
 	const overall = compStat(all, options);
 	const label = new Map(CATEGORIES.map((c) => [c.code as string, c.label]));
@@ -149,7 +166,9 @@ export async function trendsForArea(db: Database, q: CompStatRequest): Promise<T
 			priorYear: overall.parameters.priorYear,
 			alpha: overall.parameters.alpha,
 			criticalZ: overall.parameters.criticalZ,
-			statistic: 'Poisson z = 2(√current − √previous)'
+			statistic: 'Poisson z = 2(√current − √previous)',
+			grain: overall.parameters.grain,
+			notes: overall.parameters.notes
 		},
 		tables
 	};
@@ -171,7 +190,10 @@ export interface TrendMapResult {
 		from: string;
 		to: string;
 		categories: string[];
+		/** The covered months the trend is computed over. */
 		months: string[];
+		/** Months of the period left out because they hold no data (or not for every day). */
+		skippedMonths: string[];
 		statistic: 'Mann-Kendall on monthly counts (tie and continuity corrected), Sen slope per month';
 		alpha: 0.05;
 	};
@@ -194,33 +216,61 @@ export interface TrendMapResult {
 export async function trendMap(db: Database, q: TrendMapRequest): Promise<TrendMapResult> {
 	const categories = checkCategories(q.categories);
 	const period = await resolvePeriod(db, q.from, q.to);
-	const months = stepStarts(period.from, period.to, 'month');
-	if (months.length < 4)
+	const allMonths = stepStarts(period.from, period.to, 'month');
+	if (allMonths.length < 4)
 		throw new ServiceError(
 			'E_DATE_RANGE',
-			`The period ${period.from} to ${period.to} spans ${months.length} months; a trend needs at least 4 (12 or more recommended)`
+			`The period ${period.from} to ${period.to} spans ${allMonths.length} months; a trend needs at least 4 (12 or more recommended)`
 		);
-	const monthIndex = new Map(months.map((m, t) => [m, t]));
-	const T = months.length;
 	let ids: string[];
 	let names: string[] | undefined;
 	let base: Partial<StudyParameters>;
 	const series = new Map<string, Float64Array>();
+	let areas: AreaRef[] = [];
+	let study: Awaited<ReturnType<typeof resolveStudyArea>> | null = null;
 	if (q.by === 'area') {
 		if (!q.kind) throw new ServiceError('E_PARAMETER', 'kind: a trend map by area needs kind');
-		const areas = await areasOfKind(db, q.kind);
+		areas = await areasOfKind(db, q.kind);
 		knownKind(q.kind, areas);
+	} else study = await resolveStudyArea(db, q);
+	// Months without data for every day are left out of the series (Mann-Kendall needs only their order).
+	const coverage = await coverageFor(
+		db,
+		period.from,
+		period.to,
+		study ? studyPlace(study) : { areaIds: areas.map((a) => a.id) }
+	);
+	const monthEndOf = (m: string) => {
+		const d = new Date(m + 'T00:00:00Z');
+		return iso(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0));
+	};
+	const months = allMonths.filter(
+		(m) =>
+			coverage.period(
+				m < period.from ? period.from : m,
+				monthEndOf(m) > period.to ? period.to : monthEndOf(m)
+			).status === 'covered'
+	);
+	const skippedMonths = allMonths.filter((m) => !months.includes(m));
+	if (months.length < 4)
+		throw new ServiceError(
+			'E_COVERAGE',
+			`Only ${months.length} of the ${allMonths.length} months from ${period.from} to ${period.to} hold data for every day; a trend needs at least 4 covered months — choose a period with data`,
+			422
+		);
+	const monthIndex = new Map(months.map((m, t) => [m, t]));
+	const T = months.length;
+	if (study === null) {
 		ids = areas.map((a) => a.code);
 		names = areas.map((a) => a.name);
 		const byId = new Map(areas.map((a) => [a.id, a.code]));
 		for (const code of ids) series.set(code, new Float64Array(T));
-		for (const r of await monthlyCountsByArea(db, q.kind, period.from, period.to, categories)) {
+		for (const r of await monthlyCountsByArea(db, q.kind!, period.from, period.to, categories)) {
 			const t = monthIndex.get(r.month);
 			if (t !== undefined) series.get(byId.get(r.areaId)!)![t] += r.n;
 		}
 		base = {};
 	} else {
-		const study = await resolveStudyArea(db, q);
 		ids = study.cells;
 		for (const c of ids) series.set(c, new Float64Array(T));
 		const rows = await countsInStudyCellsByStep(
@@ -247,6 +297,7 @@ export async function trendMap(db: Database, q: TrendMapRequest): Promise<TrendM
 			to: period.to,
 			categories: categories ?? [],
 			months,
+			skippedMonths,
 			statistic:
 				'Mann-Kendall on monthly counts (tie and continuity corrected), Sen slope per month',
 			alpha: 0.05
@@ -294,16 +345,25 @@ export interface ChangeResult {
 		beforeFrom: string;
 		beforeTo: string;
 		categories: string[];
-		statistic: 'Poisson z = 2(√now − √before)';
-		criticalZ: 1.959963984540054;
+		statistic: 'exact conditional binomial test: now ~ Binomial(now + before, share), two-sided, Benjamini–Hochberg FDR across cells';
+		/** The later period's share of the covered days of both (½ for two fully covered periods of equal length). */
+		share: number;
+		alpha: 0.05;
+		fdr: true;
+		/** Coverage of the two periods in the study area. */
+		coverage: { now: PeriodCoverage; before: PeriodCoverage };
+		warnings: string[];
 	};
 	ids: string[];
 	names?: string[];
 	now: number[];
 	before: number[];
 	difference: number[];
-	z: number[];
+	/** Two-sided exact p (1 where both counts are 0). */
 	p: number[];
+	/** Benjamini–Hochberg adjusted p across the cells or areas with any incident. */
+	pAdjusted: number[];
+	direction: ChangeDirection[];
 }
 
 /** The same calendar day a year earlier (29 Feb → 28 Feb). */
@@ -316,11 +376,14 @@ export function yearEarlier(day: string): string {
 }
 
 /**
- * Counts in two periods per cell or area with z = 2(√now − √before) (Poisson square-root test).
+ * Counts in two periods per cell or area, each change tested exactly: given the cell's total n = now +
+ * before, now ~ Binomial(n, share) under no change, two-sided, Benjamini–Hochberg FDR across cells
+ * (analysis/exact-binomial.ts). Both periods must hold data in the study area: a period without any
+ * is refused ("no data to compare"), a partly covered one is weighed by its covered days.
  *
  * @example
  * const r = await changeMap(db, { by: 'area', kind: 'beat', res: 8, from: '2019-01-01', to: '2019-12-31' });
- * r.ids[0], r.now[0], r.before[0], r.z[0];
+ * r.ids[0], r.now[0], r.before[0], r.pAdjusted[0], r.direction[0];
  */
 export async function changeMap(db: Database, q: ChangeRequest): Promise<ChangeResult> {
 	const categories = checkCategories(q.categories);
@@ -343,6 +406,7 @@ export async function changeMap(db: Database, q: ChangeRequest): Promise<ChangeR
 	let nowCounts: number[];
 	let beforeCounts: number[];
 	let base: Partial<StudyParameters> = {};
+	let place: CoveragePlace;
 	if (q.by === 'area') {
 		if (!q.kind) throw new ServiceError('E_PARAMETER', 'kind: a change map by area needs kind');
 		const rows = await twoPeriodCountsByArea(db, q.kind, now, before, categories);
@@ -351,14 +415,44 @@ export async function changeMap(db: Database, q: ChangeRequest): Promise<ChangeR
 		names = rows.map((r) => r.name);
 		nowCounts = rows.map((r) => r.now);
 		beforeCounts = rows.map((r) => r.before);
+		place = { areaIds: (await areasOfKind(db, q.kind)).map((a) => a.id) };
 	} else {
 		const study = await resolveStudyArea(db, q);
 		ids = study.cells;
 		nowCounts = Array.from((await studyCounts(db, study, now, categories)).counts);
 		beforeCounts = Array.from((await studyCounts(db, study, before, categories)).counts);
 		base = studyParameters(study, now, categories, q);
+		place = studyPlace(study);
 	}
-	const z = nowCounts.map((n, i) => poissonZ(n, beforeCounts[i]));
+	const coverage = await coverageFor(
+		db,
+		before.from < now.from ? before.from : now.from,
+		before.to > now.to ? before.to : now.to,
+		place
+	);
+	const nowCov = coverage.period(now.from, now.to);
+	const beforeCov = coverage.period(before.from, before.to);
+	for (const [c, which] of [
+		[beforeCov, 'earlier'],
+		[nowCov, 'later']
+	] as const)
+		if (c.status === 'missing')
+			throw new ServiceError(
+				'E_NO_DATA_TO_COMPARE',
+				`No data to compare: nothing was imported for the ${which} period (${c.from} to ${c.to}) in this study area, so a change cannot be measured; choose periods that both hold data`,
+				422
+			);
+	const warnings: string[] = [];
+	for (const [c, which] of [
+		[beforeCov, 'earlier'],
+		[nowCov, 'later']
+	] as const)
+		if (c.status === 'partial')
+			warnings.push(
+				`The ${which} period (${c.from} to ${c.to}) holds data for only ${c.coveredDays} of its ${c.days} days (${c.covers}); the test weighs each period by its covered days.`
+			);
+	const share = nowCov.coveredDays / (nowCov.coveredDays + beforeCov.coveredDays);
+	const tests = changeTests(nowCounts, beforeCounts, { share, alpha: 0.05, fdr: true });
 	return {
 		parameters: {
 			...base,
@@ -369,15 +463,21 @@ export async function changeMap(db: Database, q: ChangeRequest): Promise<ChangeR
 			beforeFrom: before.from,
 			beforeTo: before.to,
 			categories: categories ?? [],
-			statistic: 'Poisson z = 2(√now − √before)',
-			criticalZ: 1.959963984540054
+			statistic:
+				'exact conditional binomial test: now ~ Binomial(now + before, share), two-sided, Benjamini–Hochberg FDR across cells',
+			share,
+			alpha: 0.05,
+			fdr: true,
+			coverage: { now: nowCov, before: beforeCov },
+			warnings
 		},
 		ids,
 		...(names ? { names } : {}),
 		now: nowCounts,
 		before: beforeCounts,
 		difference: nowCounts.map((n, i) => n - beforeCounts[i]),
-		z,
-		p: z.map((v) => twoSidedP(v))
+		p: Array.from(tests.p),
+		pAdjusted: Array.from(tests.pAdjusted),
+		direction: tests.direction
 	};
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PageServerLoad } from './$types';
+import { controlCharacterProblem, escapeControlCharacters } from '$lib/control-characters';
 import { getDatabase } from '$lib/server/db';
 import { auditActions, searchAudit } from '$lib/server/db/queries/audit';
 
@@ -8,10 +9,25 @@ const PAGE_SIZE = 50;
 const Day = z
 	.string()
 	.regex(/^\d{4}-\d{2}-\d{2}$/, 'use a date like 2024-05-31')
-	.refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a real date');
+	.refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a real date')
+	.refine((s) => s >= '1900-01-01', 'use a date from 1900-01-01 on');
+
+/** The start of the day after `day`, or undefined past year 9999 (no upper bound then). */
+function dayAfter(day: string): Date | undefined {
+	const d = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000);
+	return d.getUTCFullYear() > 9999 ? undefined : d;
+}
 
 const Search = z.object({
-	user: z.string().trim().max(200).optional(),
+	user: z
+		.string()
+		.trim()
+		.max(200)
+		.superRefine((v, ctx) => {
+			const problem = controlCharacterProblem(v);
+			if (problem) ctx.addIssue({ code: 'custom', message: problem });
+		})
+		.optional(),
 	action: z
 		.string()
 		.trim()
@@ -34,7 +50,7 @@ export const load: PageServerLoad = async ({ url }) => {
 	const db = await getDatabase();
 	const actions = await auditActions(db);
 	const filters = {
-		user: typeof raw.user === 'string' ? raw.user : '',
+		user: typeof raw.user === 'string' ? escapeControlCharacters(raw.user) : '',
 		action: typeof raw.action === 'string' ? raw.action : '',
 		from: typeof raw.from === 'string' ? raw.from : '',
 		to: typeof raw.to === 'string' ? raw.to : ''
@@ -52,7 +68,7 @@ export const load: PageServerLoad = async ({ url }) => {
 		};
 	}
 	const q = parsed.data;
-	const to = q.to ? new Date(Date.parse(`${q.to}T00:00:00Z`) + 86_400_000) : undefined;
+	const to = q.to ? dayAfter(q.to) : undefined;
 	const result = await searchAudit(db, {
 		username: q.user || undefined,
 		action: q.action || undefined,

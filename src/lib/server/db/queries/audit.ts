@@ -16,11 +16,22 @@ export interface AuditRow extends AuditEntry {
 	at: Date;
 }
 
+/** PostgreSQL stores no NUL in text or jsonb: an entry keeps what was tried, with NUL as U+FFFD. */
+const noNul = <T>(v: T): T => (typeof v === 'string' ? (v.replace(/\0/g, '\uFFFD') as T) : v);
+
 export async function insertAudit(db: Queryable, e: AuditEntry): Promise<void> {
 	await db.query(
 		`INSERT INTO audit_log (user_id, username, action, object, detail, ip, user_agent)
 		 VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)`,
-		[e.userId, e.username, e.action, e.object, JSON.stringify(e.detail), e.ip, e.userAgent]
+		[
+			e.userId,
+			noNul(e.username),
+			noNul(e.action),
+			noNul(e.object),
+			JSON.stringify(e.detail, (_k, v: unknown) => noNul(v)),
+			noNul(e.ip),
+			noNul(e.userAgent)
+		]
 	);
 }
 

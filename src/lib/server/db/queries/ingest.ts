@@ -129,6 +129,25 @@ export async function copyIncidents(tx: Queryable, copyText: string): Promise<vo
 	if (copyText) await tx.copyIn('incidents', INCIDENT_COLUMNS, copyText);
 }
 
+/** Distinct coverage keys of a batch (ingest/coverage.ts): grain, first day of the period, footprint. */
+export interface CoverageRows {
+	grain: string[];
+	periodStart: string[];
+	/** Resolution-5 cell as decimal bigint text, '0' for records without a location. */
+	footprint: string[];
+}
+
+/** Record that a source holds data for these periods and footprints (kept once; re-imports add nothing). */
+export async function addCoverage(tx: Queryable, sourceId: number, c: CoverageRows): Promise<void> {
+	if (c.grain.length === 0) return;
+	await tx.query(
+		`INSERT INTO source_coverage (source_id, grain, period_start, footprint)
+		 SELECT $1, g, p, f FROM unnest($2::text[], $3::date[], $4::bigint[]) AS u(g, p, f)
+		 ON CONFLICT DO NOTHING`,
+		[sourceId, c.grain, c.periodStart, c.footprint]
+	);
+}
+
 export const INCIDENT_COLUMNS = [
 	'source_id',
 	'external_id',

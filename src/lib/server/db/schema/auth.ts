@@ -1,4 +1,13 @@
-import { bigserial, index, integer, jsonb, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+	bigserial,
+	index,
+	integer,
+	jsonb,
+	primaryKey,
+	serial,
+	text,
+	timestamp
+} from 'drizzle-orm/pg-core';
 import { pgTable } from 'drizzle-orm/pg-core';
 
 export const users = pgTable('users', {
@@ -44,4 +53,28 @@ export const auditLog = pgTable(
 		userAgent: text('user_agent')
 	},
 	(t) => [index('audit_log_at_idx').on(t.at), index('audit_log_action_idx').on(t.action)]
+);
+
+/**
+ * Blocked sign-in attempts, counted: one row per limiter key (`user-client:<username> <address>` or
+ * `client:<address>`) per window, however many attempts it blocks. The audit trail gets one
+ * `login.blocked` entry when a row is created, not one per attempt, so a flood cannot fill it.
+ */
+export const signInBlocks = pgTable(
+	'sign_in_blocks',
+	{
+		key: text('key').notNull(),
+		/** Start of the fixed window (BEATWISE_LOGIN_WINDOW_MINUTES) the attempts fell in. */
+		windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+		attempts: integer('attempts').notNull(),
+		/** The username last tried under this key (for client keys: any of them). */
+		username: text('username'),
+		ip: text('ip'),
+		firstAt: timestamp('first_at', { withTimezone: true }).notNull(),
+		lastAt: timestamp('last_at', { withTimezone: true }).notNull()
+	},
+	(t) => [
+		primaryKey({ columns: [t.key, t.windowStart] }),
+		index('sign_in_blocks_window_idx').on(t.windowStart)
+	]
 );

@@ -1,5 +1,7 @@
+import { sql } from 'drizzle-orm';
 import {
 	bigint,
+	check,
 	bigserial,
 	boolean,
 	date,
@@ -15,7 +17,6 @@ import {
 	uniqueIndex
 } from 'drizzle-orm/pg-core';
 import { pgTable } from 'drizzle-orm/pg-core';
-import { sql } from 'drizzle-orm';
 import { geometry } from './types';
 
 /** Where information comes from (DESIGN §3): internal or open, an ILP source category, default grading. */
@@ -114,9 +115,19 @@ export const incidents = pgTable(
 		handlingCode: text('handling_code').notNull().default('P'),
 		sensitive: boolean('sensitive').notNull().default(false),
 		attributes: jsonb('attributes').notNull().default({}),
-		batchId: integer('batch_id').references(() => importBatches.id)
+		batchId: integer('batch_id').references(() => importBatches.id),
+		/**
+		 * Record key of the cell-key method (0–255, uniformly random, fixed once stored): a public
+		 * count's noise is looked up by the sum of its records' keys, so the same records get the same
+		 * noise in every table (auth/cell-key.ts, docs/security.md). Drawn by the database at insert
+		 * from a cryptographic random source; never shown.
+		 */
+		recordKey: smallint('record_key')
+			.notNull()
+			.default(sql`get_byte(uuid_send(gen_random_uuid()), 0)`)
 	},
 	(t) => [
+		check('incidents_record_key_range', sql`${t.recordKey} BETWEEN 0 AND 255`),
 		// The distribution column (source_id) leads every key, as Citus requires.
 		primaryKey({ columns: [t.sourceId, t.id] }),
 		uniqueIndex('incidents_source_external_uq').on(t.sourceId, t.externalId),
@@ -170,6 +181,32 @@ export const rollupEdits = pgTable('rollup_edits', {
 	id: smallint('id').primaryKey(),
 	edits: bigint('edits', { mode: 'number' }).notNull().default(0)
 });
+
+/**
+ * Coverage: which days or months of each source hold data, and where. A period of a source without a
+ * row here is *missing* (nothing was imported for it), not a period with no crime, so statistics skip
+ * it instead of counting zeros (DESIGN §2 "Coverage"). `grain` is the source's time precision for the
+ * records of that period: 'month' when records are dated only to their month (police.uk), else 'day'
+ * (the period is the local day). `footprint` is the resolution-5 H3 parent (≈ 250 km²) of the records'
+ * cells, 0 for records without a location; an area's coverage is that of the footprints of its cover.
+ * Maintained by every import in the batch's transaction; migration 0005 filled it from older incidents.
+ */
+export const sourceCoverage = pgTable(
+	'source_coverage',
+	{
+		sourceId: integer('source_id')
+			.notNull()
+			.references(() => sources.id),
+		grain: text('grain', { enum: ['day', 'month'] }).notNull(),
+		/** First day of the period (the local day, or the 1st of the month). */
+		periodStart: date('period_start', { mode: 'string' }).notNull(),
+		footprint: bigint('footprint', { mode: 'bigint' }).notNull()
+	},
+	(t) => [
+		primaryKey({ columns: [t.sourceId, t.grain, t.periodStart, t.footprint] }),
+		index('source_coverage_period_idx').on(t.periodStart)
+	]
+);
 
 /** Areas: neighbourhoods, beats, districts, LSOAs, force boundaries. */
 export const areas = pgTable(
