@@ -278,5 +278,22 @@ describe.skipIf(!hasChromium || process.env.BEATWISE_E2E === '0')(
 			);
 			expect(server.log()).not.toContain(cookie.split('=')[1]);
 		});
+
+		it('records the observations a neighbourhood page shows in the audit trail', async () => {
+			const cookie = await sessionCookie(server.url, 'analyst', dataDir);
+			const page = await fetch(`${server.url}/neighbourhood?area=borough:E09000001`, {
+				headers: { cookie, accept: 'text/html' }
+			});
+			expect(page.status).toBe(200);
+			expect(await page.text()).toContain('data-testid="observations"');
+			const admin = await sessionCookie(server.url, 'admin', dataDir);
+			const audit = await fetch(
+				`${server.url}/admin/audit?action=observations.view&user=${demoCredentials(dataDir).analyst.username}`,
+				{ headers: { cookie: admin, accept: 'text/html' } }
+			);
+			const html = await audit.text();
+			expect(html).toMatch(/Viewed \d+ observations? \(neighbourhood page\)/);
+			expect(html).toContain('City of London');
+		});
 	}
 );

@@ -161,6 +161,19 @@ describe.skipIf(!BASE_URL)('views (e2e)', () => {
 		expect(current.map(num)).toEqual(cs.tables[0].rows.map((r) => r.current));
 		await saveScreenshot(page, 'desktop-trends-change');
 
+		// The largest changes say where the cells are (was the bare id, e.g. 89194ad3047ffff).
+		await expect
+			.poll(() => page.locator('[data-testid="change-place"]').first().innerText(), {
+				timeout: 60_000
+			})
+			.toMatch(/^On or near .+\nH3 89[0-9a-f]{13}$/);
+		const places = await page.locator('[data-testid="change-place"]').allInnerTexts();
+		expect(places.length).toBeGreaterThan(0);
+		for (const p of places)
+			expect(p).toMatch(/^(On or near .+|in .+|89[0-9a-f]{13})\nH3 89[0-9a-f]{13}$/);
+		await page.locator('[data-testid="change-place"]').first().scrollIntoViewIfNeeded();
+		await saveScreenshot(page, 'desktop-trends-largest-changes');
+
 		// Per area: the URL follows.
 		await page.click('text=Per lsoa');
 		await page.waitForURL((u) => u.searchParams.get('by') === 'area');
@@ -215,6 +228,13 @@ describe.skipIf(!BASE_URL)('views (e2e)', () => {
 		expect((await deckPixels(page)).coloured).toBeGreaterThan(2_000);
 		const risks = (await page.locator('[data-testid="risk-value"]').allInnerTexts()).map(num);
 		expect(risks.length).toBeGreaterThan(3);
+		// Each listed cell says where it is, with its id for analysts.
+		const where = await page.locator('[data-testid="risk-place"]').allInnerTexts();
+		expect(where.length).toBe(risks.length);
+		expect(where.slice(0, 5).every((w) => w.startsWith('On or near '))).toBe(true);
+		expect(await page.locator('[data-testid="risk-cell"]').first().innerText()).toMatch(
+			/^H3 89[0-9a-f]{13}$/
+		);
 		for (let i = 1; i < risks.length; i++) expect(risks[i - 1]).toBeGreaterThanOrEqual(risks[i]);
 		await expect
 			.poll(() => page.locator('[data-testid="tasking-placeholder"]').innerText())
@@ -234,5 +254,27 @@ describe.skipIf(!BASE_URL)('views (e2e)', () => {
 		expect(await phone.page.locator('[data-testid="bias-guard"]').isChecked()).toBe(false);
 		await mapDrawn(phone.page);
 		await saveScreenshot(phone.page, 'phone-supervisor');
+	});
+
+	it("demo supervisor: opens on the City of London for the data's last day, as the map states it", async () => {
+		const context = await newContext(browser);
+		const page = await context.newPage();
+		opened.push({ context, page, errors: [], cellRequests: [], apiRequests: [] });
+		await signIn(page, base, 'supervisor', { next: '/supervisor' });
+		// Before: "Choose your area", a date field on today and a ranking for 2020-12-31.
+		await page.waitForSelector('[data-testid="supervisor-view"][data-state^="ready:"]', {
+			timeout: 90_000
+		});
+		expect(await page.locator('[data-testid="shift-title"]').innerText()).toContain(
+			'31 December 2020 · City of London'
+		);
+		expect(await page.inputValue('[data-testid="shift-date"]')).toBe('2020-12-31');
+		await mapDrawn(page);
+		await saveScreenshot(page, 'desktop-supervisor-default');
+		// The map states the same extent (was "Data from 2016-01-01 to 2020-12-01.").
+		await page.goto(`${base}/`, { waitUntil: 'domcontentloaded' });
+		await expect
+			.poll(() => page.locator('p.hint', { hasText: 'Data from' }).innerText(), { timeout: 60_000 })
+			.toContain('Data from 2016-01-01 to 2020-12-31.');
 	});
 });

@@ -5,13 +5,20 @@
  * check the services' periods, coverage rules and arithmetic, not only their shape.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { latLngToCell } from 'h3-js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { loadDemo } from '../../src/lib/server/demo/load';
 import {
 	briefingPeriods,
-	dataGranularity,
+	neighbourhoodForViewer,
 	neighbourhoodSummary
 } from '../../src/lib/server/services/neighbourhood';
+import { dataExtent, dataGranularity } from '../../src/lib/server/study/extent';
+import { workspaceMeta } from '../../src/lib/server/services/meta';
+import { trendsForArea } from '../../src/lib/server/services/trends';
+import { homeAreaId } from '../../src/lib/server/auth/areas';
+import type { AuthUser } from '../../src/lib/server/auth/permissions';
+import { placesOfCells } from '../../src/lib/server/study/places';
 import { riskForShift } from '../../src/lib/server/services/supervisor';
 import { rollupRange } from '../../src/lib/server/db/queries/cells';
 import { ServiceError } from '../../src/lib/server/services/errors';
@@ -166,5 +173,113 @@ describe('views services on the demo data', () => {
 		await expect(
 			riskForShift(t.db, { area: borough, shift: 'late', halfLifeDays: 0 })
 		).rejects.toMatchObject({ code: 'E_PARAMETER' });
+	});
+	it('states one data extent everywhere: map, supervisor, trends and neighbourhood agree', async () => {
+		// Before: the map said the data ended 2020-12-01 (the last stored 1st of a month), the
+		// supervisor 2020-12-31; police.uk months run to their last day.
+		const extent = await dataExtent(t.db);
+		expect(extent).toMatchObject({
+			from: '2016-01-01',
+			to: '2020-12-31',
+			stored: { from: '2016-01-01', to: '2020-12-01' },
+			granularity: { unit: 'month' }
+		});
+		const meta = await workspaceMeta(t.db);
+		expect(meta.range).toEqual({ from: '2016-01-01', to: '2020-12-31' });
+		expect(meta.granularity?.unit).toBe('month');
+		const risk = await riskForShift(t.db, { area: borough, shift: 'early', today: '2026-01-05' });
+		expect(risk.parameters.dataEnd).toBe(extent!.to);
+		expect(risk.parameters.date).toBe(extent!.to);
+		const trends = await trendsForArea(t.db, { area: [borough] });
+		expect(trends.parameters.date).toBe(extent!.to);
+		const summary = await neighbourhoodSummary(t.db, { area: borough });
+		expect(summary.range).toEqual({ from: extent!.from, to: extent!.to });
+		expect(summary.periods.briefing.to).toBe(extent!.to);
+	});
+
+	it('opens the demo supervisor, officer and community team on the City of London', async () => {
+		const [city] = await t.db.query<{ id: number }>(
+			`SELECT id FROM areas WHERE kind = 'borough' AND code = 'E09000001'`
+		);
+		const users = await t.db.query<{
+			id: number;
+			username: string;
+			role: string;
+			area_ids: number[];
+		}>(
+			`SELECT id, username, role, area_ids FROM users WHERE username LIKE 'demo-%' ORDER BY username`
+		);
+		const home = Object.fromEntries(
+			users.map((u) => [u.role, homeAreaId({ areaIds: u.area_ids.map(Number) })])
+		);
+		expect(home).toEqual({
+			admin: null,
+			analyst: null,
+			community: Number(city.id),
+			officer: Number(city.id),
+			planner: null,
+			supervisor: Number(city.id),
+			viewer: null
+		});
+		// The neighbourhood page without a chosen area shows the account's area, not "choose one".
+		const u = users.find((x) => x.role === 'supervisor')!;
+		const viewer: AuthUser = {
+			id: Number(u.id),
+			username: u.username,
+			displayName: 'Demo supervisor',
+			role: 'supervisor',
+			areaIds: u.area_ids.map(Number)
+		};
+		const view = await neighbourhoodForViewer(t.db, { viewer });
+		expect(view?.area.name).toBe('City of London');
+	});
+	it('names cells by the street most of their incidents are recorded at, else their area', async () => {
+		// Before: the risk list and the largest changes showed only ids such as 89194ad3047ffff.
+		const risk = await riskForShift(t.db, { area: borough, shift: 'late', today: '2021-01-05' });
+		const top = risk.cells.slice(0, 5);
+		expect(top.every((c) => c.place?.basis === 'street')).toBe(true);
+		expect(risk.cells.slice(25).every((c) => c.place === null)).toBe(true);
+		// The same answer counted here from the raw records with h3-js, not from the query.
+		const rows = await t.db.query<{ lat: number; lon: number; text: string }>(
+			`SELECT ST_Y(geom)::float8 AS lat, ST_X(geom)::float8 AS lon, location_text AS text
+			 FROM incidents WHERE geom IS NOT NULL AND location_text IS NOT NULL AND NOT sensitive`
+		);
+		for (const c of top) {
+			const counts = new Map<string, number>();
+			for (const r of rows)
+				if (latLngToCell(r.lat, r.lon, 9) === c.cell)
+					counts.set(r.text, (counts.get(r.text) ?? 0) + 1);
+			const [text, n] = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
+			expect(c.place).toMatchObject({
+				cell: c.cell,
+				label: text,
+				street: { text, n, of: [...counts.values()].reduce((a, b) => a + b, 0) }
+			});
+			expect(text).toMatch(/^On or near /);
+		}
+		// A cell without incidents inside an LSOA: its area; one in the Atlantic: its id.
+		const [far] = await t.db.query<{ code: string; name: string; lon: number; lat: number }>(
+			`SELECT a.code, a.name, ST_X(ST_PointOnSurface(a.geom)) AS lon, ST_Y(ST_PointOnSurface(a.geom)) AS lat
+			 FROM areas a WHERE a.kind = 'lsoa'
+			   AND NOT EXISTS (SELECT 1 FROM incidents i WHERE ST_DWithin(i.geom, a.geom, 0.002))
+			 ORDER BY a.code LIMIT 1`
+		);
+		const empty = latLngToCell(Number(far.lat), Number(far.lon), 11);
+		const atlantic = latLngToCell(45, -30, 9);
+		const [inCity, atSea] = await placesOfCells(t.db, [empty, atlantic]);
+		expect(inCity).toMatchObject({
+			basis: 'area',
+			street: null,
+			area: { kind: 'lsoa', code: far.code },
+			label: `in ${far.name}`
+		});
+		expect(atSea).toEqual({
+			cell: atlantic,
+			label: atlantic,
+			basis: 'cell',
+			street: null,
+			area: null
+		});
+		await expect(placesOfCells(t.db, ['not-a-cell'])).rejects.toThrow(/not an H3 cell/);
 	});
 });

@@ -78,6 +78,9 @@ describe('the permission table', () => {
 		['/api/incidents', 'GET', ['admin', 'analyst', 'supervisor', 'officer']],
 		['/api/cells', 'GET', ['admin', 'analyst', 'supervisor', 'officer', 'planner', 'viewer']],
 		['/api/analysis/hotspots', 'GET', ['admin', 'analyst', 'supervisor', 'planner']],
+		// Street names from incident records, for the analysis views' lists of cells.
+		['/api/places', 'GET', ['admin', 'analyst', 'supervisor', 'planner']],
+		['/api/analysis/forecast-accuracy', 'GET', ['admin', 'analyst', 'supervisor', 'planner']],
 		// The community team's view (public disclosure rules in its service); officers get it too.
 		[
 			'/neighbourhood',

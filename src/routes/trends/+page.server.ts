@@ -1,11 +1,7 @@
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '$lib/server/db';
 import { workspaceMeta } from '$lib/server/services/meta';
-import {
-	attemptView,
-	dataGranularity,
-	defaultChangePeriods
-} from '$lib/server/services/neighbourhood';
+import { attemptView, defaultChangePeriods } from '$lib/server/services/neighbourhood';
 
 /** The workspace meta, the data's period grain and default periods; analyses load in the browser. */
 export const load: PageServerLoad = async () => {
@@ -13,7 +9,7 @@ export const load: PageServerLoad = async () => {
 	const meta = await attemptView(() => workspaceMeta(db));
 	const range = meta.value?.range ?? null;
 	const extra = await attemptView(async () => ({
-		granularity: await dataGranularity(db, range),
+		granularity: meta.value?.granularity ?? null,
 		periods: await defaultChangePeriods(db, range)
 	}));
 	return {

@@ -16,3 +16,12 @@ export function mayAccessArea(user: Pick<AuthUser, 'areaIds'>, areaId: number): 
 	const allowed = allowedAreaIds(user);
 	return allowed === null || allowed.includes(areaId);
 }
+
+/**
+ * The area a user's views open on when none is chosen (neighbourhood, supervisor): the first area
+ * their account is limited to, or null for an unrestricted account (it chooses).
+ * @example homeAreaId({ areaIds: [12, 40] }) // 12
+ */
+export function homeAreaId(user: Pick<AuthUser, 'areaIds'>): number | null {
+	return user.areaIds[0] ?? null;
+}

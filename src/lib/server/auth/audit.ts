@@ -3,7 +3,8 @@
  * time), from where (client address and user agent). Actions in use:
  * `login.success`, `login.failure`, `login.blocked`, `logout`, `password.change`, `user.create`,
  * `user.update`, `user.disable`, `user.enable`, `user.password-reset`, `incidents.view`,
- * `observations.view`, `export`, `import`, `import.areas`, `import.observations`, `access.no-rule`.
+ * `observations.view`, `export`, `import`, `import.areas`, `import.observations`, `access.no-rule`,
+ * `analysis.run` (auth/analysis-audit.ts).
  */
 import type { Queryable } from '../db/client';
 import { insertAudit } from '../db/queries/audit';

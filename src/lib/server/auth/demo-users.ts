@@ -4,6 +4,9 @@ import { createAccount } from './accounts';
 import { CLI_ORIGIN } from './audit';
 import { ROLES, type Role } from './permissions';
 
+/** Demo roles that work in one area. */
+const AREA_ROLES = new Set<Role>(['supervisor', 'officer', 'community']);
+
 export interface DemoCredential {
 	role: Role;
 	username: string;
@@ -11,8 +14,9 @@ export interface DemoCredential {
 }
 
 /**
- * Create `demo-<role>` for every role that has no demo account yet. The demo officer and community
- * accounts are limited to the City of London borough, to show area limits at work.
+ * Create `demo-<role>` for every role that has no demo account yet. The demo supervisor, officer and
+ * community accounts are limited to the City of London borough (the demo force's area): their
+ * neighbourhood and supervisor pages open there, and area limits are seen at work.
  */
 export async function createDemoUsers(db: Database): Promise<DemoCredential[]> {
 	const city = await db.query<{ id: number }>(
@@ -30,7 +34,7 @@ export async function createDemoUsers(db: Database): Promise<DemoCredential[]> {
 				username,
 				displayName: `Demo ${role}`,
 				role,
-				areaIds: role === 'officer' || role === 'community' ? cityIds : []
+				areaIds: AREA_ROLES.has(role) ? cityIds : []
 			},
 			{ actor: null, origin: { ...CLI_ORIGIN, userAgent: 'beatwise-demo' } }
 		);

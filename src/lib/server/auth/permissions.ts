@@ -93,6 +93,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	// Boundaries, names and codes only (no counts): public geography every view's map draws.
 	'/api/areas': { GET: 'signed-in' },
 	'/api/cells': { GET: 'map:view' },
+	// Street names from incident records, for the lists of the analysis views.
+	'/api/places': { GET: 'analysis:run' },
 	'/api/cell/[cell=h3cell]': { GET: 'map:view' },
 	'/api/incidents': { GET: 'incidents:detail' },
 	'/api/observations': { GET: 'map:view' },
@@ -105,7 +107,9 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/api/analysis/trends': { GET: 'analysis:run' },
 	'/api/analysis/change': { GET: 'analysis:run' },
 	'/api/analysis/profile': { GET: 'analysis:run' },
-	'/api/analysis/near-repeat': { GET: 'analysis:run' }
+	'/api/analysis/near-repeat': { GET: 'analysis:run' },
+	// The supervisor's forecast accuracy: a backtest over the area's incidents (aggregate measures only).
+	'/api/analysis/forecast-accuracy': { GET: 'analysis:run' }
 };
 
 export interface AuthUser {

@@ -2,14 +2,15 @@
 import { CATEGORIES } from '../../taxonomy';
 import type { Database } from '../db/client';
 import { areaKinds } from '../db/queries/areas';
-import { categoryTotals, rollupRange, sourceSummaries } from '../db/queries/cells';
+import { categoryTotals, sourceSummaries } from '../db/queries/cells';
 import { basemapSetting } from '../basemap-style';
+import { dataExtent } from '../study/extent';
 
 export const BASEMAP_ATTRIBUTION = '© OpenStreetMap contributors (ODbL)';
 
 export async function workspaceMeta(db: Database) {
-	const [range, totals, kinds, sources] = await Promise.all([
-		rollupRange(db),
+	const [extent, totals, kinds, sources] = await Promise.all([
+		dataExtent(db),
 		categoryTotals(db),
 		areaKinds(db),
 		sourceSummaries(db)
@@ -17,7 +18,9 @@ export async function workspaceMeta(db: Database) {
 	const countOf = new Map(totals.map((t) => [t.code, t.count]));
 	return {
 		engine: db.engine,
-		range,
+		/** The days the data covers (`study/extent`: monthly data runs to its last month's end). */
+		range: extent && { from: extent.from, to: extent.to },
+		granularity: extent?.granularity ?? null,
 		categories: CATEGORIES.map((c) => ({
 			code: c.code,
 			label: c.label,

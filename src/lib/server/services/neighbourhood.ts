@@ -13,13 +13,13 @@ import { twoSidedP } from '../analysis/normal';
 import { CATEGORIES } from '../../taxonomy';
 import type { Database, Queryable } from '../db/client';
 import { monthsWithData } from '../db/queries/cell-detail';
-import { rollupRange, type DataRange } from '../db/queries/cells';
+import type { DataRange } from '../db/queries/cells';
+import { dataExtent, type Granularity } from '../study/extent';
 import {
 	areaNames,
 	areaWithBounds,
 	categoryCountsInPeriods,
 	coverCellCount,
-	dayDating,
 	observationsInArea,
 	shareInsideAreas,
 	areasInside,
@@ -39,19 +39,13 @@ import {
 	type Audience
 } from '../auth/disclosure';
 import { env } from '../env';
-import { allowedAreaIds } from '../auth/areas';
+import { allowedAreaIds, homeAreaId } from '../auth/areas';
 import { hasPermission, type AuthUser } from '../auth/permissions';
 import { ServiceError } from './errors';
 import { hotspotsForArea, resolveAreas, resolveStudyArea, studyWeights } from './hotspots';
 
 /** Significance of the Poisson z flags (two-sided 95 %). */
 export const CRITICAL_Z = 1.959963984540054;
-
-export interface Granularity {
-	unit: 'month' | 'day';
-	/** Why, in words a user can check. */
-	reason: string;
-}
 
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -61,28 +55,6 @@ function checkDay(name: string, v: string): void {
 			'E_DATE_RANGE',
 			`${name}: must be a date written YYYY-MM-DD, got "${v}"`
 		);
-}
-
-/**
- * Month or day: monthly sources (police.uk) date every incident to the 1st of its month, so when (nearly)
- * every rollup day of the data's last year is a 1st, only whole months can be compared.
- */
-export async function dataGranularity(
-	db: Queryable,
-	range: DataRange | null
-): Promise<Granularity | null> {
-	if (!range) return null;
-	const from = dayToIso(Math.max(isoToDay(range.from), isoToDay(range.to) - 365));
-	const d = await dayDating(db, from, range.to);
-	if (d.rows > 0 && d.firstOfMonth / d.rows >= 0.99)
-		return {
-			unit: 'month',
-			reason: `The source publishes months (e.g. police.uk): it dates every incident to the 1st of its month (checked over the last year of data, ${from} to ${range.to}), so periods here are whole months.`
-		};
-	return {
-		unit: 'day',
-		reason: 'Incidents carry their own dates, so periods are 28 days.'
-	};
 }
 
 const addMonths = (monthStart: string, k: number) => {
@@ -246,10 +218,11 @@ export async function neighbourhoodSummary(
 	const [ref] = await resolveAreas(db, [q.area]);
 	const area = await areaWithBounds(db, ref.id);
 	if (!area) throw new ServiceError('E_UNKNOWN_AREA', `area: no area "${q.area}"`, 404);
-	const range = await rollupRange(db);
-	if (!range)
+	const extent = await dataExtent(db);
+	if (!extent)
 		throw new ServiceError('E_NO_DATA', 'There are no incidents yet; import data first', 422);
-	const granularity = (await dataGranularity(db, range))!;
+	const { granularity } = extent;
+	const range = { from: extent.from, to: extent.to };
 	if (q.to) checkDay('to', q.to);
 	let to = q.to && q.to < range.to ? q.to : range.to;
 	if (to < range.from) to = range.from;
@@ -466,7 +439,8 @@ export async function neighbourhoodForViewer(
 ): Promise<NeighbourhoodView | null> {
 	const audience = audienceFor(q.viewer);
 	const limit = audience === 'public' ? allowedAreaIds(q.viewer) : null;
-	const ref = q.area ?? (limit ? String(limit[0]) : null);
+	const home = homeAreaId(q.viewer);
+	const ref = q.area ?? (home === null ? null : String(home));
 	if (ref === null) return null;
 	const [area] = await resolveAreas(db, [ref]);
 	if (

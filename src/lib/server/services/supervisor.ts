@@ -14,11 +14,11 @@ import { dayToIso, isoToDay, isoWeekday } from '../analysis/days';
 import { prospectiveRisk, shiftFactor, type CellRisk } from '../analysis/prospective-risk';
 import { CATEGORIES } from '../../taxonomy';
 import type { Database } from '../db/client';
-import { rollupRange } from '../db/queries/cells';
 import { countsByCellDayCategory, incidentWindowsByCategory } from '../db/queries/supervisor';
 import { ServiceError } from './errors';
 import { resolveStudyArea } from './hotspots';
-import { dataGranularity, type Granularity } from './neighbourhood';
+import { requireDataExtent, type Granularity } from '../study/extent';
+import { placesOfCells, type Place } from '../study/places';
 
 export const SHIFTS = {
 	early: { label: 'Early (07:00–15:00)', startHour: 7, hours: 8 },
@@ -26,6 +26,9 @@ export const SHIFTS = {
 	night: { label: 'Night (23:00–07:00)', startHour: 23, hours: 8 }
 } as const;
 export type ShiftName = keyof typeof SHIFTS;
+
+/** The highest-risk cells that are named (street or area): the ones a supervisor's list shows. */
+export const NAMED_CELLS = 25;
 
 /** A category's profile needs this many timed incidents; below it the all-category profile stands in. */
 export const MIN_TIMED_INCIDENTS = 30;
@@ -92,8 +95,8 @@ export interface ShiftRisk {
 		studyCells: number;
 	};
 	shiftFactors: ShiftFactorRow[];
-	/** The `limit` highest-risk cells, ranked. */
-	cells: (CellRisk & { topCategoryLabel: string })[];
+	/** The `limit` highest-risk cells, ranked; the first `NAMED_CELLS` with where they are. */
+	cells: (CellRisk & { topCategoryLabel: string; place: Place | null })[];
 	/** Cells with any incident in the window (the list's full length). */
 	cellsWithRisk: number;
 }
@@ -117,15 +120,7 @@ export async function riskForShift(db: Database, q: ShiftRiskRequest): Promise<S
 			'E_DATE_RANGE',
 			`date: must be a date written YYYY-MM-DD, got "${requestedDate}"`
 		);
-	const range = await rollupRange(db);
-	if (!range)
-		throw new ServiceError('E_NO_DATA', 'There are no incidents yet; import data first', 422);
-	const granularity = (await dataGranularity(db, range))!;
-	const monthly = granularity.unit === 'month';
-	// A monthly source's last "day" is the 1st of its last month: the data runs to that month's end.
-	const dataEnd = monthly
-		? dayToIso(Date.UTC(+range.to.slice(0, 4), +range.to.slice(5, 7), 0) / 86_400_000)
-		: range.to;
+	const { granularity, monthly, to: dataEnd } = await requireDataExtent(db);
 	const dataEndsBefore = dataEnd < requestedDate;
 	const date = dataEndsBefore ? dataEnd : requestedDate;
 
@@ -210,7 +205,11 @@ export async function riskForShift(db: Database, q: ShiftRiskRequest): Promise<S
 		windowDays,
 		shiftFactors: new Map(shiftFactors.map((f) => [f.category, f.factor]))
 	});
-	const limit = q.limit ?? Infinity;
+	const listed = risk.cells.slice(0, q.limit ?? Infinity);
+	const places = await placesOfCells(
+		db,
+		listed.slice(0, NAMED_CELLS).map((c) => c.cell)
+	);
 	return {
 		parameters: {
 			area: study.areas[0],
@@ -242,9 +241,10 @@ export async function riskForShift(db: Database, q: ShiftRiskRequest): Promise<S
 			studyCells: study.cells.length
 		},
 		shiftFactors,
-		cells: risk.cells.slice(0, limit).map((c) => ({
+		cells: listed.map((c, i) => ({
 			...c,
-			topCategoryLabel: label.get(c.topCategory) ?? c.topCategory
+			topCategoryLabel: label.get(c.topCategory) ?? c.topCategory,
+			place: places[i] ?? null
 		})),
 		cellsWithRisk: risk.cells.length
 	};

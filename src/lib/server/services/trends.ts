@@ -16,7 +16,7 @@ import {
 	monthlyCountsByArea,
 	twoPeriodCountsByArea
 } from '../db/queries/analysis-study';
-import { rollupRange } from '../db/queries/cells';
+import { dataExtent } from '../study/extent';
 import { ServiceError } from './errors';
 import { coverageFor, studyPlace, type CoveragePlace } from '../study/coverage';
 import { changeTests, type ChangeDirection } from '../analysis/exact-binomial';
@@ -105,10 +105,10 @@ export async function trendsForArea(db: Database, q: CompStatRequest): Promise<T
 	let date = q.date;
 	if (date) checkDate('date', date);
 	else {
-		const range = await rollupRange(db);
-		if (!range)
+		const extent = await dataExtent(db);
+		if (!extent)
 			throw new ServiceError('E_NO_DATA', 'There are no incidents yet; import data first', 422);
-		date = range.to;
+		date = extent.to;
 	}
 	const ref = ms(date);
 	const year = new Date(ref).getUTCFullYear();

@@ -3,6 +3,7 @@ import type { PageServerLoad } from './$types';
 import { controlCharacterProblem, escapeControlCharacters } from '$lib/control-characters';
 import { getDatabase } from '$lib/server/db';
 import { auditActions, searchAudit } from '$lib/server/db/queries/audit';
+import { describeAudit } from '$lib/server/auth/audit-view';
 
 const PAGE_SIZE = 50;
 
@@ -39,7 +40,10 @@ const Search = z.object({
 	page: z.coerce.number().int().min(1).max(100_000).default(1)
 });
 
-/** Audit search by user, action (exact, or a prefix ending in "."), date range (whole days, UTC), paged. */
+/**
+ * Audit search by user, action (exact, or a prefix ending in "."), date range (whole days, UTC), paged;
+ * each entry as a readable line (who, what, which area and period, when), its stored detail beside it.
+ */
 export const load: PageServerLoad = async ({ url }) => {
 	const raw = Object.fromEntries(
 		['user', 'action', 'from', 'to', 'page']
@@ -81,11 +85,7 @@ export const load: PageServerLoad = async ({ url }) => {
 		filters,
 		actions,
 		error: null,
-		rows: result.rows.map((r) => ({
-			...r,
-			at: r.at.toISOString(),
-			detail: JSON.stringify(r.detail)
-		})),
+		rows: result.rows.map((r) => ({ ...describeAudit(r), object: r.object })),
 		total: result.total,
 		page: q.page,
 		pageSize: PAGE_SIZE

@@ -1,25 +1,49 @@
 /**
  * Shared by the `/api/analysis/*` routes: validate the query with its zod schema, call one service,
- * answer JSON; user-correctable errors become 4xx with the service's message.
+ * answer JSON; user-correctable errors become 4xx with the service's message. Every run of a statistic
+ * (answered or refused) goes to the audit trail: who, which statistic, which area and period.
  */
-import { error, json } from '@sveltejs/kit';
+import { error, json, type RequestEvent } from '@sveltejs/kit';
 import type { z } from 'zod';
 import { analysisQueryErrorMessage, searchParamsObject } from '$lib/schemas/analysis';
 import { AnalysisInputError } from '$lib/server/analysis/weights';
 import { ServiceError } from '$lib/server/services/errors';
+import { getDatabase } from '$lib/server/db';
+import { recordAnalysisRun, type AnalysisStatistic } from '$lib/server/auth/analysis-audit';
+import { auditOrigin } from '$lib/server/auth/request';
+
+type AnalysisEvent = Pick<RequestEvent, 'url' | 'locals' | 'request' | 'getClientAddress'>;
 
 export async function analysisResponse<S extends z.ZodType, T>(
-	url: URL,
+	event: AnalysisEvent,
+	/** The statistic, for the audit trail; null for a helper that runs none (place names). */
+	statistic: AnalysisStatistic | null,
 	schema: S,
 	run: (query: z.output<S>) => Promise<T>
 ): Promise<Response> {
-	const parsed = schema.safeParse(searchParamsObject(url.searchParams));
+	const parsed = schema.safeParse(searchParamsObject(event.url.searchParams));
 	if (!parsed.success) error(400, analysisQueryErrorMessage(parsed.error));
+	const audit = async (parameters: unknown, outcome: 'ok' | { refused: string }) => {
+		if (!statistic) return;
+		await recordAnalysisRun(await getDatabase(), {
+			actor: event.locals.user ?? null,
+			origin: auditOrigin(event),
+			statistic,
+			query: parsed.data as Record<string, unknown>,
+			parameters,
+			outcome
+		});
+	};
+	let answer: T;
 	try {
-		return json(await run(parsed.data), { headers: { 'cache-control': 'private, max-age=60' } });
+		answer = await run(parsed.data);
 	} catch (e) {
-		if (e instanceof ServiceError) error(e.status, e.message);
-		if (e instanceof AnalysisInputError) error(400, e.message);
+		if (e instanceof ServiceError || e instanceof AnalysisInputError) {
+			await audit(undefined, { refused: e.message });
+			error(e instanceof ServiceError ? e.status : 400, e.message);
+		}
 		throw e;
 	}
+	await audit((answer as { parameters?: unknown })?.parameters, 'ok');
+	return json(answer, { headers: { 'cache-control': 'private, max-age=60' } });
 }

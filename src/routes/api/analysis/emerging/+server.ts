@@ -5,5 +5,7 @@ import { emergingForArea } from '$lib/server/services/emerging';
 import { analysisResponse } from '../respond';
 
 /** Emerging hot spots: `area` or `bbox`, `res`, `from`, `to`, `step`, `categories`, `k`, `timeSteps`. */
-export const GET: RequestHandler = async ({ url }) =>
-	analysisResponse(url, emergingQuerySchema, async (q) => emergingForArea(await getDatabase(), q));
+export const GET: RequestHandler = async (event) =>
+	analysisResponse(event, 'emerging', emergingQuerySchema, async (q) =>
+		emergingForArea(await getDatabase(), q)
+	);

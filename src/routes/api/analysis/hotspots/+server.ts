@@ -5,5 +5,7 @@ import { hotspotsForArea } from '$lib/server/services/hotspots';
 import { analysisResponse } from '../respond';
 
 /** Gi* hot spots with FDR: `area` or `bbox`, `res`, `from`, `to`, `categories`, `k`, `alpha`, `fdr`. */
-export const GET: RequestHandler = async ({ url }) =>
-	analysisResponse(url, hotspotsQuerySchema, async (q) => hotspotsForArea(await getDatabase(), q));
+export const GET: RequestHandler = async (event) =>
+	analysisResponse(event, 'hotspots', hotspotsQuerySchema, async (q) =>
+		hotspotsForArea(await getDatabase(), q)
+	);

@@ -5,7 +5,7 @@ import { nearRepeatForArea } from '$lib/server/services/near-repeat';
 import { analysisResponse } from '../respond';
 
 /** Knox near-repeat test: `area` or `bbox`, period, `distanceBands=200x3`, `timeBands=7x4`, … */
-export const GET: RequestHandler = async ({ url }) =>
-	analysisResponse(url, nearRepeatQuerySchema, async (q) =>
+export const GET: RequestHandler = async (event) =>
+	analysisResponse(event, 'near-repeat', nearRepeatQuerySchema, async (q) =>
 		nearRepeatForArea(await getDatabase(), q)
 	);

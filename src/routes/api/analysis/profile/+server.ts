@@ -5,5 +5,7 @@ import { timeProfile } from '$lib/server/services/profiles';
 import { analysisResponse } from '../respond';
 
 /** Aoristic hour × weekday profile: `area` or `bbox` (optional), period, `categories`, `timeZone`. */
-export const GET: RequestHandler = async ({ url }) =>
-	analysisResponse(url, profileQuerySchema, async (q) => timeProfile(await getDatabase(), q));
+export const GET: RequestHandler = async (event) =>
+	analysisResponse(event, 'profile', profileQuerySchema, async (q) =>
+		timeProfile(await getDatabase(), q)
+	);

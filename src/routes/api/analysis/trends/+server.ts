@@ -8,8 +8,8 @@ import { analysisResponse } from '../respond';
  * CompStat per category (`area`, `date`, `categories`, `weekStart`, `priorYear`), or with `map=cell`
  * / `map=area&kind=…` a Mann-Kendall trend map over the months of `from`–`to`.
  */
-export const GET: RequestHandler = async ({ url }) =>
-	analysisResponse(url, trendsQuerySchema, async (q) => {
+export const GET: RequestHandler = async (event) =>
+	analysisResponse(event, 'trends', trendsQuerySchema, async (q) => {
 		const db = await getDatabase();
 		return q.map ? trendMap(db, { ...q, by: q.map }) : trendsForArea(db, q);
 	});

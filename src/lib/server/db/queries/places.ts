@@ -1,0 +1,78 @@
+/** Reads that name places: the street text of a cell's incidents, and the areas a point lies in. */
+import type { Queryable } from '../client';
+import { cellColumn, SERVED_RESOLUTIONS, type Envelope } from '../../cell-keys';
+
+export interface CellRange {
+	/** The cell, as a decimal bigint string, at a served resolution `res` (5–11). */
+	cell: string;
+	res: number;
+	/** A box holding the cell's points (`cellEnvelope`), null across the antimeridian. */
+	envelope: Envelope | null;
+}
+
+export interface CellStreet {
+	cell: string;
+	/** The most frequent location text of the cell's incidents (ties: alphabetical first). */
+	text: string;
+	/** Incidents with that text. */
+	n: number;
+	/** Incidents in the cell with any location text. */
+	of: number;
+}
+
+/**
+ * For each cell, the location text most of the incidents lying in it carry (police.uk "On or near …", a Chicago
+ * block, a mapping's location column). Sensitive incidents are left out: their street is not named.
+ */
+export async function mostFrequentStreets(
+	db: Queryable,
+	cells: CellRange[]
+): Promise<CellStreet[]> {
+	if (cells.length === 0) return [];
+	const rows = await db.query<{ cell: string; text: string; n: number; of: number }>(
+		`WITH wanted AS (
+		   SELECT * FROM unnest($1::bigint[], $2::int[], $3::float8[], $4::float8[], $5::float8[],
+		     $6::float8[]) AS w(cell, res, w, s, e, n)
+		 ), texts AS (
+		   SELECT w.cell, i.location_text AS text, count(*)::int AS n
+		   FROM wanted w JOIN incidents i
+		     ON (w.w IS NULL OR i.geom && ST_MakeEnvelope(w.w, w.s, w.e, w.n, 4326))
+		    AND CASE w.res ${SERVED_RESOLUTIONS.map((r) => `WHEN ${r} THEN i.${cellColumn(r)}`).join(' ')} END = w.cell
+		   WHERE i.location_text IS NOT NULL AND btrim(i.location_text) <> '' AND NOT i.sensitive
+		   GROUP BY 1, 2
+		 )
+		 SELECT DISTINCT ON (cell) cell::text AS cell, text, n,
+		        (sum(n) OVER (PARTITION BY cell))::int AS "of"
+		 FROM texts ORDER BY cell, n DESC, text`,
+		[
+			cells.map((c) => c.cell),
+			cells.map((c) => c.res),
+			...[0, 1, 2, 3].map((k) => cells.map((c) => c.envelope?.[k] ?? null))
+		]
+	);
+	return rows.map((r) => ({ cell: r.cell, text: r.text, n: Number(r.n), of: Number(r.of) }));
+}
+
+export interface PointArea {
+	/** The key the point was given with. */
+	key: string;
+	kind: string;
+	code: string;
+	name: string;
+}
+
+/** For each point, the smallest area (by surface) that covers it; points outside every area are left out. */
+export async function smallestAreasAt(
+	db: Queryable,
+	points: { key: string; lon: number; lat: number }[]
+): Promise<PointArea[]> {
+	if (points.length === 0) return [];
+	const rows = await db.query<PointArea>(
+		`SELECT DISTINCT ON (p.key) p.key, a.kind, a.code, a.name
+		 FROM unnest($1::text[], $2::float8[], $3::float8[]) AS p(key, lon, lat)
+		 JOIN areas a ON ST_Covers(a.geom, ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326))
+		 ORDER BY p.key, ST_Area(a.geom), a.kind, a.code`,
+		[points.map((p) => p.key), points.map((p) => p.lon), points.map((p) => p.lat)]
+	);
+	return rows.map((r) => ({ key: r.key, kind: r.kind, code: r.code, name: r.name }));
+}
