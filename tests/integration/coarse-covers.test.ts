@@ -2,8 +2,8 @@
  * Study cells and counts at the coarse analysis resolutions, on both engines: `area_coarse_cells`
  * must always hold exactly the parents (res 5–9) of `area_cells`, after area imports, re-imports,
  * deletions and the migration's backfill (each check recomputes it from `area_cells` in SQL and
- * compares every row both ways); and the counts per study cell must equal the day rollup summed per
- * parent cell, at every resolution and period. Last, the hot-spot answers cached per rollup and area
+ * compares every row both ways); and the counts per study cell (read as years, months and days) must
+ * equal the day rollup at that resolution summed per cell, at every resolution and period. Last, the hot-spot answers cached per rollup and area
  * version: never older than the last import.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,7 +65,7 @@ async function coverDifference(t: TestDatabase): Promise<number> {
 
 async function totals(t: TestDatabase) {
 	const [r] = await t.db.query<{ day: number; covers: number; cells: number }>(
-		`SELECT (SELECT coalesce(sum(n), 0) FROM cell_day_counts)::int AS day,
+		`SELECT (SELECT coalesce(sum(n), 0) FROM cell_counts WHERE res = 10 AND grain = 'day')::int AS day,
 		        (SELECT count(*) FROM area_coarse_cells)::int AS covers,
 		        (SELECT count(*) FROM area_cells)::int AS cells`
 	);
@@ -147,18 +147,18 @@ for (const engine of engines()) {
 			}
 		});
 
-		it('counts per study cell equal to the day rollup summed per parent cell', async () => {
+		it('counts per study cell equal to the day rollup at that resolution summed per cell', async () => {
 			for (const res of [5, 7, 9, 10]) {
 				const cells = (
 					await t.db.query<{ h: string }>(
-						`SELECT DISTINCT to_hex(h3_parent(h3, $1::int)) AS h FROM cell_day_counts`,
+						`SELECT DISTINCT to_hex(h3) AS h FROM cell_counts WHERE res = $1 AND grain = 'day'`,
 						[res]
 					)
 				)
 					.map((r) => r.h)
 					// Some cells with data left out of the study area, and some without data in it.
 					.filter((_, i) => i % 4 !== 0)
-					.concat([cellToParent(latLngToCell(41.5, -87.9, 10), res)]);
+					.concat([latLngToCell(41.5, -87.9, res)]);
 				for (const [from, to] of [
 					['2014-01-01', '2020-12-31'],
 					['2015-03-10', '2019-08-20'],
@@ -173,8 +173,8 @@ for (const engine of engines()) {
 					const wanted = new Set(cells);
 					const expected = (
 						await t.db.query<{ cell: string; n: number }>(
-							`SELECT to_hex(h3_parent(h3, $3::int)) AS cell, sum(n)::int AS n FROM cell_day_counts
-							 WHERE day BETWEEN $1::date AND $2::date GROUP BY 1`,
+							`SELECT to_hex(h3) AS cell, sum(n)::int AS n FROM cell_counts
+							 WHERE res = $3 AND grain = 'day' AND period BETWEEN $1::date AND $2::date GROUP BY 1`,
 							[from, to, res]
 						)
 					).filter((r) => wanted.has(r.cell));
@@ -207,9 +207,7 @@ for (const engine of engines()) {
 			});
 			expect(r.imported).toBe(60);
 			const study = new Set(first.cells);
-			const added = extra.filter((p) =>
-				study.has(cellToParent(latLngToCell(p.lat, p.lon, 11), 9))
-			).length;
+			const added = extra.filter((p) => study.has(latLngToCell(p.lat, p.lon, 9))).length;
 			expect(added).toBeGreaterThan(0);
 			const after = await hotspotsForArea(t.db, q);
 			expect(after.parameters.cache).toEqual({ weights: true, counts: false, answer: false });

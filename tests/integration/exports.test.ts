@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { cellToBoundary, cellToChildren, cellToLatLng, cellToParent, latLngToCell } from 'h3-js';
 import { engines, createTestDatabase, type TestDatabase } from '../helpers/db';
+import { insertIncidents } from '../helpers/incidents';
 import {
 	exportCellCounts,
 	exportIncidents,
@@ -69,8 +70,8 @@ const SEEDS: Seed[] = [
 	{ ext: 'o1', cell: OUTSIDE, day: '2024-01-13', location: 'On or near Outside Street' }
 ];
 
-// Rollup counts for the cell-count exports: four res-9 cells under one res-7 cell (one res-10 child
-// each). A: 7 + 2 sensitive; B: 3; C: 2 sensitive only; D: 5 + 1 sensitive.
+// Counts for the cell-count exports: four res-9 cells under one res-7 cell (incidents at their
+// centres). A: 7 + 2 sensitive; B: 3; C: 2 sensitive only; D: 5 + 1 sensitive.
 const P7 = latLngToCell(51.5, -0.12, 7);
 const [A9, B9, C9, D9] = cellToChildren(P7, 9);
 const child10 = (c: string) => cellToChildren(c, 10)[0];
@@ -90,7 +91,9 @@ const ROLLUP_RECORDS = ROLLUP.flatMap((r, i) =>
 	Array.from({ length: r.n }, (_, j) => ({
 		ext: `r${i}-${j}`,
 		cell9: r.cell,
-		h3: cellToChildren(child10(r.cell), 11)[0],
+		// At the centre of its res-9 cell: in that cell, and in P7 at res 7, by latLngToCell.
+		lat: cellToLatLng(r.cell)[0],
+		lon: cellToLatLng(r.cell)[1],
 		day: r.day,
 		category: r.category,
 		sensitive: r.sensitive > 0,
@@ -108,7 +111,7 @@ function publicValue(
 ) {
 	const mine = ROLLUP_RECORDS.filter(
 		(r) =>
-			(res === 9 ? r.cell9 === cell9 : cellToParent(r.cell9, res) === cell9) &&
+			latLngToCell(r.lat, r.lon, res) === cell9 &&
 			r.day >= from &&
 			r.day <= to &&
 			(categories.length === 0 || categories.includes(r.category)) &&
@@ -171,47 +174,10 @@ describe.each(engines())('CSV exports on %s', (engine) => {
 		);
 		const sourceId = Number(src.id);
 		const at = SEEDS.map((s) => cellToLatLng(s.cell));
-		await t.db.query(
-			`INSERT INTO incidents (source_id, external_id, category, original_type, occurred_from,
-			   occurred_to, location_precision, location_text, geom, h3, handling_code, sensitive)
-			 SELECT $1, ext, cat, typ, (dy || 'T12:00:00Z')::timestamptz, (dy || 'T12:00:00Z')::timestamptz,
-			   'exact', loc, ST_SetSRID(ST_MakePoint(lng, lat), 4326), h, code, sens
-			 FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[],
-			   $8::float8[], $9::bigint[], $10::text[], $11::boolean[])
-			   AS u(ext, cat, typ, dy, loc, lng, lat, h, code, sens)`,
-			[
-				sourceId,
-				SEEDS.map((s) => s.ext),
-				SEEDS.map((s) => s.category ?? 'anti-social-behaviour'),
-				SEEDS.map((s) => s.type ?? s.category ?? 'anti-social-behaviour'),
-				SEEDS.map((s) => s.day),
-				SEEDS.map((s) => s.location ?? null),
-				at.map((p) => p[1]),
-				at.map((p) => p[0]),
-				SEEDS.map((s) => BigInt(`0x${s.cell}`).toString()),
-				SEEDS.map((s) => s.code ?? 'P'),
-				SEEDS.map((s) => s.sensitive ?? false)
-			]
-		);
-		await t.db.query(
-			`INSERT INTO incidents (source_id, external_id, category, original_type, occurred_from,
-			   occurred_to, location_precision, geom, h3, sensitive, record_key)
-			 SELECT $1, ext, cat, cat, (dy || 'T12:00:00Z')::timestamptz, (dy || 'T12:00:00Z')::timestamptz,
-			   'exact', ST_SetSRID(ST_MakePoint(lng, lat), 4326), h, sens, k
-			 FROM unnest($2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::bigint[],
-			   $8::boolean[], $9::smallint[]) AS u(ext, cat, dy, lng, lat, h, sens, k)`,
-			[
-				sourceId,
-				ROLLUP_RECORDS.map((r) => r.ext),
-				ROLLUP_RECORDS.map((r) => r.category),
-				ROLLUP_RECORDS.map((r) => r.day),
-				ROLLUP_RECORDS.map((r) => cellToLatLng(r.h3)[1]),
-				ROLLUP_RECORDS.map((r) => cellToLatLng(r.h3)[0]),
-				ROLLUP_RECORDS.map((r) => BigInt(`0x${r.h3}`).toString()),
-				ROLLUP_RECORDS.map((r) => r.sensitive),
-				ROLLUP_RECORDS.map((r) => r.key)
-			]
-		);
+		await insertIncidents(t.db, sourceId, [
+			...SEEDS.map((s, i) => ({ ...s, lat: at[i][0], lon: at[i][1] })),
+			...ROLLUP_RECORDS
+		]);
 		const envelope = async (code: string, [w, s, e, n]: BBox) => {
 			const [a] = await t.db.query<{ id: number }>(
 				`INSERT INTO areas (kind, code, name, geom) VALUES ('beat', $1, $1,
@@ -231,24 +197,18 @@ describe.each(engines())('CSV exports on %s', (engine) => {
 			Math.max(...lngs) + 0.001,
 			Math.max(...lats) + 0.001
 		]);
-		await t.db.query(
-			`INSERT INTO cell_day_counts (h3, day, category, source_id, n, harm, sensitive)
-			 SELECT h, dy, cat, $1, n, n, s
-			 FROM unnest($2::bigint[], $3::date[], $4::text[], $5::int[], $6::int[]) AS u(h, dy, cat, n, s)`,
-			[
-				sourceId,
-				ROLLUP.map((r) => BigInt(`0x${child10(r.cell)}`).toString()),
-				ROLLUP.map((r) => r.day),
-				ROLLUP.map((r) => r.category),
-				ROLLUP.map((r) => r.n),
-				ROLLUP.map((r) => r.sensitive)
-			]
-		);
 		// An area whose resolution-10 cover holds A's and B's cells only.
 		rollupArea = await envelope('AB', P7_BOX);
 		await replaceAreaCells(t.db, [
 			{ areaId: rollupArea, cells: [A9, B9].map((c) => BigInt(`0x${child10(c)}`).toString()) }
 		]);
+		// ... and its covers at 5–9, as the area import writes them.
+		await t.db.query(
+			`INSERT INTO area_coarse_cells (area_id, res, h3)
+			 SELECT DISTINCT area_id, r, h3_parent(h3, r) FROM area_cells CROSS JOIN generate_series(5, 9) r
+			 WHERE area_id = $1`,
+			[rollupArea]
+		);
 	});
 	afterAll(async () => t?.drop());
 

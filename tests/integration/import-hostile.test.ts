@@ -527,7 +527,7 @@ describe.each(engines())(
 				});
 				const [{ tables }] = await t.db.query<{ tables: number }>(
 					`SELECT count(*)::int AS tables FROM information_schema.tables
-				 WHERE table_name IN ('incidents', 'import_rejects', 'import_batches', 'cell_day_counts')`
+				 WHERE table_name IN ('incidents', 'import_rejects', 'import_batches', 'cell_counts')`
 				);
 				expect(Number(tables)).toBe(4);
 			});

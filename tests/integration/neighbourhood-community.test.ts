@@ -48,7 +48,8 @@ describe.each(engines())('the neighbourhood view for the community team (%s)', (
 		// The City LSOA with the most incidents: big and small counts side by side.
 		inside = await one(
 			`SELECT a.id FROM areas a JOIN areas b ON b.id = ${city}
-			 JOIN area_cells ac ON ac.area_id = a.id JOIN cell_day_counts c ON c.h3 = ac.h3
+			 JOIN area_cells ac ON ac.area_id = a.id
+			 JOIN cell_counts c ON c.h3 = ac.h3 AND c.res = 10 AND c.grain = 'day'
 			 WHERE a.kind = 'lsoa' AND ST_Covers(b.geom, ST_PointOnSurface(a.geom))
 			 GROUP BY a.id ORDER BY sum(c.n) DESC, a.id LIMIT 1`
 		);
@@ -95,7 +96,7 @@ describe.each(engines())('the neighbourhood view for the community team (%s)', (
 			const rows = await t.db.query<{ category: string; n: number; keys: number }>(
 				`SELECT i.category, count(*)::int AS n, sum(i.record_key)::int AS keys
 				 FROM incidents i JOIN sources s ON s.id = i.source_id
-				 WHERE h3_parent(i.h3, 10) IN (SELECT h3 FROM area_cells WHERE area_id = $1)
+				 WHERE i.h3_r10 IN (SELECT h3 FROM area_cells WHERE area_id = $1)
 				   AND (i.occurred_from AT TIME ZONE s.timezone)::date BETWEEN $2::date AND $3::date
 				 GROUP BY 1`,
 				[inside, p.from, p.to]

@@ -11,6 +11,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latLngToCell, polygonToCells } from 'h3-js';
+import { insertIncidents } from '../helpers/incidents';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/db';
 import { openDatabase, type Database } from '../../src/lib/server/db/client';
 import { searchAudit } from '../../src/lib/server/db/queries/audit';
@@ -159,10 +160,10 @@ describe.each(engines())('observations on %s', (engine) => {
 		const [src] = await db.query<{ id: number }>(
 			`INSERT INTO sources (name, kind, category) VALUES ('crime', 'internal', 'crime') RETURNING id`
 		);
-		const cell = BigInt(`0x${latLngToCell(NORTH.lat, NORTH.lon, 10)}`).toString();
-		await db.query(
-			`INSERT INTO cell_day_counts (h3, day, category, source_id, n) VALUES ($1, '2024-03-01', 'burglary', $2, 3)`,
-			[cell, src.id]
+		await insertIncidents(
+			db,
+			Number(src.id),
+			['a', 'b', 'c'].map((ext) => ({ ext, ...NORTH, day: '2024-03-01', category: 'burglary' }))
 		);
 	});
 	afterAll(async () => {

@@ -5,7 +5,7 @@
  * check the services' periods, coverage rules and arithmetic, not only their shape.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cellToParent, latLngToCell } from 'h3-js';
+import { latLngToCell } from 'h3-js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { loadDemo } from '../../src/lib/server/demo/load';
 import {
@@ -35,7 +35,7 @@ describe('views services on the demo data', () => {
 		// The LSOA with the most incidents: enough counts in every period to compare.
 		const rows = await t.db.query<{ id: number; code: string }>(
 			`SELECT a.id, a.code FROM areas a JOIN area_cells ac ON ac.area_id = a.id
-			 JOIN cell_day_counts c ON c.h3 = ac.h3 WHERE a.kind = 'lsoa'
+			 JOIN cell_counts c ON c.h3 = ac.h3 AND c.res = 10 AND c.grain = 'day' WHERE a.kind = 'lsoa'
 			 GROUP BY a.id, a.code ORDER BY sum(c.n) DESC, a.code LIMIT 1`
 		);
 		lsoa = { id: Number(rows[0].id), code: rows[0].code };
@@ -47,8 +47,9 @@ describe('views services on the demo data', () => {
 
 	async function sumInArea(areaId: number, from: string, to: string, category?: string) {
 		const rows = await t.db.query<{ n: number }>(
-			`SELECT coalesce(sum(n), 0)::int AS n FROM cell_day_counts
-			 WHERE h3 IN (SELECT h3 FROM area_cells WHERE area_id = $1) AND day BETWEEN $2 AND $3
+			`SELECT coalesce(sum(n), 0)::int AS n FROM cell_counts
+			 WHERE res = 10 AND grain = 'day'
+			   AND h3 IN (SELECT h3 FROM area_cells WHERE area_id = $1) AND period BETWEEN $2 AND $3
 			   AND ($4::text IS NULL OR category = $4)`,
 			[areaId, from, to, category ?? null]
 		);
@@ -139,8 +140,8 @@ describe('views services on the demo data', () => {
 		// Recompute the top cell: months at mid-month, ages to 31 Dec, half-life 28 days, 91-day window.
 		const top = r.cells[0];
 		const rows = await t.db.query<{ h3: string; day: string; n: number }>(
-			`SELECT to_hex(h3) AS h3, day::text AS day, sum(n)::int AS n FROM cell_day_counts
-			 WHERE day BETWEEN '2020-09-01' AND '2020-12-31'
+			`SELECT to_hex(h3) AS h3, period::text AS day, sum(n)::int AS n FROM cell_counts
+			 WHERE res = 9 AND grain = 'day' AND period BETWEEN '2020-09-01' AND '2020-12-31'
 			   AND category NOT IN ('drugs', 'possession-of-weapons')
 			 GROUP BY 1, 2`
 		);
@@ -148,7 +149,7 @@ describe('views services on the demo data', () => {
 		let expected = 0;
 		let recent = 0;
 		for (const row of rows) {
-			if (cellToParent(row.h3, 9) !== top.cell) continue;
+			if (row.h3 !== top.cell) continue;
 			const age = ref - (Date.parse(row.day + 'T00:00:00Z') / 86_400_000 + 14);
 			if (age < 0 || age >= 91) continue;
 			expected += Number(row.n) * 2 ** (-age / 28);
@@ -242,14 +243,15 @@ describe('views services on the demo data', () => {
 		expect(top.every((c) => c.place?.basis === 'street')).toBe(true);
 		expect(risk.cells.slice(25).every((c) => c.place === null)).toBe(true);
 		// The same answer counted here from the raw records with h3-js, not from the query.
-		const rows = await t.db.query<{ h3: string; text: string }>(
-			`SELECT to_hex(h3) AS h3, location_text AS text FROM incidents
-			 WHERE h3 IS NOT NULL AND location_text IS NOT NULL AND NOT sensitive`
+		const rows = await t.db.query<{ lat: number; lon: number; text: string }>(
+			`SELECT ST_Y(geom)::float8 AS lat, ST_X(geom)::float8 AS lon, location_text AS text
+			 FROM incidents WHERE geom IS NOT NULL AND location_text IS NOT NULL AND NOT sensitive`
 		);
 		for (const c of top) {
 			const counts = new Map<string, number>();
 			for (const r of rows)
-				if (cellToParent(r.h3, 9) === c.cell) counts.set(r.text, (counts.get(r.text) ?? 0) + 1);
+				if (latLngToCell(r.lat, r.lon, 9) === c.cell)
+					counts.set(r.text, (counts.get(r.text) ?? 0) + 1);
 			const [text, n] = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
 			expect(c.place).toMatchObject({
 				cell: c.cell,

@@ -16,6 +16,7 @@ import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { PGlite, Transaction as PgliteTransaction } from '@electric-sql/pglite';
 import * as schema from './schema';
+import { backfillExactCells } from './exact-cells-backfill';
 
 export type Orm = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Row = Record<string, unknown>;
@@ -251,8 +252,15 @@ async function ensurePostgis(db: Database): Promise<void> {
 	}
 }
 
+/**
+ * Apply the SQL migrations, then the application's own steps (which need h3-js), under the same
+ * advisory lock on PostgreSQL.
+ */
 async function runMigrations(db: Database, databaseUrl: string | undefined): Promise<void> {
 	const folder = migrationsFolder();
+	const appSteps = async () => {
+		await backfillExactCells(db);
+	};
 	try {
 		if (databaseUrl) {
 			// Several processes may start together (tests, a server and the CLI): one connection holds
@@ -261,12 +269,14 @@ async function runMigrations(db: Database, databaseUrl: string | undefined): Pro
 			try {
 				await one`SELECT pg_advisory_lock(727274)`;
 				await migratePostgres(drizzlePostgres(one), { migrationsFolder: folder });
+				await appSteps();
 				await one`SELECT pg_advisory_unlock(727274)`;
 			} finally {
 				await one.end({ timeout: 5 });
 			}
 		} else {
 			await migratePglite(db.orm as never, { migrationsFolder: folder });
+			await appSteps();
 		}
 	} catch (e) {
 		throw new DatabaseError('E_DB_MIGRATION', `Migrations failed: ${(e as Error).message}`);

@@ -299,7 +299,9 @@ function copyLine(
 		located ? pointEwkbHex(p.lon!, p.lat!) : NULL,
 		h3,
 		copyField(importedBy),
-		batchId
+		batchId,
+		// Its own resolution-10 cell (area covers are resolution 10), not the parent of its res-11 cell.
+		located ? BigInt('0x' + latLngToCell(p.lat!, p.lon!, 10)).toString() : NULL
 	].join('\t');
 }
 

@@ -8,12 +8,10 @@ import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import proj4 from 'proj4';
-import { cellToParent, latLngToCell } from 'h3-js';
 import type { Database, Queryable } from '../db/client';
 import {
 	addBatchCounts,
 	addCoverage,
-	addToRollup,
 	copyIncidents,
 	copyRejects,
 	createBatch,
@@ -25,10 +23,10 @@ import {
 	insertStagedIncidents,
 	touchBatch,
 	proj4ForSrid,
-	type RollupDelta,
 	type SourceRecord,
 	type SourceSpec
 } from '../db/queries/ingest';
+import { exactCells, localDayFormatter, SERVED_MAX_RES, SERVED_RESOLUTIONS } from '../cell-keys';
 import { attributesJson, copyField, pointEwkbHex } from './copy-text';
 import {
 	CoverageCollector,
@@ -54,9 +52,9 @@ export const MAX_ROW_CHARS = 1024 * 1024;
 const KEPT_RAW_CHARS = 10_000;
 const KEPT_VALUE_CHARS = 200;
 
-/** Resolution of the cell stored on each incident. */
-export const INCIDENT_H3_RES = 11;
-/** Finest resolution of the rollup; coarser maps aggregate its parents. */
+/** Resolution of the cell stored in `incidents.h3` (the finest served); `h3_r5`…`h3_r10` hold the others. */
+export const INCIDENT_H3_RES = SERVED_MAX_RES;
+/** Resolution of the areas' covers (`area_cells`). */
 export const ROLLUP_H3_RES = 10;
 
 /** What the runner needs from a reader: the header, then rows, and how far into the file it is. */
@@ -117,31 +115,6 @@ export interface ImportFileOptions {
 	 * being stored: the caller can start reading the next file meanwhile.
 	 */
 	onReadDone?: () => void;
-}
-
-const MS_HOUR = 3_600_000;
-
-/** Local calendar day of an instant in a zone, cached per hour (zones shift by whole quarter hours). */
-function dayFormatter(timeZone: string): (d: Date) => string {
-	const fmt = new Intl.DateTimeFormat('en-CA', {
-		timeZone,
-		year: 'numeric',
-		month: '2-digit',
-		day: '2-digit'
-	});
-	const cache = new Map<number, string>();
-	return (d: Date) => {
-		const t = d.getTime();
-		// Quarter-hour buckets keep the cache exact for zones with 30/45-minute offsets.
-		const key = Math.floor(t / (MS_HOUR / 4));
-		let v = cache.get(key);
-		if (v === undefined) {
-			v = fmt.format(d);
-			if (cache.size > 200_000) cache.clear();
-			cache.set(key, v);
-		}
-		return v;
-	};
 }
 
 export async function sha256OfFile(file: string): Promise<string> {
@@ -263,7 +236,7 @@ export async function importFile(db: Database, o: ImportFileOptions): Promise<Fi
 	};
 	const stopHeartbeat = heartbeat(db, batchId);
 	const reprojector = new Reprojector(db);
-	const toDay = dayFormatter(source.timezone);
+	const toDay = localDayFormatter(source.timezone);
 	const batchSize = o.batchSize ?? 20_000;
 	let batch: Batch = { rows: 0, incidents: [], rejects: [] };
 	let pending: Promise<void> | null = null;
@@ -443,9 +416,7 @@ function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 			}
 		}
 		let geom = NULL;
-		let h3 = NULL;
-		let rollupH3: string | null = null;
-		let rollupCell: string | null = null;
+		let cells: string[] | null = null;
 		if (lon !== null && lat !== null) {
 			if (!(
 				Number.isFinite(lon) &&
@@ -462,19 +433,14 @@ function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 				continue;
 			}
 			geom = pointEwkbHex(lon, lat);
-			const cell = latLngToCell(lat, lon, INCIDENT_H3_RES);
-			h3 = BigInt('0x' + cell).toString();
-			rollupCell = cellToParent(cell, ROLLUP_H3_RES);
-			rollupH3 = BigInt('0x' + rollupCell).toString();
+			cells = exactCells(lat, lon);
 		}
 		const day = ctx.toDay(inc.occurredFrom);
-		coverage.add(coveragePeriodOf(day, ctx.toDay(inc.occurredTo)), coverageFootprint(rollupCell));
+		const finest = cells ? BigInt(cells[cells.length - 1]).toString(16) : null;
+		coverage.add(coveragePeriodOf(day, ctx.toDay(inc.occurredTo)), coverageFootprint(finest));
 		rows.push({
 			externalId: inc.externalId,
-			category: inc.category,
-			sensitive: inc.sensitive,
-			rollupH3,
-			day,
+			located: cells !== null,
 			line: [
 				ctx.source.id,
 				copyField(inc.externalId),
@@ -486,10 +452,12 @@ function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 				inc.locationPrecision,
 				copyField(inc.locationText),
 				geom,
-				h3,
 				inc.sensitive ? 't' : 'f',
 				copyField(attributesJson(inc.attributes)),
-				ctx.batchId
+				ctx.batchId,
+				// The rollups' keys: the point's own cell at every served resolution, its local day.
+				...(cells ?? NO_CELLS),
+				day
 			].join('\t')
 		});
 	}
@@ -546,13 +514,9 @@ async function storeBatch(db: Database, p: PreparedBatch, ctx: WriteContext): Pr
 					(await ctx.knownIds.existing(tx, ctx.source.id, ids)) ??
 					(await existingExternalIds(tx, ctx.source.id, ids));
 				const fresh = existing.size ? rows.filter((r) => !existing.has(r.externalId)) : rows;
+				// The insert trigger on incidents adds the copied rows to the rollups (migration 0010).
 				await copyIncidents(tx, fresh.length ? fresh.map((r) => r.line).join('\n') + '\n' : '');
-				await addToRollup(tx, ctx.source.id, rollupDelta(fresh));
-				const counts = await finish(
-					tx,
-					fresh.length,
-					fresh.filter((r) => r.rollupH3 !== null).length
-				);
+				const counts = await finish(tx, fresh.length, fresh.filter((r) => r.located).length);
 				return { ...counts, stored: fresh.map((r) => r.externalId) };
 			})
 			.then(({ stored, ...counts }) => {
@@ -565,7 +529,7 @@ async function storeBatch(db: Database, p: PreparedBatch, ctx: WriteContext): Pr
 		// index decide row by row (slower, race-free).
 		ctx.knownIds.forget(ctx.source.id);
 		return db.transaction(async (tx) => {
-			const text = rows.map((r) => `${r.line}\t${r.rollupH3 ?? NULL}\t${r.day}`).join('\n');
+			const text = rows.map((r) => r.line).join('\n');
 			const { inserted, located } = await insertStagedIncidents(tx, text ? text + '\n' : '');
 			return finish(tx, inserted, located);
 		});
@@ -613,37 +577,11 @@ export class KnownIds {
 }
 
 const NULL = '\\N';
+const NO_CELLS: readonly string[] = SERVED_RESOLUTIONS.map(() => NULL);
 
 interface PreparedRow {
 	externalId: string;
-	category: string;
-	sensitive: boolean;
-	/** Cell at the rollup resolution (decimal bigint text), null for rows without a location. */
-	rollupH3: string | null;
-	day: string;
+	located: boolean;
 	/** The incident as one COPY text line. */
 	line: string;
-}
-
-function rollupDelta(rows: PreparedRow[]): RollupDelta {
-	const agg = new Map<string, { n: number; sensitive: number }>();
-	for (const r of rows) {
-		if (r.rollupH3 === null) continue;
-		const key = `${r.rollupH3}|${r.day}|${r.category}`;
-		const a = agg.get(key);
-		if (a) {
-			a.n++;
-			a.sensitive += r.sensitive ? 1 : 0;
-		} else agg.set(key, { n: 1, sensitive: r.sensitive ? 1 : 0 });
-	}
-	const d: RollupDelta = { h3: [], day: [], category: [], n: [], sensitive: [] };
-	for (const [key, v] of agg) {
-		const [h3, day, category] = key.split('|');
-		d.h3.push(h3);
-		d.day.push(day);
-		d.category.push(category);
-		d.n.push(v.n);
-		d.sensitive.push(v.sensitive);
-	}
-	return d;
 }

@@ -13,9 +13,7 @@ import {
 } from '../db/queries/cell-detail';
 import { coverageFor } from '../study/coverage';
 import { ServiceError } from './errors';
-
-/** The rollup holds resolution-10 cells; nothing finer can be asked of it. */
-export const ROLLUP_RES = 10;
+import { isServedRes, SERVED_MAX_RES, SERVED_MIN_RES } from '../cell-keys';
 
 export interface CellDetailRequest {
 	cell: string;
@@ -41,26 +39,6 @@ export interface CellDetail {
 	months: { month: string; n: number | null }[];
 }
 
-/**
- * Smallest and largest resolution-10 descendant of `cell` as 64-bit integers: H3 keeps a cell's digits
- * as a prefix of its descendants', so they all sort between the all-0 and all-6 digit children.
- *
- * @example
- * descendantRange('8a194ad30007fff', 10); // [the cell, the cell]
- */
-export function descendantRange(cell: string, res: number): [bigint, bigint] {
-	const h = BigInt(`0x${cell}`);
-	const resMask = 0xfn << 52n;
-	let lo = (h & ~resMask) | (BigInt(ROLLUP_RES) << 52n);
-	let hi = lo;
-	for (let d = res + 1; d <= ROLLUP_RES; d++) {
-		const shift = BigInt((15 - d) * 3);
-		lo &= ~(7n << shift);
-		hi = (hi & ~(7n << shift)) | (6n << shift);
-	}
-	return [lo, hi];
-}
-
 function monthsBetween(from: string, to: string): string[] {
 	const out: string[] = [];
 	let y = Number(from.slice(0, 4));
@@ -77,10 +55,10 @@ function monthsBetween(from: string, to: string): string[] {
 
 export async function cellDetail(db: Database, q: CellDetailRequest): Promise<CellDetail> {
 	const res = getResolution(q.cell);
-	if (res > ROLLUP_RES) {
+	if (!isServedRes(res)) {
 		throw new ServiceError(
 			'E_PARAMETER',
-			`cell: resolution ${res} is finer than the rollup's ${ROLLUP_RES}; ask for a coarser cell`
+			`cell: resolution ${res} is not served; ask for a cell at resolution ${SERVED_MIN_RES}–${SERVED_MAX_RES}`
 		);
 	}
 	const range = await rollupRange(db);
@@ -94,12 +72,9 @@ export async function cellDetail(db: Database, q: CellDetailRequest): Promise<Ce
 		categories: q.categories
 	};
 	if (!range || !from || !to) return { ...base, total: 0, byCategory: [], months: [] };
-	const [lo, hi] = descendantRange(q.cell, res);
 	const filter: CellDetailFilter = {
 		cell: BigInt(`0x${q.cell}`).toString(),
 		res,
-		lo: lo.toString(),
-		hi: hi.toString(),
 		from,
 		to,
 		categories: q.categories.length ? q.categories : null,

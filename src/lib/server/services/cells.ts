@@ -1,7 +1,12 @@
-/** Incident counts per H3 cell for the map, from the rollup. */
+/** Incident counts per H3 cell for the map and for analysts, from the rollups. */
 import { cellToLatLng } from 'h3-js';
 import type { Database } from '../db/client';
-import { countsByCell, rollupRange } from '../db/queries/cells';
+import { countsByCell, rollupRange, sourceIdByName } from '../db/queries/cells';
+import { findArea } from '../db/queries/analysis';
+import { isServedRes, SERVED_MAX_RES, SERVED_MIN_RES } from '../cell-keys';
+import { CATEGORIES, isCategoryCode } from '../../taxonomy';
+import { isIsoDate } from '../../schemas/cells';
+import { ServiceError } from './errors';
 
 export interface CellCountsRequest {
 	res: number;
@@ -65,4 +70,93 @@ export async function cellCountsForMap(db: Database, q: CellCountsRequest): Prom
 		if (r.n > max) max = r.n;
 	}
 	return { ...empty, total, max, cells, counts };
+}
+
+export interface AnalystCellsRequest {
+	res: number;
+	from?: string;
+	to?: string;
+	categories: string[];
+	/** A source by name. */
+	source?: string;
+	/** An area as `kind:code` (or its id): only the cells of its cover at `res`. */
+	area?: string;
+}
+
+export interface AnalystCells {
+	res: number;
+	/** The period counted (the data's whole range where not given), null when there is no data. */
+	from: string | null;
+	to: string | null;
+	/** Non-empty cells, sorted by index: each point counted in its own cell, `latLngToCell(p, res)`. */
+	cells: { cell: string; count: number }[];
+}
+
+/**
+ * Counts per cell for analysts and tests (`beatwise cells`): every parameter checked, with a message
+ * that names it. Reads the rollups, like the map.
+ */
+export async function cellCountsForAnalyst(
+	db: Database,
+	q: AnalystCellsRequest
+): Promise<AnalystCells> {
+	if (!isServedRes(q.res)) {
+		throw new ServiceError(
+			'E_PARAMETER',
+			`res: must be a whole number from ${SERVED_MIN_RES} to ${SERVED_MAX_RES} (H3 resolution), got ${q.res}`
+		);
+	}
+	for (const [name, v] of [
+		['from', q.from],
+		['to', q.to]
+	] as const) {
+		if (v !== undefined && !isIsoDate(v)) {
+			throw new ServiceError('E_PARAMETER', `${name}: "${v}" is not a date (YYYY-MM-DD)`);
+		}
+	}
+	if (q.from && q.to && q.from > q.to) {
+		throw new ServiceError('E_PARAMETER', `from: ${q.from} is after to: ${q.to}`);
+	}
+	const unknown = q.categories.filter((c) => !isCategoryCode(c));
+	if (unknown.length) {
+		throw new ServiceError(
+			'E_PARAMETER',
+			`category: ${unknown.map((c) => `"${c}"`).join(', ')} not in the taxonomy (${CATEGORIES.map((c) => c.code).join(', ')})`
+		);
+	}
+	let sourceIds: number[] | null = null;
+	if (q.source !== undefined) {
+		const id = await sourceIdByName(db, q.source);
+		if (id === null) throw new ServiceError('E_PARAMETER', `source: no source named "${q.source}"`);
+		sourceIds = [id];
+	}
+	let areaIds: number[] | null = null;
+	if (q.area !== undefined) {
+		const area = await findArea(db, q.area);
+		if (!area) {
+			throw new ServiceError(
+				'E_PARAMETER',
+				`area: "${q.area}" matches no area (give kind:code, e.g. district:11, or an area id)`
+			);
+		}
+		areaIds = [area.id];
+	}
+	const range = q.from && q.to ? null : await rollupRange(db);
+	const from = q.from ?? range?.from ?? null;
+	const to = q.to ?? range?.to ?? null;
+	if (!from || !to || from > to) return { res: q.res, from, to, cells: [] };
+	const rows = await countsByCell(db, {
+		res: q.res,
+		from,
+		to,
+		categories: q.categories.length ? q.categories : null,
+		sourceIds,
+		areaIds
+	});
+	return {
+		res: q.res,
+		from,
+		to,
+		cells: rows.filter((r) => r.n > 0).map((r) => ({ cell: r.cell, count: r.n }))
+	};
 }

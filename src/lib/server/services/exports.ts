@@ -42,7 +42,8 @@ import {
 	publicPeriodFor
 } from '../../schemas/exports';
 import { ServiceError } from './errors';
-import { childRange11, INCIDENT_MAX_RES, INCIDENT_MIN_RES } from './incidents';
+import { INCIDENT_MAX_RES, INCIDENT_MIN_RES } from './incidents';
+import { cellEnvelope } from '../cell-keys';
 
 /** Most rows one export may hold; larger requests are refused with a message naming the limit. */
 export const EXPORT_MAX_ROWS = 50_000;
@@ -177,8 +178,7 @@ export async function exportIncidents(
 	if (q.cell !== undefined) {
 		const c = exportCell(q.cell);
 		const id = BigInt(`0x${c.hex}`);
-		const [low, high] = childRange11(id, c.res);
-		cell = { id: id.toString(), res: c.res, low: low.toString(), high: high.toString() };
+		cell = { id: id.toString(), res: c.res, envelope: cellEnvelope(c.hex) };
 		cellHex = c.hex;
 		what = `cell:${c.hex}`;
 	} else {

@@ -4,6 +4,7 @@
  */
 import { getResolution, isValidCell } from 'h3-js';
 import type { Queryable } from '../db/client';
+import { cellEnvelope } from '../cell-keys';
 import {
 	countCellIncidents,
 	listCellIncidents,
@@ -12,14 +13,10 @@ import {
 import { hasPermission } from '../auth/permissions';
 import type { ReadScope } from '../auth/read-scope';
 import { ServiceError } from './errors';
-import { childRange11 } from '../study/h3-ranges';
 
 export const INCIDENT_PAGE_SIZE = 50;
 export const INCIDENT_MIN_RES = 5;
 export const INCIDENT_MAX_RES = 10;
-
-export { childRange11 };
-
 export interface IncidentListQuery {
 	cell: string;
 	page: number;
@@ -66,14 +63,12 @@ export async function incidentsForCell(
 		);
 	}
 	const big = BigInt(`0x${cell}`);
-	const [lo, hi] = childRange11(big, res);
 	const includeRestricted = scope.restricted;
 	const areaIds = scope.areaIds;
 	const filter = {
 		cell: big.toString(),
 		res,
-		h3Low: lo.toString(),
-		h3High: hi.toString(),
+		envelope: cellEnvelope(cell),
 		includeRestricted,
 		areaIds,
 		from: q.from,

@@ -9,7 +9,8 @@ import { PLACES_MAX_CELLS, type Place } from '../../schemas/places';
 import type { Queryable } from '../db/client';
 import { mostFrequentStreets, smallestAreasAt } from '../db/queries/places';
 import { ServiceError } from '../services/errors';
-import { childRange11, INCIDENT_RES } from './h3-ranges';
+import { INCIDENT_RES } from './h3-ranges';
+import { cellEnvelope, isServedRes } from '../cell-keys';
 
 /** Most cells one request may name. */
 export const MAX_PLACES = PLACES_MAX_CELLS;
@@ -36,10 +37,10 @@ export async function placesOfCells(db: Queryable, cells: string[]): Promise<Pla
 				`cells: "${c.slice(0, 40)}" is not an H3 cell of resolution 0–${INCIDENT_RES} (e.g. 89194ad3047ffff)`
 			);
 	const decimal = (hex: string) => BigInt('0x' + hex).toString();
-	const ranges = unique.map((c) => {
-		const [lo, hi] = childRange11(BigInt('0x' + c), getResolution(c));
-		return { cell: decimal(c), lo: lo.toString(), hi: hi.toString() };
-	});
+	// Each point in its own cell (the cell columns); coarser than the served resolutions, no street.
+	const ranges = unique
+		.filter((c) => isServedRes(getResolution(c)))
+		.map((c) => ({ cell: decimal(c), res: getResolution(c), envelope: cellEnvelope(c) }));
 	const [streets, areas] = await Promise.all([
 		mostFrequentStreets(db, ranges),
 		smallestAreasAt(

@@ -1,9 +1,10 @@
 /**
  * Study areas and rollup counts for the analysis services: areas by reference (`kind:*` included),
  * their size before any cell is listed, their cells at a resolution, and counts per study cell per
- * period or time step, read from `cell_day_counts` (never raw incidents).
+ * period or time step, read from the rollups (`cell_counts`, never raw incidents).
  */
 import type { Queryable } from '../client';
+import { areaCoverCells, rollupRows } from './rollup';
 import type { AreaRef } from './analysis';
 
 /** An area with the version of its row (changes whenever the area and its cover are replaced). */
@@ -55,36 +56,29 @@ export async function areasSquareMetres(db: Queryable, areaIds: number[]): Promi
 }
 
 /**
- * Distinct cells at `res` (parents of the areas' resolution-10 covers, stored per resolution 5–9 in
- * `area_coarse_cells`), hex, sorted.
+ * Distinct cells at `res` of the areas' covers (`areaCoverCells`: the resolution-10 cover, its parents
+ * stored per resolution 5–9 in `area_coarse_cells`), hex, sorted.
  */
 export async function areasCells(db: Queryable, areaIds: number[], res: number): Promise<string[]> {
-	const from =
-		res === 10
-			? `area_cells WHERE area_id = ANY($1::int[])`
-			: res >= 5 && res < 10
-				? `area_coarse_cells WHERE area_id = ANY($1::int[]) AND res = ${Number(res)}`
-				: null;
 	// Sorted as integers: the order of their fixed-length hex (JavaScript's sort), without collation.
 	const rows = await db.query<{ cell: string }>(
-		from
-			? `SELECT to_hex(c.h3) AS cell FROM (SELECT DISTINCT h3 FROM ${from}) c ORDER BY c.h3`
-			: `SELECT to_hex(c.h3) AS cell FROM (
-			     SELECT DISTINCT h3_parent(h3, ${Number(res)}) AS h3 FROM area_cells
-			     WHERE area_id = ANY($1::int[])
-			   ) c ORDER BY c.h3`,
+		`SELECT to_hex(c.h3) AS cell FROM (
+		   SELECT DISTINCT h3 FROM (${areaCoverCells(res, '$1::int[]')}) x
+		 ) c ORDER BY c.h3`,
 		[areaIds]
 	);
 	return rows.map((r) => r.cell);
 }
 
 /**
- * Changes whenever an import commits a batch (batches and their imported counters move in the same
- * transaction as the rollup), so cached counts are never older than the rollup.
+ * Changes whenever the rollups change: an import commits a batch (batches and their imported counters
+ * move in the same transaction as the rollup), or incidents are deleted or updated (the rollup
+ * trigger counts those in `rollup_edits`). Cached counts are therefore never older than the rollups.
  */
 export async function rollupVersion(db: Queryable): Promise<string> {
 	const rows = await db.query<{ v: string }>(
-		`SELECT count(*)::text || ':' || coalesce(sum(imported), 0)::text || ':' || coalesce(max(id), 0)::text AS v
+		`SELECT count(*)::text || ':' || coalesce(sum(imported), 0)::text || ':' || coalesce(max(id), 0)::text
+		        || ':' || coalesce((SELECT sum(edits) FROM rollup_edits), 0)::text AS v
 		 FROM import_batches`
 	);
 	return rows[0].v;
@@ -96,8 +90,6 @@ export interface StudyCountFilter {
 	to: string;
 	categories: string[] | null;
 }
-
-const cellExpr = (res: number) => (res === 10 ? 'c.h3' : `h3_parent(c.h3, ${Number(res)})`);
 
 /** Study cells (hex) as the decimal bigint text PostgreSQL arrays take. */
 function bigintCells(cells: readonly string[]): string[] {
@@ -114,18 +106,17 @@ export async function countsInStudyCells(
 	f: StudyCountFilter
 ): Promise<{ cell: string; n: number }[]> {
 	// Summed per cell first, then joined to the study cells: about 40 % faster than joining every
-	// rollup row (and its h3_parent) to the study cells and summing after.
+	// rollup row to the study cells and summing after.
 	const rows = await db.query<{ cell: string; n: number }>(
 		`SELECT to_hex(x.cell) AS cell, x.n
 		 FROM (
-		   SELECT ${cellExpr(f.res)} AS cell, sum(c.n)::int AS n
-		   FROM cell_day_counts c
-		   WHERE c.day BETWEEN $2::date AND $3::date
-		     AND ($4::text[] IS NULL OR c.category = ANY($4::text[]))
+		   SELECT c.h3 AS cell, sum(c.n)::int AS n
+		   FROM ${rollupRows(f.res, f.from, f.to)} c
+		   WHERE ($2::text[] IS NULL OR c.category = ANY($2::text[]))
 		   GROUP BY 1
 		 ) x
 		 JOIN unnest($1::bigint[]) AS s(cell) ON s.cell = x.cell`,
-		[bigintCells(cells), f.from, f.to, f.categories]
+		[bigintCells(cells), f.categories]
 	);
 	return rows.map((r) => ({ cell: r.cell, n: Number(r.n) }));
 }
@@ -138,14 +129,13 @@ export async function countsInStudyCellsByStep(
 	step: 'week' | 'month'
 ): Promise<{ cell: string; step: string; n: number }[]> {
 	const rows = await db.query<{ cell: string; step: string; n: number }>(
-		`SELECT to_hex(s.cell) AS cell, date_trunc('${step === 'week' ? 'week' : 'month'}', c.day)::date::text AS step,
+		`SELECT to_hex(s.cell) AS cell, date_trunc('${step === 'week' ? 'week' : 'month'}', c.period)::date::text AS step,
 		        sum(c.n)::int AS n
-		 FROM cell_day_counts c
-		 JOIN unnest($1::bigint[]) AS s(cell) ON s.cell = ${cellExpr(f.res)}
-		 WHERE c.day BETWEEN $2::date AND $3::date
-		   AND ($4::text[] IS NULL OR c.category = ANY($4::text[]))
+		 FROM ${rollupRows(f.res, f.from, f.to, step === 'week' ? 'day' : 'month')} c
+		 JOIN unnest($1::bigint[]) AS s(cell) ON s.cell = c.h3
+		 WHERE ($2::text[] IS NULL OR c.category = ANY($2::text[]))
 		 GROUP BY 1, 2`,
-		[bigintCells(cells), f.from, f.to, f.categories]
+		[bigintCells(cells), f.categories]
 	);
 	return rows.map((r) => ({ cell: r.cell, step: r.step, n: Number(r.n) }));
 }
@@ -159,13 +149,12 @@ export async function dailyCountsByCategoryInAreas(
 	categories: string[] | null
 ): Promise<{ day: string; category: string; n: number }[]> {
 	const rows = await db.query<{ day: string; category: string; n: number }>(
-		`SELECT c.day::text AS day, c.category, sum(c.n)::int AS n
-		 FROM cell_day_counts c
-		 WHERE c.day BETWEEN $1::date AND $2::date
-		   AND ($3::text[] IS NULL OR c.category = ANY($3::text[]))
-		   AND ($4::int[] IS NULL OR c.h3 IN (SELECT h3 FROM area_cells WHERE area_id = ANY($4::int[])))
+		`SELECT c.period::text AS day, c.category, sum(c.n)::int AS n
+		 FROM ${rollupRows(areaIds === null ? 5 : 10, from, to, 'day')} c
+		 WHERE ($1::text[] IS NULL OR c.category = ANY($1::text[]))
+		   AND ($2::int[] IS NULL OR c.h3 IN (SELECT h3 FROM area_cells WHERE area_id = ANY($2::int[])))
 		 GROUP BY 1, 2 ORDER BY 1, 2`,
-		[from, to, categories, areaIds]
+		[categories, areaIds]
 	);
 	return rows.map((r) => ({ day: r.day, category: r.category, n: Number(r.n) }));
 }
@@ -179,14 +168,14 @@ export async function monthlyCountsByArea(
 	categories: string[] | null
 ): Promise<{ areaId: number; month: string; n: number }[]> {
 	const rows = await db.query<{ area_id: number; month: string; n: number }>(
-		`SELECT ac.area_id, date_trunc('month', c.day)::date::text AS month, sum(c.n)::int AS n
+		`SELECT ac.area_id, date_trunc('month', c.period)::date::text AS month, sum(c.n)::int AS n
 		 FROM areas a
 		 JOIN area_cells ac ON ac.area_id = a.id
-		 JOIN cell_day_counts c ON c.h3 = ac.h3
-		 WHERE a.kind = $1 AND c.day BETWEEN $2::date AND $3::date
-		   AND ($4::text[] IS NULL OR c.category = ANY($4::text[]))
+		 JOIN ${rollupRows(10, from, to, 'month')} c ON c.h3 = ac.h3
+		 WHERE a.kind = $1
+		   AND ($2::text[] IS NULL OR c.category = ANY($2::text[]))
 		 GROUP BY 1, 2`,
-		[kind, from, to, categories]
+		[kind, categories]
 	);
 	return rows.map((r) => ({ areaId: Number(r.area_id), month: r.month, n: Number(r.n) }));
 }
@@ -207,16 +196,18 @@ export async function twoPeriodCountsByArea(
 		before: number;
 	}>(
 		`SELECT a.id AS area_id, a.code, a.name,
-		        coalesce(sum(c.n) FILTER (WHERE c.day BETWEEN $2::date AND $3::date), 0)::int AS now,
-		        coalesce(sum(c.n) FILTER (WHERE c.day BETWEEN $4::date AND $5::date), 0)::int AS before
+		        coalesce(sum(c.n) FILTER (WHERE c.now), 0)::int AS now,
+		        coalesce(sum(c.n) FILTER (WHERE NOT c.now), 0)::int AS before
 		 FROM areas a
 		 LEFT JOIN area_cells ac ON ac.area_id = a.id
-		 LEFT JOIN cell_day_counts c ON c.h3 = ac.h3
-		   AND (c.day BETWEEN $2::date AND $3::date OR c.day BETWEEN $4::date AND $5::date)
-		   AND ($6::text[] IS NULL OR c.category = ANY($6::text[]))
+		 LEFT JOIN (
+		   SELECT true AS now, h3, category, n FROM ${rollupRows(10, now.from, now.to)} x
+		   UNION ALL
+		   SELECT false, h3, category, n FROM ${rollupRows(10, before.from, before.to)} y
+		 ) c ON c.h3 = ac.h3 AND ($2::text[] IS NULL OR c.category = ANY($2::text[]))
 		 WHERE a.kind = $1
 		 GROUP BY a.id, a.code, a.name ORDER BY a.code`,
-		[kind, now.from, now.to, before.from, before.to, categories]
+		[kind, categories]
 	);
 	return rows.map((r) => ({
 		areaId: Number(r.area_id),

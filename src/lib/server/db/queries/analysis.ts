@@ -1,5 +1,6 @@
 /** Rollup reads for the analysis services: study areas, counts per cell, per step, per day. */
 import type { Queryable } from '../client';
+import { areaCoverCells, rollupRows } from './rollup';
 
 export interface AreaRef {
 	id: number;
@@ -26,19 +27,17 @@ export async function findArea(db: Queryable, ref: string): Promise<AreaRef | nu
 
 /** Number of distinct cells at `res` covering an area (to check limits before reading them). */
 export async function areaCellCount(db: Queryable, areaId: number, res: number): Promise<number> {
-	const expr = res === 10 ? 'h3' : `h3_parent(h3, ${Number(res)})`;
 	const rows = await db.query<{ n: number }>(
-		`SELECT count(DISTINCT ${expr})::int AS n FROM area_cells WHERE area_id = $1`,
+		`SELECT count(DISTINCT h3)::int AS n FROM (${areaCoverCells(res, 'ARRAY[$1::int]')}) x`,
 		[areaId]
 	);
 	return Number(rows[0].n);
 }
 
-/** The area's cells at `res` (parents of its resolution-10 cover), as hex H3 indexes. */
+/** The area's cover at `res` (`areaCoverCells`), as hex H3 indexes. */
 export async function areaCells(db: Queryable, areaId: number, res: number): Promise<string[]> {
-	const expr = res === 10 ? 'h3' : `h3_parent(h3, ${Number(res)})`;
 	const rows = await db.query<{ cell: string }>(
-		`SELECT DISTINCT to_hex(${expr}) AS cell FROM area_cells WHERE area_id = $1 ORDER BY 1`,
+		`SELECT DISTINCT to_hex(h3) AS cell FROM (${areaCoverCells(res, 'ARRAY[$1::int]')}) x ORDER BY 1`,
 		[areaId]
 	);
 	return rows.map((r) => r.cell);
@@ -58,16 +57,14 @@ export async function countsByCellAndStep(
 	f: RollupFilter,
 	step: 'week' | 'month'
 ): Promise<{ cell: string; step: string; n: number }[]> {
-	const cellExpr = f.res === 10 ? 'h3' : `h3_parent(h3, ${Number(f.res)})`;
 	const rows = await db.query<{ cell: string; step: string; n: number }>(
-		`SELECT to_hex(${cellExpr}) AS cell, date_trunc('${step === 'week' ? 'week' : 'month'}', day)::date::text AS step,
-		        sum(n)::int AS n
-		 FROM cell_day_counts
-		 WHERE day BETWEEN $1::date AND $2::date
-		   AND ($3::text[] IS NULL OR category = ANY($3::text[]))
-		   AND ($4::int[] IS NULL OR source_id = ANY($4::int[]))
-		 GROUP BY 1, 2`,
-		[f.from, f.to, f.categories, f.sourceIds ?? null]
+		`SELECT to_hex(c.h3) AS cell, date_trunc('${step === 'week' ? 'week' : 'month'}', c.period)::date::text AS step,
+		        sum(c.n)::int AS n
+		 FROM ${rollupRows(f.res, f.from, f.to, step === 'week' ? 'day' : 'month')} c
+		 WHERE ($1::text[] IS NULL OR c.category = ANY($1::text[]))
+		   AND ($2::int[] IS NULL OR c.source_id = ANY($2::int[]))
+		 GROUP BY c.h3, 2`,
+		[f.categories, f.sourceIds ?? null]
 	);
 	return rows.map((r) => ({ cell: r.cell, step: r.step, n: Number(r.n) }));
 }
@@ -80,14 +77,15 @@ export async function dailyCountsByCategory(
 	to: string,
 	categories: string[] | null
 ): Promise<{ day: string; category: string; n: number }[]> {
+	// Area totals count the points whose resolution-10 cell is in the area's cover; everywhere, the
+	// coarsest cells hold the same total in fewer rows.
 	const rows = await db.query<{ day: string; category: string; n: number }>(
-		`SELECT c.day::text AS day, c.category, sum(c.n)::int AS n
-		 FROM cell_day_counts c
-		 WHERE c.day BETWEEN $1::date AND $2::date
-		   AND ($3::text[] IS NULL OR c.category = ANY($3::text[]))
-		   AND ($4::int IS NULL OR c.h3 IN (SELECT h3 FROM area_cells WHERE area_id = $4::int))
+		`SELECT c.period::text AS day, c.category, sum(c.n)::int AS n
+		 FROM ${rollupRows(areaId === null ? 5 : 10, from, to, 'day')} c
+		 WHERE ($1::text[] IS NULL OR c.category = ANY($1::text[]))
+		   AND ($2::int IS NULL OR c.h3 IN (SELECT h3 FROM area_cells WHERE area_id = $2::int))
 		 GROUP BY 1, 2 ORDER BY 1, 2`,
-		[from, to, categories, areaId]
+		[categories, areaId]
 	);
 	return rows.map((r) => ({ day: r.day, category: r.category, n: Number(r.n) }));
 }
@@ -104,11 +102,11 @@ export async function countsByArea(
 		`SELECT a.id AS area_id, a.code, a.name, coalesce(sum(c.n), 0)::int AS n
 		 FROM areas a
 		 LEFT JOIN area_cells ac ON ac.area_id = a.id
-		 LEFT JOIN cell_day_counts c ON c.h3 = ac.h3 AND c.day BETWEEN $2::date AND $3::date
-		   AND ($4::text[] IS NULL OR c.category = ANY($4::text[]))
+		 LEFT JOIN ${rollupRows(10, from, to)} c ON c.h3 = ac.h3
+		   AND ($2::text[] IS NULL OR c.category = ANY($2::text[]))
 		 WHERE a.kind = $1
 		 GROUP BY a.id, a.code, a.name ORDER BY a.code`,
-		[kind, from, to, categories]
+		[kind, categories]
 	);
 	return rows.map((r) => ({
 		areaId: Number(r.area_id),

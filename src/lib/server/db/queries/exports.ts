@@ -3,11 +3,13 @@
  * handling marks may leave), and cell counts with their sensitive part from the rollup.
  */
 import type { Queryable } from '../client';
-import type { IncidentListRow } from './incidents';
+import type { Envelope } from '../../cell-keys';
+import { cellMatch, type IncidentListRow } from './incidents';
+import { areaCoverCells, rollupRows } from './rollup';
 
 export interface IncidentExportFilter {
-	/** A cell export: the cell (decimal bigint) at `res`, and the res-11 index range below it. */
-	cell: { id: string; res: number; low: string; high: string } | null;
+	/** A cell export: the cell (decimal bigint) at `res`, and a box holding its points (`cellEnvelope`). */
+	cell: { id: string; res: number; envelope: Envelope | null } | null;
 	/** An area export: incidents whose point the area's polygon covers. */
 	areaId: number | null;
 	/** The user's area limits: only incidents inside one of these; null: anywhere. */
@@ -45,13 +47,7 @@ function incidentWhere(f: IncidentExportFilter): { sql: string; params: unknown[
 		return `$${params.length}`;
 	};
 	const clauses: string[] = [];
-	if (f.cell) {
-		// The index range lets `incidents_h3_idx` do the work; h3_parent makes it exact.
-		clauses.push(
-			`i.h3 BETWEEN ${p(f.cell.low)}::bigint AND ${p(f.cell.high)}::bigint`,
-			`h3_parent(i.h3, ${p(f.cell.res)}::int) = ${p(f.cell.id)}::bigint`
-		);
-	}
+	if (f.cell) clauses.push(cellMatch(f.cell, p));
 	if (f.areaId !== null) {
 		clauses.push(`EXISTS (SELECT 1 FROM areas x WHERE x.id = ${p(f.areaId)}::int
 			AND ST_Covers(x.geom, i.geom))`);
@@ -121,7 +117,7 @@ export interface CellCountExportFilter {
 	from: string;
 	to: string;
 	categories: string[] | null;
-	/** Only the rollup cells of this area's resolution-10 cover; null: everywhere. */
+	/** Only the cells of this area's cover at `res`; null: everywhere. */
 	areaId: number | null;
 }
 
@@ -130,19 +126,17 @@ export async function cellCountsForExport(
 	db: Queryable,
 	f: CellCountExportFilter
 ): Promise<{ cell: string; n: number; sensitive: number }[]> {
-	const cellExpr = f.res === 10 ? 'c.h3' : `h3_parent(c.h3, ${Number(f.res)})`;
-	const params: unknown[] = [f.from, f.to, f.categories];
+	const params: unknown[] = [f.categories];
 	let inArea = '';
 	if (f.areaId !== null) {
 		params.push(f.areaId);
-		inArea = `AND c.h3 IN (SELECT h3 FROM area_cells WHERE area_id = $4::int)`;
+		inArea = `AND c.h3 IN (${areaCoverCells(f.res, 'ARRAY[$2::int]')})`;
 	}
 	const rows = await db.query<{ cell: string; n: number; sensitive: number }>(
-		`SELECT to_hex(${cellExpr}) AS cell, sum(c.n)::int AS n, sum(c.sensitive)::int AS sensitive
-		 FROM cell_day_counts c
-		 WHERE c.day BETWEEN $1::date AND $2::date
-		   AND ($3::text[] IS NULL OR c.category = ANY($3::text[])) ${inArea}
-		 GROUP BY 1 ORDER BY 1`,
+		`SELECT to_hex(c.h3) AS cell, sum(c.n)::int AS n, sum(c.sensitive)::int AS sensitive
+		 FROM ${rollupRows(f.res, f.from, f.to)} c
+		 WHERE ($1::text[] IS NULL OR c.category = ANY($1::text[])) ${inArea}
+		 GROUP BY c.h3 ORDER BY c.h3`,
 		params
 	);
 	return rows.map((r) => ({ cell: r.cell, n: Number(r.n), sensitive: Number(r.sensitive) }));

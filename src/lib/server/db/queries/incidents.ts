@@ -1,13 +1,13 @@
 /** Incident-level records of one H3 cell, for the incident list (detail access, audited by the service). */
 import type { Queryable } from '../client';
+import { cellColumn, type Envelope } from '../../cell-keys';
 
 export interface IncidentListFilter {
-	/** The cell as a bigint H3 index (decimal string) and its resolution (5–10). */
+	/** The cell as a bigint H3 index (decimal string) and its resolution (5–11). */
 	cell: string;
 	res: number;
-	/** Bounds of the res-11 indexes under the cell: lets `incidents_h3_idx` do the work. */
-	h3Low: string;
-	h3High: string;
+	/** A box holding every point of the cell (`cellEnvelope`): lets the spatial index do the work. */
+	envelope: Envelope | null;
 	/** Restricted records (handling code C, sensitive) included only when true. */
 	includeRestricted: boolean;
 	/** Only incidents inside these areas; null: anywhere. */
@@ -33,23 +33,32 @@ export interface IncidentListRow {
 	sensitive: boolean;
 }
 
+/**
+ * SQL matching the incidents whose own cell at `res` is `id` (the exact cell column), found through the
+ * spatial index inside the cell's envelope. `p` adds a parameter and returns its placeholder.
+ */
+export function cellMatch(
+	cell: { id: string; res: number; envelope: Envelope | null },
+	p: (v: unknown) => string
+): string {
+	const exact = `i.${cellColumn(cell.res)} = ${p(cell.id)}::bigint`;
+	if (!cell.envelope) return exact;
+	const [w, s, e, n] = cell.envelope.map((v) => `${p(v)}::float8`);
+	return `i.geom && ST_MakeEnvelope(${w}, ${s}, ${e}, ${n}, 4326) AND ${exact}`;
+}
+
 function where(f: IncidentListFilter): { sql: string; params: unknown[] } {
-	const params: unknown[] = [
-		f.h3Low,
-		f.h3High,
-		f.res,
-		f.cell,
-		f.areaIds,
-		f.from ?? null,
-		f.to ?? null,
-		f.categories
-	];
-	const sql = `i.h3 BETWEEN $1::bigint AND $2::bigint AND h3_parent(i.h3, $3::int) = $4::bigint
-		AND ($5::int[] IS NULL OR EXISTS (
-			SELECT 1 FROM areas a WHERE a.id = ANY($5::int[]) AND ST_Covers(a.geom, i.geom)))
-		AND ($6::date IS NULL OR (i.occurred_from AT TIME ZONE s.timezone)::date >= $6::date)
-		AND ($7::date IS NULL OR (i.occurred_from AT TIME ZONE s.timezone)::date <= $7::date)
-		AND (cardinality($8::text[]) = 0 OR i.category = ANY($8::text[]))`;
+	const params: unknown[] = [];
+	const p = (v: unknown) => {
+		params.push(v);
+		return `$${params.length}`;
+	};
+	const sql = `${cellMatch({ id: f.cell, res: f.res, envelope: f.envelope }, p)}
+		AND (${p(f.areaIds)}::int[] IS NULL OR EXISTS (
+			SELECT 1 FROM areas a WHERE a.id = ANY($${params.length}::int[]) AND ST_Covers(a.geom, i.geom)))
+		AND (${p(f.from ?? null)}::date IS NULL OR (i.occurred_from AT TIME ZONE s.timezone)::date >= $${params.length}::date)
+		AND (${p(f.to ?? null)}::date IS NULL OR (i.occurred_from AT TIME ZONE s.timezone)::date <= $${params.length}::date)
+		AND (cardinality(${p(f.categories)}::text[]) = 0 OR i.category = ANY($${params.length}::text[]))`;
 	return { sql, params };
 }
 

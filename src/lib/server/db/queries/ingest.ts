@@ -1,4 +1,5 @@
 /** Queries of the import pipeline. Only files under db/queries talk to the database. */
+import { CELL_COLUMNS } from '../../cell-keys';
 import type { Database, Queryable } from '../client';
 
 export interface SourceSpec {
@@ -169,30 +170,6 @@ export async function copyIncidents(tx: Queryable, copyText: string): Promise<vo
 	if (copyText) await tx.copyIn('incidents', INCIDENT_COLUMNS, copyText);
 }
 
-export interface RollupDelta {
-	/** Cell at the rollup resolution, as decimal bigint text. */
-	h3: string[];
-	day: string[];
-	category: string[];
-	n: number[];
-	sensitive: number[];
-}
-
-/** Add counts to the cell × day × category rollup of one source. */
-export async function addToRollup(tx: Queryable, sourceId: number, d: RollupDelta): Promise<void> {
-	if (d.h3.length === 0) return;
-	await tx.query(
-		`INSERT INTO cell_day_counts (h3, day, category, source_id, n, harm, sensitive)
-		 SELECT h, dy, c, $1, n, n, s
-		 FROM unnest($2::bigint[], $3::date[], $4::text[], $5::int[], $6::int[]) AS u(h, dy, c, n, s)
-		 ON CONFLICT (h3, day, category, source_id) DO UPDATE
-		 SET n = cell_day_counts.n + EXCLUDED.n,
-		     harm = cell_day_counts.harm + EXCLUDED.harm,
-		     sensitive = cell_day_counts.sensitive + EXCLUDED.sensitive`,
-		[sourceId, d.h3, d.day, d.category, d.n, d.sensitive]
-	);
-}
-
 /** Distinct coverage keys of a batch (ingest/coverage.ts): grain, first day of the period, footprint. */
 export interface CoverageRows {
 	grain: string[];
@@ -223,19 +200,18 @@ export const INCIDENT_COLUMNS = [
 	'location_precision',
 	'location_text',
 	'geom',
-	'h3',
 	'sensitive',
 	'attributes',
-	'batch_id'
+	'batch_id',
+	// What the rollups count the incident under (their insert trigger reads these).
+	...CELL_COLUMNS,
+	'local_day'
 ];
 
-/** Staged rows carry the incident columns plus the rollup key (cell at the rollup resolution, local day). */
-export const STAGE_COPY_COLUMNS = [...INCIDENT_COLUMNS, 'rollup_h3', 'rollup_day'];
-
 /**
- * Load a batch: COPY into a transaction-local staging table, insert what is new (the unique
- * `(source_id, external_id)` decides; rows already stored are skipped), and add only the rows
- * actually inserted to the rollup, all in one statement. Returns how many rows were inserted.
+ * Load a batch: COPY into a transaction-local staging table and insert what is new (the unique
+ * `(source_id, external_id)` decides; rows already stored are skipped). The insert trigger adds only
+ * the rows actually inserted to the rollups. Returns how many rows were inserted.
  */
 export async function insertStagedIncidents(
 	tx: Queryable,
@@ -244,34 +220,17 @@ export async function insertStagedIncidents(
 	if (!copyText) return { inserted: 0, located: 0 };
 	await tx.query(
 		`CREATE TEMP TABLE incident_stage ON COMMIT DROP AS
-		 SELECT ${INCIDENT_COLUMNS.join(', ')}, h3 AS rollup_h3, occurred_from::date AS rollup_day
-		 FROM incidents WITH NO DATA`
+		 SELECT ${INCIDENT_COLUMNS.join(', ')} FROM incidents WITH NO DATA`
 	);
-	await tx.copyIn('incident_stage', STAGE_COPY_COLUMNS, copyText);
+	await tx.copyIn('incident_stage', INCIDENT_COLUMNS, copyText);
 	const cols = INCIDENT_COLUMNS.join(', ');
 	const rows = await tx.query<{ inserted: number; located: number }>(
 		`WITH ins AS (
 		   INSERT INTO incidents (${cols}) SELECT ${cols} FROM incident_stage
 		   ON CONFLICT (source_id, external_id) DO NOTHING
-		   RETURNING source_id, external_id, h3 IS NOT NULL AS located
-		 ), agg AS (
-		   SELECT s.rollup_h3 AS h3, s.rollup_day AS day, s.category, s.source_id,
-		          count(*)::int AS n, sum(s.sensitive::int)::int AS sensitive
-		   FROM incident_stage s JOIN ins USING (source_id, external_id)
-		   WHERE s.rollup_h3 IS NOT NULL
-		   GROUP BY 1, 2, 3, 4
-		 ), up AS (
-		   INSERT INTO cell_day_counts (h3, day, category, source_id, n, harm, sensitive)
-		   SELECT h3, day, category, source_id, n, n, sensitive FROM agg
-		   ON CONFLICT (h3, day, category, source_id) DO UPDATE
-		   SET n = cell_day_counts.n + EXCLUDED.n,
-		       harm = cell_day_counts.harm + EXCLUDED.harm,
-		       sensitive = cell_day_counts.sensitive + EXCLUDED.sensitive
-		   RETURNING 1
+		   RETURNING h3 IS NOT NULL AS located
 		 )
-		 SELECT (SELECT count(*) FROM ins)::int AS inserted,
-		        (SELECT count(*) FROM ins WHERE located)::int AS located,
-		        (SELECT count(*) FROM up)::int AS cells`
+		 SELECT count(*)::int AS inserted, (count(*) FILTER (WHERE located))::int AS located FROM ins`
 	);
 	await tx.query('DROP TABLE incident_stage');
 	return { inserted: Number(rows[0].inserted), located: Number(rows[0].located) };

@@ -1,9 +1,11 @@
 /**
  * Reads for the neighbourhood view: one area with its bounds, its counts per category over several
- * periods (from the cell × day rollup, through the area's resolution-10 cover), how the data's days are
- * dated (monthly sources date every incident to the 1st), and the observations recorded inside it.
+ * periods (from the rollups at resolution 10, through the area's resolution-10 cover), how the data's
+ * days are dated (monthly sources date every incident to the 1st), and the observations recorded
+ * inside it.
  */
 import type { Queryable } from '../client';
+import { rollupRows } from './rollup';
 
 export interface AreaWithBounds {
 	id: number;
@@ -53,22 +55,18 @@ export async function categoryCountsInPeriods(
 	periods: readonly Period[]
 ): Promise<{ category: string; counts: number[] }[]> {
 	if (periods.length === 0) return [];
-	const params: unknown[] = [areaId];
-	const cols = periods.map((p) => {
-		params.push(p.from, p.to);
-		const a = params.length - 1;
-		return `coalesce(sum(c.n) FILTER (WHERE c.day BETWEEN $${a}::date AND $${a + 1}::date), 0)::int`;
-	});
-	const from = periods.reduce((m, p) => (p.from < m ? p.from : m), periods[0].from);
-	const to = periods.reduce((m, p) => (p.to > m ? p.to : m), periods[0].to);
-	params.push(from, to);
+	// Each period read on its own (its whole years, months and days), tagged with its index.
+	const cols = periods.map((_, i) => `coalesce(sum(c.n) FILTER (WHERE c.p = ${i}), 0)::int`);
 	const rows = await db.query<{ category: string; counts: number[] }>(
 		`SELECT c.category, ARRAY[${cols.join(', ')}] AS counts
-		 FROM cell_day_counts c
+		 FROM (${periods
+				.map(
+					(p, i) => `SELECT ${i} AS p, h3, category, n FROM ${rollupRows(10, p.from, p.to)} r${i}`
+				)
+				.join(' UNION ALL ')}) c
 		 WHERE c.h3 IN (SELECT h3 FROM area_cells WHERE area_id = $1)
-		   AND c.day BETWEEN $${params.length - 1}::date AND $${params.length}::date
 		 GROUP BY c.category ORDER BY c.category`,
-		params
+		[areaId]
 	);
 	return rows.map((r) => ({ category: r.category, counts: r.counts.map(Number) }));
 }
@@ -80,8 +78,9 @@ export async function dayDating(
 	to: string
 ): Promise<{ rows: number; firstOfMonth: number }> {
 	const rows = await db.query<{ rows: number; first: number }>(
-		`SELECT count(*)::int AS rows, count(*) FILTER (WHERE extract(day FROM day) = 1)::int AS first
-		 FROM cell_day_counts WHERE day BETWEEN $1::date AND $2::date`,
+		`SELECT count(*)::int AS rows, count(*) FILTER (WHERE extract(day FROM period) = 1)::int AS first
+		 FROM cell_counts
+		 WHERE res = 10 AND grain = 'day' AND period BETWEEN $1::date AND $2::date`,
 		[from, to]
 	);
 	return { rows: Number(rows[0]?.rows ?? 0), firstOfMonth: Number(rows[0]?.first ?? 0) };
@@ -102,8 +101,8 @@ export interface ObservationRow {
 /**
  * Community-sourced observations (sources of category `community`: residents, businesses, community
  * groups — DESIGN's neighbourhood view; officers' and other sources' reports stay on the map layer)
- * located inside the area (by its resolution-10 cover, which holds the parents of their
- * resolution-11 cells, or its polygon for those without a cell), newest first, not rejected, handling
+ * located inside the area (by its resolution-10 cover, which holds their own resolution-10 cells, or
+ * its polygon for those without a cell), newest first, not rejected, handling
  * code C only with `includeRestricted`; the dissemination text where one was written unless
  * `recordedText`; with `allowedAreaIds`, only those lying inside one of these areas (a reader's area
  * limits). With the total of those.
@@ -123,8 +122,8 @@ export async function observationsInArea(
 ): Promise<{ total: number; rows: ObservationRow[] }> {
 	const where = `o.review_status <> 'rejected' AND ($2::boolean OR o.handling_code = 'P')
 	   AND o.source_id IN (SELECT id FROM sources WHERE category = 'community') AND (
-	     h3_parent(o.h3, 10) IN (SELECT h3 FROM area_cells WHERE area_id = $1)
-	     OR (o.h3 IS NULL AND EXISTS (SELECT 1 FROM areas a WHERE a.id = $1 AND ST_Intersects(a.geom, o.geom))))
+	     o.h3_r10 IN (SELECT h3 FROM area_cells WHERE area_id = $1)
+	     OR (o.h3_r10 IS NULL AND EXISTS (SELECT 1 FROM areas a WHERE a.id = $1 AND ST_Intersects(a.geom, o.geom))))
 	   AND ($3::int[] IS NULL OR EXISTS (
 	     SELECT 1 FROM areas a WHERE a.id = ANY($3::int[]) AND ST_Covers(a.geom, o.geom)))`;
 	const limits = access.allowedAreaIds ? [...access.allowedAreaIds] : null;

@@ -18,7 +18,8 @@ export const OBSERVATION_COPY_COLUMNS = [
 	'geom',
 	'h3',
 	'created_by',
-	'batch_id'
+	'batch_id',
+	'h3_r10'
 ];
 
 /**

@@ -1,12 +1,13 @@
 /** Reads that name places: the street text of a cell's incidents, and the areas a point lies in. */
 import type { Queryable } from '../client';
+import { cellColumn, SERVED_RESOLUTIONS, type Envelope } from '../../cell-keys';
 
 export interface CellRange {
-	/** The cell, as a decimal bigint string. */
+	/** The cell, as a decimal bigint string, at a served resolution `res` (5–11). */
 	cell: string;
-	/** Smallest and largest resolution-11 index under the cell (decimal bigint strings). */
-	lo: string;
-	hi: string;
+	res: number;
+	/** A box holding the cell's points (`cellEnvelope`), null across the antimeridian. */
+	envelope: Envelope | null;
 }
 
 export interface CellStreet {
@@ -20,7 +21,7 @@ export interface CellStreet {
 }
 
 /**
- * For each cell, the location text most of its incidents carry (police.uk "On or near …", a Chicago
+ * For each cell, the location text most of the incidents lying in it carry (police.uk "On or near …", a Chicago
  * block, a mapping's location column). Sensitive incidents are left out: their street is not named.
  */
 export async function mostFrequentStreets(
@@ -30,17 +31,24 @@ export async function mostFrequentStreets(
 	if (cells.length === 0) return [];
 	const rows = await db.query<{ cell: string; text: string; n: number; of: number }>(
 		`WITH wanted AS (
-		   SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS w(cell, lo, hi)
+		   SELECT * FROM unnest($1::bigint[], $2::int[], $3::float8[], $4::float8[], $5::float8[],
+		     $6::float8[]) AS w(cell, res, w, s, e, n)
 		 ), texts AS (
 		   SELECT w.cell, i.location_text AS text, count(*)::int AS n
-		   FROM wanted w JOIN incidents i ON i.h3 BETWEEN w.lo AND w.hi
+		   FROM wanted w JOIN incidents i
+		     ON (w.w IS NULL OR i.geom && ST_MakeEnvelope(w.w, w.s, w.e, w.n, 4326))
+		    AND CASE w.res ${SERVED_RESOLUTIONS.map((r) => `WHEN ${r} THEN i.${cellColumn(r)}`).join(' ')} END = w.cell
 		   WHERE i.location_text IS NOT NULL AND btrim(i.location_text) <> '' AND NOT i.sensitive
 		   GROUP BY 1, 2
 		 )
 		 SELECT DISTINCT ON (cell) cell::text AS cell, text, n,
 		        (sum(n) OVER (PARTITION BY cell))::int AS "of"
 		 FROM texts ORDER BY cell, n DESC, text`,
-		[cells.map((c) => c.cell), cells.map((c) => c.lo), cells.map((c) => c.hi)]
+		[
+			cells.map((c) => c.cell),
+			cells.map((c) => c.res),
+			...[0, 1, 2, 3].map((k) => cells.map((c) => c.envelope?.[k] ?? null))
+		]
 	);
 	return rows.map((r) => ({ cell: r.cell, text: r.text, n: Number(r.n), of: Number(r.of) }));
 }

@@ -5,15 +5,18 @@
  * in the same cells as the rollup (`PUBLIC_CELL_SQL`), so the counts equal the map's.
  */
 import type { Queryable } from '../client';
+import { cellColumn } from '../../cell-keys';
 import type { Period } from './neighbourhood';
+import { areaCoverCells } from './rollup';
 
 /**
- * An incident's cell at resolution `res` (5–10) as SQL over `i.h3` (its resolution-11 cell). The one
- * place public outputs place a record; it must stay the cell the rollup counts the record in.
+ * An incident's cell at resolution `res` (5–11) as SQL: its own cell column (`latLngToCell` of its
+ * point, stored at import). The one place public outputs place a record; it is the cell the rollup
+ * counts the record in.
  */
 export function publicCellSql(res: number): string {
 	if (!Number.isInteger(res) || res < 5 || res > 11) throw new RangeError(`res: ${res}`);
-	return res === 11 ? 'i.h3' : `h3_parent(i.h3, ${res})`;
+	return `i.${cellColumn(res)}`;
 }
 
 /** Incidents of local days `from`–`to` ($1, $2): the index on occurred_from narrows, the zone decides. */
@@ -22,22 +25,11 @@ const DAYS_SQL = `i.occurred_from >= ($1::date - 2)::timestamptz
 	AND (i.occurred_from AT TIME ZONE s.timezone)::date BETWEEN $1::date AND $2::date`;
 
 /**
- * Incidents lying in one of the cells `cells` (SQL yielding bigint H3 cells at resolution `res` as
- * column h3): the resolution-11 cells under a cell form one index range (resolution field set to 11,
- * digits res+1 … 11 from 0 to 7), so the index on incidents.h3 answers it.
+ * Incidents whose own cell at `res` is in the cover of area `param` at `res` (`areaCoverCells`), as the
+ * rollup's area filters count them.
  */
-function inCellsSql(res: number, cells: string): string {
-	const r11 = `((cv.h3 & ~(15::bigint << 52)) | (11::bigint << 52))`;
-	const span = `(((1::bigint << ${3 * (11 - res)}) - 1) << 12)`;
-	return `EXISTS (SELECT 1 FROM (${cells}) cv
-		WHERE i.h3 BETWEEN (${r11} & ~${span}) AND (${r11} | ${span}))`;
-}
-
-/** The cells at `res` of area `param`'s cover (resolution 10, or its coarse cover at 5–9). */
-function areaCoverSql(res: number, param: string): string {
-	return res === 10
-		? `SELECT h3 FROM area_cells WHERE area_id = ${param}`
-		: `SELECT h3 FROM area_coarse_cells WHERE area_id = ${param} AND res = ${res}`;
+function inAreaCoverSql(param: string, res = 10): string {
+	return `${publicCellSql(res)} IN (${areaCoverCells(res, `ARRAY[${param}]`)})`;
 }
 
 /** A count with its records' key sum, all records and the sensitive ones among them. */
@@ -72,7 +64,7 @@ export async function keyedCellCounts(
 	let inArea = '';
 	if (f.areaId !== null) {
 		params.push(f.areaId);
-		inArea = `AND ${inCellsSql(f.res, areaCoverSql(f.res, '$4::int'))}`;
+		inArea = `AND ${inAreaCoverSql('$4::int', f.res)}`;
 	}
 	const rows = await db.query<{
 		cell: string;
@@ -86,7 +78,7 @@ export async function keyedCellCounts(
 		        count(*) FILTER (WHERE i.sensitive)::int AS sensitive,
 		        coalesce(sum(i.record_key) FILTER (WHERE i.sensitive), 0)::int AS sensitive_key_sum
 		 FROM incidents i JOIN sources s ON s.id = i.source_id
-		 WHERE i.h3 IS NOT NULL AND ${DAYS_SQL}
+		 WHERE ${publicCellSql(f.res)} IS NOT NULL AND ${DAYS_SQL}
 		   AND ($3::text[] IS NULL OR i.category = ANY($3::text[])) ${inArea}
 		 GROUP BY 1 ORDER BY 1`,
 		params
@@ -130,7 +122,7 @@ export async function keyedCategoryCountsInPeriods(
 		 FROM (SELECT i.category, i.record_key, (i.occurred_from AT TIME ZONE s.timezone)::date AS day
 		       FROM incidents i JOIN sources s ON s.id = i.source_id
 		       WHERE i.h3 IS NOT NULL AND ${DAYS_SQL}
-		         AND ${inCellsSql(10, areaCoverSql(10, '$3::int'))}) d
+		         AND ${inAreaCoverSql('$3::int')}) d
 		 GROUP BY d.category ORDER BY d.category`,
 		params
 	);

@@ -4,8 +4,7 @@
  * the shift's time-of-day profile). Periods are local days of each incident's source, as in the rollup.
  */
 import type { Queryable } from '../client';
-
-const cellExpr = (res: number) => (res === 10 ? 'c.h3' : `h3_parent(c.h3, ${Number(res)})`);
+import { rollupRows } from './rollup';
 
 /** Counts per study cell (hex, at `res`), day and category; cells, days and categories with none are absent. */
 export async function countsByCellDayCategory(
@@ -17,13 +16,12 @@ export async function countsByCellDayCategory(
 	categories: string[] | null
 ): Promise<{ cell: string; day: string; category: string; n: number }[]> {
 	const rows = await db.query<{ cell: string; day: string; category: string; n: number }>(
-		`SELECT to_hex(s.cell) AS cell, c.day::text AS day, c.category, sum(c.n)::int AS n
-		 FROM cell_day_counts c
-		 JOIN unnest($1::bigint[]) AS s(cell) ON s.cell = ${cellExpr(res)}
-		 WHERE c.day BETWEEN $2::date AND $3::date
-		   AND ($4::text[] IS NULL OR c.category = ANY($4::text[]))
+		`SELECT to_hex(s.cell) AS cell, c.period::text AS day, c.category, sum(c.n)::int AS n
+		 FROM ${rollupRows(res, from, to, 'day')} c
+		 JOIN unnest($1::bigint[]) AS s(cell) ON s.cell = c.h3
+		 WHERE ($2::text[] IS NULL OR c.category = ANY($2::text[]))
 		 GROUP BY 1, 2, 3`,
-		[cells.map((c) => BigInt('0x' + c).toString()), from, to, categories]
+		[cells.map((c) => BigInt('0x' + c).toString()), categories]
 	);
 	return rows.map((r) => ({ cell: r.cell, day: r.day, category: r.category, n: Number(r.n) }));
 }

@@ -99,8 +99,20 @@ export const incidents = pgTable(
 		locationPrecision: text('location_precision').notNull(),
 		locationText: text('location_text'),
 		geom: geometry('geom', 'Point'),
-		/** H3 cell at resolution 11 of the point; coarser cells are its parents. */
+		/** H3 cell of the point at resolution 11 (`latLngToCell(point, 11)`). */
 		h3: bigint('h3', { mode: 'bigint' }),
+		/**
+		 * The point's own cell at each coarser served resolution (`latLngToCell(point, r)`, never a parent
+		 * of a finer cell: H3 children do not nest inside their parent's hexagon).
+		 */
+		h3R5: bigint('h3_r5', { mode: 'bigint' }),
+		h3R6: bigint('h3_r6', { mode: 'bigint' }),
+		h3R7: bigint('h3_r7', { mode: 'bigint' }),
+		h3R8: bigint('h3_r8', { mode: 'bigint' }),
+		h3R9: bigint('h3_r9', { mode: 'bigint' }),
+		h3R10: bigint('h3_r10', { mode: 'bigint' }),
+		/** Local calendar day of `occurred_from` in the source's time zone: the rollups' day. */
+		localDay: date('local_day', { mode: 'string' }),
 		harmWeight: real('harm_weight').notNull().default(1),
 		/** 3x5x2 handling code: P lawful sharing permitted, C with conditions. */
 		handlingCode: text('handling_code').notNull().default('P'),
@@ -124,19 +136,29 @@ export const incidents = pgTable(
 		uniqueIndex('incidents_source_external_uq').on(t.sourceId, t.externalId),
 		index('incidents_geom_gist').using('gist', t.geom),
 		index('incidents_h3_idx').on(t.h3),
-		index('incidents_occurred_idx').on(t.occurredFrom)
+		index('incidents_occurred_idx').on(t.occurredFrom),
+		// Rows still waiting for their exact cells (stored before migration 0010): the backfill's queue.
+		index('incidents_cells_pending_idx')
+			.on(t.sourceId, t.id)
+			.where(sql`${t.localDay} IS NULL`)
 	]
 );
 
 /**
- * Counts by (H3 cell at resolution 10, local day, category, source), maintained by the import so
- * maps and statistics over years never scan raw incidents. Coarser cells come from `h3_parent()`.
+ * Counts by (resolution, time grain, H3 cell, period, category, source): the rollup every map and
+ * statistic reads, so a request costs cells × time steps, never a scan of raw incidents. Each served
+ * resolution (5–11) holds the points' own cells at that resolution (the incidents' `h3_r*` columns),
+ * each at three grains: `day` (period = the local day), `month` and `year` (period = its first day).
+ * Maintained by statement triggers on `incidents` (insert, update, delete; migration 0010), so it
+ * equals the raw counts whichever way rows arrive or leave.
  */
-export const cellDayCounts = pgTable(
-	'cell_day_counts',
+export const cellCounts = pgTable(
+	'cell_counts',
 	{
+		res: smallint('res').notNull(),
+		grain: text('grain', { enum: ['day', 'month', 'year'] }).notNull(),
 		h3: bigint('h3', { mode: 'bigint' }).notNull(),
-		day: date('day', { mode: 'string' }).notNull(),
+		period: date('period', { mode: 'string' }).notNull(),
 		category: text('category').notNull(),
 		sourceId: integer('source_id')
 			.notNull()
@@ -148,10 +170,20 @@ export const cellDayCounts = pgTable(
 		sensitive: integer('sensitive').notNull().default(0)
 	},
 	(t) => [
-		primaryKey({ columns: [t.h3, t.day, t.category, t.sourceId] }),
-		index('cell_day_counts_day_idx').on(t.day, t.category)
+		primaryKey({ columns: [t.res, t.grain, t.h3, t.period, t.category, t.sourceId] }),
+		index('cell_counts_period_idx').on(t.res, t.grain, t.period)
 	]
 );
+
+/**
+ * How many times rows left or moved in the rollups (deletes and updates of incidents, counted by their
+ * trigger in the same transaction). Imports only add and are counted by their batches; with this, a
+ * cache keyed on both is never older than the rollups. One row.
+ */
+export const rollupEdits = pgTable('rollup_edits', {
+	id: smallint('id').primaryKey(),
+	edits: bigint('edits', { mode: 'number' }).notNull().default(0)
+});
 
 /**
  * Coverage: which days or months of each source hold data, and where. A period of a source without a
@@ -246,6 +278,8 @@ export const observations = pgTable(
 		observedAt: timestamp('observed_at', { withTimezone: true }).notNull(),
 		geom: geometry('geom', 'Point'),
 		h3: bigint('h3', { mode: 'bigint' }),
+		/** The point's own resolution-10 cell (`latLngToCell(point, 10)`), for area covers. */
+		h3R10: bigint('h3_r10', { mode: 'bigint' }),
 		reviewStatus: text('review_status', { enum: ['new', 'reviewed', 'rejected'] })
 			.notNull()
 			.default('new'),

@@ -1,0 +1,132 @@
+/**
+ * The rollups' query planner. `cell_counts` holds, per served resolution, counts at three time grains:
+ * day, month and year (period = the grain's first day). A period is read as whole years where it
+ * covers them, whole months around those, and single days only at its ragged ends, so a request costs
+ * cells × (at most ~60 days + 22 months + its years), whatever the number of incidents.
+ */
+import { isServedRes, SERVED_MAX_RES, SERVED_MIN_RES } from '../../cell-keys';
+
+export type Grain = 'day' | 'month' | 'year';
+
+/** One run of rollup rows: `grain`, with periods from `first` to `last` (local days, inclusive). */
+export interface PeriodPiece {
+	grain: Grain;
+	first: string;
+	last: string;
+}
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+const MS_DAY = 86_400_000;
+
+function parseDay(s: string, what: string): number {
+	const t = ISO_DAY.test(s) ? Date.parse(`${s}T00:00:00Z`) : NaN;
+	if (!Number.isFinite(t) || new Date(t).toISOString().slice(0, 10) !== s) {
+		throw new RangeError(`${what}: "${s}" is not a calendar date (YYYY-MM-DD)`);
+	}
+	return t;
+}
+
+const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
+const monthStart = (y: number, m: number) => Date.UTC(y, m, 1);
+
+/**
+ * The pieces that cover `from`–`to` exactly once, coarsest grains first where whole. `coarsest` caps
+ * the grain for callers that group by a finer step (months: `'month'`; days or weeks: `'day'`).
+ *
+ * @example
+ * planPeriod('2019-12-30', '2021-02-03');
+ * // day 2019-12-30…31, year 2020-01-01…2020-12-31, month 2021-01-01…2021-01-31, day 2021-02-01…03
+ */
+export function planPeriod(from: string, to: string, coarsest: Grain = 'year'): PeriodPiece[] {
+	const a = parseDay(from, 'from');
+	const b = parseDay(to, 'to');
+	if (a > b) return [];
+	if (coarsest === 'day') return [{ grain: 'day', first: from, last: to }];
+	const da = new Date(a);
+	const db = new Date(b);
+	// Whole months: from the first month starting on or after `from` to the last ending on or before `to`.
+	const m0 = da.getUTCDate() === 1 ? a : monthStart(da.getUTCFullYear(), da.getUTCMonth() + 1);
+	const nextAfterB = monthStart(db.getUTCFullYear(), db.getUTCMonth() + 1);
+	const mEnd =
+		b + MS_DAY === nextAfterB ? b : monthStart(db.getUTCFullYear(), db.getUTCMonth()) - MS_DAY;
+	if (m0 > mEnd) return [{ grain: 'day', first: from, last: to }];
+	const pieces: PeriodPiece[] = [];
+	if (a < m0) pieces.push({ grain: 'day', first: from, last: iso(m0 - MS_DAY) });
+	const months = (s: number, e: number) => {
+		if (s <= e) pieces.push({ grain: 'month', first: iso(s), last: iso(e) });
+	};
+	if (coarsest === 'year') {
+		const dm0 = new Date(m0);
+		const y0 = dm0.getUTCMonth() === 0 ? m0 : Date.UTC(dm0.getUTCFullYear() + 1, 0, 1);
+		const dmEnd = new Date(mEnd);
+		const yEnd =
+			dmEnd.getUTCMonth() === 11 ? mEnd : Date.UTC(dmEnd.getUTCFullYear(), 0, 1) - MS_DAY;
+		if (y0 <= yEnd) {
+			months(m0, y0 - MS_DAY);
+			pieces.push({ grain: 'year', first: iso(y0), last: iso(yEnd) });
+			months(yEnd + MS_DAY, mEnd);
+		} else months(m0, mEnd);
+	} else months(m0, mEnd);
+	if (mEnd < b) pieces.push({ grain: 'day', first: iso(mEnd + MS_DAY), last: to });
+	return pieces;
+}
+
+/**
+ * A subquery (parenthesised, to alias) of the rollup rows at `res` that cover `from`–`to` exactly
+ * once: columns `h3, period, category, source_id, n, harm, sensitive`. `period` is a day, or the
+ * first day of a month or year; with `coarsest` at `'month'` every row lies within one month, at
+ * `'day'` it is the day itself. Filters on category, source or cells go outside (PostgreSQL pushes
+ * them into each branch).
+ */
+export function rollupRows(
+	res: number,
+	from: string,
+	to: string,
+	coarsest: Grain = 'year'
+): string {
+	if (!isServedRes(res)) {
+		throw new RangeError(
+			`res: ${res} is not a served H3 resolution (${SERVED_MIN_RES}–${SERVED_MAX_RES})`
+		);
+	}
+	const cols = 'h3, period, category, source_id, n, harm, sensitive';
+	const pieces = planPeriod(from, to, coarsest);
+	if (pieces.length === 0) return `(SELECT ${cols} FROM cell_counts WHERE false)`;
+	// Dates and resolution are validated above, so they are safe as literals (each branch then has
+	// constant bounds the planner can match to the index).
+	return `(${pieces
+		.map(
+			(p) =>
+				`SELECT ${cols} FROM cell_counts WHERE res = ${res} AND grain = '${p.grain}'
+				   AND period BETWEEN '${p.first}'::date AND '${p.last}'::date`
+		)
+		.join(' UNION ALL ')})`;
+}
+
+/**
+ * Rollup rows of every period at `res` and one grain (for totals and ranges over all data: year rows
+ * are the fewest).
+ */
+export function rollupAll(res: number, grain: Grain): string {
+	if (!isServedRes(res)) throw new RangeError(`res: ${res} is not a served H3 resolution`);
+	return `(SELECT h3, period, category, source_id, n, harm, sensitive FROM cell_counts
+	   WHERE res = ${res} AND grain = '${grain}')`;
+}
+
+/**
+ * SQL selecting the cells (`h3`) at `res` of the areas whose ids the int[] expression `ids` holds: the
+ * resolution-10 cover (`area_cells`), the covers at 5–9 (`area_coarse_cells`), and at 11 the children
+ * of the resolution-10 cover.
+ */
+export function areaCoverCells(res: number, ids: string): string {
+	if (res === 10) return `SELECT h3 FROM area_cells WHERE area_id = ANY(${ids})`;
+	if (res >= SERVED_MIN_RES && res < 10) {
+		return `SELECT h3 FROM area_coarse_cells WHERE area_id = ANY(${ids}) AND res = ${res}`;
+	}
+	if (res === 11) {
+		// Resolution field set to 11, digit 11 (bits 12–14) running over 0–6.
+		return `SELECT ((a.h3 & ~(15::bigint << 52)) | (11::bigint << 52)) & ~(7::bigint << 12) | (d::bigint << 12) AS h3
+		   FROM area_cells a CROSS JOIN generate_series(0, 6) AS d WHERE a.area_id = ANY(${ids})`;
+	}
+	throw new RangeError(`res: ${res} is not a served H3 resolution`);
+}
