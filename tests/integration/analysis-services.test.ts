@@ -253,8 +253,13 @@ describe.skipIf(!hasShared)('analysis services and endpoints', () => {
 				const { GET } = await import('../../src/routes/api/analysis/hotspots/+server');
 				const get = async (query: string) => {
 					try {
+						const url = new URL(`http://localhost/api/analysis/hotspots?${query}`);
+						// The route audits each run: it needs the event's user, request and address.
 						const res = await GET({
-							url: new URL(`http://localhost/api/analysis/hotspots?${query}`)
+							url,
+							locals: { user: null },
+							request: new Request(url),
+							getClientAddress: () => '127.0.0.1'
 						} as never);
 						return { status: res.status, body: await res.json() };
 					} catch (e) {
