@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cellToBoundary, cellToChildren, cellToLatLng, cellToParent, latLngToCell } from 'h3-js';
+import { cellToBoundary, cellToChildren, cellToLatLng, latLngToCell } from 'h3-js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/db';
 import { consistent, revealedSmallCounts, type Figure } from '../helpers/differencing';
 import { importPaths } from '../../src/lib/server/ingest/import';
@@ -66,18 +66,27 @@ const label = (v: number) => {
 	return `${CATEGORIES[c].code} ${MONTHS[m].month} res-10 child ${k}`;
 };
 
-/** One incident record per true count, in a res-11 cell of its child (so its res-10 cell is the child). */
+/**
+ * One incident record per true count, at its child's centre: its own cell at res 10 is the child, and
+ * at coarser resolutions the cell its point lies in (`cellOf`), as the product counts it.
+ */
 const RECORDS = TRUE.flatMap((byCat, m) =>
 	byCat.flatMap((byChild, c) =>
 		byChild.flatMap((n, k) =>
 			Array.from({ length: n }, (_, j) => ({
 				id: `t-${m}-${c}-${k}-${j}`,
 				unknown: unknown(m, c, k),
-				at: cellToLatLng(cellToChildren(CHILDREN[k], 11)[j % 7])
+				at: cellToLatLng(CHILDREN[k])
 			}))
 		)
 	)
 );
+
+/** The cell at `res` that child k's records lie in (`latLngToCell` of their point). */
+function cellOf(k: number, res: number): string {
+	const [lat, lng] = cellToLatLng(CHILDREN[k]);
+	return latLngToCell(lat, lng, res);
+}
 
 /** Record keys for a seed, by record id. */
 function keysFor(seed: number): Map<string, number> {
@@ -109,14 +118,13 @@ function exportFigures(): FigureSpec[] {
 	for (const res of RESOLUTIONS)
 		for (const period of PERIODS)
 			for (const categories of CATEGORY_SETS) {
-				const cells = [...new Set(CHILDREN.map((c) => (res === 10 ? c : cellToParent(c, res))))];
+				const cells = [...new Set(CHILDREN.map((_, k) => cellOf(k, res)))];
 				for (const cell of cells) {
 					const vars: number[] = [];
 					for (const m of period.months)
 						for (const c of categories)
-							CHILDREN.forEach((child, k) => {
-								if ((res === 10 ? child : cellToParent(child, res)) === cell)
-									vars.push(unknown(m, c, k));
+							CHILDREN.forEach((_, k) => {
+								if (cellOf(k, res) === cell) vars.push(unknown(m, c, k));
 							});
 					const cats = categories.map((c) => CATEGORIES[c].code).join('+');
 					out.push({

@@ -193,13 +193,14 @@ describe.each(engines())('the neighbourhood view for the community team (%s)', (
 		expect(h.bin.some((b) => b !== 0)).toBe(true);
 		// From the counts as they would be published: sensitive records out, every count perturbed.
 		const rows = await t.db.query<{ cell: string; n: number; keys: number }>(
-			`SELECT to_hex(h3_parent(i.h3, $1::int)) AS cell, count(*)::int AS n,
+			// Each record in its own cell at the hot-spot resolution (exact cells, issue 16).
+			`SELECT to_hex(i.${h.res === 11 ? 'h3' : `h3_r${h.res}`}) AS cell, count(*)::int AS n,
 			        sum(i.record_key)::int AS keys
 			 FROM incidents i JOIN sources s ON s.id = i.source_id
 			 WHERE NOT i.sensitive AND i.h3 IS NOT NULL
-			   AND (i.occurred_from AT TIME ZONE s.timezone)::date BETWEEN $2::date AND $3::date
+			   AND (i.occurred_from AT TIME ZONE s.timezone)::date BETWEEN $1::date AND $2::date
 			 GROUP BY 1`,
-			[h.res, h.from, h.to]
+			[h.from, h.to]
 		);
 		const shown = new Map(rows.map((r) => [r.cell, perturb(Number(r.n), Number(r.keys), 5)]));
 		const study = await resolveStudyArea(t.db, { area: [String(inside)], res: h.res });
