@@ -9,7 +9,7 @@
  */
 import { poissonZ } from '../analysis/compstat';
 import { dayToIso, isoToDay, sameDayLastYear } from '../analysis/days';
-import { twoSidedP } from '../analysis/normal';
+import { binomialTwoSidedP } from '../analysis/exact-binomial';
 import { CATEGORIES } from '../../taxonomy';
 import type { Database, Queryable } from '../db/client';
 import type { DataRange } from '../db/queries/cells';
@@ -51,6 +51,8 @@ import { hotspotsForArea, resolveAreas, resolveStudyArea, studyWeights } from '.
 
 /** Significance of the Poisson z flags (two-sided 95 %). */
 export const CRITICAL_Z = 1.959963984540054;
+/** Two-sided level of the exact change tests. */
+export const CHANGE_ALPHA = 0.05;
 
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -151,22 +153,31 @@ export interface Comparison {
 	 * or as the threshold itself): the test would read the perturbation as a change.
 	 */
 	z: number | null;
+	/** Two-sided exact p of the conditional binomial test (null with z). */
 	p: number | null;
+	/** From the exact test at `CHANGE_ALPHA`. */
 	direction: 'up' | 'down' | 'no significant change' | null;
 }
 
-/** Now against before; `vague` marks shown counts too uncertain for a test (z, p, direction null). */
+/**
+ * Now against before (periods of equal length); `vague` marks shown counts too uncertain for a test
+ * (z, p, direction null). The change is tested exactly, as on the change map: given the two counts'
+ * total, now ~ Binomial(now + before, ½) when nothing changed (two-sided conditional binomial test,
+ * Przyborowski & Wilenski 1940), so 3 against 0 is no "rise"; `z` = 2(√now − √before) is kept for
+ * reference only.
+ */
 function compare(now: number, before: number, vague?: (n: number) => boolean): Comparison {
 	if (vague && (vague(now) || vague(before)))
 		return { now, before, difference: now - before, z: null, p: null, direction: null };
-	const z = poissonZ(now, before);
+	const n = now + before;
+	const p = n === 0 ? 1 : binomialTwoSidedP(now, n, 0.5);
 	return {
 		now,
 		before,
 		difference: now - before,
-		z,
-		p: twoSidedP(z),
-		direction: Math.abs(z) >= CRITICAL_Z ? (z > 0 ? 'up' : 'down') : 'no significant change'
+		z: poissonZ(now, before),
+		p,
+		direction: p < CHANGE_ALPHA ? (now > before ? 'up' : 'down') : 'no significant change'
 	};
 }
 
