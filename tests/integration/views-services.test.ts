@@ -18,6 +18,7 @@ import { workspaceMeta } from '../../src/lib/server/services/meta';
 import { trendsForArea } from '../../src/lib/server/services/trends';
 import { homeAreaId } from '../../src/lib/server/auth/areas';
 import type { AuthUser } from '../../src/lib/server/auth/permissions';
+import { binomialTwoSidedP } from '../../src/lib/server/analysis/exact-binomial';
 import { scopeFor } from '../../src/lib/server/auth/read-scope';
 import { placesOfCells } from '../../src/lib/server/study/places';
 import { riskForShift } from '../../src/lib/server/services/supervisor';
@@ -87,6 +88,22 @@ describe('views services on the demo data', () => {
 			2 * (Math.sqrt(s.total.briefingCount) - Math.sqrt(may)),
 			12
 		);
+		// Changes are tested exactly (conditional binomial): the direction follows the exact p, and no
+		// change between counts totalling 5 or fewer can be significant (before: 3 against 0 read "Up", z 3.46).
+		const comparisons = [
+			s.total.sinceLastBriefing,
+			s.total.yearOnYear,
+			...s.categories.flatMap((c) => [c.sinceLastBriefing, c.yearOnYear])
+		].filter((c) => c !== null && c !== undefined);
+		expect(comparisons.length).toBeGreaterThan(2);
+		for (const c of comparisons) {
+			const n = c.now + c.before;
+			expect(c.p).toBeCloseTo(n === 0 ? 1 : binomialTwoSidedP(c.now, n, 0.5), 12);
+			expect(c.direction).toBe(
+				c.p! < 0.05 ? (c.now > c.before ? 'up' : 'down') : 'no significant change'
+			);
+			if (n <= 5) expect(c.direction).toBe('no significant change');
+		}
 		const top = s.categories[0];
 		expect(top.trendCount).toBe(await sumInArea(lsoa.id, '2017-04-01', '2017-06-30', top.code));
 		expect(top.yearOnYear?.before).toBe(
