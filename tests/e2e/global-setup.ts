@@ -12,7 +12,9 @@ export default async function setup(): Promise<() => Promise<void>> {
 		if (!hasChromium) console.warn('[e2e] /usr/bin/chromium not found: end-to-end tests skip.');
 		return async () => {};
 	}
-	server = await startServer();
+	// From a private copy of the build: tests that run `npm start` or rebuild `build/` (npm-start,
+	// basemap) must not swap the chunks under the shared server.
+	server = await startServer({}, { privateBuild: 'e2e-shared' });
 	process.env.BEATWISE_E2E_URL = server.url;
 	process.env.BEATWISE_E2E_DATA = server.dataDir;
 	console.log(`[e2e] Beatwise production build at ${server.url}`);
