@@ -23,7 +23,12 @@ const RUNS: [statistic: string, label: string, query: string][] = [
 		`area=${AREA}&res=9&from=2020-01-01&to=2020-12-31&step=month`
 	],
 	['trends', 'Ran trends (CompStat or trend map)', `area=${AREA}&date=2020-06-30`],
-	['change', 'Ran change map', `area=${AREA}&res=9&${PERIOD}`],
+	// Against June 2017: the demo holds no 2019, so the default year-earlier period is refused.
+	[
+		'change',
+		'Ran change map',
+		`area=${AREA}&res=9&${PERIOD}&beforeFrom=2017-06-01&beforeTo=2017-06-30`
+	],
 	['near-repeat', 'Ran near-repeat test (Knox)', `area=${AREA}&${PERIOD}`],
 	['profile', 'Ran time profile', `area=${AREA}&${PERIOD}`]
 ];

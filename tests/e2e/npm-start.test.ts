@@ -50,6 +50,15 @@ describe.skipIf(!hasChromium || process.env.BEATWISE_E2E === '0')('npm start (e2
 		const env: Record<string, string | undefined> = { ...process.env };
 		for (const name of [...ORIGIN_VARIABLES, 'DATABASE_URL', 'BEATWISE_DEMO', 'HOST'])
 			delete env[name];
+		// Nor the test runner's own variables (NODE_ENV=test and VITEST* change how vite builds).
+		for (const name of Object.keys(env))
+			if (
+				name === 'NODE_ENV' ||
+				name === 'TEST' ||
+				name.startsWith('VITEST') ||
+				name.startsWith('BEATWISE_E2E')
+			)
+				delete env[name];
 		child = spawn('npm', ['start'], {
 			env: { ...env, PORT: String(port), BEATWISE_DATA: dataDir },
 			stdio: ['ignore', 'pipe', 'pipe'],
