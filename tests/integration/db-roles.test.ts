@@ -88,7 +88,10 @@ describe.skipIf(!base)('database roles on PostgreSQL', { timeout: 300_000 }, () 
 		);
 		expect(granted.status, granted.stderr).toBe(0);
 		const g = JSON.parse(granted.stdout);
-		expect(g).toMatchObject({ role: RUNTIME, created: true, appendOnly: ['audit_log'] });
+		expect(g).toMatchObject({ role: RUNTIME, created: true });
+		// The audit log and its monthly partitions (migration 0009): append-only, every one.
+		expect(g.appendOnly).toContain('audit_log');
+		for (const t of g.appendOnly) expect(t).toMatch(/^audit_log(_default|_y\d{4}m\d{2})?$/);
 		expect(g.readWrite).toEqual(expect.arrayContaining(['incidents', 'users', 'sessions']));
 		expect(g.readWrite).not.toContain('audit_log');
 		// Again: the same rights, the role updated rather than created.
