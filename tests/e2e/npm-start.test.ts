@@ -50,10 +50,11 @@ describe.skipIf(!hasChromium || process.env.BEATWISE_E2E === '0')('npm start (e2
 		const env: Record<string, string | undefined> = { ...process.env };
 		for (const name of [...ORIGIN_VARIABLES, 'DATABASE_URL', 'BEATWISE_DEMO', 'HOST'])
 			delete env[name];
-		// Nor the test runner's own variables (NODE_ENV=test and VITEST* change how vite builds).
+		// Nor the test runner's own variables: vitest sets NODE_ENV=test, VITEST*, and import.meta.env's
+		// MODE, DEV, PROD, SSR and BASE_URL in process.env, which change how vite builds the client.
 		for (const name of Object.keys(env))
 			if (
-				name === 'NODE_ENV' ||
+				['NODE_ENV', 'MODE', 'DEV', 'PROD', 'SSR', 'BASE_URL'].includes(name) ||
 				name === 'TEST' ||
 				name.startsWith('VITEST') ||
 				name.startsWith('BEATWISE_E2E')
