@@ -5,6 +5,7 @@
  * it), the boundary GeoJSON and the pure analysis functions, so the tests check exactly which cells
  * and rows the services return.
  */
+import { getRoute } from '../helpers/route';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -251,22 +252,7 @@ describe.skipIf(!hasShared)('analysis services and endpoints', () => {
 
 			it('GET /api/analysis/hotspots: 400s with the field named, and a columnar answer', async () => {
 				const { GET } = await import('../../src/routes/api/analysis/hotspots/+server');
-				const get = async (query: string) => {
-					try {
-						const url = new URL(`http://localhost/api/analysis/hotspots?${query}`);
-						// The route audits each run: it needs the event's user, request and address.
-						const res = await GET({
-							url,
-							locals: { user: null },
-							request: new Request(url),
-							getClientAddress: () => '127.0.0.1'
-						} as never);
-						return { status: res.status, body: await res.json() };
-					} catch (e) {
-						const err = e as { status: number; body: { message: string } };
-						return { status: err.status, body: err.body };
-					}
-				};
+				const get = (query: string) => getRoute(GET, `/api/analysis/hotspots?${query}`);
 				const bad = [
 					['area=district:*&res=11', /^res: must be a whole number from 5 to 10/],
 					['area=district:*&from=2019-05-01&to=2019-01-01', /^from: `from` must not be after `to`/],

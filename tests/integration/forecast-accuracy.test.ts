@@ -5,6 +5,7 @@
  * so the wall-clock round trip through timestamptz, the area, the shift hours and the origins are all
  * tested; then caching per import, the endpoint's 400s, and an unknown area.
  */
+import { getRoute } from '../helpers/route';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -188,22 +189,7 @@ describe.skipIf(!hasShared)('forecast accuracy on the database', () => {
 
 			it('GET /api/analysis/forecast-accuracy: 400s that name the field, 400 for an unknown area', async () => {
 				const { GET } = await import('../../src/routes/api/analysis/forecast-accuracy/+server');
-				const get = async (query: string) => {
-					try {
-						const url = new URL(`http://localhost/api/analysis/forecast-accuracy?${query}`);
-						// The route audits each run: it needs the event's user, request and address.
-						const res = await GET({
-							url,
-							locals: { user: null },
-							request: new Request(url),
-							getClientAddress: () => '127.0.0.1'
-						} as never);
-						return { status: res.status, body: await res.json() };
-					} catch (err) {
-						const x = err as { status: number; body: { message: string } };
-						return { status: x.status, body: x.body };
-					}
-				};
+				const get = (query: string) => getRoute(GET, `/api/analysis/forecast-accuracy?${query}`);
 				const bad = [
 					['shift=late', /^area: is required/],
 					['area=district:11&shift=lunch', /^shift: must be early, late or night/],
