@@ -22,6 +22,7 @@ import { loadDemo } from '../../src/lib/server/demo/load';
 import { createAccount } from '../../src/lib/server/auth/accounts';
 import { CLI_ORIGIN } from '../../src/lib/server/auth/audit';
 import { importObservations } from '../../src/lib/server/ingest/observations';
+import { createDraft, publishProduct, reviewProduct } from '../../src/lib/server/services/products';
 
 const routes = listRoutes();
 
@@ -58,6 +59,7 @@ const CITY_P = 'CITY-OBS-P Bevis Marks';
 const CITY_C_RAW = 'CITY-OBS-C-RAW names the caller';
 const CITY_C_SANITISED = 'CITY-OBS-C sanitised';
 const WEST_P = 'WEST-OBS-P Trafalgar Square';
+const CITY_PRODUCT = 'CITY-PRODUCT briefing';
 const OBSERVATIONS_CSV = [
 	'id,observed_at,text,latitude,longitude,source_evaluation,intelligence_assessment,handling_code,sanitised_text',
 	`AL-1,2020-11-02T21:40:00Z,${CITY_P},51.51495,-0.07861,2,B,P,`,
@@ -71,6 +73,8 @@ const CITY_ANALYST = { username: 'free-analyst', password: 'analyst without area
 interface AreaContext {
 	city: number;
 	west: number;
+	/** A published public product of the City (id 1: the routes' sample id). */
+	cityProduct: number;
 	/** The res-9 cell with the most City incidents. */
 	busiestCell: string;
 }
@@ -107,7 +111,31 @@ async function prepareAreaLimits(dataDir: string): Promise<void> {
 			 WHERE ST_Covers(a.geom, i.geom) GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`,
 			[city]
 		);
-		ctx = { city, west, busiestCell: BigInt(busiest.cell).toString(16) };
+		const cli = { user: null, origin: CLI_ORIGIN };
+		const product = await createDraft(
+			db,
+			{
+				type: 'briefing',
+				title: CITY_PRODUCT,
+				area: city,
+				period: { from: '2020-11-01', to: '2020-11-30', label: 'November 2020' },
+				audience: 'public',
+				content: {
+					summary: [`${CITY_PRODUCT} summary`],
+					blocks: [{ kind: 'text', heading: 'About', paragraphs: [CITY_PRODUCT] }],
+					parameters: {}
+				}
+			},
+			cli
+		);
+		await reviewProduct(db, product.id, cli);
+		await publishProduct(db, product.id, cli);
+		ctx = {
+			city,
+			west,
+			cityProduct: product.id,
+			busiestCell: BigInt(busiest.cell).toString(16)
+		};
 		const origin = { ip: 'test', userAgent: 'authorization-matrix' };
 		await createAccount(
 			db,
@@ -129,7 +157,13 @@ interface AreaCase {
 	path: (c: AreaContext) => string;
 	/** City records (or their text) in the answer; a refusal (403) counts as none. */
 	cityRecords: (res: Response) => Promise<number>;
-	audit: 'incidents.view' | 'observations.view' | 'export';
+	audit:
+		| 'incidents.view'
+		| 'observations.view'
+		| 'export'
+		| 'product.list'
+		| 'product.view'
+		| 'product.download';
 }
 
 const markers = (text: string) =>
@@ -158,6 +192,29 @@ const AREA_CASES: Record<string, AreaCase> = {
 		path: (c) => `/neighbourhood?area=${c.city}`,
 		cityRecords: async (res) => (res.status === 403 ? 0 : markers(await res.text())),
 		audit: 'observations.view'
+	},
+	'/products': {
+		path: () => '/products?type=briefing',
+		cityRecords: async (res) =>
+			res.status === 403 ? 0 : (await res.text()).split(CITY_PRODUCT).length - 1,
+		audit: 'product.list'
+	},
+	'/products/[id]': {
+		path: (c) => `/products/${c.cityProduct}?from=area-case`,
+		cityRecords: async (res) =>
+			res.status === 403 ? 0 : (await res.text()).split(CITY_PRODUCT).length - 1,
+		audit: 'product.view'
+	},
+	'/products/[id]/pdf': {
+		path: (c) => `/products/${c.cityProduct}/pdf?from=area-case`,
+		cityRecords: async (res) =>
+			res.status === 403
+				? 0
+				: (await res.arrayBuffer()).byteLength > 0 &&
+					  res.headers.get('content-type') === 'application/pdf'
+					? 1
+					: 0,
+		audit: 'product.download'
 	}
 };
 

@@ -168,7 +168,12 @@ export const ROUTE_READS: Record<string, ReadKind> = {
 	// The signed-in user's own analysis jobs: parameters, progress and statistics, no records.
 	'/jobs': 'aggregates',
 	'/api/jobs': 'aggregates',
-	'/api/jobs/[id]': 'aggregates'
+	'/api/jobs/[id]': 'aggregates',
+	// Intelligence products: counts, tables and sanitised text of an area, drafted by analysts; the
+	// products service decides who reads which (audience, handling code, area limits) and audits it.
+	'/products': 'records',
+	'/products/[id]': 'records',
+	'/products/[id]/pdf': 'records'
 };
 
 /** The server files of a route (its +server / +page.server sources), for static checks. */

@@ -38,7 +38,14 @@ export const PERMISSIONS = [
 	/** The audit trail. */
 	'audit:view',
 	/** Own account: change own password. */
-	'account:self'
+	'account:self',
+	/**
+	 * Drafting intelligence products (briefings, reports, assessments, memos) and new versions of them.
+	 * Community-team drafts are public-audience products only.
+	 */
+	'products:create',
+	/** Reviewing and publishing products (a published product is immutable). */
+	'products:publish'
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

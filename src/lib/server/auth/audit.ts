@@ -4,7 +4,8 @@
  * `login.success`, `login.failure`, `login.blocked`, `logout`, `password.change`, `user.create`,
  * `user.update`, `user.disable`, `user.enable`, `user.password-reset`, `incidents.view`,
  * `observations.view`, `export`, `import`, `import.areas`, `import.observations`, `access.no-rule`,
- * `analysis.run` (auth/analysis-audit.ts).
+ * `analysis.run` (auth/analysis-audit.ts), `product.create`, `product.edit`, `product.review`,
+ * `product.publish`, `product.list`, `product.view`, `product.download` (services/products.ts).
  */
 import type { Queryable } from '../db/client';
 import { insertAudit } from '../db/queries/audit';

@@ -23,7 +23,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 		'incidents:restricted',
 		'export:create',
 		'import:run',
-		'account:self'
+		'account:self',
+		'products:create',
+		'products:publish'
 	],
 	supervisor: [
 		'map:view',
@@ -33,7 +35,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 		'incidents:restricted',
 		'export:create',
 		'audit:view',
-		'account:self'
+		'account:self',
+		'products:create',
+		'products:publish'
 	],
 	// Officers see incident detail (area-limited through their account's areas), never restricted records.
 	// The neighbourhood view shows them aggregates they already see on the map (exact counts per cell)
@@ -43,8 +47,17 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 	// with counts 1–4 shown as "<5", no z from suppressed counts and hot spots as bins without counts or
 	// sensitive records (services/neighbourhood.ts, disclosure.ts). The raw map and analysis endpoints
 	// return exact small counts and sensitive categories at fine cells, so they are not theirs.
-	community: ['neighbourhood:view', 'account:self'],
-	planner: ['map:view', 'analysis:run', 'neighbourhood:view', 'export:create', 'account:self'],
+	// They draft their neighbourhood's public briefings (the products service makes them public ones);
+	// an analyst or supervisor reviews and publishes.
+	community: ['neighbourhood:view', 'account:self', 'products:create'],
+	planner: [
+		'map:view',
+		'analysis:run',
+		'neighbourhood:view',
+		'export:create',
+		'account:self',
+		'products:create'
+	],
 	viewer: ['map:view', 'account:self']
 };
 
@@ -89,6 +102,20 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/supervisor': { GET: 'analysis:run' },
 	// Background analyses: whoever may run analyses; each user sees and cancels only their own jobs.
 	'/jobs': { GET: 'analysis:run' },
+	// Intelligence products: every signed-in user reads those the products service lets them read
+	// (audience, handling code, drafts, area limits); drafting and publishing check their permissions
+	// in the service too.
+	'/products': { GET: 'signed-in' },
+	'/products/[id]': {
+		GET: 'signed-in',
+		actions: {
+			edit: 'products:create',
+			review: 'products:publish',
+			publish: 'products:publish',
+			correct: 'products:create'
+		}
+	},
+	'/products/[id]/pdf': { GET: 'signed-in' },
 
 	'/api/health': { GET: 'public' },
 	'/api/meta': { GET: 'map:view' },

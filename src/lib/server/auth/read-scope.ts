@@ -23,7 +23,13 @@ import { hasPermission, type AuthUser } from './permissions';
 import { auditOrigin } from './request';
 
 /** The audit actions of reads. */
-export type ReadAction = 'incidents.view' | 'observations.view' | 'export';
+export type ReadAction =
+	| 'incidents.view'
+	| 'observations.view'
+	| 'export'
+	| 'product.list'
+	| 'product.view'
+	| 'product.download';
 
 export interface ReadScope {
 	readonly user: AuthUser;

@@ -15,7 +15,11 @@ export type ServiceErrorCode =
 	/** The request needs times finer than the data records (days of month-dated data). */
 	| 'E_TIME_PRECISION'
 	/** The role lacks a permission the request needs (the route's rule let it through). */
-	| 'E_FORBIDDEN';
+	| 'E_FORBIDDEN'
+	/** No such object, or none the reader may see (not told apart). */
+	| 'E_NOT_FOUND'
+	/** A product is not in the status the step needs (only drafts are edited, published ones never). */
+	| 'E_PRODUCT_STATUS';
 
 export class ServiceError extends Error {
 	constructor(
