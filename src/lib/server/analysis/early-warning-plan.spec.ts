@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { dayToIso, isoToDay } from './days';
 import { earsC2, farringtonFlexible } from './early-warning';
-import { farringtonHasHistory, historyWeeks, mondayOf, planCheck } from './early-warning-plan';
+import {
+	checkSeries,
+	farringtonHasHistory,
+	historyWeeks,
+	mondayOf,
+	planCheck
+} from './early-warning-plan';
 
 const day = isoToDay;
 const weeks = (p: { weekDays: number[]; checkIndexes: number[] }) =>
@@ -115,5 +121,26 @@ describe('history cut to historyWeeks changes no threshold (R reference series)'
 	it('mondayOf', () => {
 		expect(dayToIso(mondayOf(day('2024-03-03')))).toBe('2024-02-26');
 		expect(dayToIso(mondayOf(day('2024-02-26')))).toBe('2024-02-26');
+	});
+});
+
+describe('checkSeries with alarmsOnly', () => {
+	it('finds the same alarms as computing every week (R reference series, EARS C2 and Farrington)', () => {
+		const fx = JSON.parse(
+			readFileSync('tests/fixtures/early-warning/chicago-districts.json', 'utf8')
+		) as { weeksFrom: string; counts: Record<string, number[]> };
+		const from = day(fx.weeksFrom);
+		for (const method of ['ears-c2', 'farrington'] as const) {
+			const counts = fx.counts['1'];
+			const weekDays = counts.map((_, i) => from + 7 * i);
+			const checkIndexes = Array.from({ length: 30 }, (_, j) => counts.length - 30 + j);
+			const plan = { method, weekDays, checkIndexes };
+			const all = checkSeries(counts, plan);
+			const quick = checkSeries(counts, plan, true);
+			expect(quick.map((c) => c.alarm)).toEqual(all.map((c) => c.alarm));
+			for (const c of quick)
+				if (c.threshold !== null)
+					expect(c.threshold).toBe(all.find((a) => a.index === c.index)!.threshold);
+		}
 	});
 });

@@ -17,7 +17,14 @@
  * planCheck({ firstDay: isoToDay('2024-01-01'), lastDay: isoToDay('2024-06-30'),
  *             changedFrom: isoToDay('2024-06-20') }).method // 'ears-c2' (half a year of history)
  */
-import { FARRINGTON_DEFAULTS, referenceWeek, type FarringtonOptions } from './early-warning';
+import {
+	earsC2,
+	FARRINGTON_DEFAULTS,
+	farringtonFlexible,
+	referenceWeek,
+	type FarringtonOptions,
+	type WeekCheck
+} from './early-warning';
 import { isoWeekday } from './days';
 
 export type EarlyWarningMethod = 'farrington' | 'ears-c2';
@@ -95,4 +102,47 @@ export function planCheck(input: PlanInput): CheckPlan | null {
 			? `${o.b} years of weekly history: improved Farrington (Noufaily et al. 2013)`
 			: `${weekDays.length} week${weekDays.length === 1 ? '' : 's'} of history, fewer than the ${o.b} years and ${o.w} weeks the improved Farrington algorithm needs: EARS C2 (7-week baseline)`
 	};
+}
+
+/**
+ * The thresholds of a plan's weeks for one series, as the CLI computes them. With `alarmsOnly`, weeks
+ * that cannot raise an alarm are not computed (null threshold, note "not computed"): a count of 0,
+ * and for Farrington fewer than limit54's 5 cases in the last 4 weeks (no threshold there anyway).
+ * A run over every area × category checks thousands of series, most of them quiet.
+ */
+export function checkSeries(
+	counts: readonly number[],
+	plan: Pick<CheckPlan, 'method' | 'weekDays' | 'checkIndexes'>,
+	alarmsOnly = false
+): WeekCheck[] {
+	let indexes = plan.checkIndexes;
+	if (alarmsOnly) {
+		const [cases, weeks] = FARRINGTON_DEFAULTS.limit54;
+		indexes = indexes.filter((k) => {
+			if (counts[k] === 0) return false;
+			if (plan.method !== 'farrington') return true;
+			let recent = 0;
+			for (let i = Math.max(0, k - weeks + 1); i <= k; i++) recent += counts[i];
+			return recent >= cases;
+		});
+	}
+	const computed =
+		indexes.length === 0
+			? []
+			: plan.method === 'farrington'
+				? farringtonFlexible(counts, plan.weekDays, indexes)
+				: earsC2(counts, indexes);
+	if (!alarmsOnly) return computed;
+	const byIndex = new Map(computed.map((c) => [c.index, c]));
+	return plan.checkIndexes.map(
+		(k) =>
+			byIndex.get(k) ?? {
+				index: k,
+				observed: counts[k],
+				threshold: null,
+				alarm: false,
+				expected: null,
+				note: 'not computed: this count cannot raise an alarm'
+			}
+	);
 }

@@ -8,7 +8,7 @@ import {
 	integer,
 	jsonb,
 	primaryKey,
-	real,
+	doublePrecision,
 	serial,
 	text,
 	timestamp,
@@ -68,8 +68,8 @@ export const earlyWarningAlarms = pgTable(
 		/** The week's Monday. */
 		week: date('week', { mode: 'string' }).notNull(),
 		observed: integer('observed').notNull(),
-		threshold: real('threshold').notNull(),
-		expected: real('expected').notNull(),
+		threshold: doublePrecision('threshold').notNull(),
+		expected: doublePrecision('expected').notNull(),
 		method: text('method').notNull(),
 		/** The early-warning notice drafted from this alarm (products, by id). */
 		noticeProductId: integer('notice_product_id'),
