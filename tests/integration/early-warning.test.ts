@@ -131,7 +131,7 @@ describe.each(engines())('early warning after an import on %s', { timeout: 300_0
 				properties: {},
 				geometry: { type: 'Polygon', coordinates: [square(SQUARES[code])] },
 				srid: 4326,
-				sourceFile: null
+				sourceFile: 'test'
 			}))
 		);
 		for (const a of made) ids[a.code] = a.id;

@@ -168,7 +168,15 @@ export const ROUTE_READS: Record<string, ReadKind> = {
 	// The signed-in user's own analysis jobs: parameters, progress and statistics, no records.
 	'/jobs': 'aggregates',
 	'/api/jobs': 'aggregates',
-	'/api/jobs/[id]': 'aggregates'
+	'/api/jobs/[id]': 'aggregates',
+	// Early-warning alarms: counts per area and week, no records; still only those of areas inside the
+	// reader's (readScope's area limits), as they go to the roles responsible for the area.
+	'/alerts': 'aggregates',
+	'/alerts/[id]': 'aggregates',
+	'/alerts/subscriptions': 'aggregates',
+	// Problems: analysts' text, cells, links, and before/after counts in the problem's cells.
+	'/problems': 'aggregates',
+	'/problems/[id]': 'aggregates'
 };
 
 /** The server files of a route (its +server / +page.server sources), for static checks. */

@@ -38,7 +38,14 @@ export const PERMISSIONS = [
 	/** The audit trail. */
 	'audit:view',
 	/** Own account: change own password. */
-	'account:self'
+	'account:self',
+	/**
+	 * Early-warning alarms of the areas the user is responsible for (their account's areas, or all),
+	 * their handling, and subscriptions to alarms.
+	 */
+	'alerts:view',
+	/** The problem register (SARA): problems, their cells and links, responses and evaluations. */
+	'problems:manage'
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -23,7 +23,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 		'incidents:restricted',
 		'export:create',
 		'import:run',
-		'account:self'
+		'account:self',
+		'alerts:view',
+		'problems:manage'
 	],
 	supervisor: [
 		'map:view',
@@ -33,18 +35,29 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 		'incidents:restricted',
 		'export:create',
 		'audit:view',
-		'account:self'
+		'account:self',
+		'alerts:view',
+		'problems:manage'
 	],
 	// Officers see incident detail (area-limited through their account's areas), never restricted records.
 	// The neighbourhood view shows them aggregates they already see on the map (exact counts per cell)
 	// and hot spots as bins only (computed by the page's server load: they have no analysis:run).
-	officer: ['map:view', 'neighbourhood:view', 'incidents:detail', 'account:self'],
+	// Alarms of their own areas reach officers too (counts per area and week, no records).
+	officer: ['map:view', 'neighbourhood:view', 'incidents:detail', 'account:self', 'alerts:view'],
 	// The community team's outputs are public ones: the neighbourhood view of areas inside their own,
 	// with counts 1–4 shown as "<5", no z from suppressed counts and hot spots as bins without counts or
 	// sensitive records (services/neighbourhood.ts, disclosure.ts). The raw map and analysis endpoints
 	// return exact small counts and sensitive categories at fine cells, so they are not theirs.
 	community: ['neighbourhood:view', 'account:self'],
-	planner: ['map:view', 'analysis:run', 'neighbourhood:view', 'export:create', 'account:self'],
+	planner: [
+		'map:view',
+		'analysis:run',
+		'neighbourhood:view',
+		'export:create',
+		'account:self',
+		'alerts:view',
+		'problems:manage'
+	],
 	viewer: ['map:view', 'account:self']
 };
 
@@ -89,6 +102,36 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/supervisor': { GET: 'analysis:run' },
 	// Background analyses: whoever may run analyses; each user sees and cancels only their own jobs.
 	'/jobs': { GET: 'analysis:run' },
+	// Early-warning alarms of the reader's areas (counts per area and week) and their handling.
+	'/alerts': {
+		GET: 'alerts:view',
+		actions: { acknowledge: 'alerts:view', dismiss: 'alerts:view', reopen: 'alerts:view' }
+	},
+	'/alerts/[id]': {
+		GET: 'alerts:view',
+		actions: {
+			acknowledge: 'alerts:view',
+			dismiss: 'alerts:view',
+			reopen: 'alerts:view'
+		}
+	},
+	'/alerts/subscriptions': {
+		GET: 'alerts:view',
+		actions: { subscribe: 'alerts:view', unsubscribe: 'alerts:view' }
+	},
+	// The problem register: problems, their cells, links and responses with evaluations.
+	'/problems': { GET: 'problems:manage', actions: { create: 'problems:manage' } },
+	'/problems/[id]': {
+		GET: 'problems:manage',
+		actions: {
+			update: 'problems:manage',
+			cells: 'problems:manage',
+			link: 'problems:manage',
+			unlink: 'problems:manage',
+			respond: 'problems:manage',
+			evaluate: 'problems:manage'
+		}
+	},
 
 	'/api/health': { GET: 'public' },
 	'/api/meta': { GET: 'map:view' },
