@@ -31,6 +31,7 @@ import { recordAudit } from '$lib/server/auth/audit';
 import { closeJobPool } from '$lib/server/jobs';
 import { jobsConfig } from '$lib/server/jobs/config';
 import { failInterrupted } from '$lib/server/jobs/background';
+import { scheduleAfterImports } from '$lib/server/jobs/early-warning';
 import { basemapSetting } from '$lib/server/basemap-style';
 import { controlCharacterProblem, escapeControlCharacters } from '$lib/control-characters';
 
@@ -38,6 +39,8 @@ import { controlCharacterProblem, escapeControlCharacters } from '$lib/control-c
 installBaselineHeaders(ServerResponse.prototype);
 
 let closeOnShutdown = false;
+
+let afterImports: (() => void) | undefined;
 
 export const init: ServerInit = async () => {
 	const e = env();
@@ -62,6 +65,8 @@ export const init: ServerInit = async () => {
 		console.log(
 			`[beatwise] ${interrupted} background job(s) left unfinished by a stop marked failed`
 		);
+	// Every import from now on (the demo's first load included) is followed by an early-warning check.
+	if (!afterImports) afterImports = await scheduleAfterImports(db);
 	await loadDemoOnStart(db, e, (line) => console.log(`[beatwise] ${line}`));
 	console.log(
 		`[beatwise] database: ${db.engine === 'pglite' ? `embedded (${e.dataDir})` : 'PostgreSQL'}`

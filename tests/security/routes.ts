@@ -173,7 +173,15 @@ export const ROUTE_READS: Record<string, ReadKind> = {
 	// products service decides who reads which (audience, handling code, area limits) and audits it.
 	'/products': 'records',
 	'/products/[id]': 'records',
-	'/products/[id]/pdf': 'records'
+	'/products/[id]/pdf': 'records',
+	// Early-warning alarms: counts per area and week, no records; still only those of areas inside the
+	// reader's (readScope's area limits), as they go to the roles responsible for the area.
+	'/alerts': 'aggregates',
+	'/alerts/[id]': 'aggregates',
+	'/alerts/subscriptions': 'aggregates',
+	// Problems: analysts' text, cells, links, and before/after counts in the problem's cells.
+	'/problems': 'aggregates',
+	'/problems/[id]': 'aggregates'
 };
 
 /** The server files of a route (its +server / +page.server sources), for static checks. */

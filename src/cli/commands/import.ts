@@ -6,6 +6,8 @@ import { importSummaryText } from '../summary';
 import { CLI_ORIGIN } from '../../lib/server/auth/audit';
 import { closeDatabase, getDatabase } from '../../lib/server/db';
 import { IMPORT_FORMATS, importPaths } from '../../lib/server/ingest/import';
+import { earlyWarningIdle, scheduleAfterImports } from '../../lib/server/jobs/early-warning';
+import { computeInline } from '../../lib/server/jobs/tasks';
 import type { ImportFormat } from '../../lib/server/ingest/adapters';
 
 export const summary = 'Import incident files (police.uk, Chicago, mapped CSV, GeoJSON)';
@@ -59,6 +61,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 	}
 
 	const db = await getDatabase();
+	// The early-warning check after the import, on this thread (a CLI has no worker pool).
+	const stopChecking = await scheduleAfterImports(db, () => computeInline);
 	const bar = progressBar(io.stderr, io.interactive && !values.json);
 	// A line per committed batch, for scripts and the fault test that kills an import part-way.
 	const trace = process.env.BEATWISE_IMPORT_TRACE === '1';
@@ -95,8 +99,17 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 		} else {
 			io.stdout.write(importSummaryText(result));
 		}
+		const run = await earlyWarningIdle();
+		if (run && !values.json)
+			io.stdout.write(
+				run.status === 'done'
+					? `Early-warning check: ${run.alarms} alarm${run.alarms === 1 ? '' : 's'}${run.checkFrom ? ` in the weeks from ${run.checkFrom}` : ''} (${String(run.series.method ?? run.series.note ?? '')})\n`
+					: `Early-warning check failed: ${run.error}\n`
+			);
 		return result.failed.length ? 1 : 0;
 	} finally {
+		stopChecking();
+		await earlyWarningIdle();
 		await closeDatabase();
 	}
 }

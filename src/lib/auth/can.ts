@@ -45,7 +45,14 @@ export const PERMISSIONS = [
 	 */
 	'products:create',
 	/** Reviewing and publishing products (a published product is immutable). */
-	'products:publish'
+	'products:publish',
+	/**
+	 * Early-warning alarms of the areas the user is responsible for (their account's areas, or all),
+	 * their handling, and subscriptions to alarms.
+	 */
+	'alerts:view',
+	/** The problem register (SARA): problems, their cells and links, responses and evaluations. */
+	'problems:manage'
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

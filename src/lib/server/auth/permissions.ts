@@ -25,7 +25,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 		'import:run',
 		'account:self',
 		'products:create',
-		'products:publish'
+		'products:publish',
+		'alerts:view',
+		'problems:manage'
 	],
 	supervisor: [
 		'map:view',
@@ -37,12 +39,15 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 		'audit:view',
 		'account:self',
 		'products:create',
-		'products:publish'
+		'products:publish',
+		'alerts:view',
+		'problems:manage'
 	],
 	// Officers see incident detail (area-limited through their account's areas), never restricted records.
 	// The neighbourhood view shows them aggregates they already see on the map (exact counts per cell)
 	// and hot spots as bins only (computed by the page's server load: they have no analysis:run).
-	officer: ['map:view', 'neighbourhood:view', 'incidents:detail', 'account:self'],
+	// Alarms of their own areas reach officers too (counts per area and week, no records).
+	officer: ['map:view', 'neighbourhood:view', 'incidents:detail', 'account:self', 'alerts:view'],
 	// The community team's outputs are public ones: the neighbourhood view of areas inside their own,
 	// with counts 1–4 shown as "<5", no z from suppressed counts and hot spots as bins without counts or
 	// sensitive records (services/neighbourhood.ts, disclosure.ts). The raw map and analysis endpoints
@@ -56,7 +61,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 		'neighbourhood:view',
 		'export:create',
 		'account:self',
-		'products:create'
+		'products:create',
+		'alerts:view',
+		'problems:manage'
 	],
 	viewer: ['map:view', 'account:self']
 };
@@ -116,6 +123,36 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 		}
 	},
 	'/products/[id]/pdf': { GET: 'signed-in' },
+	// Early-warning alarms of the reader's areas (counts per area and week) and their handling.
+	'/alerts': {
+		GET: 'alerts:view',
+		actions: { acknowledge: 'alerts:view', dismiss: 'alerts:view', reopen: 'alerts:view' }
+	},
+	'/alerts/[id]': {
+		GET: 'alerts:view',
+		actions: {
+			acknowledge: 'alerts:view',
+			dismiss: 'alerts:view',
+			reopen: 'alerts:view'
+		}
+	},
+	'/alerts/subscriptions': {
+		GET: 'alerts:view',
+		actions: { subscribe: 'alerts:view', unsubscribe: 'alerts:view' }
+	},
+	// The problem register: problems, their cells, links and responses with evaluations.
+	'/problems': { GET: 'problems:manage', actions: { create: 'problems:manage' } },
+	'/problems/[id]': {
+		GET: 'problems:manage',
+		actions: {
+			update: 'problems:manage',
+			cells: 'problems:manage',
+			link: 'problems:manage',
+			unlink: 'problems:manage',
+			respond: 'problems:manage',
+			evaluate: 'problems:manage'
+		}
+	},
 
 	'/api/health': { GET: 'public' },
 	'/api/meta': { GET: 'map:view' },

@@ -12,6 +12,7 @@ import {
 	type SourceSpec
 } from '../db/queries/ingest';
 import { createAdapter, type ImportFormat } from './adapters';
+import { announceImport } from './after-import';
 import { openCsv } from './csv';
 import {
 	failureDetail,
@@ -271,5 +272,9 @@ export async function importPaths(db: Database, o: ImportPathsOptions): Promise<
 	}
 	await recorded;
 	summary.seconds = (performance.now() - t0) / 1000;
+	announceImport(db, {
+		batchIds: summary.files.filter((f) => f.imported > 0).map((f) => f.batchId),
+		imported: summary.imported
+	});
 	return summary;
 }

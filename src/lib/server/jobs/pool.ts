@@ -47,7 +47,8 @@ export class JobError extends Error {
 export const TASK_LABELS: Record<TaskKind, string> = {
 	knox: 'near-repeat test',
 	aoristic: 'time profile',
-	emerging: 'emerging hot-spot analysis'
+	emerging: 'emerging hot-spot analysis',
+	earlyWarning: 'early-warning check'
 };
 
 export interface PoolOptions {

@@ -10,6 +10,7 @@ import {
 	type EmergingOptions,
 	type EmergingResult
 } from '../analysis/emerging-hotspots';
+import { checkSeries, type CheckPlan } from '../analysis/early-warning-plan';
 import { knoxTest, type KnoxEvent, type KnoxOptions, type KnoxResult } from '../analysis/knox';
 import type { SpatialWeights } from '../analysis/weights';
 
@@ -39,6 +40,21 @@ export interface EmergingTaskInput {
 	steps: number;
 	counts: Float64Array;
 	options: EmergingOptions;
+}
+
+export interface EarlyWarningTaskInput {
+	plan: Pick<CheckPlan, 'method' | 'weekDays' | 'checkIndexes'>;
+	/** Weekly counts of every series, series after series (`plan.weekDays.length` each). */
+	counts: Int32Array;
+}
+
+/** An alarm of one series of an early-warning task: its index in the input and its week. */
+export interface EarlyWarningTaskAlarm {
+	series: number;
+	index: number;
+	observed: number;
+	threshold: number;
+	expected: number;
 }
 
 /** Share of a worker's memory budget the Knox distance list may take (the rest is for everything else). */
@@ -76,6 +92,27 @@ export const TASKS = {
 		);
 		ctx.progress(1, 1);
 		return result;
+	},
+	/** Early-warning alarms over many weekly series (one plan). */
+	earlyWarning: (input: EarlyWarningTaskInput, ctx: TaskContext): EarlyWarningTaskAlarm[] => {
+		const n = input.plan.weekDays.length;
+		const total = input.counts.length / n;
+		const alarms: EarlyWarningTaskAlarm[] = [];
+		for (let s = 0; s < total; s++) {
+			if (s % 50 === 0) ctx.progress(s, total);
+			const counts = Array.from(input.counts.subarray(s * n, (s + 1) * n));
+			for (const c of checkSeries(counts, input.plan, true))
+				if (c.alarm)
+					alarms.push({
+						series: s,
+						index: c.index,
+						observed: c.observed,
+						threshold: c.threshold!,
+						expected: c.expected!
+					});
+		}
+		ctx.progress(total, total);
+		return alarms;
 	}
 } as const;
 

@@ -2,3 +2,4 @@ export * from './ingest';
 export * from './auth';
 export * from './jobs';
 export * from './products';
+export * from './alerts';

@@ -1,0 +1,304 @@
+/**
+ * Early warning in the product: the check after each import (weekly counts per area × category from
+ * the exact rollups against their expected level, improved Farrington or EARS C2 as
+ * analysis/early-warning-plan.ts chooses), the alarm inbox of each user (their areas, their
+ * subscriptions, their handling of each alarm), one alarm's series with its thresholds, and
+ * subscriptions. docs/early-warning.md describes it for users.
+ */
+import { dayToIso, isoToDay } from '../analysis/days';
+import {
+	checkSeries,
+	planCheck,
+	type CheckPlan,
+	type EarlyWarningMethod
+} from '../analysis/early-warning-plan';
+import type { Database, Queryable } from '../db/client';
+import {
+	alarmsFor,
+	areaOptions,
+	areaWithin,
+	dailyDataSpan,
+	deleteSubscription,
+	finishRun,
+	firstChangedDay,
+	insertRun,
+	insertSubscription,
+	recentRuns,
+	rollupCategories,
+	setAlarmState,
+	subscriptionsOf,
+	upsertAlarms,
+	weeklyAreaCounts,
+	type AlarmRow,
+	type AlarmStatus,
+	type AreaOption,
+	type NewAlarm,
+	type RunRow,
+	type SubscriptionRow
+} from '../db/queries/alerts';
+import { rollupVersion } from '../db/queries/analysis-study';
+import type { Compute } from '../jobs/tasks';
+import { ServiceError } from './errors';
+
+export type { AlarmRow, AlarmStatus, RunRow, SubscriptionRow, AreaOption };
+
+/** Who reads: their id and area limits (a ReadScope's user and areaIds). */
+export interface AlertReader {
+	userId: number;
+	areaIds: number[] | null;
+}
+
+export interface RunOptions {
+	trigger: 'import' | 'manual';
+	/** The import's batches (their earliest changed day decides the first week checked). */
+	batchIds?: number[];
+	/** Most weeks checked (default 8). */
+	maxCheckWeeks?: number;
+}
+
+/**
+ * One early-warning check over every area × category with counts in the weeks checked; alarms
+ * stored (a week alarmed before is updated). The arithmetic runs in `compute` (the background pool in
+ * the server). The run row records what was checked, with which method and why.
+ */
+export async function runEarlyWarning(
+	db: Database,
+	o: RunOptions,
+	compute: Compute
+): Promise<RunRow> {
+	const batchIds = o.batchIds ?? [];
+	const run = await insertRun(db, {
+		trigger: o.trigger,
+		batchIds,
+		dataVersion: await rollupVersion(db)
+	});
+	try {
+		const span = await dailyDataSpan(db);
+		if (!span)
+			return await finishRun(db, run.id, {
+				status: 'done',
+				series: { note: 'No data dated to the day: nothing to check in weeks.' }
+			});
+		const firstDay = isoToDay(span.firstDay);
+		const lastDay = isoToDay(span.lastDay);
+		const since = dayToIso(lastDay - 7 * ((o.maxCheckWeeks ?? 8) + 1));
+		const changed = o.trigger === 'import' ? await firstChangedDay(db, batchIds, since) : null;
+		const plan = planCheck({
+			firstDay,
+			lastDay,
+			changedFrom: changed === null ? null : isoToDay(changed),
+			maxCheckWeeks: o.maxCheckWeeks
+		});
+		if (!plan)
+			return await finishRun(db, run.id, {
+				status: 'done',
+				series: { note: 'The data holds no whole Monday–Sunday week.' }
+			});
+		const { keys, counts } = await seriesOf(db, plan);
+		const found = keys.length
+			? await compute('earlyWarning', {
+					plan: {
+						method: plan.method,
+						weekDays: plan.weekDays,
+						checkIndexes: plan.checkIndexes
+					},
+					counts
+				})
+			: [];
+		const alarms: NewAlarm[] = found.map((a) => ({
+			areaId: keys[a.series].areaId,
+			category: keys[a.series].category,
+			week: dayToIso(plan.weekDays[a.index]),
+			observed: a.observed,
+			threshold: a.threshold,
+			expected: a.expected,
+			method: plan.method
+		}));
+		await upsertAlarms(db, run.id, alarms);
+		return await finishRun(db, run.id, {
+			status: 'done',
+			weeksFrom: dayToIso(plan.weekDays[0]),
+			weeksTo: dayToIso(plan.weekDays.at(-1)! + 6),
+			checkFrom: dayToIso(plan.weekDays[plan.checkIndexes[0]]),
+			series: { method: plan.method, reason: plan.reason, checked: keys.length },
+			alarms: alarms.length
+		});
+	} catch (e) {
+		await finishRun(db, run.id, {
+			status: 'failed',
+			error: e instanceof Error ? e.message : String(e)
+		}).catch(() => {});
+		throw e;
+	}
+}
+
+/** The weekly series of every (area, category) with a count in the weeks checked. */
+async function seriesOf(
+	db: Queryable,
+	plan: CheckPlan,
+	only?: { areaId: number; category: string }
+): Promise<{ keys: { areaId: number; category: string }[]; counts: Int32Array }> {
+	const n = plan.weekDays.length;
+	const rows = await weeklyAreaCounts(db, {
+		from: dayToIso(plan.weekDays[0]),
+		weeks: n,
+		activeFrom: only ? 0 : plan.checkIndexes[0],
+		...only
+	});
+	const keys: { areaId: number; category: string }[] = [];
+	const index = new Map<string, number>();
+	for (const r of rows) {
+		const key = `${r.areaId}\u0000${r.category}`;
+		if (!index.has(key)) {
+			index.set(key, keys.length);
+			keys.push({ areaId: r.areaId, category: r.category });
+		}
+	}
+	const counts = new Int32Array(keys.length * n);
+	for (const r of rows) {
+		const s = index.get(`${r.areaId}\u0000${r.category}`)!;
+		counts[s * n + r.week] = r.n;
+	}
+	return { keys, counts };
+}
+
+export interface InboxQuery {
+	status?: AlarmStatus | 'open' | null;
+	subscribedOnly?: boolean;
+	areaId?: number | null;
+	category?: string | null;
+}
+
+/** The alarms a reader may see (inside their areas), with their own handling of each. */
+export async function alarmInbox(
+	db: Queryable,
+	reader: AlertReader,
+	q: InboxQuery = {}
+): Promise<AlarmRow[]> {
+	return alarmsFor(db, { ...q, userId: reader.userId, areaIds: reader.areaIds });
+}
+
+/** One alarm the reader may see; 404 otherwise (an alarm outside their areas is not theirs to know of). */
+export async function alarmFor(db: Queryable, reader: AlertReader, id: number): Promise<AlarmRow> {
+	const [alarm] = await alarmsFor(db, { userId: reader.userId, areaIds: reader.areaIds, id });
+	if (!alarm) throw new ServiceError('E_PARAMETER', `No alarm ${id} in your areas.`, 404);
+	return alarm;
+}
+
+export interface SeriesWeek {
+	week: string;
+	observed: number;
+	threshold: number | null;
+	expected: number | null;
+	alarm: boolean;
+}
+
+export interface AlarmSeries {
+	method: EarlyWarningMethod;
+	weeks: SeriesWeek[];
+	/** Why weeks have no threshold, if some have none. */
+	note: string | null;
+}
+
+/**
+ * The weekly series of an alarm's area and category: the `span` weeks up to four weeks after the
+ * alarm's week (or the data's last whole week, if sooner), each with its threshold by the alarm's
+ * method from the same history a run uses (the alarm's own week as the run found it).
+ */
+export async function alarmSeries(
+	db: Queryable,
+	alarm: Pick<AlarmRow, 'areaId' | 'category' | 'week' | 'method'>,
+	span = 26
+): Promise<AlarmSeries> {
+	const data = await dailyDataSpan(db);
+	const week = isoToDay(alarm.week);
+	const lastDay = Math.max(Math.min(data ? isoToDay(data.lastDay) : 0, week + 6 + 28), week + 6);
+	const firstDay = Math.min(data ? isoToDay(data.firstDay) : week, week);
+	const plan = planCheck({
+		firstDay,
+		lastDay,
+		changedFrom: lastDay - 7 * span,
+		maxCheckWeeks: span
+	})!;
+	const chart: CheckPlan = { ...plan, method: alarm.method };
+	const { counts } = await seriesOf(db, chart, { areaId: alarm.areaId, category: alarm.category });
+	const n = chart.weekDays.length;
+	const series = counts.length === n ? Array.from(counts) : new Array<number>(n).fill(0);
+	const checks = checkSeries(series, chart);
+	const missing = checks.find((c) => c.threshold === null);
+	return {
+		method: alarm.method,
+		weeks: checks.map((c) => ({
+			week: dayToIso(chart.weekDays[c.index]),
+			observed: c.observed,
+			threshold: c.threshold,
+			expected: c.expected,
+			alarm: c.alarm
+		})),
+		note: missing?.note ?? null
+	};
+}
+
+/** Acknowledge, dismiss (with a reason) or reopen an alarm, for this reader. */
+export async function handleAlarm(
+	db: Queryable,
+	reader: AlertReader,
+	id: number,
+	status: AlarmStatus,
+	reason: string | null
+): Promise<AlarmRow> {
+	await alarmFor(db, reader, id);
+	const why = reason?.trim() || null;
+	if (status === 'dismissed' && !why)
+		throw new ServiceError(
+			'E_PARAMETER',
+			'reason: say why the alarm is dismissed (e.g. "known event: festival weekend")'
+		);
+	await setAlarmState(db, { alarmId: id, userId: reader.userId, status, reason: why });
+	return alarmFor(db, reader, id);
+}
+
+export async function recentEarlyWarningRuns(db: Queryable, limit = 5): Promise<RunRow[]> {
+	return recentRuns(db, limit);
+}
+
+export interface SubscriptionInput {
+	areaId: number | null;
+	category: string | null;
+	method: EarlyWarningMethod | null;
+}
+
+export async function subscriptions(
+	db: Queryable,
+	reader: AlertReader
+): Promise<SubscriptionRow[]> {
+	return subscriptionsOf(db, reader.userId);
+}
+
+/** Subscribe to alarms of an area (inside the reader's areas), a category and a method (each optional). */
+export async function subscribe(
+	db: Queryable,
+	reader: AlertReader,
+	s: SubscriptionInput
+): Promise<boolean> {
+	if (s.areaId !== null && !(await areaWithin(db, s.areaId, reader.areaIds)))
+		throw new ServiceError('E_UNKNOWN_AREA', `area: no area ${s.areaId} in your areas`);
+	return insertSubscription(db, { userId: reader.userId, ...s });
+}
+
+export async function unsubscribe(db: Queryable, reader: AlertReader, id: number): Promise<void> {
+	if (!(await deleteSubscription(db, reader.userId, id)))
+		throw new ServiceError('E_PARAMETER', `No subscription ${id} of yours.`, 404);
+}
+
+/** What the subscription form offers: the reader's areas and the categories in the data. */
+export async function subscriptionOptions(
+	db: Queryable,
+	reader: AlertReader
+): Promise<{ areas: AreaOption[]; categories: string[] }> {
+	const [areas, categories] = await Promise.all([
+		areaOptions(db, reader.areaIds),
+		rollupCategories(db)
+	]);
+	return { areas, categories };
+}

@@ -1,0 +1,222 @@
+/**
+ * Issue 14 on both engines: an import is followed by the early-warning check (in the background,
+ * the import does not wait for it); its alarms per area × category equal `beatwise early-warning`
+ * (itself equal to R surveillance) on the same constructed series, EARS C2 on a short history and the
+ * improved Farrington once five years are imported; the inbox keeps to the reader's areas.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cellToLatLng, polygonToCells } from 'h3-js';
+import { createTestDatabase, engines, type TestDatabase } from '../helpers/db';
+import { main } from '../../src/cli/main';
+import { captureIo } from '../../src/cli/test-io';
+import { dayToIso, isoToDay } from '../../src/lib/server/analysis/days';
+import { replaceAreaCells, upsertAreas } from '../../src/lib/server/db/queries/areas';
+import { importPaths } from '../../src/lib/server/ingest/import';
+import { earlyWarningIdle, scheduleAfterImports } from '../../src/lib/server/jobs/early-warning';
+import { computeInline } from '../../src/lib/server/jobs/tasks';
+import {
+	alarmInbox,
+	alarmSeries,
+	handleAlarm,
+	type AlarmRow
+} from '../../src/lib/server/services/alerts';
+
+/** Two squares in London, ~1.1 km apart; every incident of an area at a cell centre inside it. */
+const SQUARES = {
+	A: { lat: 51.5, lon: -0.1 },
+	B: { lat: 51.51, lon: -0.1 }
+};
+const SIDE = 0.006;
+
+type CliAlarm = { area: string; week: string; observed: number; threshold: number | null };
+const asCli = (a: AlarmRow): CliAlarm => ({
+	area: a.areaCode,
+	week: a.week,
+	observed: a.observed,
+	threshold: a.threshold
+});
+const sorted = (list: CliAlarm[]) =>
+	[...list].sort((x, y) => (x.area + x.week < y.area + y.week ? -1 : 1));
+
+function square(c: { lat: number; lon: number }): number[][] {
+	return [
+		[c.lon, c.lat],
+		[c.lon + SIDE, c.lat],
+		[c.lon + SIDE, c.lat + SIDE],
+		[c.lon, c.lat + SIDE],
+		[c.lon, c.lat]
+	];
+}
+
+/** Weekly counts: a seasonal level with a spike in the last week for area A, flat for B. */
+function weeklyCounts(weeks: number, area: 'A' | 'B', spikeLast: boolean): number[] {
+	return Array.from({ length: weeks }, (_, i) => {
+		if (spikeLast && area === 'A' && i === weeks - 1) return 24;
+		const base = area === 'A' ? 5 + Math.round(2 * Math.sin((2 * Math.PI * i) / 52)) : 3;
+		return base + ((i * 7) % 3);
+	});
+}
+
+describe.each(engines())('early warning after an import on %s', { timeout: 300_000 }, (engine) => {
+	let t: TestDatabase;
+	let stop: () => void;
+	const work = mkdtempSync(join(tmpdir(), 'beatwise-ew-int-'));
+	const ids: Record<string, number> = {};
+	const points: Record<string, { lat: number; lon: number }> = {};
+	let rowId = 0;
+	const allRows: string[] = [];
+	const mapping = {
+		timezone: 'UTC',
+		id: 'id',
+		time: { column: 'date' },
+		category: { column: 'category' },
+		location: { lon: 'lon', lat: 'lat' }
+	};
+
+	/** Write the weeks from `from` for both areas (A spiking in its last week if asked) and import them. */
+	async function importWeeks(name: string, from: string, weeks: number, spike: boolean) {
+		const rows: string[] = [];
+		for (const area of ['A', 'B'] as const) {
+			weeklyCounts(weeks, area, spike).forEach((n, w) => {
+				for (let j = 0; j < n; j++) {
+					const d = dayToIso(isoToDay(from) + 7 * w + (j % 7));
+					const p = points[area];
+					rows.push(`${++rowId},${d} 12:00,burglary,${p.lon},${p.lat},${area}`);
+				}
+			});
+		}
+		allRows.push(...rows);
+		const file = join(work, `${name}.csv`);
+		writeFileSync(file, 'id,date,category,lon,lat,zone\n' + rows.join('\n') + '\n');
+		const summary = await importPaths(t.db, { inputs: [file], format: 'csv', mapping });
+		expect(summary.failed).toEqual([]);
+		expect(summary.imported).toBe(rows.length);
+	}
+
+	/** `beatwise early-warning --json` on every row imported so far, grouped by area. */
+	async function cli(method: string, weeksFrom: string, weeksTo: string, checkFrom: string) {
+		const file = join(work, `all-${method}.csv`);
+		writeFileSync(file, 'id,date,category,lon,lat,zone\n' + allRows.join('\n') + '\n');
+		const c = captureIo();
+		const args = ['early-warning', '--input', file, '--date', 'date', '--group', 'zone'];
+		args.push('--weeks-from', weeksFrom, '--weeks-to', weeksTo, '--check-from', checkFrom);
+		expect(await main([...args, '--method', method, '--json'], c.io)).toBe(0);
+		const r = JSON.parse(c.out()) as {
+			series: {
+				group: string;
+				weeks: { week: string; observed: number; threshold: number | null; alarm: boolean }[];
+			}[];
+		};
+		return r.series.flatMap((s) =>
+			s.weeks
+				.filter((w) => w.alarm)
+				.map((w) => ({ area: s.group, week: w.week, observed: w.observed, threshold: w.threshold }))
+		);
+	}
+
+	const everywhere = { userId: 0, areaIds: null };
+
+	beforeAll(async () => {
+		t = await createTestDatabase(engine);
+		stop = await scheduleAfterImports(t.db, () => computeInline);
+		const made = await upsertAreas(
+			t.db,
+			(['A', 'B'] as const).map((code) => ({
+				kind: 'test-district',
+				code,
+				name: `District ${code}`,
+				properties: {},
+				geometry: { type: 'Polygon', coordinates: [square(SQUARES[code])] },
+				srid: 4326,
+				sourceFile: 'test'
+			}))
+		);
+		for (const a of made) ids[a.code] = a.id;
+		const covers = (['A', 'B'] as const).map((code) => {
+			const cells = polygonToCells(square(SQUARES[code]), 10, true);
+			const [lat, lon] = cellToLatLng(cells[0]);
+			points[code] = { lat, lon };
+			return { areaId: ids[code], cells: cells.map((h) => BigInt('0x' + h).toString()) };
+		});
+		await replaceAreaCells(t.db, covers);
+		const [{ id }] = await t.db.query<{ id: number }>(
+			`INSERT INTO users (username, display_name, password_hash, role) VALUES ('ana', 'Ana', 'x', 'analyst') RETURNING id`
+		);
+		everywhere.userId = Number(id);
+	});
+	afterAll(async () => {
+		stop?.();
+		await earlyWarningIdle();
+		await t?.drop();
+		rmSync(work, { recursive: true, force: true });
+	});
+
+	it('a short history: EARS C2, alarms equal to the CLI on the same series', async () => {
+		// 20 weeks, Monday 2024-01-01 to Sunday 2024-05-19.
+		await importWeeks('short', '2024-01-01', 20, true);
+		const run = (await earlyWarningIdle())!;
+		expect(run.status).toBe('done');
+		expect(run.trigger).toBe('import');
+		expect(run.series).toMatchObject({ method: 'ears-c2' });
+		expect(run.weeksFrom).toBe('2024-01-01');
+		expect(run.weeksTo).toBe('2024-05-19');
+		// The import's first day is 1 January: the last 8 weeks are checked.
+		expect(run.checkFrom).toBe('2024-03-25');
+		const inbox = await alarmInbox(t.db, everywhere);
+		const expected = await cli('ears-c2', '2024-01-01', '2024-05-19', run.checkFrom!);
+		expect(expected.length).toBeGreaterThan(0);
+		expect(sorted(inbox.map(asCli))).toEqual(sorted(expected));
+		expect(inbox.every((a) => a.method === 'ears-c2' && a.category === 'burglary')).toBe(true);
+		expect(
+			inbox.some((a) => a.areaCode === 'A' && a.week === '2024-05-13' && a.observed === 24)
+		).toBe(true);
+	});
+
+	it('the inbox keeps to the reader’s areas, and each reader handles an alarm for themself', async () => {
+		const inA = await alarmInbox(t.db, { userId: everywhere.userId, areaIds: [ids.A] });
+		const inB = await alarmInbox(t.db, { userId: everywhere.userId, areaIds: [ids.B] });
+		expect(inA.length).toBeGreaterThan(0);
+		expect(inA.every((a) => a.areaCode === 'A')).toBe(true);
+		expect(inB.every((a) => a.areaCode === 'B')).toBe(true);
+		const spike = inA.find((a) => a.week === '2024-05-13')!;
+		await expect(
+			handleAlarm(
+				t.db,
+				{ userId: everywhere.userId, areaIds: [ids.B] },
+				spike.id,
+				'acknowledged',
+				null
+			)
+		).rejects.toThrow(/No alarm/);
+		await expect(handleAlarm(t.db, everywhere, spike.id, 'dismissed', ' ')).rejects.toThrow(
+			/reason/
+		);
+		const done = await handleAlarm(t.db, everywhere, spike.id, 'dismissed', 'known event');
+		expect(done).toMatchObject({ status: 'dismissed', reason: 'known event' });
+		expect((await alarmInbox(t.db, everywhere, { status: 'open' })).map((a) => a.id)).not.toContain(
+			spike.id
+		);
+		const series = await alarmSeries(t.db, spike);
+		const week = series.weeks.find((w) => w.week === '2024-05-13')!;
+		expect(week).toMatchObject({ observed: 24, alarm: true });
+		expect(week.threshold).toBe(spike.threshold);
+	});
+
+	it('five more years of history: the improved Farrington, equal to the CLI', async () => {
+		// 2018-12-31 … 2023-12-31: 261 weeks before the short series; then 2024's weeks again.
+		await importWeeks('history', '2018-12-31', 261, false);
+		const run = (await earlyWarningIdle())!;
+		expect(run.series).toMatchObject({ method: 'farrington' });
+		// The history's days are all before the checked weeks: only the last week is checked again.
+		expect(run.checkFrom).toBe('2024-05-13');
+		const farrington = (await alarmInbox(t.db, everywhere)).filter(
+			(a) => a.method === 'farrington'
+		);
+		const expected = await cli('farrington', run.weeksFrom!, '2024-05-19', run.checkFrom!);
+		expect(expected.length).toBeGreaterThan(0);
+		expect(sorted(farrington.map(asCli))).toEqual(sorted(expected));
+	});
+});
