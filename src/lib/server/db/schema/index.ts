@@ -1,3 +1,4 @@
 export * from './ingest';
 export * from './auth';
 export * from './jobs';
+export * from './tasking';
