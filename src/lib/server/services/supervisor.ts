@@ -10,6 +10,7 @@
  * mid-month for ageing, and they carry no time of day, so the shift factor is flat and the answer says so.
  */
 import { aoristicProfile } from '../analysis/aoristic';
+import { HARM_INDEX, harmWeight } from '../analysis/harm-index';
 import { dayToIso, isoToDay, isoWeekday } from '../analysis/days';
 import { prospectiveRisk, shiftFactor, type CellRisk } from '../analysis/prospective-risk';
 import { CATEGORIES } from '../../taxonomy';
@@ -50,6 +51,8 @@ export interface ShiftRiskRequest {
 	biasGuard?: boolean;
 	/** Cells returned (highest risk first). Default all. */
 	limit?: number;
+	/** Weigh each category by its harm (ONS Crime Severity Score, analysis/harm-index.ts). Default false. */
+	harm?: boolean;
 }
 
 export interface ShiftFactorRow {
@@ -83,6 +86,8 @@ export interface ShiftRisk {
 		countsFrom: string;
 		biasGuard: boolean;
 		excludedCategories: string[];
+		/** The harm index the risk is weighted by (approximate per broad category), or null. */
+		harmIndex: string | null;
 		profile: {
 			from: string;
 			to: string;
@@ -200,10 +205,11 @@ export async function riskForShift(db: Database, q: ShiftRiskRequest): Promise<S
 			timedIncidents: p.used
 		};
 	});
+	const harm = (c: string) => (q.harm ? harmWeight(c).weight : 1);
 	const risk = prospectiveRisk(events, {
 		halfLifeDays,
 		windowDays,
-		shiftFactors: new Map(shiftFactors.map((f) => [f.category, f.factor]))
+		shiftFactors: new Map(shiftFactors.map((f) => [f.category, f.factor * harm(f.category)]))
 	});
 	const listed = risk.cells.slice(0, q.limit ?? Infinity);
 	const places = await placesOfCells(
@@ -229,6 +235,7 @@ export async function riskForShift(db: Database, q: ShiftRiskRequest): Promise<S
 			countsFrom,
 			biasGuard,
 			excludedCategories: excluded,
+			harmIndex: q.harm ? HARM_INDEX.id : null,
 			profile: {
 				from: profileFrom,
 				to: date,

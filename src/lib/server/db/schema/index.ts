@@ -3,3 +3,4 @@ export * from './auth';
 export * from './jobs';
 export * from './products';
 export * from './alerts';
+export * from './tasking';
