@@ -16,10 +16,16 @@ export const OBSERVATION_COPY_COLUMNS = [
 	'handling_code',
 	'observed_at',
 	'geom',
-	'h3',
 	'created_by',
 	'batch_id',
-	'h3_r10'
+	// The exact cells, coarsest first (`CELL_COLUMNS` order: h3_r5 … h3_r10, h3).
+	'h3_r5',
+	'h3_r6',
+	'h3_r7',
+	'h3_r8',
+	'h3_r9',
+	'h3_r10',
+	'h3'
 ];
 
 /**
