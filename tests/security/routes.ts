@@ -168,7 +168,14 @@ export const ROUTE_READS: Record<string, ReadKind> = {
 	// The signed-in user's own analysis jobs: parameters, progress and statistics, no records.
 	'/jobs': 'aggregates',
 	'/api/jobs': 'aggregates',
-	'/api/jobs/[id]': 'aggregates'
+	'/api/jobs/[id]': 'aggregates',
+	// Intelligence (issue 13). The register: sources with counts of their reports, no records.
+	'/sources': 'aggregates',
+	// The entry form: sources and categories to pick from, no records.
+	'/report': 'aggregates',
+	// New reports with their text, nearby incidents and reports: records, through readScope.
+	'/review': 'records',
+	'/cross-check': 'records'
 };
 
 /** The server files of a route (its +server / +page.server sources), for static checks. */

@@ -38,7 +38,13 @@ export const PERMISSIONS = [
 	/** The audit trail. */
 	'audit:view',
 	/** Own account: change own password. */
-	'account:self'
+	'account:self',
+	/** Recording an observation (the entry form, its offline queue) and reading the source register. */
+	'observations:create',
+	/** The review queue and cross-checking of observations: grading decisions, merges, links. */
+	'intel:review',
+	/** Adding and editing sources in the source register. */
+	'sources:manage'
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
