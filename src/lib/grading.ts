@@ -59,3 +59,115 @@ export function gradingInWords(g: Grading): string {
 	].map((w) => w ?? 'unknown code');
 	return `${gradingCode(g)} — ${words.join(', ')}`;
 }
+
+/**
+ * What each code means, in a sentence a reporter can act on (College of Policing, Authorised Professional
+ * Practice "Intelligence management", Intelligence Report reference material: the 3x5x2 evaluation —
+ * https://www.college.police.uk/app/intelligence-management). Shown beside every choice in the entry form
+ * and the review queue.
+ */
+export const GRADING_MEANINGS = {
+	sourceEvaluation: {
+		1: 'Reliable: no reason to doubt the source’s authenticity, trustworthiness or competence, or it has a history of reliable reporting.',
+		2: 'Untested: the source’s reliability cannot yet be judged (new, or not reported before).',
+		3: 'Not reliable: there are doubts about the source’s authenticity, trustworthiness or competence, or its reporting has proved unreliable.'
+	} satisfies Record<SourceEvaluation, string>,
+	intelligenceAssessment: {
+		A: 'Known directly: the source saw or heard it first-hand.',
+		B: 'Known indirectly but corroborated: not first-hand, and confirmed by an independent source or record.',
+		C: 'Known indirectly: second-hand (told by someone else) and not corroborated.',
+		D: 'Not known: how the source knows it cannot be judged.',
+		E: 'Suspected to be false: there is reason to believe it is untrue or malicious.'
+	} satisfies Record<IntelligenceAssessment, string>,
+	handlingCode: {
+		P: 'Lawful sharing permitted: may be shared for a policing purpose under the usual rules.',
+		C: 'Sharing with conditions: only a sanitised text (no source, no identifying details) may go into any shared product; the recorded text stays with authorised staff.'
+	} satisfies Record<HandlingCode, string>
+};
+
+export interface GradingInput {
+	sourceEvaluation: unknown;
+	intelligenceAssessment: unknown;
+	handlingCode: unknown;
+}
+
+export interface GradingProblem {
+	field: 'sourceEvaluation' | 'intelligenceAssessment' | 'handlingCode';
+	message: string;
+}
+
+/**
+ * A 3x5x2 grading from form or JSON values (numbers or their text; letters in either case), or the
+ * problems with it, each naming its field and the codes allowed.
+ * @example parseGrading({ sourceEvaluation: '2', intelligenceAssessment: 'c', handlingCode: 'P' })
+ * // { ok: true, grading: { sourceEvaluation: 2, intelligenceAssessment: 'C', handlingCode: 'P' } }
+ */
+export function parseGrading(input: GradingInput):
+	| {
+			ok: true;
+			grading: {
+				sourceEvaluation: SourceEvaluation;
+				intelligenceAssessment: IntelligenceAssessment;
+				handlingCode: HandlingCode;
+			};
+	  }
+	| { ok: false; problems: GradingProblem[] } {
+	const problems: GradingProblem[] = [];
+	const text = (v: unknown) => (typeof v === 'number' ? String(v) : typeof v === 'string' ? v : '');
+	const se = text(input.sourceEvaluation).trim();
+	const ia = text(input.intelligenceAssessment).trim().toUpperCase();
+	const hc = text(input.handlingCode).trim().toUpperCase();
+	const seOk = (SOURCE_EVALUATIONS as readonly number[]).includes(Number(se)) && /^[123]$/.test(se);
+	if (!seOk)
+		problems.push({
+			field: 'sourceEvaluation',
+			message: `source evaluation must be 1 (reliable), 2 (untested) or 3 (not reliable): got "${se}"`
+		});
+	if (!(INTELLIGENCE_ASSESSMENTS as readonly string[]).includes(ia))
+		problems.push({
+			field: 'intelligenceAssessment',
+			message: `intelligence assessment must be one of A, B, C, D, E: got "${ia}"`
+		});
+	if (!(HANDLING_CODES as readonly string[]).includes(hc))
+		problems.push({
+			field: 'handlingCode',
+			message: `handling code must be P (lawful sharing permitted) or C (sharing with conditions): got "${hc}"`
+		});
+	if (problems.length) return { ok: false, problems };
+	return {
+		ok: true,
+		grading: {
+			sourceEvaluation: Number(se) as SourceEvaluation,
+			intelligenceAssessment: ia as IntelligenceAssessment,
+			handlingCode: hc as HandlingCode
+		}
+	};
+}
+
+/**
+ * The text a report may contribute to a shared product (briefings, neighbourhood lists for the public,
+ * tasking notes): handling code P gives its sanitised text where one was written, else its text; code C
+ * gives only its sanitised text, and without one the report cannot feed any shared product (null).
+ * @example sharedText({ handlingCode: 'C', text: 'Named informant saw…', sanitisedText: null }) // null
+ * @example sharedText({ handlingCode: 'C', text: 'x', sanitisedText: 'A resident saw…' }) // 'A resident saw…'
+ */
+export function sharedText(r: {
+	handlingCode: string;
+	text: string;
+	sanitisedText: string | null;
+}): string | null {
+	const sanitised = r.sanitisedText?.trim() ? r.sanitisedText.trim() : null;
+	if (r.handlingCode === 'P') return sanitised ?? r.text;
+	return sanitised;
+}
+
+/** Why a report cannot feed a shared product, or null when it can. */
+export function sharedProductBlock(r: {
+	handlingCode: string;
+	text: string;
+	sanitisedText: string | null;
+}): string | null {
+	return sharedText(r) === null
+		? 'handling code C: write a sanitised text before this report can feed any shared product'
+		: null;
+}

@@ -158,6 +158,8 @@ describe.skipIf(!BASE_URL)('accessibility: WCAG 2.2 AA, phones, keyboard (e2e)',
 		const paths = new Set(['/', ...hrefs]);
 		// The admin page links the audit log beside the user list.
 		if (paths.has('/admin/users')) paths.add('/admin/audit');
+		// The review queue links cross-checking.
+		if (paths.has('/review')) paths.add('/cross-check');
 		return [...paths];
 	}
 

@@ -64,7 +64,9 @@ const OBSERVATIONS_CSV = [
 	'id,observed_at,text,latitude,longitude,source_evaluation,intelligence_assessment,handling_code,sanitised_text',
 	`AL-1,2020-11-02T21:40:00Z,${CITY_P},51.51495,-0.07861,2,B,P,`,
 	`AL-2,2020-11-05T18:15:00Z,${CITY_C_RAW},51.51395,-0.08935,2,C,C,${CITY_C_SANITISED}`,
-	`AL-3,2020-11-06T10:00:00Z,${WEST_P},51.50800,-0.12810,2,B,P,`
+	`AL-3,2020-11-06T10:00:00Z,${WEST_P},51.50800,-0.12810,2,B,P,`,
+	// A second City report 30 m and 30 minutes from AL-1: a duplicate candidate for cross-checking.
+	`AL-4,2020-11-02T22:10:00Z,${CITY_P} again,51.51520,-0.07861,2,C,P,`
 ].join('\n');
 
 const WEST_ANALYST = { username: 'west-analyst', password: 'limited to westminster only' };
@@ -94,7 +96,7 @@ async function prepareAreaLimits(dataDir: string): Promise<void> {
 			importedBy: 'test',
 			audit: { actor: null, origin: CLI_ORIGIN }
 		});
-		if (summary.imported !== 3) throw new Error(`observations: ${JSON.stringify(summary)}`);
+		if (summary.imported !== 4) throw new Error(`observations: ${JSON.stringify(summary)}`);
 		const id = async (code: string) =>
 			Number(
 				(
@@ -215,6 +217,16 @@ const AREA_CASES: Record<string, AreaCase> = {
 					? 1
 					: 0,
 		audit: 'product.download'
+	},
+	'/review': {
+		path: () => '/review?report=',
+		cityRecords: async (res) => (res.status === 403 ? 0 : markers(await res.text())),
+		audit: 'observations.view'
+	},
+	'/cross-check': {
+		path: () => '/cross-check?from=matrix',
+		cityRecords: async (res) => (res.status === 403 ? 0 : markers(await res.text())),
+		audit: 'observations.view'
 	}
 };
 

@@ -181,7 +181,14 @@ export const ROUTE_READS: Record<string, ReadKind> = {
 	'/alerts/subscriptions': 'aggregates',
 	// Problems: analysts' text, cells, links, and before/after counts in the problem's cells.
 	'/problems': 'aggregates',
-	'/problems/[id]': 'aggregates'
+	'/problems/[id]': 'aggregates',
+	// Intelligence (issue 13). The register: sources with counts of their reports, no records.
+	'/sources': 'aggregates',
+	// The entry form: sources and categories to pick from, no records.
+	'/report': 'aggregates',
+	// New reports with their text, nearby incidents and reports: records, through readScope.
+	'/review': 'records',
+	'/cross-check': 'records'
 };
 
 /** The server files of a route (its +server / +page.server sources), for static checks. */

@@ -7,6 +7,12 @@ import { closeDatabase, getDatabase } from '../../lib/server/db';
 import { CLI_ORIGIN } from '../../lib/server/auth/audit';
 import { importObservations } from '../../lib/server/ingest/observations';
 import { isValidTimeZone } from '../../lib/server/ingest/time';
+import {
+	kindOfCategory,
+	SOURCE_CATEGORIES,
+	SOURCE_KINDS,
+	type SourceKind
+} from '../../lib/sources';
 
 export const summary = 'Import observations (graded intelligence reports) from CSV';
 
@@ -19,13 +25,14 @@ intelligence_assessment, handling_code, optional sanitised_text; see docs/observ
 each observation with its 3x5x2 grading and H3 cell, and reports total = imported + rejected +
 duplicate per file. Re-importing adds nothing. Every file is recorded in the audit log.
   --source           source to file the observations under (default: the first file's name)
-  --source-kind      internal (default) or open, for a new source
-  --source-category  ILP source category of a new source (default community)
+  --source-kind      internal or open, for a new source (default: the category's kind)
+  --source-category  ILP source category of a new source (default community): internal
+                     recorded-crime, officer, investigation, surveillance, border, transactions,
+                     taxation; open community, social-media, newspapers, transport, commercial,
+                     civil-society
   --timezone         IANA zone of observed_at values without an offset (default Europe/London)
   --json             print the summary as JSON on stdout
 Database: DATABASE_URL (PostgreSQL + PostGIS), else the embedded database in BEATWISE_DATA.`;
-
-const SOURCE_KINDS = ['internal', 'open'] as const;
 
 function osUser(): string | null {
 	try {
@@ -41,7 +48,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 		allowPositionals: true,
 		options: {
 			source: { type: 'string' },
-			'source-kind': { type: 'string', default: 'internal' },
+			'source-kind': { type: 'string' },
 			'source-category': { type: 'string', default: 'community' },
 			timezone: { type: 'string', default: 'Europe/London' },
 			json: { type: 'boolean', default: false },
@@ -54,13 +61,18 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 		return 0;
 	}
 	if (positionals.length === 0) throw new UsageError('name at least one observations CSV file');
-	const kind = values['source-kind'] as (typeof SOURCE_KINDS)[number];
+	const category = values['source-category'].trim();
+	const categoryKind = kindOfCategory(category);
+	if (!categoryKind)
+		throw new UsageError(
+			`--source-category must be one of ${[...SOURCE_CATEGORIES.internal, ...SOURCE_CATEGORIES.open].join(', ')}`
+		);
+	const kind = (values['source-kind'] ?? categoryKind) as SourceKind;
 	if (!SOURCE_KINDS.includes(kind))
 		throw new UsageError(`--source-kind must be one of ${SOURCE_KINDS.join(', ')}`);
-	const category = values['source-category'].trim();
-	if (!/^[a-z][a-z0-9-]{0,39}$/.test(category))
+	if (kind !== categoryKind)
 		throw new UsageError(
-			'--source-category must be a lower-case word such as community, officer or social-media'
+			`--source-category ${category} is a category of ${categoryKind} sources, not ${kind}`
 		);
 	const timeZone = values.timezone;
 	if (!isValidTimeZone(timeZone))

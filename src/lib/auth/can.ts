@@ -52,7 +52,13 @@ export const PERMISSIONS = [
 	 */
 	'alerts:view',
 	/** The problem register (SARA): problems, their cells and links, responses and evaluations. */
-	'problems:manage'
+	'problems:manage',
+	/** Recording an observation (the entry form, its offline queue) and reading the source register. */
+	'observations:create',
+	/** The review queue and cross-checking of observations: grading decisions, merges, links. */
+	'intel:review',
+	/** Adding and editing sources in the source register. */
+	'sources:manage'
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

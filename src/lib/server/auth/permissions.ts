@@ -27,7 +27,10 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 		'products:create',
 		'products:publish',
 		'alerts:view',
-		'problems:manage'
+		'problems:manage',
+		'observations:create',
+		'intel:review',
+		'sources:manage'
 	],
 	supervisor: [
 		'map:view',
@@ -41,20 +44,31 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 		'products:create',
 		'products:publish',
 		'alerts:view',
-		'problems:manage'
+		'problems:manage',
+		'observations:create',
+		'intel:review'
 	],
 	// Officers see incident detail (area-limited through their account's areas), never restricted records.
 	// The neighbourhood view shows them aggregates they already see on the map (exact counts per cell)
 	// and hot spots as bins only (computed by the page's server load: they have no analysis:run).
-	// Alarms of their own areas reach officers too (counts per area and week, no records).
-	officer: ['map:view', 'neighbourhood:view', 'incidents:detail', 'account:self', 'alerts:view'],
+	// Alarms of their own areas reach officers too (counts per area and week, no records); they record
+	// what they see (observation entry).
+	officer: [
+		'map:view',
+		'neighbourhood:view',
+		'incidents:detail',
+		'account:self',
+		'alerts:view',
+		'observations:create'
+	],
 	// The community team's outputs are public ones: the neighbourhood view of areas inside their own,
 	// with counts 1–4 shown as "<5", no z from suppressed counts and hot spots as bins without counts or
 	// sensitive records (services/neighbourhood.ts, disclosure.ts). The raw map and analysis endpoints
 	// return exact small counts and sensitive categories at fine cells, so they are not theirs.
 	// They draft their neighbourhood's public briefings (the products service makes them public ones);
-	// an analyst or supervisor reviews and publishes.
-	community: ['neighbourhood:view', 'account:self', 'products:create'],
+	// an analyst or supervisor reviews and publishes. They record what residents tell them (observation
+	// entry) under open community sources.
+	community: ['neighbourhood:view', 'account:self', 'products:create', 'observations:create'],
 	planner: [
 		'map:view',
 		'analysis:run',
@@ -153,6 +167,19 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 			evaluate: 'problems:manage'
 		}
 	},
+	// Intelligence (issue 13): the register is read by everyone who records reports, edited by analysts;
+	// entry by officers, the community team and staff; review and cross-checking by analysts and
+	// supervisors.
+	'/sources': {
+		GET: 'observations:create',
+		actions: { create: 'sources:manage', update: 'sources:manage' }
+	},
+	'/report': { GET: 'observations:create' },
+	'/review': { GET: 'intel:review', actions: { decide: 'intel:review' } },
+	'/cross-check': {
+		GET: 'intel:review',
+		actions: { merge: 'intel:review', apart: 'intel:review', link: 'intel:review' }
+	},
 
 	'/api/health': { GET: 'public' },
 	'/api/meta': { GET: 'map:view' },
@@ -163,7 +190,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/api/places': { GET: 'analysis:run' },
 	'/api/cell/[cell=h3cell]': { GET: 'map:view' },
 	'/api/incidents': { GET: 'incidents:detail' },
-	'/api/observations': { GET: 'map:view' },
+	'/api/observations': { GET: 'map:view', POST: 'observations:create' },
 	// The incident export also needs incidents:detail; its service checks that.
 	'/api/export/incidents': { GET: 'export:create' },
 	'/api/export/cells': { GET: 'export:create' },

@@ -7,7 +7,6 @@
  * so a step interrupted part-way continues where it stopped, and a database with nothing left does one
  * index probe. Observations get their exact resolution-10 cell the same way.
  */
-import { latLngToCell } from 'h3-js';
 import { CELL_COLUMNS, exactCells, localDayFormatter } from '../cell-keys';
 import type { Database } from './client';
 
@@ -72,20 +71,22 @@ export async function backfillExactCells(db: Database, chunk = 5_000): Promise<B
 		});
 		if (done) break;
 	}
+	// Observations: their exact cell at every served resolution (those stored before migration 0011
+	// have resolution 11 and, after 0010, 10 only).
 	const observations = await db.query<{ id: string; lon: number; lat: number }>(
 		`SELECT id::text AS id, ST_X(geom)::float8 AS lon, ST_Y(geom)::float8 AS lat
-		 FROM observations WHERE h3_r10 IS NULL AND geom IS NOT NULL`
+		 FROM observations WHERE (h3_r5 IS NULL OR h3_r10 IS NULL) AND geom IS NOT NULL`
 	);
 	if (observations.length) {
+		const cells = CELL_COLUMNS.map(() => [] as string[]);
+		for (const o of observations) {
+			exactCells(Number(o.lat), Number(o.lon)).forEach((c, i) => cells[i].push(c));
+		}
 		await db.query(
-			`UPDATE observations o SET h3_r10 = u.cell
-			 FROM unnest($1::bigint[], $2::bigint[]) AS u(id, cell) WHERE o.id = u.id`,
-			[
-				observations.map((o) => o.id),
-				observations.map((o) =>
-					BigInt('0x' + latLngToCell(Number(o.lat), Number(o.lon), 10)).toString()
-				)
-			]
+			`UPDATE observations o SET ${sets}
+			 FROM unnest($1::bigint[], ${CELL_COLUMNS.map((_, i) => `$${i + 2}::bigint[]`).join(', ')})
+			   AS u(id, ${cellNames}) WHERE o.id = u.id`,
+			[observations.map((o) => o.id), ...cells]
 		);
 		result.observations = observations.length;
 	}

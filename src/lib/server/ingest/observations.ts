@@ -13,7 +13,6 @@
  * - Every file, imported or failed, writes an `import.observations` audit entry with its accounting.
  */
 import { basename } from 'node:path';
-import { latLngToCell } from 'h3-js';
 import type { Database } from '../db/client';
 import {
 	addBatchCounts,
@@ -33,13 +32,13 @@ import {
 	type IntelligenceAssessment,
 	type SourceEvaluation
 } from '../../grading';
+import { CELL_COLUMNS, exactCells } from '../cell-keys';
 import { copyField, pointEwkbHex, storableText } from './copy-text';
 import { findColumn, openCsv } from './csv';
 import { emptyImportSummary, type ImportSummary } from './import';
 import { checkExternalId, checkTime } from './adapters/common';
 import {
 	heartbeat,
-	INCIDENT_H3_RES,
 	oversizedRow,
 	reasonKey,
 	sha256OfFile,
@@ -284,9 +283,8 @@ function copyLine(
 	batchId: number
 ): string {
 	const located = p.lon !== null && p.lat !== null;
-	const h3 = located
-		? BigInt('0x' + latLngToCell(p.lat!, p.lon!, INCIDENT_H3_RES)).toString()
-		: NULL;
+	// Its own cell at each served resolution (5–11), never a parent of a finer cell.
+	const cells = located ? exactCells(p.lat!, p.lon!) : CELL_COLUMNS.map(() => NULL);
 	return [
 		sourceId,
 		copyField(p.externalId),
@@ -297,11 +295,9 @@ function copyLine(
 		p.handlingCode,
 		p.observedAt.toISOString(),
 		located ? pointEwkbHex(p.lon!, p.lat!) : NULL,
-		h3,
 		copyField(importedBy),
 		batchId,
-		// Its own resolution-10 cell (area covers are resolution 10), not the parent of its res-11 cell.
-		located ? BigInt('0x' + latLngToCell(p.lat!, p.lon!, 10)).toString() : NULL
+		...cells
 	].join('\t');
 }
 

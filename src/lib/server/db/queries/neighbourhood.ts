@@ -120,7 +120,7 @@ export async function observationsInArea(
 		recordedText: false
 	}
 ): Promise<{ total: number; rows: ObservationRow[] }> {
-	const where = `o.review_status <> 'rejected' AND ($2::boolean OR o.handling_code = 'P')
+	const where = `o.review_status <> 'rejected' AND o.merged_into IS NULL AND ($2::boolean OR o.handling_code = 'P')
 	   AND o.source_id IN (SELECT id FROM sources WHERE category = 'community') AND (
 	     o.h3_r10 IN (SELECT h3 FROM area_cells WHERE area_id = $1)
 	     OR (o.h3_r10 IS NULL AND EXISTS (SELECT 1 FROM areas a WHERE a.id = $1 AND ST_Intersects(a.geom, o.geom))))

@@ -16,10 +16,16 @@ export const OBSERVATION_COPY_COLUMNS = [
 	'handling_code',
 	'observed_at',
 	'geom',
-	'h3',
 	'created_by',
 	'batch_id',
-	'h3_r10'
+	// The exact cells, coarsest first (`CELL_COLUMNS` order: h3_r5 … h3_r10, h3).
+	'h3_r5',
+	'h3_r6',
+	'h3_r7',
+	'h3_r8',
+	'h3_r9',
+	'h3_r10',
+	'h3'
 ];
 
 /**
@@ -90,7 +96,7 @@ export async function observationsInBox(
 	f: ObservationBoxFilter
 ): Promise<{ total: number; restricted: number; rows: ObservationMapRow[] }> {
 	const params: unknown[] = [...f.bbox, f.from ?? null, f.to ?? null, f.areaId, f.allowedAreaIds];
-	const where = `o.review_status <> 'rejected' AND o.geom IS NOT NULL
+	const where = `o.review_status <> 'rejected' AND o.merged_into IS NULL AND o.geom IS NOT NULL
 		AND o.geom && ST_MakeEnvelope($1::float8, $2::float8, $3::float8, $4::float8, 4326)
 		AND ($5::date IS NULL OR (o.observed_at AT TIME ZONE s.timezone)::date >= $5::date)
 		AND ($6::date IS NULL OR (o.observed_at AT TIME ZONE s.timezone)::date <= $6::date)

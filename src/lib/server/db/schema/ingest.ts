@@ -20,18 +20,31 @@ import { pgTable } from 'drizzle-orm/pg-core';
 import { geometry } from './types';
 
 /** Where information comes from (DESIGN §3): internal or open, an ILP source category, default grading. */
-export const sources = pgTable('sources', {
-	id: serial('id').primaryKey(),
-	name: text('name').notNull().unique(),
-	kind: text('kind', { enum: ['internal', 'open'] }).notNull(),
-	category: text('category').notNull(),
-	/** 3x5x2 source evaluation: 1 reliable, 2 untested, 3 not reliable. */
-	defaultReliability: smallint('default_reliability').notNull().default(2),
-	/** IANA zone in which the source's local dates are read (rollup days are local days). */
-	timezone: text('timezone').notNull().default('UTC'),
-	attribution: text('attribution'),
-	createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
-});
+export const sources = pgTable(
+	'sources',
+	{
+		id: serial('id').primaryKey(),
+		name: text('name').notNull().unique(),
+		kind: text('kind', { enum: ['internal', 'open'] }).notNull(),
+		category: text('category').notNull(),
+		/** 3x5x2 source evaluation: 1 reliable, 2 untested, 3 not reliable. */
+		defaultReliability: smallint('default_reliability').notNull().default(2),
+		/** IANA zone in which the source's local dates are read (rollup days are local days). */
+		timezone: text('timezone').notNull().default('UTC'),
+		attribution: text('attribution'),
+		/** Who answers for the source (a team or a person), shown in the source register. */
+		owner: text('owner'),
+		/** 3x5x2 handling code new reports of this source start with: P or C. */
+		defaultHandlingCode: text('default_handling_code', { enum: ['P', 'C'] })
+			.notNull()
+			.default('P'),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		check('sources_default_reliability_range', sql`${t.defaultReliability} BETWEEN 1 AND 3`),
+		check('sources_default_handling_code', sql`${t.defaultHandlingCode} IN ('P', 'C')`)
+	]
+);
 
 export const importBatches = pgTable(
 	'import_batches',
@@ -278,21 +291,126 @@ export const observations = pgTable(
 		observedAt: timestamp('observed_at', { withTimezone: true }).notNull(),
 		geom: geometry('geom', 'Point'),
 		h3: bigint('h3', { mode: 'bigint' }),
-		/** The point's own resolution-10 cell (`latLngToCell(point, 10)`), for area covers. */
+		/**
+		 * The point's own cell at each served resolution (`latLngToCell(point, r)`), as for incidents;
+		 * `h3` holds resolution 11.
+		 */
+		h3R5: bigint('h3_r5', { mode: 'bigint' }),
+		h3R6: bigint('h3_r6', { mode: 'bigint' }),
+		h3R7: bigint('h3_r7', { mode: 'bigint' }),
+		h3R8: bigint('h3_r8', { mode: 'bigint' }),
+		h3R9: bigint('h3_r9', { mode: 'bigint' }),
 		h3R10: bigint('h3_r10', { mode: 'bigint' }),
-		reviewStatus: text('review_status', { enum: ['new', 'reviewed', 'rejected'] })
+		/** What the report is about, in the incident taxonomy where it fits (cross-checking compares it). */
+		category: text('category'),
+		/** Street or place as the reporter named it ("same street" in duplicate explanations). */
+		locationText: text('location_text'),
+		/** `accepted` after review (`reviewed` is how rows reviewed before migration 0011 are marked). */
+		reviewStatus: text('review_status', { enum: ['new', 'accepted', 'reviewed', 'rejected'] })
 			.notNull()
 			.default('new'),
 		links: jsonb('links').notNull().default([]),
 		createdBy: text('created_by'),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		/** The import batch that stored the row (null for rows stored before batches were recorded). */
-		batchId: integer('batch_id').references(() => importBatches.id)
+		batchId: integer('batch_id').references(() => importBatches.id),
+		/** A duplicate merged into another report: it leaves every analysis, the survivor stays. */
+		mergedInto: bigint('merged_into', { mode: 'number' }),
+		reviewedBy: text('reviewed_by'),
+		reviewedAt: timestamp('reviewed_at', { withTimezone: true })
 	},
 	(t) => [
+		check('observations_source_evaluation_range', sql`${t.sourceEvaluation} BETWEEN 1 AND 3`),
+		index('observations_review_idx').on(t.reviewStatus, t.observedAt),
+		index('observations_observed_idx').on(t.observedAt),
 		index('observations_geom_gist').using('gist', t.geom),
 		index('observations_batch_idx').on(t.batchId),
 		index('observations_h3_idx').on(t.h3),
 		uniqueIndex('observations_source_external_uq').on(t.sourceId, t.externalId)
+	]
+);
+
+/**
+ * Every review decision on an observation (accept, regrade, reject, merge, keep apart, link, conflict),
+ * with the reason and the grading before and after. Written with an audit entry in one transaction.
+ */
+export const observationReviews = pgTable(
+	'observation_reviews',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		observationId: bigint('observation_id', { mode: 'number' })
+			.notNull()
+			.references(() => observations.id, { onDelete: 'cascade' }),
+		decision: text('decision', {
+			enum: ['accept', 'regrade', 'reject', 'merge', 'keep-apart', 'corroborate', 'conflict']
+		}).notNull(),
+		reason: text('reason').notNull(),
+		/** Grading `1/C/P` before and after the decision. */
+		gradingBefore: text('grading_before').notNull(),
+		gradingAfter: text('grading_after').notNull(),
+		/** The other report or incident of a merge, link or conflict (`observation:12`, `incident:3:99`). */
+		other: text('other'),
+		decidedBy: text('decided_by').notNull(),
+		decidedAt: timestamp('decided_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [index('observation_reviews_obs_idx').on(t.observationId, t.decidedAt)]
+);
+
+/**
+ * Links between a report and another report or an incident: `corroborates` (the other supports it) or
+ * `conflicts` (the two cannot both be true). Exactly one target.
+ */
+export const observationLinks = pgTable(
+	'observation_links',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		observationId: bigint('observation_id', { mode: 'number' })
+			.notNull()
+			.references(() => observations.id, { onDelete: 'cascade' }),
+		kind: text('kind', { enum: ['corroborates', 'conflicts'] }).notNull(),
+		otherObservationId: bigint('other_observation_id', { mode: 'number' }).references(
+			() => observations.id,
+			{ onDelete: 'cascade' }
+		),
+		incidentSourceId: integer('incident_source_id'),
+		incidentId: bigint('incident_id', { mode: 'number' }),
+		/** Whether the other item came from a different source (only then may it raise an assessment). */
+		independent: boolean('independent').notNull(),
+		note: text('note').notNull(),
+		createdBy: text('created_by').notNull(),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		check(
+			'observation_links_one_target',
+			sql`(${t.otherObservationId} IS NULL) <> (${t.incidentId} IS NULL AND ${t.incidentSourceId} IS NULL)`
+		),
+		index('observation_links_obs_idx').on(t.observationId),
+		index('observation_links_other_idx').on(t.otherObservationId)
+	]
+);
+
+/**
+ * Decided duplicate candidates: a pair (lower id first) merged or kept apart, with the score and
+ * explanation it had when decided, so the queue does not offer it again.
+ */
+export const duplicateDecisions = pgTable(
+	'duplicate_decisions',
+	{
+		firstId: bigint('first_id', { mode: 'number' })
+			.notNull()
+			.references(() => observations.id, { onDelete: 'cascade' }),
+		secondId: bigint('second_id', { mode: 'number' })
+			.notNull()
+			.references(() => observations.id, { onDelete: 'cascade' }),
+		decision: text('decision', { enum: ['merged', 'kept-apart'] }).notNull(),
+		score: real('score').notNull(),
+		explanation: text('explanation').notNull(),
+		decidedBy: text('decided_by').notNull(),
+		decidedAt: timestamp('decided_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		primaryKey({ columns: [t.firstId, t.secondId] }),
+		check('duplicate_decisions_order', sql`${t.firstId} < ${t.secondId}`)
 	]
 );
