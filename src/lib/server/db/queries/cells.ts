@@ -23,7 +23,7 @@ export async function countsByCell(
 	const rows = await db.query<{ cell: string; n: number }>(
 		`SELECT to_hex(c.h3) AS cell, sum(c.n)::int AS n
 		 FROM ${rollupRows(f.res, f.from, f.to)} c ${areaJoin}
-		 WHERE ($1::text[] IS NULL OR c.category = ANY($1::text[]))
+		 WHERE ($1::text[] IS NULL AND c.category NOT LIKE 'road-collision-%' OR c.category = ANY($1::text[]))
 		   AND ($2::int[] IS NULL OR c.source_id = ANY($2::int[]))
 		 GROUP BY c.h3 ORDER BY c.h3`,
 		f.areaIds?.length ? [f.categories, f.sourceIds, f.areaIds] : [f.categories, f.sourceIds]

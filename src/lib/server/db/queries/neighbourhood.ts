@@ -64,7 +64,7 @@ export async function categoryCountsInPeriods(
 					(p, i) => `SELECT ${i} AS p, h3, category, n FROM ${rollupRows(10, p.from, p.to)} r${i}`
 				)
 				.join(' UNION ALL ')}) c
-		 WHERE c.h3 IN (SELECT h3 FROM area_cells WHERE area_id = $1)
+		 WHERE c.h3 IN (SELECT h3 FROM area_cells WHERE area_id = $1) AND c.category NOT LIKE 'road-collision-%'
 		 GROUP BY c.category ORDER BY c.category`,
 		[areaId]
 	);
