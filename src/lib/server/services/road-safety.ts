@@ -10,6 +10,7 @@ import type { ReadScope } from '../auth/read-scope';
 import type { Queryable } from '../db/client';
 import { findArea } from '../db/queries/analysis';
 import {
+	areaChoices,
 	roadCollisionPoints,
 	roadCountsByYear,
 	roadCoveredMonths,
@@ -357,4 +358,13 @@ export async function evaluateRoadScheme(
 		caveats,
 		methods: EVALUATION_METHODS
 	};
+}
+
+/** Most areas offered as sites or controls (the rest are reachable by `kind:code`). */
+const MAX_AREA_CHOICES = 2000;
+
+/** Areas the page offers as a site or a control: 'kind:code' with a label. */
+export async function roadAreaChoices(db: Queryable): Promise<{ ref: string; label: string }[]> {
+	const rows = await areaChoices(db, MAX_AREA_CHOICES);
+	return rows.map((a) => ({ ref: `${a.kind}:${a.code}`, label: `${a.name} (${a.kind})` }));
 }

@@ -205,3 +205,14 @@ export async function roadEvaluationCounts(
 		n: Number(r.n)
 	}));
 }
+
+/** Areas a site or a control can be chosen from, by kind and name (at most `limit`). */
+export async function areaChoices(
+	db: Queryable,
+	limit: number
+): Promise<{ kind: string; code: string; name: string }[]> {
+	return db.query<{ kind: string; code: string; name: string }>(
+		`SELECT kind, code, name FROM areas ORDER BY kind, name, code LIMIT $1::int`,
+		[limit]
+	);
+}
