@@ -243,7 +243,7 @@ describe.skipIf(!BASE_URL)('accessibility: WCAG 2.2 AA, phones, keyboard (e2e)',
 	it('phones: at 390 and 320 px no page scrolls sideways, and the header keeps the name, Sign out and every view label whole on screen', async () => {
 		for (const width of [390, 320]) {
 			for (const role of ['admin', 'analyst'] as DemoRole[]) {
-				const paths = ['/', '/neighbourhood', '/trends', '/supervisor', '/account'];
+				const paths = ['/', '/neighbourhood', '/trends', '/road-safety', '/supervisor', '/account'];
 				if (role === 'admin') paths.push('/admin/users', '/admin/audit');
 				for (const path of paths) {
 					const { page } = await open(role, path, { width, height: 800 });

@@ -23,6 +23,7 @@ import { createAccount } from '../../src/lib/server/auth/accounts';
 import { CLI_ORIGIN } from '../../src/lib/server/auth/audit';
 import { importObservations } from '../../src/lib/server/ingest/observations';
 import { createDraft, publishProduct, reviewProduct } from '../../src/lib/server/services/products';
+import { importPaths } from '../../src/lib/server/ingest/import';
 
 const routes = listRoutes();
 
@@ -97,6 +98,9 @@ async function prepareAreaLimits(dataDir: string): Promise<void> {
 			audit: { actor: null, origin: CLI_ORIGIN }
 		});
 		if (summary.imported !== 4) throw new Error(`observations: ${JSON.stringify(summary)}`);
+		// City of London road collisions (STATS19, 2023) for the road-safety page's area limits.
+		const road = await importPaths(db, { inputs: [ROAD_FILE], format: 'stats19' });
+		if (road.imported !== 23) throw new Error(`stats19: ${JSON.stringify(road)}`);
 		const id = async (code: string) =>
 			Number(
 				(
@@ -110,7 +114,8 @@ async function prepareAreaLimits(dataDir: string): Promise<void> {
 		const west = await id('E09000033');
 		const [busiest] = await db.query<{ cell: string }>(
 			`SELECT h3_parent(i.h3, 9)::text AS cell FROM incidents i JOIN areas a ON a.id = $1
-			 WHERE ST_Covers(a.geom, i.geom) GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`,
+			 WHERE ST_Covers(a.geom, i.geom) AND i.category NOT LIKE 'road-collision-%'
+			 GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`,
 			[city]
 		);
 		const cli = { user: null, origin: CLI_ORIGIN };
@@ -168,6 +173,10 @@ interface AreaCase {
 		| 'product.download';
 }
 
+/** STATS19 collision indexes of City of London Police (force 48) in an answer, counted once each. */
+const ROAD_FILE = 'tests/fixtures/ingest/stats19/dft-collisions-2023-city-sample.csv';
+const cityCollisions = (text: string) => new Set(text.match(/\b20234[89]\d{7}\b/g) ?? []).size;
+
 const markers = (text: string) =>
 	[CITY_P, CITY_C_RAW, CITY_C_SANITISED].filter((m) => text.includes(m)).length;
 
@@ -189,6 +198,11 @@ const AREA_CASES: Record<string, AreaCase> = {
 		cityRecords: async (res) =>
 			res.status === 403 ? 0 : Number(res.headers.get('x-beatwise-rows') ?? NaN),
 		audit: 'export'
+	},
+	'/road-safety': {
+		path: () => '/road-safety',
+		cityRecords: async (res) => (res.status === 403 ? 0 : cityCollisions(await res.text())),
+		audit: 'incidents.view'
 	},
 	'/neighbourhood': {
 		path: (c) => `/neighbourhood?area=${c.city}`,

@@ -141,6 +141,8 @@ export const ROUTE_READS: Record<string, ReadKind> = {
 	// Counts, z and hot spots of any area; its observation list is records.
 	'/neighbourhood': 'records',
 	'/trends': 'aggregates',
+	// Collision points (STATS19) for the map, limited to the reader's areas; counts and profiles.
+	'/road-safety': 'records',
 	'/supervisor': 'aggregates',
 	'/api/health': 'account',
 	'/api/meta': 'aggregates',
@@ -154,6 +156,8 @@ export const ROUTE_READS: Record<string, ReadKind> = {
 	'/api/analysis/hotspots': 'aggregates',
 	'/api/analysis/emerging': 'aggregates',
 	'/api/analysis/trends': 'aggregates',
+	// Before/after counts and intervals of a site and a control: statistics, no records.
+	'/api/analysis/road-safety': 'aggregates',
 	'/api/analysis/change': 'aggregates',
 	'/api/analysis/profile': 'aggregates',
 	'/api/analysis/near-repeat': 'aggregates',

@@ -16,7 +16,8 @@ export type AnalysisStatistic =
 	| 'profile'
 	| 'shift-risk'
 	| 'forecast-accuracy'
-	| 'neighbourhood';
+	| 'neighbourhood'
+	| 'road-safety-evaluation';
 
 export interface AnalysisRun {
 	actor: AuditActor | null;

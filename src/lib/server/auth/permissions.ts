@@ -120,6 +120,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	// The neighbourhood view discloses by audience in its service, so it has a permission of its own.
 	'/neighbourhood': { GET: 'neighbourhood:view' },
 	'/trends': { GET: 'analysis:run' },
+	// Road collisions (STATS19 open data): map points inside the reader's areas, counts, evaluations.
+	'/road-safety': { GET: 'analysis:run' },
 	'/supervisor': { GET: 'analysis:run' },
 	// Background analyses: whoever may run analyses; each user sees and cancels only their own jobs.
 	'/jobs': { GET: 'analysis:run' },
@@ -198,6 +200,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/api/analysis/hotspots': { GET: 'analysis:run' },
 	'/api/analysis/emerging': { GET: 'analysis:run' },
 	'/api/analysis/trends': { GET: 'analysis:run' },
+	'/api/analysis/road-safety': { GET: 'analysis:run' },
 	'/api/analysis/change': { GET: 'analysis:run' },
 	'/api/analysis/profile': { GET: 'analysis:run' },
 	'/api/analysis/near-repeat': { GET: 'analysis:run' },

@@ -5,6 +5,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { ROAD_SOURCE_CATEGORY } from '../../road-safety';
 import type { Database } from '../db/client';
 import {
 	markInterruptedBatches,
@@ -30,12 +31,14 @@ import {
 } from './runner';
 import { ImportError } from './types';
 
-export const IMPORT_FORMATS = ['police-uk', 'chicago', 'csv', 'geojson'] as const;
+export const IMPORT_FORMATS = ['police-uk', 'chicago', 'stats19', 'csv', 'geojson'] as const;
 
 const FILE_PATTERNS: Record<ImportFormat, RegExp> = {
 	// police.uk downloads hold street, outcomes and stop-and-search files side by side.
 	'police-uk': /-street\.csv(\.gz)?$/i,
 	chicago: /\.csv(\.gz)?$/i,
+	// DfT publishes collision, vehicle and casualty files side by side; only collisions are imported.
+	stats19: /(collision|accident)[^/]*\.csv(\.gz)?$/i,
 	csv: /\.(csv|tsv|txt)(\.gz)?$/i,
 	geojson: /\.(geo)?json$/i
 };
@@ -93,6 +96,16 @@ export function defaultSource(
 				category: 'recorded-crime',
 				timezone: 'America/Chicago',
 				attribution: 'City of Chicago Data Portal, Chicago Police Department (CLEAR)',
+				defaultReliability: 1
+			};
+		case 'stats19':
+			return {
+				name: 'DfT road casualty statistics (STATS19 collisions)',
+				kind: 'open',
+				category: ROAD_SOURCE_CATEGORY,
+				timezone: 'Europe/London',
+				attribution:
+					'Department for Transport road safety data (STATS19). Contains public sector information licensed under the Open Government Licence v3.0.',
 				defaultReliability: 1
 			};
 		default:

@@ -6,6 +6,7 @@
  * an EPSG code; the runner reprojects the latter with the definition PostGIS holds in
  * `spatial_ref_sys` (through proj4), so no projection maths is written by hand.
  */
+import type { RoadCategoryCode } from '../../road-safety';
 import type { CategoryCode } from '../../taxonomy';
 
 /** How precisely the published point locates the event (police.uk snaps to anonymous map points). */
@@ -14,7 +15,8 @@ export type LocationPrecision = 'exact' | 'snapped' | 'street' | 'area' | 'none'
 export interface NormalisedIncident {
 	/** Unique within the source; re-importing the same row must give the same id (idempotency). */
 	externalId: string;
-	category: CategoryCode;
+	/** A crime category, or a road-collision category (a separate domain: src/lib/road-safety.ts). */
+	category: CategoryCode | RoadCategoryCode;
 	/** The publisher's own type text, kept verbatim. */
 	originalType: string;
 	/** Start of the window in which the event happened (UTC instant). */

@@ -6,14 +6,14 @@
 import { cellToParent } from 'h3-js';
 import { DataCoverage } from '../analysis/coverage';
 import type { Queryable } from '../db/client';
-import { coverageRecords, type CoveragePlace } from '../db/queries/coverage';
+import { coverageRecords, type CoverageDomain, type CoveragePlace } from '../db/queries/coverage';
 import { COVERAGE_FOOTPRINT_RES } from '../ingest/coverage';
 
-export type { CoveragePlace };
+export type { CoverageDomain, CoveragePlace };
 
 /**
  * Which days of [from, to] hold data at a place (its cells' or areas' resolution-5 footprints), from
- * every source.
+ * every source of the domain (crime unless `domain` says road collisions).
  *
  * @example
  * const c = await coverageFor(db, '2016-01-01', '2020-12-31', { areaIds: [12] });
@@ -23,7 +23,8 @@ export async function coverageFor(
 	db: Queryable,
 	from: string,
 	to: string,
-	place: CoveragePlace
+	place: CoveragePlace,
+	domain: CoverageDomain = 'crime'
 ): Promise<DataCoverage> {
 	let footprints: string[] = [];
 	if ('cells' in place) {
@@ -32,7 +33,7 @@ export async function coverageFor(
 			set.add(BigInt('0x' + cellToParent(c, COVERAGE_FOOTPRINT_RES)).toString());
 		footprints = [...set];
 	}
-	return new DataCoverage(await coverageRecords(db, from, to, place, footprints));
+	return new DataCoverage(await coverageRecords(db, from, to, place, footprints, domain));
 }
 
 /** The place of a study area: its areas when it has some, else its cells. */

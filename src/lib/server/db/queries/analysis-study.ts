@@ -112,7 +112,7 @@ export async function countsInStudyCells(
 		 FROM (
 		   SELECT c.h3 AS cell, sum(c.n)::int AS n
 		   FROM ${rollupRows(f.res, f.from, f.to)} c
-		   WHERE ($2::text[] IS NULL OR c.category = ANY($2::text[]))
+		   WHERE ($2::text[] IS NULL AND c.category NOT LIKE 'road-collision-%' OR c.category = ANY($2::text[]))
 		   GROUP BY 1
 		 ) x
 		 JOIN unnest($1::bigint[]) AS s(cell) ON s.cell = x.cell`,
@@ -133,7 +133,7 @@ export async function countsInStudyCellsByStep(
 		        sum(c.n)::int AS n
 		 FROM ${rollupRows(f.res, f.from, f.to, step === 'week' ? 'day' : 'month')} c
 		 JOIN unnest($1::bigint[]) AS s(cell) ON s.cell = c.h3
-		 WHERE ($2::text[] IS NULL OR c.category = ANY($2::text[]))
+		 WHERE ($2::text[] IS NULL AND c.category NOT LIKE 'road-collision-%' OR c.category = ANY($2::text[]))
 		 GROUP BY 1, 2`,
 		[bigintCells(cells), f.categories]
 	);
@@ -151,7 +151,7 @@ export async function dailyCountsByCategoryInAreas(
 	const rows = await db.query<{ day: string; category: string; n: number }>(
 		`SELECT c.period::text AS day, c.category, sum(c.n)::int AS n
 		 FROM ${rollupRows(areaIds === null ? 5 : 10, from, to, 'day')} c
-		 WHERE ($1::text[] IS NULL OR c.category = ANY($1::text[]))
+		 WHERE ($1::text[] IS NULL AND c.category NOT LIKE 'road-collision-%' OR c.category = ANY($1::text[]))
 		   AND ($2::int[] IS NULL OR c.h3 IN (SELECT h3 FROM area_cells WHERE area_id = ANY($2::int[])))
 		 GROUP BY 1, 2 ORDER BY 1, 2`,
 		[categories, areaIds]
@@ -173,7 +173,7 @@ export async function monthlyCountsByArea(
 		 JOIN area_cells ac ON ac.area_id = a.id
 		 JOIN ${rollupRows(10, from, to, 'month')} c ON c.h3 = ac.h3
 		 WHERE a.kind = $1
-		   AND ($2::text[] IS NULL OR c.category = ANY($2::text[]))
+		   AND ($2::text[] IS NULL AND c.category NOT LIKE 'road-collision-%' OR c.category = ANY($2::text[]))
 		 GROUP BY 1, 2`,
 		[kind, categories]
 	);
@@ -204,7 +204,7 @@ export async function twoPeriodCountsByArea(
 		   SELECT true AS now, h3, category, n FROM ${rollupRows(10, now.from, now.to)} x
 		   UNION ALL
 		   SELECT false, h3, category, n FROM ${rollupRows(10, before.from, before.to)} y
-		 ) c ON c.h3 = ac.h3 AND ($2::text[] IS NULL OR c.category = ANY($2::text[]))
+		 ) c ON c.h3 = ac.h3 AND ($2::text[] IS NULL AND c.category NOT LIKE 'road-collision-%' OR c.category = ANY($2::text[]))
 		 WHERE a.kind = $1
 		 GROUP BY a.id, a.code, a.name ORDER BY a.code`,
 		[kind, categories]

@@ -61,7 +61,7 @@ export async function countsByCellAndStep(
 		`SELECT to_hex(c.h3) AS cell, date_trunc('${step === 'week' ? 'week' : 'month'}', c.period)::date::text AS step,
 		        sum(c.n)::int AS n
 		 FROM ${rollupRows(f.res, f.from, f.to, step === 'week' ? 'day' : 'month')} c
-		 WHERE ($1::text[] IS NULL OR c.category = ANY($1::text[]))
+		 WHERE ($1::text[] IS NULL AND c.category NOT LIKE 'road-collision-%' OR c.category = ANY($1::text[]))
 		   AND ($2::int[] IS NULL OR c.source_id = ANY($2::int[]))
 		 GROUP BY c.h3, 2`,
 		[f.categories, f.sourceIds ?? null]
@@ -82,7 +82,7 @@ export async function dailyCountsByCategory(
 	const rows = await db.query<{ day: string; category: string; n: number }>(
 		`SELECT c.period::text AS day, c.category, sum(c.n)::int AS n
 		 FROM ${rollupRows(areaId === null ? 5 : 10, from, to, 'day')} c
-		 WHERE ($1::text[] IS NULL OR c.category = ANY($1::text[]))
+		 WHERE ($1::text[] IS NULL AND c.category NOT LIKE 'road-collision-%' OR c.category = ANY($1::text[]))
 		   AND ($2::int IS NULL OR c.h3 IN (SELECT h3 FROM area_cells WHERE area_id = $2::int))
 		 GROUP BY 1, 2 ORDER BY 1, 2`,
 		[categories, areaId]
@@ -103,7 +103,7 @@ export async function countsByArea(
 		 FROM areas a
 		 LEFT JOIN area_cells ac ON ac.area_id = a.id
 		 LEFT JOIN ${rollupRows(10, from, to)} c ON c.h3 = ac.h3
-		   AND ($2::text[] IS NULL OR c.category = ANY($2::text[]))
+		   AND ($2::text[] IS NULL AND c.category NOT LIKE 'road-collision-%' OR c.category = ANY($2::text[]))
 		 WHERE a.kind = $1
 		 GROUP BY a.id, a.code, a.name ORDER BY a.code`,
 		[kind, categories]

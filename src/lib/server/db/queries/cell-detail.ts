@@ -16,7 +16,7 @@ export interface CellDetailFilter {
 function cellRows(f: CellDetailFilter, coarsest: Grain): string {
 	return `${rollupRows(f.res, f.from, f.to, coarsest)} c
 	 WHERE c.h3 = $1::bigint
-	   AND ($2::text[] IS NULL OR c.category = ANY($2::text[]))
+	   AND ($2::text[] IS NULL AND c.category NOT LIKE 'road-collision-%' OR c.category = ANY($2::text[]))
 	   AND ($3::int[] IS NULL OR c.source_id = ANY($3::int[]))`;
 }
 

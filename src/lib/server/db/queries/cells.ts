@@ -23,7 +23,7 @@ export async function countsByCell(
 	const rows = await db.query<{ cell: string; n: number }>(
 		`SELECT to_hex(c.h3) AS cell, sum(c.n)::int AS n
 		 FROM ${rollupRows(f.res, f.from, f.to)} c ${areaJoin}
-		 WHERE ($1::text[] IS NULL OR c.category = ANY($1::text[]))
+		 WHERE ($1::text[] IS NULL AND c.category NOT LIKE 'road-collision-%' OR c.category = ANY($1::text[]))
 		   AND ($2::int[] IS NULL OR c.source_id = ANY($2::int[]))
 		 GROUP BY c.h3 ORDER BY c.h3`,
 		f.areaIds?.length ? [f.categories, f.sourceIds, f.areaIds] : [f.categories, f.sourceIds]
@@ -39,7 +39,7 @@ export interface DataRange {
 export async function rollupRange(db: Queryable): Promise<DataRange | null> {
 	const rows = await db.query<{ from: string | null; to: string | null }>(
 		`SELECT min(period)::text AS "from", max(period)::text AS "to" FROM cell_counts
-		 WHERE res = 5 AND grain = 'day'`
+		 WHERE res = 5 AND grain = 'day' AND category NOT LIKE 'road-collision-%'`
 	);
 	return rows[0]?.from ? { from: rows[0].from, to: rows[0].to! } : null;
 }
@@ -47,7 +47,7 @@ export async function rollupRange(db: Queryable): Promise<DataRange | null> {
 export async function categoryTotals(db: Queryable): Promise<{ code: string; count: number }[]> {
 	const rows = await db.query<{ code: string; count: number }>(
 		`SELECT category AS code, sum(n)::int AS count FROM cell_counts
-		 WHERE res = 5 AND grain = 'year' GROUP BY 1 ORDER BY 2 DESC`
+		 WHERE res = 5 AND grain = 'year' AND category NOT LIKE 'road-collision-%' GROUP BY 1 ORDER BY 2 DESC`
 	);
 	return rows.map((r) => ({ code: r.code, count: Number(r.count) }));
 }

@@ -8,6 +8,12 @@ export type CoveragePlace =
 	/** Cells at resolution `res` (≥ 5), H3 index strings. */
 	| { cells: readonly string[]; res: number };
 
+/**
+ * Whose coverage: crime sources, or road-collision sources (`sources.category = 'road-collisions'`,
+ * src/lib/road-safety.ts). A day with only collisions imported is not a day crime data covers.
+ */
+export type CoverageDomain = 'crime' | 'road';
+
 export interface CoverageRecord {
 	grain: 'day' | 'month';
 	periodStart: string;
@@ -26,7 +32,8 @@ export async function coverageRecords(
 	from: string,
 	to: string,
 	place: CoveragePlace,
-	footprints: readonly string[] = []
+	footprints: readonly string[] = [],
+	domain: CoverageDomain = 'crime'
 ): Promise<CoverageRecord[]> {
 	const params: unknown[] = [from, to];
 	let where = '';
@@ -42,6 +49,7 @@ export async function coverageRecords(
 		   SELECT DISTINCT source_id, grain, date_trunc('month', period_start)::date AS month
 		   FROM source_coverage
 		   WHERE period_start BETWEEN date_trunc('month', $1::date)::date AND $2::date ${where}
+		     AND source_id ${domain === 'road' ? '' : 'NOT '}IN (SELECT id FROM sources WHERE category = 'road-collisions')
 		 )
 		 SELECT DISTINCT c.grain, c.period_start::text AS "periodStart"
 		 FROM source_coverage c

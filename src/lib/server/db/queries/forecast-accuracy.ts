@@ -39,7 +39,7 @@ export async function incidentsInAreas(
 		 WHERE i.geom IS NOT NULL
 		   AND i.occurred_from >= $2::date - 2 AND i.occurred_from < $3::date + 3
 		   AND (i.occurred_from AT TIME ZONE s.timezone)::date BETWEEN $2::date AND $3::date
-		   AND NOT (i.category = ANY($4::text[]))
+		   AND NOT (i.category = ANY($4::text[])) AND i.category NOT LIKE 'road-collision-%'
 		   AND EXISTS (SELECT 1 FROM areas a WHERE a.id = ANY($1::int[]) AND ST_Intersects(a.geom, i.geom))
 		 LIMIT $5::int`,
 		[areaIds, from, to, excluded, limit + 1]

@@ -64,7 +64,7 @@ export async function categoryCountsInPeriods(
 					(p, i) => `SELECT ${i} AS p, h3, category, n FROM ${rollupRows(10, p.from, p.to)} r${i}`
 				)
 				.join(' UNION ALL ')}) c
-		 WHERE c.h3 IN (SELECT h3 FROM area_cells WHERE area_id = $1)
+		 WHERE c.h3 IN (SELECT h3 FROM area_cells WHERE area_id = $1) AND c.category NOT LIKE 'road-collision-%'
 		 GROUP BY c.category ORDER BY c.category`,
 		[areaId]
 	);
@@ -80,7 +80,8 @@ export async function dayDating(
 	const rows = await db.query<{ rows: number; first: number }>(
 		`SELECT count(*)::int AS rows, count(*) FILTER (WHERE extract(day FROM period) = 1)::int AS first
 		 FROM cell_counts
-		 WHERE res = 10 AND grain = 'day' AND period BETWEEN $1::date AND $2::date`,
+		 WHERE res = 10 AND grain = 'day' AND period BETWEEN $1::date AND $2::date
+		   AND category NOT LIKE 'road-collision-%'`,
 		[from, to]
 	);
 	return { rows: Number(rows[0]?.rows ?? 0), firstOfMonth: Number(rows[0]?.first ?? 0) };

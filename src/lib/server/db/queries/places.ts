@@ -38,7 +38,7 @@ export async function mostFrequentStreets(
 		   FROM wanted w JOIN incidents i
 		     ON (w.w IS NULL OR i.geom && ST_MakeEnvelope(w.w, w.s, w.e, w.n, 4326))
 		    AND CASE w.res ${SERVED_RESOLUTIONS.map((r) => `WHEN ${r} THEN i.${cellColumn(r)}`).join(' ')} END = w.cell
-		   WHERE i.location_text IS NOT NULL AND btrim(i.location_text) <> '' AND NOT i.sensitive
+		   WHERE i.category NOT LIKE 'road-collision-%' AND i.location_text IS NOT NULL AND btrim(i.location_text) <> '' AND NOT i.sensitive
 		   GROUP BY 1, 2
 		 )
 		 SELECT DISTINCT ON (cell) cell::text AS cell, text, n,

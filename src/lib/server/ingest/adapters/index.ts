@@ -7,8 +7,9 @@ import { createChicagoAdapter } from './chicago';
 import { createGeoJsonAdapter } from './geojson';
 import { createMappedCsvAdapter } from './mapped-csv';
 import { createPoliceUkAdapter } from './police-uk';
+import { createStats19Adapter } from './stats19';
 
-export type ImportFormat = 'police-uk' | 'chicago' | 'csv' | 'geojson';
+export type ImportFormat = 'police-uk' | 'chicago' | 'stats19' | 'csv' | 'geojson';
 
 export interface AdapterOptions {
 	/** Parsed JSON column/property mapping: required for `csv`, optional for `geojson`. */
@@ -27,6 +28,8 @@ export function createAdapter(format: ImportFormat, options: AdapterOptions = {}
 			return createPoliceUkAdapter();
 		case 'chicago':
 			return createChicagoAdapter();
+		case 'stats19':
+			return createStats19Adapter();
 		case 'csv':
 			if (options.mapping === undefined)
 				throw new ImportError(
@@ -48,5 +51,6 @@ export {
 	createChicagoAdapter,
 	createGeoJsonAdapter,
 	createMappedCsvAdapter,
-	createPoliceUkAdapter
+	createPoliceUkAdapter,
+	createStats19Adapter
 };

@@ -1,0 +1,22 @@
+import type { RequestHandler } from './$types';
+import { roadEvaluationQuerySchema } from '$lib/schemas/road-safety';
+import { getDatabase } from '$lib/server/db';
+import { evaluateRoadScheme } from '$lib/server/services/road-safety';
+import { analysisResponse } from '../respond';
+
+/**
+ * Before/after evaluation of a road-safety scheme: collisions and KSI at a site (circle or area) in two
+ * equal periods around `schemeDate`, against a control area, with exact intervals.
+ */
+export const GET: RequestHandler = async (event) =>
+	analysisResponse(event, 'road-safety-evaluation', roadEvaluationQuerySchema, async (q) =>
+		evaluateRoadScheme(await getDatabase(), {
+			site:
+				q.site !== undefined ? { area: q.site } : { lon: q.lon!, lat: q.lat!, radiusM: q.radius! },
+			control: q.control ?? null,
+			schemeDate: q.schemeDate,
+			periodDays: q.periodDays,
+			gapDays: q.gapDays,
+			confidence: q.confidence
+		})
+	);

@@ -1,0 +1,154 @@
+/**
+ * Issue 14, road safety: the STATS19 fixture slice (tests/fixtures/ingest/stats19, City of London 2023
+ * plus rows written for the tests) imported beside police.uk crime on each engine — exact accounting,
+ * British National Grid reprojection, idempotent re-import, collisions kept out of every crime count
+ * and crime coverage, the overview and a before/after evaluation counted by hand.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, engines, type TestDatabase } from '../helpers/db';
+import { importPaths } from '../../src/lib/server/ingest/import';
+import { cellCountsForMap } from '../../src/lib/server/services/cells';
+import { coverageFor } from '../../src/lib/server/study/coverage';
+import { dataExtent } from '../../src/lib/server/study/extent';
+import { scopeFor } from '../../src/lib/server/auth/read-scope';
+import { CLI_ORIGIN } from '../../src/lib/server/auth/audit';
+import { evaluateRoadScheme, roadSafetyOverview } from '../../src/lib/server/services/road-safety';
+import { ServiceError } from '../../src/lib/server/services/errors';
+
+const STATS19 = 'tests/fixtures/ingest/stats19/dft-collisions-2023-city-sample.csv';
+const POLICE_UK = 'tests/fixtures/ingest/police-uk/2016-01-city-of-london-street.csv';
+const analyst = scopeFor(
+	{ id: 1, username: 'road-analyst', displayName: 'Road analyst', role: 'analyst', areaIds: [] },
+	CLI_ORIGIN
+);
+
+describe.each(engines())('road safety on %s', (engine) => {
+	let t: TestDatabase;
+	beforeAll(async () => {
+		t = await createTestDatabase(engine);
+		const crime = await importPaths(t.db, { inputs: [POLICE_UK], format: 'police-uk' });
+		expect(crime.imported).toBe(14);
+	});
+	afterAll(async () => {
+		await t?.drop();
+	});
+
+	it('imports every row: 29 = 23 imported + 5 rejected (with reasons) + 1 duplicate', async () => {
+		const r = await importPaths(t.db, { inputs: [STATS19], format: 'stats19' });
+		expect(r.failed).toEqual([]);
+		expect({ total: r.total, imported: r.imported, rejected: r.rejected }).toEqual({
+			total: 29,
+			imported: 23,
+			rejected: 5
+		});
+		expect(r.duplicate).toBe(1);
+		expect(r.located).toBe(22);
+		const rejects = await t.db.query<{ field: string; reason: string }>(
+			'SELECT field, reason FROM import_rejects ORDER BY row_number'
+		);
+		expect(rejects.map((x) => x.field)).toEqual([
+			'accident_severity',
+			'date',
+			'time',
+			'latitude',
+			'location_easting_osgr/location_northing_osgr'
+		]);
+		expect(rejects[4].reason).toMatch(/Great Britain/);
+		// The grid reference of the first row, given without lon/lat, lands where DfT's lon/lat put it.
+		const [p] = await t.db.query<{ lon: number; lat: number; category: string }>(
+			`SELECT ST_X(geom)::float8 AS lon, ST_Y(geom)::float8 AS lat, category
+			 FROM incidents WHERE external_id = '2023489999901'`
+		);
+		expect(p.category).toBe('road-collision-fatal');
+		expect(Number(p.lon)).toBeCloseTo(-0.077079, 4);
+		expect(Number(p.lat)).toBeCloseTo(51.516481, 4);
+	});
+
+	it('adds nothing when the same file is imported again', async () => {
+		const r = await importPaths(t.db, { inputs: [STATS19], format: 'stats19' });
+		expect({ imported: r.imported, rejected: r.rejected, duplicate: r.duplicate }).toEqual({
+			imported: 0,
+			rejected: 5,
+			duplicate: 24
+		});
+		const [{ n }] = await t.db.query<{ n: number }>(
+			`SELECT count(*)::int AS n FROM incidents WHERE category LIKE 'road-collision-%'`
+		);
+		expect(Number(n)).toBe(23);
+	});
+
+	it('never counts a collision as crime: maps, the data range and crime coverage', async () => {
+		const map = await cellCountsForMap(t.db, {
+			res: 8,
+			from: '2016-01-01',
+			to: '2023-12-31',
+			categories: []
+		});
+		expect(map.total).toBe(12); // the 14 police.uk crimes, 2 of them without a location
+		const extent = await dataExtent(t.db);
+		expect(extent).toMatchObject({ from: '2016-01-01', to: '2016-01-31' });
+		expect(extent!.granularity.unit).toBe('month');
+		const crime = await coverageFor(t.db, '2023-01-01', '2023-12-31', { everywhere: true });
+		expect(crime.period('2023-01-01', '2023-12-31').status).toBe('missing');
+		const road = await coverageFor(t.db, '2023-01-01', '2023-12-31', { everywhere: true }, 'road');
+		expect(road.period('2023-01-01', '2023-12-31').status).toBe('partial');
+	});
+
+	it('gives the overview: counts by severity, KSI, the day × hour profile and the points', async () => {
+		const o = (await roadSafetyOverview(t.db, analyst, {}))!;
+		expect(o.coveredMonths).toEqual(['2023-01', '2023-02', '2023-07', '2023-09', '2023-10']);
+		expect(o.years).toEqual([
+			{
+				year: 2023,
+				monthsCovered: 5,
+				counts: { fatal: 1, serious: 9, slight: 13, ksi: 10, total: 23 }
+			}
+		]);
+		expect({ located: o.located, unlocated: o.unlocated, untimed: o.untimed }).toEqual({
+			located: 22,
+			unlocated: 1,
+			untimed: 1
+		});
+		// 09/01/2023 12:00 was a Monday; 15/07/2023 08:15 BST a Saturday.
+		expect(o.weekHour.all[0][12]).toBeGreaterThanOrEqual(1);
+		expect(o.weekHour.ksi[5][8]).toBe(1);
+		expect(o.weekHour.all.flat().reduce((s, v) => s + v, 0)).toBe(22);
+		expect(o.points).toHaveLength(22);
+		expect(o.points.find((p) => p.id === '2023480420387')).toMatchObject({
+			when: '2023-01-09 12:00',
+			road: 'A1210',
+			speedLimit: '20',
+			category: 'road-collision-slight'
+		});
+	});
+
+	it('evaluates a site before and after a scheme, against the rest of the data', async () => {
+		// Within 600 m of the first row: 3 collisions 4–31 Jan (1 serious), 2 in Feb (both slight);
+		// elsewhere 4 in Jan (1 serious) and 9 in Feb (4 serious) — counted from the fixture by hand.
+		const e = await evaluateRoadScheme(t.db, {
+			site: { lon: -0.077079, lat: 51.516481, radiusM: 600 },
+			control: null,
+			schemeDate: '2023-02-01',
+			periodDays: 28
+		});
+		expect(e.before).toEqual({ from: '2023-01-04', to: '2023-01-31' });
+		expect(e.after).toEqual({ from: '2023-02-01', to: '2023-02-28' });
+		expect(e.all.site).toMatchObject({ before: 3, after: 2 });
+		expect(e.all.control).toMatchObject({ before: 4, after: 9 });
+		expect(e.all.adjusted!.estimate).toBeCloseTo((2 * 4) / (3 * 9), 12);
+		expect(e.ksi.site).toMatchObject({ before: 1, after: 0 });
+		expect(e.ksi.control).toMatchObject({ before: 1, after: 4 });
+		expect(e.caveats.join(' ')).toMatch(/Regression to the mean/);
+	});
+
+	it('refuses periods that touch months without data, naming them', async () => {
+		const refused = evaluateRoadScheme(t.db, {
+			site: { lon: -0.077079, lat: 51.516481, radiusM: 600 },
+			control: null,
+			schemeDate: '2023-03-01',
+			periodDays: 60
+		});
+		await expect(refused).rejects.toThrow(ServiceError);
+		await expect(refused).rejects.toThrow(/2023-03, 2023-04/);
+	});
+});
