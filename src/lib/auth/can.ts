@@ -38,7 +38,11 @@ export const PERMISSIONS = [
 	/** The audit trail. */
 	'audit:view',
 	/** Own account: change own password. */
-	'account:self'
+	'account:self',
+	/** The tasking board: units, taskings, spot edits, visit log corrections, tasking reports. */
+	'tasking:manage',
+	/** A unit's orders on the phone, and logging its visits. */
+	'tasking:patrol'
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -23,7 +23,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 		'incidents:restricted',
 		'export:create',
 		'import:run',
-		'account:self'
+		'account:self',
+		'tasking:manage',
+		'tasking:patrol'
 	],
 	supervisor: [
 		'map:view',
@@ -33,12 +35,14 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 		'incidents:restricted',
 		'export:create',
 		'audit:view',
-		'account:self'
+		'account:self',
+		'tasking:manage',
+		'tasking:patrol'
 	],
 	// Officers see incident detail (area-limited through their account's areas), never restricted records.
 	// The neighbourhood view shows them aggregates they already see on the map (exact counts per cell)
 	// and hot spots as bins only (computed by the page's server load: they have no analysis:run).
-	officer: ['map:view', 'neighbourhood:view', 'incidents:detail', 'account:self'],
+	officer: ['map:view', 'neighbourhood:view', 'incidents:detail', 'account:self', 'tasking:patrol'],
 	// The community team's outputs are public ones: the neighbourhood view of areas inside their own,
 	// with counts 1–4 shown as "<5", no z from suppressed counts and hot spots as bins without counts or
 	// sensitive records (services/neighbourhood.ts, disclosure.ts). The raw map and analysis endpoints
@@ -87,6 +91,24 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/neighbourhood': { GET: 'neighbourhood:view' },
 	'/trends': { GET: 'analysis:run' },
 	'/supervisor': { GET: 'analysis:run' },
+	// The tasking board and its reports (supervisors, analysts); officers' orders and visit log.
+	'/tasking': {
+		GET: 'tasking:manage',
+		actions: {
+			unit: 'tasking:manage',
+			removeUnit: 'tasking:manage',
+			allocate: 'tasking:manage',
+			spotEdit: 'tasking:manage',
+			withdrawEdit: 'tasking:manage',
+			editVisit: 'tasking:manage',
+			manualVisit: 'tasking:manage'
+		}
+	},
+	'/tasking/reports': { GET: 'tasking:manage' },
+	'/tasking/[id]/print': { GET: 'tasking:patrol' },
+	'/tasking/[id]/orders.pdf': { GET: 'tasking:patrol' },
+	'/patrol': { GET: 'tasking:patrol' },
+	'/api/tasking/visits': { POST: 'tasking:patrol' },
 	// Background analyses: whoever may run analyses; each user sees and cancels only their own jobs.
 	'/jobs': { GET: 'analysis:run' },
 
