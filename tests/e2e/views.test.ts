@@ -254,8 +254,8 @@ describe.skipIf(!BASE_URL)('views (e2e)', () => {
 		);
 		for (let i = 1; i < risks.length; i++) expect(risks[i - 1]).toBeGreaterThanOrEqual(risks[i]);
 		await expect
-			.poll(() => page.locator('[data-testid="tasking-placeholder"]').innerText())
-			.toContain('this list is what it will assign from');
+			.poll(() => page.locator('[data-testid="tasking-link"]').innerText())
+			.toContain('Allocate this ranking to your units');
 		await saveScreenshot(page, 'desktop-supervisor');
 
 		await page.click('[data-testid="bias-guard"]');

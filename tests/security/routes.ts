@@ -169,6 +169,14 @@ export const ROUTE_READS: Record<string, ReadKind> = {
 	// snap points such as "On or near Cheapside"), else the area at its centre. Not yet filtered by the
 	// reader's area limits or handling code C (issue 10 follow-up, see docs/security.md).
 	'/api/places': 'aggregates',
+	// Tasking: units, cells, planned and logged visits, and per-cell counts of recent incidents (why a
+	// spot was chosen); no incident records. Officers see their own units' orders only (services/tasking.ts).
+	'/tasking': 'aggregates',
+	'/tasking/reports': 'aggregates',
+	'/tasking/[id]/print': 'aggregates',
+	'/tasking/[id]/orders.pdf': 'aggregates',
+	'/patrol': 'aggregates',
+	'/api/tasking/visits': 'aggregates',
 	// The signed-in user's own analysis jobs: parameters, progress and statistics, no records.
 	'/jobs': 'aggregates',
 	'/api/jobs': 'aggregates',

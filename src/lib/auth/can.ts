@@ -58,7 +58,11 @@ export const PERMISSIONS = [
 	/** The review queue and cross-checking of observations: grading decisions, merges, links. */
 	'intel:review',
 	/** Adding and editing sources in the source register. */
-	'sources:manage'
+	'sources:manage',
+	/** The tasking board: units, taskings, spot edits, visit log corrections, tasking reports. */
+	'tasking:manage',
+	/** A unit's orders on the phone, and logging its visits. */
+	'tasking:patrol'
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -55,7 +55,12 @@ export const CATEGORY_WEIGHTS: Record<string, HarmWeight> = {
 		approximate: true,
 		note: 'possession of cannabis (3) to trafficking; mostly found by proactive policing'
 	},
-	'other-theft': { weight: 15, range: [5, 60], approximate: true, note: 'thefts not listed elsewhere' },
+	'other-theft': {
+		weight: 15,
+		range: [5, 60],
+		approximate: true,
+		note: 'thefts not listed elsewhere'
+	},
 	'possession-of-weapons': {
 		weight: 150,
 		range: [50, 700],
@@ -70,7 +75,12 @@ export const CATEGORY_WEIGHTS: Record<string, HarmWeight> = {
 		note: 'robbery of personal and of business property'
 	},
 	shoplifting: { weight: 5, range: null, approximate: true, note: 'theft from a shop' },
-	'theft-from-the-person': { weight: 60, range: null, approximate: true, note: 'e.g. pickpocketing' },
+	'theft-from-the-person': {
+		weight: 60,
+		range: null,
+		approximate: true,
+		note: 'e.g. pickpocketing'
+	},
 	'vehicle-crime': {
 		weight: 25,
 		range: [10, 80],
@@ -90,7 +100,12 @@ export const CATEGORY_WEIGHTS: Record<string, HarmWeight> = {
 		note: 'from exposure to rape'
 	},
 	'other-crime': { weight: 20, range: null, approximate: true, note: 'other notifiable crime' },
-	other: { weight: 1, range: null, approximate: true, note: 'not a crime or not mapped: counted at 1' }
+	other: {
+		weight: 1,
+		range: null,
+		approximate: true,
+		note: 'not a crime or not mapped: counted at 1'
+	}
 };
 
 /**

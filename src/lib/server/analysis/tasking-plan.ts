@@ -63,7 +63,8 @@ export function allocateCells(
 		throw new AnalysisInputError('E_PARAMETER', 'spotsPerUnit: must be a whole number ≥ 1');
 	const seen = new Set<string>();
 	for (const s of spots) {
-		if (seen.has(s.cell)) throw new AnalysisInputError('E_PARAMETER', `cell ${s.cell} listed twice`);
+		if (seen.has(s.cell))
+			throw new AnalysisInputError('E_PARAMETER', `cell ${s.cell} listed twice`);
 		seen.add(s.cell);
 	}
 	const ranked = [...spots].sort((a, b) => b.risk - a.risk || a.cell.localeCompare(b.cell));

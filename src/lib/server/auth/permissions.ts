@@ -30,7 +30,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 		'problems:manage',
 		'observations:create',
 		'intel:review',
-		'sources:manage'
+		'sources:manage',
+		'tasking:manage',
+		'tasking:patrol'
 	],
 	supervisor: [
 		'map:view',
@@ -46,7 +48,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 		'alerts:view',
 		'problems:manage',
 		'observations:create',
-		'intel:review'
+		'intel:review',
+		'tasking:manage',
+		'tasking:patrol'
 	],
 	// Officers see incident detail (area-limited through their account's areas), never restricted records.
 	// The neighbourhood view shows them aggregates they already see on the map (exact counts per cell)
@@ -59,7 +63,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 		'incidents:detail',
 		'account:self',
 		'alerts:view',
-		'observations:create'
+		'observations:create',
+		'tasking:patrol'
 	],
 	// The community team's outputs are public ones: the neighbourhood view of areas inside their own,
 	// with counts 1–4 shown as "<5", no z from suppressed counts and hot spots as bins without counts or
@@ -123,6 +128,24 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	// Road collisions (STATS19 open data): map points inside the reader's areas, counts, evaluations.
 	'/road-safety': { GET: 'analysis:run' },
 	'/supervisor': { GET: 'analysis:run' },
+	// The tasking board and its reports (supervisors, analysts); officers' orders and visit log.
+	'/tasking': {
+		GET: 'tasking:manage',
+		actions: {
+			unit: 'tasking:manage',
+			removeUnit: 'tasking:manage',
+			allocate: 'tasking:manage',
+			spotEdit: 'tasking:manage',
+			withdrawEdit: 'tasking:manage',
+			editVisit: 'tasking:manage',
+			manualVisit: 'tasking:manage'
+		}
+	},
+	'/tasking/reports': { GET: 'tasking:manage' },
+	'/tasking/[id]/print': { GET: 'tasking:patrol' },
+	'/tasking/[id]/orders.pdf': { GET: 'tasking:patrol' },
+	'/patrol': { GET: 'tasking:patrol' },
+	'/api/tasking/visits': { POST: 'tasking:patrol' },
 	// Background analyses: whoever may run analyses; each user sees and cancels only their own jobs.
 	'/jobs': { GET: 'analysis:run' },
 	// Intelligence products: every signed-in user reads those the products service lets them read

@@ -823,3 +823,10 @@ export async function editVisit(
 export async function visitHistory(db: Queryable, visitIds: number[]) {
 	return visitIds.length ? q.visitEditsOf(db, visitIds) : [];
 }
+
+/** The areas a user may task: all, or those of their account. */
+export async function taskingAreas(db: Queryable, user: AuthUser) {
+	return (await q.areaChoices(db)).filter((a) => mayAccessArea(user, a.id));
+}
+
+export { CADENCE_PRESETS, HARM_INDEX };

@@ -703,3 +703,13 @@ export async function coverCells(db: Queryable, areaId: number, res: number): Pr
 	);
 	return rows.map((r) => r.cell);
 }
+
+/** Areas to choose from: id, kind, name (boundaries are public geography). */
+export async function areaChoices(
+	db: Queryable
+): Promise<{ id: number; kind: string; name: string }[]> {
+	const rows = await db.query<{ id: number; kind: string; name: string }>(
+		`SELECT id, kind, name FROM areas ORDER BY kind, name LIMIT 5000`
+	);
+	return rows.map((r) => ({ ...r, id: Number(r.id) }));
+}

@@ -192,10 +192,7 @@ export const patrolVisits = pgTable(
 		index('patrol_visits_unit_idx').on(t.unitId, t.startedAt),
 		index('patrol_visits_tasking_idx').on(t.taskingId),
 		check('patrol_visits_source_check', sql`${t.source} IN ('phone', 'geofence', 'manual')`),
-		check(
-			'patrol_visits_order_check',
-			sql`${t.endedAt} IS NULL OR ${t.endedAt} >= ${t.startedAt}`
-		)
+		check('patrol_visits_order_check', sql`${t.endedAt} IS NULL OR ${t.endedAt} >= ${t.startedAt}`)
 	]
 );
 
