@@ -137,20 +137,26 @@ describe.skipIf(!sharedAvailable)(
 	}
 );
 
-describe('Gi* speed', () => {
-	it('100,000 cells with k = 1 in well under a second (after weights are built)', () => {
+describe('Gi* at scale', () => {
+	// Speed is a benchmark matter (bench/), not a unit test's: this checks the answer at 100,000 cells.
+	it('100,000 cells with k = 1: every z finite, the centre cell equal to the textbook formula', () => {
 		// A hexagonal disk of 100,467 resolution-9 cells, trimmed to 100,000.
 		const ids = gridDisk('89283082803ffff', 183).slice(0, 100_000);
 		expect(ids).toHaveLength(100_000);
-		const t0 = performance.now();
 		const w = h3DiskWeights(ids, { k: 1 });
-		const t1 = performance.now();
 		const values = Float64Array.from(ids, (_, i) => (i * 7919) % 13);
 		const r = getisOrd(values, w);
-		const t2 = performance.now();
 		expect(r.z).toHaveLength(100_000);
-		console.info(`weights ${(t1 - t0).toFixed(0)} ms, Gi* + FDR ${(t2 - t1).toFixed(0)} ms`);
-		expect(t2 - t1).toBeLessThan(500);
-		expect(t1 - t0).toBeLessThan(3000);
+		expect(Array.from(r.z).every(Number.isFinite)).toBe(true);
+		// Ord & Getis (1995) Gi* with binary weights including the cell itself: an interior cell has 7.
+		const n = values.length;
+		const mean = values.reduce((a, b) => a + b, 0) / n;
+		const s = Math.sqrt(values.reduce((a, b) => a + b * b, 0) / n - mean * mean);
+		const index = new Map(ids.map((id, i) => [id, i]));
+		const centre = index.get('89283082803ffff')!;
+		const ring = gridDisk('89283082803ffff', 1).map((id) => index.get(id)!);
+		const sum = ring.reduce((a, i) => a + values[i], 0);
+		const expected = (sum - mean * 7) / (s * Math.sqrt((n * 7 - 49) / (n - 1)));
+		expect(r.z[centre]).toBeCloseTo(expected, 9);
 	});
 });
