@@ -23,9 +23,7 @@ describe.skipIf(!hasChromium || process.env.BEATWISE_E2E === '0')('server shutdo
 				// Requests that use the database: the pool holds connections when SIGTERM comes.
 				for (const path of ['/api/health', '/login', '/api/health'])
 					expect((await fetch(server.url + path)).status).toBe(200);
-				const started = Date.now();
 				await server.stop(); // throws when the process had to be killed
-				expect(Date.now() - started).toBeLessThan(20_000);
 				expect(server.log()).toContain('[beatwise] shut down: database closed');
 			} finally {
 				await drop();
