@@ -240,6 +240,39 @@ describe.skipIf(!BASE_URL)('accessibility: WCAG 2.2 AA, phones, keyboard (e2e)',
 		expect(problems).toEqual([]);
 	}, 600_000);
 
+	it('alerts and problems beyond the header links: subscriptions, a problem’s page with a response', async () => {
+		const problems: string[] = [];
+		const check = async (label: string, page: Page) => {
+			await settled(page);
+			for (const f of await axeFindings(page))
+				problems.push(`${label}: ${f.id} (${f.impact}) ${f.help}\n    ${f.targets.join('\n    ')}`);
+			const wider = await overflow(page);
+			if (wider > 0) problems.push(`${label}: ${wider} px wider than the screen`);
+		};
+		// A problem with a response, made through the pages (the demo holds none).
+		const made = await open('analyst', '/problems');
+		await made.page.waitForSelector('form[aria-label="New problem"]');
+		await made.page.fill('input[name="title"]', 'Accessibility check: shop theft at Bank');
+		await made.page.click('form[aria-label="New problem"] button[type="submit"]');
+		await made.page.waitForURL(/\/problems\/\d+$/);
+		const problemPath = new URL(made.page.url()).pathname;
+		await made.page.fill('input[name="description"]', 'Patrols at closing time');
+		await made.page.fill('input[name="started"]', '2020-01-06');
+		await made.page.click('form[aria-label="Add a response"] button[type="submit"]');
+		await made.page.waitForSelector(
+			'#responses ~ table, section[aria-labelledby="responses"] table'
+		);
+		for (const viewport of [DESKTOP, PHONE]) {
+			const w = `${viewport.width}px`;
+			for (const path of ['/alerts/subscriptions', problemPath]) {
+				const { page } = await open('analyst', path, viewport);
+				await check(`${w} ${path}`, page);
+			}
+			await closePages(opened);
+		}
+		expect(problems).toEqual([]);
+	}, 600_000);
+
 	it('phones: at 390 and 320 px no page scrolls sideways, and the header keeps the name, Sign out and every view label whole on screen', async () => {
 		for (const width of [390, 320]) {
 			for (const role of ['admin', 'analyst'] as DemoRole[]) {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cellToLatLng, polygonToCells } from 'h3-js';
+import { cellToLatLng, latLngToCell, polygonToCells } from 'h3-js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/db';
 import { main } from '../../src/cli/main';
 import { captureIo } from '../../src/cli/test-io';
@@ -23,6 +23,16 @@ import {
 	handleAlarm,
 	type AlarmRow
 } from '../../src/lib/server/services/alerts';
+import {
+	addResponse,
+	createProblem,
+	evaluateResponse,
+	linkProblem,
+	problemDetail,
+	problemList,
+	setProblemCells
+} from '../../src/lib/server/services/problems';
+import { binomialTwoSidedP } from '../../src/lib/server/analysis/exact-binomial';
 
 /** Two squares in London, ~1.1 km apart; every incident of an area at a cell centre inside it. */
 const SQUARES = {
@@ -218,5 +228,48 @@ describe.each(engines())('early warning after an import on %s', { timeout: 300_0
 		const expected = await cli('farrington', run.weeksFrom!, '2024-05-19', run.checkFrom!);
 		expect(expected.length).toBeGreaterThan(0);
 		expect(sorted(farrington.map(asCli))).toEqual(sorted(expected));
+	});
+
+	it('problem register: a response evaluated on the counts in the problem’s cells, within the reader’s areas', async () => {
+		const reader = { userId: everywhere.userId, areaIds: [ids.A] };
+		const id = await createProblem(t.db, reader, {
+			title: 'Burglary run in district A',
+			areaId: ids.A,
+			scanning: 'Weekly alarm'
+		});
+		const cell = latLngToCell(points.A.lat, points.A.lon, 10);
+		expect(await setProblemCells(t.db, reader, id, `${cell}`)).toBe(1);
+		await expect(setProblemCells(t.db, reader, id, 'not-a-cell')).rejects.toThrow(
+			/"not-a-cell" \(number 1\) is not an H3 cell/
+		);
+		const responseId = await addResponse(t.db, reader, id, {
+			description: 'Target hardening',
+			startedOn: '2024-05-13',
+			endedOn: '2024-05-19'
+		});
+		const e = await evaluateResponse(t.db, reader, id, responseId);
+		// The spike week (24) against the week before it in area A's series.
+		const a = weeklyCounts(20, 'A', true);
+		expect(e.after).toEqual({ from: '2024-05-13', to: '2024-05-19', count: 24, coveredDays: 7 });
+		expect(e.before).toEqual({
+			from: '2024-05-06',
+			to: '2024-05-12',
+			count: a[18],
+			coveredDays: 7
+		});
+		expect(e.share).toBe(0.5);
+		expect(e.p).toBeCloseTo(binomialTwoSidedP(24, 24 + a[18], 0.5), 12);
+		expect(e.direction).toBe('up');
+		expect((await problemDetail(t.db, reader, id)).responses[0].evaluation).toEqual(e);
+		// Outside the reader's areas the problem does not exist for them.
+		await expect(
+			problemDetail(t.db, { userId: everywhere.userId, areaIds: [ids.B] }, id)
+		).rejects.toThrow(/No problem/);
+		expect((await problemList(t.db, { userId: everywhere.userId, areaIds: [ids.B] })).length).toBe(
+			0
+		);
+		await expect(linkProblem(t.db, reader, id, 'alarm', '999999')).rejects.toThrow(
+			/no alarm 999999/
+		);
 	});
 });
