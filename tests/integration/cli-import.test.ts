@@ -59,7 +59,9 @@ describe.skipIf(!hasShared)('beatwise CLI', () => {
 	it('says what is wrong with a bad command line (exit 2)', () => {
 		const noFormat = run('import', FILE);
 		expect(noFormat.status).toBe(2);
-		expect(noFormat.stderr).toMatch(/--format must be one of police-uk, chicago, csv, geojson/);
+		expect(noFormat.stderr).toMatch(
+			/--format must be one of police-uk, chicago, stats19, csv, geojson/
+		);
 		const noMapping = run('import', FILE, '--format', 'csv');
 		expect(noMapping.status).toBe(2);
 		expect(noMapping.stderr).toMatch(/--mapping/);

@@ -12,12 +12,13 @@ import type { ImportFormat } from '../../lib/server/ingest/adapters';
 
 export const summary = 'Import incident files (police.uk, Chicago, mapped CSV, GeoJSON)';
 
-const HELP = `Usage: beatwise import <files or folders…> --format police-uk|chicago|csv|geojson
+const HELP = `Usage: beatwise import <files or folders…> --format police-uk|chicago|stats19|csv|geojson
                        [--mapping mapping.json] [--source NAME] [--json]
 
 Reads every file (folders are searched for matching files), stores each located incident with its
 H3 cell, and reports total = imported + rejected + duplicate per file. Re-importing adds nothing.
-  --format    police-uk (street CSV), chicago (data portal CSV), csv (needs --mapping), geojson
+  --format    police-uk (street CSV), chicago (data portal CSV), stats19 (DfT road collisions),
+              csv (needs --mapping), geojson
   --mapping   JSON column mapping for csv/geojson (see docs/import-mapping.md)
   --source    name of the source to file the incidents under (default depends on the format)
   --json      print the summary as JSON on stdout

@@ -216,3 +216,57 @@ export async function areaChoices(
 		[limit]
 	);
 }
+
+/** Located collisions in a place over [from, to] (local days), for a product's map. */
+export async function roadCollisionsInPlace(
+	db: Queryable,
+	place: RoadPlace,
+	from: string,
+	to: string,
+	limit: number
+): Promise<{ lon: number; lat: number; category: string; day: string }[]> {
+	const params: unknown[] = [from, to, limit];
+	const inPlace = placeSql(place, params);
+	const rows = await db.query<{ lon: number; lat: number; category: string; day: string }>(
+		`SELECT ST_X(i.geom)::float8 AS lon, ST_Y(i.geom)::float8 AS lat, i.category,
+		        i.local_day::text AS day
+		 FROM incidents i JOIN sources s ON s.id = i.source_id
+		 WHERE ${ROAD} AND i.geom IS NOT NULL AND i.local_day BETWEEN $1::date AND $2::date
+		   AND ${inPlace}
+		 ORDER BY i.local_day, i.external_id LIMIT $3::int`,
+		params
+	);
+	return rows.map((r) => ({ ...r, lon: Number(r.lon), lat: Number(r.lat) }));
+}
+
+/** The smallest stored area holding a point ('kind:code'), or null. */
+export async function smallestAreaAt(
+	db: Queryable,
+	lon: number,
+	lat: number
+): Promise<string | null> {
+	const rows = await db.query<{ ref: string }>(
+		`SELECT kind || ':' || code AS ref FROM areas
+		 WHERE ST_Covers(geom, ST_SetSRID(ST_MakePoint($1::float8, $2::float8), 4326))
+		 ORDER BY ST_Area(geom), id LIMIT 1`,
+		[lon, lat]
+	);
+	return rows[0]?.ref ?? null;
+}
+
+/** A stored area's outline as GeoJSON and its bounding box. */
+export async function areaOutline(
+	db: Queryable,
+	areaId: number
+): Promise<{ geometry: unknown; bbox: [number, number, number, number] } | null> {
+	const rows = await db.query<{ g: string; w: number; s: number; e: number; n: number }>(
+		`SELECT ST_AsGeoJSON(geom, 6) AS g, ST_XMin(geom)::float8 AS w, ST_YMin(geom)::float8 AS s,
+		        ST_XMax(geom)::float8 AS e, ST_YMax(geom)::float8 AS n
+		 FROM areas WHERE id = $1::int`,
+		[areaId]
+	);
+	const r = rows[0];
+	return r
+		? { geometry: JSON.parse(r.g), bbox: [Number(r.w), Number(r.s), Number(r.e), Number(r.n)] }
+		: null;
+}

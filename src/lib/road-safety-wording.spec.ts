@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { effectSentence, fmtEstimate } from './format';
+import { effectSentence, fmtEstimate } from './road-safety-wording';
 
 describe('road-safety wording', () => {
 	it('states the estimate with its interval and p', () => {

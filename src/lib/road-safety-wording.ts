@@ -1,5 +1,5 @@
-/** Wording of the road-safety page's numbers (shared by its components; no server imports). */
-import type { RoadEstimate } from '$lib/schemas/road-safety';
+/** Wording of road-safety numbers (the page and the evaluation product share it; no server imports). */
+import type { RoadEstimate } from './schemas/road-safety';
 
 export function fmtRatio(v: number | null): string {
 	if (v === null) return '∞';
