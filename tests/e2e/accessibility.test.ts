@@ -231,6 +231,10 @@ describe.skipIf(!BASE_URL)('accessibility: WCAG 2.2 AA, phones, keyboard (e2e)',
 				await ws.page.waitForSelector('.panel-open');
 				await check(`${w} / filter drawer open`, ws.page);
 			}
+			// Tasking pages not in the header: the reports (the board and the phone view are, per role).
+			const reports = await open('supervisor', '/tasking/reports', viewport);
+			await reports.page.waitForSelector('[data-testid="tasking-reports"]');
+			await check(`${w} /tasking/reports`, reports.page);
 			const login = await open(null, '/login', viewport);
 			await check(`${w} /login`, login.page);
 			const missing = await open('viewer', '/no-such-page', viewport);

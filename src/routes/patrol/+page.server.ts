@@ -20,5 +20,5 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 	const orders = pick
 		? await attemptView(() => unitOrders(db, user, pick.taskingId!, pick.unit.id))
 		: { value: null, error: null };
-	return { units, orders: orders.value, ordersError: orders.error, res: 9 };
+	return { units, orders: orders.value, ordersError: orders.error };
 };

@@ -574,20 +574,18 @@ export async function taskingBoard(
 			onSpot: done.some((v) => !v.endedAt)
 		};
 	};
-	const board: UnitBoard[] = units
-		.filter((u) => spots.some((s) => s.unitId === u.id) || true)
-		.map((unit) => {
-			const list = spots.filter((s) => s.unitId === unit.id).map(progress);
-			list.sort((a, b) => (a.planned[0]?.seq ?? 99) - (b.planned[0]?.seq ?? 99));
-			return {
-				unit,
-				spots: list,
-				planned: list.reduce((a, s) => a + s.planned.length, 0),
-				visitsDone: list.reduce((a, s) => a + s.visitsDone, 0),
-				minutesDone: Math.round(list.reduce((a, s) => a + s.minutesDone, 0) * 10) / 10,
-				targetMinutes: list.reduce((a, s) => a + s.targetMinutes, 0)
-			};
-		});
+	const board: UnitBoard[] = units.map((unit) => {
+		const list = spots.filter((s) => s.unitId === unit.id).map(progress);
+		list.sort((a, b) => (a.planned[0]?.seq ?? 99) - (b.planned[0]?.seq ?? 99));
+		return {
+			unit,
+			spots: list,
+			planned: list.reduce((a, s) => a + s.planned.length, 0),
+			visitsDone: list.reduce((a, s) => a + s.visitsDone, 0),
+			minutesDone: Math.round(list.reduce((a, s) => a + s.minutesDone, 0) * 10) / 10,
+			targetMinutes: list.reduce((a, s) => a + s.targetMinutes, 0)
+		};
+	});
 	const sum = (k: 'planned' | 'visitsDone' | 'minutesDone' | 'targetMinutes') =>
 		board.reduce((a, u) => a + u[k], 0);
 	return {

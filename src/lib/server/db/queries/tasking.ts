@@ -114,14 +114,18 @@ export async function areasOfCells(
 	return out;
 }
 
-/** The area and the areas whose polygons lie inside it (a borough's wards, a district's beats). */
+/**
+ * The area and the smaller areas of other kinds that lie in it (a borough's wards, a district's beats),
+ * judged by a point on each one's surface, so boundary files drawn at different scales still nest.
+ */
 export async function areaWithInner(
 	db: Queryable,
 	areaId: number
 ): Promise<{ id: number; name: string }[]> {
 	const rows = await db.query<{ id: number; name: string }>(
 		`SELECT b.id, b.name FROM areas a JOIN areas b
-		   ON b.id = a.id OR (b.kind <> a.kind AND ST_Covers(ST_Buffer(a.geom, 0.0002), b.geom))
+		   ON b.id = a.id OR (b.kind <> a.kind AND ST_Area(b.geom) < ST_Area(a.geom)
+		       AND ST_Covers(a.geom, ST_PointOnSurface(b.geom)))
 		 WHERE a.id = $1 ORDER BY (b.id = a.id) DESC, b.name`,
 		[areaId]
 	);

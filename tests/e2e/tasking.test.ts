@@ -1,0 +1,118 @@
+/**
+ * The tasking loop in Chromium against the demo server: a supervisor adds two units and allocates the
+ * shift; an officer on a phone-sized screen opens the unit's spots, arrives while offline (the report
+ * waits on the phone), leaves, comes back online (the queue is sent); the supervisor sees the visit on
+ * the board; the unit's printed orders and their PDF. Screenshots land in test-output/e2e.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { signIn } from './auth';
+import {
+	closePages,
+	DESKTOP,
+	launchBrowser,
+	newContext,
+	PHONE,
+	saveScreenshot,
+	type OpenedPage
+} from './harness';
+
+const BASE_URL = process.env.BEATWISE_E2E_URL;
+
+describe.skipIf(!BASE_URL)('tasking board, phone visit log, completion (e2e)', () => {
+	const base = BASE_URL as string;
+	let browser: Browser;
+	const opened: OpenedPage[] = [];
+
+	beforeAll(async () => {
+		browser = await launchBrowser();
+	});
+	afterEach(() => closePages(opened));
+	afterAll(async () => {
+		await closePages(opened);
+		await browser?.close();
+	});
+
+	it('supervisor tasks two units, the officer logs a visit offline then online, the board shows it', async () => {
+		const today = new Date().toISOString().slice(0, 10);
+		const sup = await newContext(browser, DESKTOP);
+		const page = await sup.newPage();
+		await signIn(page, base, 'supervisor');
+		await page.goto(`${base}/tasking?shift=late&date=${today}`);
+		await page.waitForSelector('[data-testid="tasking-view"]');
+		// The supervisor's home area, or the City of London when the account is not limited to one.
+		if ((await page.locator('[data-testid="unit-form"]').count()) === 0)
+			await page.selectOption('[data-testid="tasking-area"]', {
+				label: 'City of London (borough)'
+			});
+		await page.waitForSelector('[data-testid="unit-form"]');
+		for (const [callSign, type] of [
+			['E2E1', 'foot'],
+			['E2E2', 'pcso']
+		]) {
+			await page.fill('[data-testid="unit-form"] input[name="callSign"]', callSign);
+			await page.selectOption('[data-testid="unit-form"] select[name="unitType"]', type);
+			await page.click('[data-testid="unit-form"] button[type="submit"]');
+			await page.waitForSelector(`[data-testid="unit-list"] li:has-text("${callSign}")`);
+		}
+		await page.click('[data-testid="allocate"]');
+		await page.waitForSelector('[data-testid="tasking-board"]', { timeout: 120_000 });
+		const units = page.locator('[data-testid="board-unit"]');
+		expect(await units.count()).toBe(2);
+		// Koper preset: 4 spots of 4 visits each per unit.
+		expect(await page.locator('[data-testid="board-totals"]').innerText()).toMatch(
+			/^0 of 32 visits done · 0 of 480 minutes$/
+		);
+		await saveScreenshot(page, 'desktop-tasking-board');
+
+		const phone = await newContext(browser, PHONE);
+		const op = await phone.newPage();
+		await signIn(op, base, 'officer');
+		await op.goto(`${base}/patrol`);
+		await op.click('a:has-text("E2E1")');
+		await op.waitForSelector('[data-testid="patrol-spot"]');
+		expect(await op.locator('[data-testid="patrol-spot"]').count()).toBe(4);
+		expect(await op.locator('[data-testid="patrol-spot"]').first().innerText()).toMatch(
+			/Why: \d+ incidents recently/
+		);
+		await phone.setOffline(true);
+		const spot = op.locator('[data-testid="patrol-spot"]').first();
+		await spot.locator('[data-testid="arrived"]').click();
+		await op.waitForSelector('[data-testid="visit-timer"]');
+		await expect
+			.poll(() => op.locator('[data-testid="sync-status"]').innerText())
+			.toMatch(/^Offline: 1 report kept on this phone/);
+		await spot.locator('input[value="engagement"]').check();
+		await saveScreenshot(op, 'phone-patrol-offline');
+		await spot.locator('[data-testid="left"]').click();
+		// The visit's arrival and departure are one report: still one waiting.
+		await expect
+			.poll(() => op.locator('[data-testid="sync-status"]').innerText())
+			.toMatch(/^Offline: 1 report kept/);
+		await phone.setOffline(false);
+		await expect
+			.poll(() => op.locator('[data-testid="sync-status"]').innerText(), { timeout: 30_000 })
+			.toBe('Online · all visits sent');
+		await saveScreenshot(op, 'phone-patrol-sent');
+
+		await page.reload();
+		await page.waitForSelector('[data-testid="tasking-board"]');
+		expect(await page.locator('[data-testid="board-totals"]').innerText()).toMatch(
+			/^1 of 32 visits done/
+		);
+		expect(await page.locator('[data-testid="visit-log"]').innerText()).toContain('phone buttons');
+		await saveScreenshot(page, 'desktop-tasking-completion');
+
+		const orders = page.locator(
+			'[data-testid="board-unit"][data-unit="E2E1"] a:has-text("Orders")'
+		);
+		const href = await orders.getAttribute('href');
+		await page.goto(`${base}${href}`);
+		await page.waitForSelector('[data-testid="orders"] svg');
+		await saveScreenshot(page, 'desktop-tasking-orders');
+		const pdf = await page.request.get(`${base}${href!.replace('/print', '/orders.pdf')}`);
+		expect(pdf.status()).toBe(200);
+		expect(pdf.headers()['content-type']).toBe('application/pdf');
+		expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+	}, 300_000);
+});
