@@ -129,7 +129,10 @@ describe.skipIf(!BASE_URL)('intelligence entry and review (e2e)', () => {
 		await analyst.click('[data-testid="accept"]');
 		await analyst.waitForSelector('[data-testid="review-done"]');
 		await watchAndOpen(analystContext, analyst, base, `/review?report=${id}`);
-		const decisions = await analyst.textContent('[data-testid="decisions"]');
+		const decisions = (await analyst.textContent('[data-testid="decisions"]'))?.replace(
+			/\s+/g,
+			' '
+		);
 		expect(decisions).toContain('accept 1/C/C → 1/C/C');
 		expect(decisions).toContain('Consistent with recent arrests on Cheapside');
 
