@@ -139,6 +139,9 @@ describe.skipIf(!BASE_URL)('intelligence entry and review (e2e)', () => {
 		// The form at desktop width, for the record.
 		await watchAndOpen(analystContext, analyst, base, '/report');
 		await formReady(analyst);
+		await analyst.waitForSelector('[data-testid="location-map"][data-idle="yes"]', {
+			timeout: 60_000
+		});
 		await saveScreenshot(analyst, 'intel-report-desktop');
 		await phone.close();
 		await analystContext.close();
