@@ -6,12 +6,12 @@
  * that takes the duplicate off the map).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { latLngToCell } from 'h3-js';
-import { polygonToCells } from 'h3-js';
+import { latLngToCell, polygonToCells } from 'h3-js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/db';
 import { insertIncidents } from '../helpers/incidents';
 import type { Database } from '../../src/lib/server/db/client';
 import { searchAudit } from '../../src/lib/server/db/queries/audit';
+import { acceptedReportsPerCell } from '../../src/lib/server/db/queries/intel';
 import type { AuthUser } from '../../src/lib/server/auth/permissions';
 import { scopeFor, type ReadScope } from '../../src/lib/server/auth/read-scope';
 import { ServiceError } from '../../src/lib/server/services/errors';
@@ -281,6 +281,34 @@ describe.each(engines())('intelligence work on %s', (engine) => {
 		});
 		const map = await observationsForMap(db, scope('analyst'), { bbox: BOX });
 		expect(map.items.map((i) => i.id).sort()).toEqual([first, second].sort());
+		// The tasking input: accepted reports per own cell, apart from crime counts; code C counts
+		// only with its sanitised text (the second has one), rejected ones never.
+		const perCell = await acceptedReportsPerCell(
+			db,
+			9,
+			'2024-03-01T00:00:00Z',
+			'2024-03-02T00:00:00Z',
+			null
+		);
+		const expected = new Map<string, number>();
+		for (const p of [HERE, NEAR]) {
+			const c = latLngToCell(p.lat, p.lon, 9);
+			expected.set(c, (expected.get(c) ?? 0) + 1);
+		}
+		expect(perCell).toEqual(expected);
+		await db.query(`UPDATE observations SET sanitised_text = NULL WHERE id = $1`, [second]);
+		const withoutText = await acceptedReportsPerCell(
+			db,
+			9,
+			'2024-03-01T00:00:00Z',
+			'2024-03-02T00:00:00Z',
+			null
+		);
+		expect([...withoutText.values()].reduce((a, b) => a + b, 0)).toBe(1);
+		await db.query(
+			`UPDATE observations SET sanitised_text = 'A resident reports dealing from a van on Cheapside.' WHERE id = $1`,
+			[second]
+		);
 	});
 
 	it('cross-checks: explains a duplicate, applies the corroboration rule, merges', async () => {

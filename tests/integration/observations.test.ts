@@ -229,7 +229,7 @@ describe.each(engines())('observations on %s', (engine) => {
 			duplicate: 1,
 			imported_by: userInfo().username,
 			name: SOURCE,
-			kind: 'internal',
+			kind: 'open',
 			category: 'community',
 			timezone: 'Europe/London'
 		});

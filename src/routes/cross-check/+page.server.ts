@@ -38,8 +38,8 @@ async function run(event: RequestEvent, action: string, fn: (form: FormData) => 
 }
 
 export const actions: Actions = {
-	merge: (event) =>
-		run(event, 'merge', async (form) => {
+	merge: async (event) => {
+		return run(event, 'merge', async (form) => {
 			const scope = readScope(event.locals, event);
 			await decidePair(await getDatabase(), scope, {
 				first: id(form, 'first'),
@@ -48,9 +48,10 @@ export const actions: Actions = {
 				decision: 'merge',
 				reason: form.get('reason')?.toString() ?? ''
 			});
-		}),
-	apart: (event) =>
-		run(event, 'apart', async (form) => {
+		});
+	},
+	apart: async (event) => {
+		return run(event, 'apart', async (form) => {
 			const scope = readScope(event.locals, event);
 			await decidePair(await getDatabase(), scope, {
 				first: id(form, 'first'),
@@ -58,9 +59,10 @@ export const actions: Actions = {
 				decision: 'apart',
 				reason: form.get('reason')?.toString() ?? ''
 			});
-		}),
-	link: (event) =>
-		run(event, 'link', async (form) => {
+		});
+	},
+	link: async (event) => {
+		return run(event, 'link', async (form) => {
 			const scope = readScope(event.locals, event);
 			const kind = form.get('kind')?.toString();
 			if (kind !== 'corroborates' && kind !== 'conflicts') {
@@ -85,5 +87,6 @@ export const actions: Actions = {
 				raise: form.get('raise') === 'on',
 				reason: form.get('reason')?.toString() ?? ''
 			});
-		})
+		});
+	}
 };

@@ -29,7 +29,8 @@ export const load: PageServerLoad = async (event) => {
 		date: p.get('date') || undefined,
 		halfLifeDays: num(p.get('halfLife')),
 		windowDays: num(p.get('window')),
-		biasGuard: p.get('guard') !== '0'
+		biasGuard: p.get('guard') !== '0',
+		withReports: p.get('reports') === '1'
 	};
 	const risk = area
 		? await attemptView(() => riskForShift(db, { ...query, area }))

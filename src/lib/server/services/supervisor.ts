@@ -16,6 +16,7 @@ import { prospectiveRisk, shiftFactor, type CellRisk } from '../analysis/prospec
 import { CATEGORIES } from '../../taxonomy';
 import type { Database } from '../db/client';
 import { countsByCellDayCategory, incidentWindowsByCategory } from '../db/queries/supervisor';
+import { acceptedReportsPerCell } from '../db/queries/intel';
 import { ServiceError } from './errors';
 import { resolveStudyArea } from './hotspots';
 import { requireDataExtent, type Granularity } from '../study/extent';
@@ -53,6 +54,11 @@ export interface ShiftRiskRequest {
 	limit?: number;
 	/** Weigh each category by its harm (ONS Crime Severity Score, analysis/harm-index.ts). Default false. */
 	harm?: boolean;
+	/**
+	 * Also count accepted intelligence reports per listed cell over the same window: shown beside the
+	 * risk, never added to it or to any crime count. Default false.
+	 */
+	withReports?: boolean;
 }
 
 export interface ShiftFactorRow {
@@ -104,6 +110,11 @@ export interface ShiftRisk {
 	cells: (CellRisk & { topCategoryLabel: string; place: Place | null })[];
 	/** Cells with any incident in the window (the list's full length). */
 	cellsWithRisk: number;
+	/**
+	 * With `withReports`: accepted intelligence reports in the study area over the window, counted
+	 * apart from recorded crime (the risk does not use them); `reports` per listed cell. Null without.
+	 */
+	intelligence: { total: number; perCell: Record<string, number>; rule: string } | null;
 }
 
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
@@ -253,6 +264,39 @@ export async function riskForShift(db: Database, q: ShiftRiskRequest): Promise<S
 			topCategoryLabel: label.get(c.topCategory) ?? c.topCategory,
 			place: places[i] ?? null
 		})),
-		cellsWithRisk: risk.cells.length
+		cellsWithRisk: risk.cells.length,
+		intelligence: q.withReports
+			? await reportsInStudy(db, study.cells, res, dayToIso(ref - windowDays + 1), date)
+			: null
+	};
+}
+
+/** Accepted reports per study cell over [from, to] (UTC days), kept apart from crime counts. */
+async function reportsInStudy(
+	db: Database,
+	cells: readonly string[],
+	res: number,
+	from: string,
+	to: string
+): Promise<NonNullable<ShiftRisk['intelligence']>> {
+	const inStudy = new Set(cells);
+	const found = await acceptedReportsPerCell(
+		db,
+		res,
+		`${from}T00:00:00Z`,
+		`${dayToIso(isoToDay(to) + 1)}T00:00:00Z`,
+		null
+	);
+	const perCell: Record<string, number> = {};
+	let total = 0;
+	for (const [cell, n] of found) {
+		if (!inStudy.has(cell)) continue;
+		perCell[cell] = n;
+		total += n;
+	}
+	return {
+		total,
+		perCell,
+		rule: 'accepted, not merged reports; handling code C only with a sanitised text; not part of the risk or any crime count'
 	};
 }
