@@ -48,7 +48,7 @@ const PAGE = `<!doctype html><html><head><meta charset="utf-8">
 function draw(arg: { geojson: unknown; bbox: number[]; style: unknown }): Promise<string> {
 	type Lib = {
 		Map: new (o: unknown) => {
-			on(e: string, f: () => void): void;
+			on(e: string, f: (ev: unknown) => void): void;
 			once(e: string, f: () => void): void;
 			addSource(id: string, s: unknown): void;
 			addLayer(l: unknown): void;
