@@ -59,3 +59,42 @@ export async function areaOutline(db: Queryable, areaId: number): Promise<unknow
 	);
 	return rows[0] ? JSON.parse(rows[0].g) : null;
 }
+
+export interface SourceGrading {
+	source: string;
+	evaluation: number;
+	assessment: string;
+	handling: string;
+	reports: number;
+}
+
+/**
+ * The sources of the observations inside an area in a period, by 3x5x2 grading, with how many reports
+ * each: what an assessment cites. Handling code C only with `includeRestricted`; rejected reports never.
+ */
+export async function sourceGradingsInArea(
+	db: Queryable,
+	areaId: number,
+	from: string,
+	to: string,
+	includeRestricted: boolean
+): Promise<SourceGrading[]> {
+	const rows = await db.query<{
+		source: string;
+		evaluation: number;
+		assessment: string;
+		handling: string;
+		reports: number;
+	}>(
+		`SELECT s.name AS source, o.source_evaluation AS evaluation, o.intelligence_assessment AS assessment,
+		        o.handling_code AS handling, count(*)::int AS reports
+		 FROM observations o JOIN sources s ON s.id = o.source_id
+		 WHERE o.review_status <> 'rejected' AND ($4::boolean OR o.handling_code = 'P')
+		   AND o.observed_at >= $2::date AND o.observed_at < $3::date + 1
+		   AND (o.h3_r10 IN (SELECT h3 FROM area_cells WHERE area_id = $1)
+		     OR (o.h3_r10 IS NULL AND EXISTS (SELECT 1 FROM areas a WHERE a.id = $1 AND ST_Intersects(a.geom, o.geom))))
+		 GROUP BY 1, 2, 3, 4 ORDER BY 5 DESC, 1, 2, 3, 4`,
+		[areaId, from, to, includeRestricted]
+	);
+	return rows.map((r) => ({ ...r, evaluation: Number(r.evaluation), reports: Number(r.reports) }));
+}
