@@ -315,7 +315,7 @@ export async function briefingContent(
 		heading: 'What police are doing',
 		paragraphs: taskingTables
 			? [
-					'Patrol taskings and visits are recorded in this installation; see the tasking records for this neighbourhood.'
+					`Tasking and patrol-visit records exist in this installation, but this version of the briefing does not summarise them yet: see the tasking board for ${area.name}.`
 				]
 			: [
 					`No taskings recorded: this installation holds no tasking or patrol-visit records, so nothing can be reported about patrols in ${area.name}.`
