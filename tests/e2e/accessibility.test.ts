@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { signIn, type DemoRole } from './auth';
+import { sessionCookie, signIn, type DemoRole } from './auth';
 import {
 	apiJson,
 	closePages,
@@ -201,7 +201,7 @@ describe.skipIf(!BASE_URL)('accessibility: WCAG 2.2 AA, phones, keyboard (e2e)',
 		600_000
 	);
 
-	it('page states beyond the first view: trends tabs, a cell panel, the filter drawer, sign-in, an error', async () => {
+	it('page states beyond the first view: a product, trends tabs, a cell panel, the filter drawer, sign-in, an error', async () => {
 		const problems: string[] = [];
 		const check = async (label: string, page: Page) => {
 			await settled(page);
@@ -210,8 +210,31 @@ describe.skipIf(!BASE_URL)('accessibility: WCAG 2.2 AA, phones, keyboard (e2e)',
 			const wider = await overflow(page);
 			if (wider > 0) problems.push(`${label}: ${wider} px wider than the screen`);
 		};
+		// A product page: an analyst's intelligence memo of the City (drafted here: the map picture is
+		// drawn by Chromium on the server, which takes a while).
+		const draft = await fetch(`${base}/products?/assessment`, {
+			method: 'POST',
+			redirect: 'manual',
+			headers: {
+				cookie: await sessionCookie(base, 'analyst'),
+				origin: base,
+				'content-type': 'application/x-www-form-urlencoded'
+			},
+			body: new URLSearchParams({
+				type: 'intelligence-memo',
+				area: 'borough:E09000001',
+				from: '2017-01-01',
+				to: '2017-06-30',
+				handlingCode: 'P'
+			})
+		});
+		const productPath = draft.headers.get('location') ?? '';
+		expect(productPath, `drafting answered ${draft.status}`).toMatch(/^\/products\/\d+$/);
 		for (const viewport of [DESKTOP, PHONE]) {
 			const w = `${viewport.width}px`;
+			const product = await open('analyst', productPath, viewport);
+			await product.page.waitForSelector('article.product');
+			await check(`${w} ${productPath}`, product.page);
 			for (const tab of ['emerging', 'multiples']) {
 				const { page } = await open('analyst', `/trends?tab=${tab}`, viewport);
 				await page.waitForSelector(`[data-testid="trends-view"][data-state^="${tab}:ready"]`, {

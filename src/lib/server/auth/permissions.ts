@@ -151,7 +151,14 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	// Intelligence products: every signed-in user reads those the products service lets them read
 	// (audience, handling code, drafts, area limits); drafting and publishing check their permissions
 	// in the service too.
-	'/products': { GET: 'signed-in' },
+	'/products': {
+		GET: 'signed-in',
+		actions: {
+			briefing: 'products:create',
+			trend: 'products:create',
+			assessment: 'products:create'
+		}
+	},
 	'/products/[id]': {
 		GET: 'signed-in',
 		actions: {

@@ -62,7 +62,7 @@ export async function printPdf(html: string, footer: string): Promise<Buffer> {
 		const pdf = await page.pdf({
 			format: 'A4',
 			printBackground: true,
-			preferCSSPageSize: true,
+			margin: { top: '12mm', right: '12mm', bottom: '16mm', left: '12mm' },
 			displayHeaderFooter: true,
 			headerTemplate: '<span></span>',
 			footerTemplate: `<div style="font-size:8px;width:100%;padding:0 12mm;display:flex;justify-content:space-between;color:#444"><span>${footer}</span><span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`

@@ -143,6 +143,7 @@ ${p.content.blocks.map(block).join('\n')}
 
 /** Screen and print CSS of the document (scoped to `.product`). */
 export const PRODUCT_CSS = `
+.product, .product * { box-sizing: border-box; }
 .product { max-width: 60rem; margin: 0 auto; font: 15px/1.45 system-ui, sans-serif; color: #1f2328; }
 .product h1 { font-size: 1.6rem; margin: 0.2rem 0; }
 .product h2 { font-size: 1.15rem; margin: 1.2rem 0 0.4rem; border-bottom: 1px solid #d0d7de; }
@@ -171,7 +172,7 @@ export const PRODUCT_CSS = `
 .product .empty { color: #57606a; font-style: italic; }
 .product .map-missing { padding: 1rem; border: 1px dashed #57606a; }
 @media print {
-	@page { size: A4; margin: 12mm 12mm 14mm; }
+	@page { size: A4; }
 	.product { max-width: none; font-size: 10.5pt; }
 	.product h2 { break-after: avoid; }
 	.product img.map { max-height: 10.5cm; }

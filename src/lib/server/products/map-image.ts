@@ -48,7 +48,7 @@ const PAGE = `<!doctype html><html><head><meta charset="utf-8">
 function draw(arg: { geojson: unknown; bbox: number[]; style: unknown }): Promise<string> {
 	type Lib = {
 		Map: new (o: unknown) => {
-			on(e: 'error', f: (e: { error?: Error }) => void): void;
+			on(e: string, f: (ev: unknown) => void): void;
 			once(e: string, f: () => void): void;
 			addSource(id: string, s: unknown): void;
 			addLayer(l: unknown): void;
@@ -77,7 +77,7 @@ function draw(arg: { geojson: unknown; bbox: number[]; style: unknown }): Promis
 			preserveDrawingBuffer: true,
 			fadeDuration: 0
 		});
-		map.on('error', (e) => fail(String(e.error?.message ?? e)));
+		map.on('error', (e: unknown) => fail(String((e as { error?: Error }).error?.message ?? e)));
 		map.once('load', () => {
 			map.addSource('product', { type: 'geojson', data: arg.geojson });
 			map.addLayer({

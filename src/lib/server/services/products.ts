@@ -261,6 +261,18 @@ export async function getProduct(
 	return p;
 }
 
+/**
+ * A product handed out by an operator without a read scope (the command line): audited as a download
+ * by the actor.
+ */
+export async function recordProductDownload(
+	db: Queryable,
+	p: ProductRow,
+	actor: ProductActor
+): Promise<void> {
+	await audit(db, actor, 'product.download', p, { audience: p.audience });
+}
+
 export interface ProductListFilter {
 	type?: string;
 	/** kind:code */

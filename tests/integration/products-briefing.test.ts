@@ -1,0 +1,210 @@
+/**
+ * Community-safety briefings on the demo data (City of London), on both engines:
+ * - `beatwise briefing` as an operator runs it (a real process): a public PDF of 1–6 pages naming the
+ *   neighbourhood and month, the map picture on page 1, no count from 1 to 4 anywhere in its tables'
+ *   text (a category whose exact count is 1–4 shows its cell-key value), stored as a product and
+ *   audited (first engine only: Chromium is slow on a busy machine);
+ * - frozen content: a published briefing keeps its numbers after more incidents of its month are
+ *   imported, while a briefing built now shows them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, engines, type TestDatabase } from '../helpers/db';
+import { loadDemo } from '../../src/lib/server/demo/load';
+import { openDatabase } from '../../src/lib/server/db/client';
+import { briefingContent, draftBriefing } from '../../src/lib/server/products/briefing';
+import {
+	getProduct,
+	publishProduct,
+	reviewProduct,
+	type ProductActor
+} from '../../src/lib/server/services/products';
+import { importPaths } from '../../src/lib/server/ingest/import';
+import { CLI_ORIGIN } from '../../src/lib/server/auth/audit';
+import { scopeFor } from '../../src/lib/server/auth/read-scope';
+import type { ProductContent } from '../../src/lib/schemas/products';
+
+const AREA = 'lsoa:E01000001';
+const PERIOD = '2017-06';
+const actor: ProductActor = { user: null, origin: CLI_ORIGIN, name: 'test operator' };
+const analyst = {
+	id: 0,
+	username: 'briefing-analyst',
+	displayName: 'Analyst',
+	role: 'analyst' as const,
+	areaIds: []
+};
+
+/** The "Top concerns" table of a briefing's content. */
+function concerns(c: ProductContent): (string | number | null)[][] {
+	const b = c.blocks.find((x) => x.kind === 'table' && x.heading === 'Top concerns');
+	if (!b || b.kind !== 'table') throw new Error('no Top concerns table');
+	return b.table.rows;
+}
+
+const tool = (cmd: string, args: string[]) => {
+	const r = spawnSync(cmd, args, { encoding: 'utf8' });
+	if (r.status !== 0) throw new Error(`${cmd}: ${r.stderr}`);
+	return r.stdout;
+};
+
+describe.each(engines())('community-safety briefings (%s)', (engine) => {
+	let t: TestDatabase;
+	let db: TestDatabase['db'];
+	const work = mkdtempSync(join(tmpdir(), 'beatwise-briefing-'));
+
+	beforeAll(async () => {
+		t = await createTestDatabase(engine);
+		db = t.db;
+		await loadDemo(db);
+	}, 900_000);
+	afterAll(async () => {
+		await db?.close().catch(() => undefined);
+		await t?.drop();
+		rmSync(work, { recursive: true, force: true });
+	});
+
+	it.runIf(engine === engines()[0])(
+		'beatwise briefing writes a public PDF: 1–6 pages, names the area and month, map on page 1, no small count',
+		async () => {
+			const internal = await briefingContent(db, {
+				area: AREA,
+				period: PERIOD,
+				audience: 'internal',
+				mapPicture: false
+			});
+			// Categories whose exact count this month is 1–4: the public PDF must not show it.
+			const small = concerns(internal.content).filter(
+				(r) => typeof r[1] === 'number' && r[1] >= 1 && r[1] <= 4 && r[0] !== 'All categories'
+			);
+			expect(small.length, 'the test needs a small count to hide').toBeGreaterThan(0);
+			if (engine === 'pglite') await db.close();
+			const out = join(work, 'public.pdf');
+			const r = spawnSync(
+				process.execPath,
+				[
+					'bin/beatwise.js',
+					'briefing',
+					'--area',
+					AREA,
+					'--period',
+					PERIOD,
+					'--audience',
+					'public',
+					'--out',
+					out
+				],
+				{
+					encoding: 'utf8',
+					env: { ...process.env, DATABASE_URL: t.url ?? '', BEATWISE_DATA: t.dataDir ?? '' }
+				}
+			);
+			expect(r.status, r.stderr).toBe(0);
+			expect(r.stdout).toMatch(
+				/City of London 001A: community-safety briefing, June 2017: product \d+/
+			);
+			if (engine === 'pglite') db = await openDatabase({ dataDir: t.dataDir });
+
+			const pages = Number(/Pages:\s+(\d+)/.exec(tool('pdfinfo', [out]))?.[1]);
+			expect(pages).toBeGreaterThanOrEqual(1);
+			expect(pages).toBeLessThanOrEqual(6);
+			const text = tool('pdftotext', ['-raw', out, '-']).replace(/\s+/g, ' ');
+			const page1 = tool('pdftotext', ['-raw', '-f', '1', '-l', '1', out, '-']).replace(
+				/\s+/g,
+				' '
+			);
+			expect(page1).toContain('City of London 001A');
+			expect(page1).toContain('June 2017');
+			// The map picture (1200 × 760) is on page 1.
+			const images = tool('pdfimages', ['-list', '-f', '1', '-l', '1', out]);
+			expect(images).toMatch(/^\s*1\s+\d+\s+image\s+1200\s+760/m);
+			writeFileSync(join('test-output', 'briefing-public.pdf'), readFileSync(out));
+			tool('pdftoppm', [
+				'-r',
+				'60',
+				'-f',
+				'1',
+				'-l',
+				'1',
+				'-png',
+				out,
+				'test-output/briefing-public-page'
+			]);
+
+			const [stored] = await db.query<{ id: number; content: unknown }>(
+				`SELECT id, content FROM products ORDER BY id DESC LIMIT 1`
+			);
+			const product = await getProduct(db, Number(stored.id), scopeFor(analyst, CLI_ORIGIN));
+			expect(product).toMatchObject({ type: 'briefing', audience: 'public', status: 'draft' });
+			const shown = concerns(product.content);
+			for (const row of shown)
+				for (const v of row.slice(1, 4))
+					if (typeof v === 'number') expect(v < 1 || v > 4, `${row[0]}: ${v}`).toBe(true);
+			for (const [label, exact] of small) {
+				const row = shown.find((x) => x[0] === label);
+				const m = new RegExp(`${String(label)} (\\S+) (\\S+)`).exec(text);
+				if (!row) {
+					// Left out: every count of the category is published as 0.
+					expect(text.includes(`${label} ${exact} `)).toBe(false);
+					continue;
+				}
+				expect(m, `${label} in the PDF`).not.toBeNull();
+				expect(m![1]).toBe(String(row[1]));
+				expect(m![1]).not.toBe(String(exact));
+			}
+			const audit = await db.query<{ action: string }>(
+				`SELECT action FROM audit_log WHERE object = $1 ORDER BY id`,
+				[`product:${product.id}`]
+			);
+			expect(audit.map((a) => a.action)).toEqual([
+				'product.create',
+				'product.download',
+				'product.view'
+			]);
+			expect(statSync(out).size).toBeGreaterThan(50_000);
+		},
+		900_000
+	);
+
+	it('a published briefing keeps its numbers after more incidents of its month are imported', async () => {
+		const p = await draftBriefing(
+			db,
+			{ area: AREA, period: PERIOD, audience: 'internal', mapPicture: false },
+			actor
+		);
+		await reviewProduct(db, p.id, actor);
+		const published = await publishProduct(db, p.id, actor);
+		const before = JSON.stringify(published.content);
+		// Eight more burglaries in the LSOA in June 2017 (a late police.uk file).
+		const file = join(work, '2017-06-extra-street.csv');
+		const header =
+			'Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context';
+		const rows = Array.from(
+			{ length: 8 },
+			(_, i) =>
+				`extra-${i},2017-06,City of London Police,City of London Police,-0.097736,51.520206,On or near Test Street,E01000001,City of London 001A,Burglary,,`
+		);
+		writeFileSync(file, [header, ...rows].join('\n') + '\n');
+		const imported = await importPaths(db, {
+			inputs: [file],
+			format: 'police-uk',
+			importedBy: 'test',
+			origin: CLI_ORIGIN
+		});
+		expect(imported.imported).toBe(8);
+		const now = await briefingContent(db, {
+			area: AREA,
+			period: PERIOD,
+			audience: 'internal',
+			mapPicture: false
+		});
+		const total = (c: ProductContent) => concerns(c).find((r) => r[0] === 'All categories')![1];
+		expect(Number(total(now.content))).toBe(Number(total(published.content)) + 8);
+		const again = await getProduct(db, p.id, scopeFor(analyst, CLI_ORIGIN));
+		expect(JSON.stringify(again.content)).toBe(before);
+		expect(again.status).toBe('published');
+	}, 600_000);
+});
