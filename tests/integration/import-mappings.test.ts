@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/db';
 import { importPaths, type ImportSummary } from '../../src/lib/server/ingest/import';
 import { sourceMapping } from '../../src/lib/server/db/queries/ingest';
+import { CLI_ORIGIN } from '../../src/lib/server/auth/audit';
 
 const DIR = resolve('tests/fixtures/imports');
 const mappingOf = (name: string) => JSON.parse(readFileSync(join(DIR, name), 'utf8')) as unknown;
@@ -27,7 +28,7 @@ describe.each(engines())('mapping features on %s', { timeout: 300_000 }, (engine
 			format: 'csv',
 			mapping: mappingOf(mapping),
 			mappingFile: mapping,
-			origin: 'test'
+			origin: CLI_ORIGIN
 		});
 		expect(s.failed).toEqual([]);
 		balanced(s);
@@ -100,7 +101,7 @@ describe.each(engines())('mapping features on %s', { timeout: 300_000 }, (engine
 			inputs: [join(DIR, 'esri.csv')],
 			format: 'csv',
 			mapping: mappingOf('feet-as-metres.json'),
-			origin: 'test'
+			origin: CLI_ORIGIN
 		});
 		expect(feet).toMatchObject({ total: 2, imported: 2, located: 0 });
 		expect(feet.warnings).toHaveLength(1);
@@ -200,7 +201,7 @@ describe.each(engines())('mapping features on %s', { timeout: 300_000 }, (engine
 				format: 'csv',
 				mapping: bad,
 				mappingFile: 'may.json',
-				origin: 'test'
+				origin: CLI_ORIGIN
 			})
 		).resolves.toMatchObject({
 			failed: [
@@ -215,7 +216,7 @@ describe.each(engines())('mapping features on %s', { timeout: 300_000 }, (engine
 			format: 'csv',
 			mapping: { ...(bad as object), timezone: 'Mars' },
 			mappingFile: 'may.json',
-			origin: 'test'
+			origin: CLI_ORIGIN
 		});
 		expect(invalid.failed).toEqual([
 			{

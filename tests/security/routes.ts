@@ -168,7 +168,14 @@ export const ROUTE_READS: Record<string, ReadKind> = {
 	// The signed-in user's own analysis jobs: parameters, progress and statistics, no records.
 	'/jobs': 'aggregates',
 	'/api/jobs': 'aggregates',
-	'/api/jobs/[id]': 'aggregates'
+	'/api/jobs/[id]': 'aggregates',
+	// Import in the browser: what the user's own uploaded file holds (columns, sample values, its
+	// points and accounting) and the mapping kept per source; never stored records.
+	'/import': 'account',
+	'/api/imports': 'account',
+	'/api/imports/upload': 'account',
+	'/api/imports/dry-run': 'account',
+	'/api/imports/[id]': 'account'
 };
 
 /** The server files of a route (its +server / +page.server sources), for static checks. */

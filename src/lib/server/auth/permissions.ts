@@ -89,6 +89,12 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/supervisor': { GET: 'analysis:run' },
 	// Background analyses: whoever may run analyses; each user sees and cancels only their own jobs.
 	'/jobs': { GET: 'analysis:run' },
+	// Import in the browser: analysts and admins (import:run); uploads and runs are the user's own.
+	'/import': { GET: 'import:run' },
+	'/api/imports': { POST: 'import:run' },
+	'/api/imports/upload': { POST: 'import:run' },
+	'/api/imports/dry-run': { POST: 'import:run' },
+	'/api/imports/[id]': { GET: 'import:run' },
 
 	'/api/health': { GET: 'public' },
 	'/api/meta': { GET: 'map:view' },

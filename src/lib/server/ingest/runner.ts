@@ -17,6 +17,7 @@ import {
 	createBatch,
 	ensureSource,
 	existingExternalIds,
+	findSource,
 	finishBatch,
 	lockSourceForBatch,
 	sourceImportedTotal,
@@ -335,28 +336,7 @@ export async function importFile(db: Database, o: ImportFileOptions): Promise<Fi
 					parsed = { ok: false, reject: { field: '', reason: (e as Error).message } };
 				}
 			}
-			collector.addRow(row);
-			if (parsed.ok && parsed.incident.retracts) {
-				// Cancels the latest row of this batch with the same id, else a stored incident.
-				const id = parsed.incident.externalId;
-				const i = batch.incidents.findLastIndex((p) => p.inc.externalId === id);
-				if (i >= 0) {
-					batch.incidents.splice(i, 1);
-					batch.retracted += 2;
-				} else batch.retractions.push({ inc: parsed.incident, rowNumber: row.rowNumber, raw });
-			} else if (parsed.ok) {
-				batch.incidents.push({ inc: parsed.incident, rowNumber: row.rowNumber, raw });
-				if (parsed.incident.unmappedCategory) collector.addUnmapped(parsed.incident.originalType);
-			} else if (parsed.filtered !== undefined) {
-				batch.filtered++;
-				collector.addFiltered(parsed.filtered);
-			} else
-				batch.rejects.push({
-					rowNumber: row.rowNumber,
-					raw,
-					field: parsed.reject.field,
-					reason: shortReason(parsed.reject.reason)
-				});
+			addParsed(batch, parsed, row, raw, collector);
 			if (parsed.ok && parsed.incident.projected) {
 				await reprojector.prepare(Reprojector.key(parsed.incident.projected), o.file);
 			}
@@ -390,6 +370,38 @@ export async function importFile(db: Database, o: ImportFileOptions): Promise<Fi
 	}
 	result.seconds = (performance.now() - t0) / 1000;
 	return result;
+}
+
+/** Files a parsed row into the batch: incident, retraction, filtered row or rejection. */
+function addParsed(
+	batch: Batch,
+	parsed: RowResult,
+	row: SourceRow,
+	raw: string,
+	collector: ReportCollector
+): void {
+	collector.addRow(row);
+	if (parsed.ok && parsed.incident.retracts) {
+		// Cancels the latest row of this batch with the same id, else a stored incident.
+		const id = parsed.incident.externalId;
+		const i = batch.incidents.findLastIndex((p) => p.inc.externalId === id);
+		if (i >= 0) {
+			batch.incidents.splice(i, 1);
+			batch.retracted += 2;
+		} else batch.retractions.push({ inc: parsed.incident, rowNumber: row.rowNumber, raw });
+	} else if (parsed.ok) {
+		batch.incidents.push({ inc: parsed.incident, rowNumber: row.rowNumber, raw });
+		if (parsed.incident.unmappedCategory) collector.addUnmapped(parsed.incident.originalType);
+	} else if (parsed.filtered !== undefined) {
+		batch.filtered++;
+		collector.addFiltered(parsed.filtered);
+	} else
+		batch.rejects.push({
+			rowNumber: row.rowNumber,
+			raw,
+			field: parsed.reject.field,
+			reason: shortReason(parsed.reject.reason)
+		});
 }
 
 /** The counts and report of a file whose mapping filtered, retracted and unlocated nothing (yet). */
@@ -542,6 +554,7 @@ function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 		rows.push({
 			externalId: inc.externalId,
 			located: cells !== null,
+			point: cells !== null ? [lon!, lat!, inc.category] : null,
 			line: [
 				ctx.source.id,
 				copyField(inc.externalId),
@@ -720,6 +733,169 @@ const NO_CELLS: readonly string[] = SERVED_RESOLUTIONS.map(() => NULL);
 interface PreparedRow {
 	externalId: string;
 	located: boolean;
+	/** lon, lat and category of a located row (the dry run's sample points). */
+	point: [number, number, string] | null;
 	/** The incident as one COPY text line. */
 	line: string;
+}
+
+/** What importing a file would do, without storing anything (the import page's dry run). */
+export interface DryRunResult extends FileReport {
+	file: string;
+	source: string;
+	/** The source exists already (duplicates and withdrawals are counted against what it holds). */
+	sourceExists: boolean;
+	total: number;
+	imported: number;
+	rejected: number;
+	duplicate: number;
+	filtered: number;
+	retracted: number;
+	withdrawn: number;
+	located: number;
+	replaced: number;
+	rejectReasons: Record<string, number>;
+	/** The first rejected rows, with their reasons. */
+	rejects: { row: number; field: string; reason: string }[];
+	/** Up to `samplePoints` located rows: [lon, lat, category]. */
+	points: [number, number, string][];
+}
+
+/**
+ * Reads a file through the adapter exactly as `importFile` would — same parsing, reprojection,
+ * extent checks, duplicates against the stored incidents — and reports the accounting without
+ * writing anything (no source, batch, incident or rejection is created).
+ */
+export async function dryRunFile(
+	db: Database,
+	o: Pick<ImportFileOptions, 'file' | 'source' | 'open' | 'adapter'> & {
+		samplePoints?: number;
+		sampleRejects?: number;
+	}
+): Promise<DryRunResult> {
+	const reader = await o.open(o.file);
+	try {
+		o.adapter.begin(reader.header, o.file);
+	} catch (e) {
+		await reader.close?.();
+		throw e;
+	}
+	const stored = await findSource(db, o.source.name);
+	const source = stored ?? { id: 0, name: o.source.name, timezone: o.source.timezone };
+	const collector = new ReportCollector();
+	const ctx: WriteContext = {
+		knownIds: new KnownIds(),
+		source,
+		batchId: 0,
+		file: basename(o.file),
+		filePath: o.file,
+		reprojector: new Reprojector(db),
+		toDay: localDayFormatter(source.timezone),
+		collector
+	};
+	const r: DryRunResult = {
+		file: basename(o.file),
+		source: source.name,
+		sourceExists: stored !== null,
+		total: 0,
+		imported: 0,
+		rejected: 0,
+		duplicate: 0,
+		filtered: 0,
+		retracted: 0,
+		withdrawn: 0,
+		located: 0,
+		replaced: 0,
+		rejectReasons: {},
+		rejects: [],
+		points: [],
+		...collector.report()
+	};
+	const maxPoints = o.samplePoints ?? 500;
+	const maxRejects = o.sampleRejects ?? 20;
+	const seen = new Set<string>();
+	const settle = async (b: Batch) => {
+		const p = prepareBatch(b, ctx);
+		const fresh = p.prepared.filter((x) => !seen.has(x.externalId));
+		const existing = stored
+			? await existingExternalIds(
+					db,
+					source.id,
+					fresh.map((x) => x.externalId)
+				)
+			: new Set<string>();
+		const late = p.retractions.filter((x) => !seen.has(x.inc.externalId));
+		const withdrawable = stored
+			? await existingExternalIds(
+					db,
+					source.id,
+					late.map((x) => x.inc.externalId)
+				)
+			: new Set<string>();
+		const rejects = [...p.rejects];
+		for (const x of p.retractions) {
+			if (withdrawable.has(x.inc.externalId) || seen.has(x.inc.externalId)) {
+				r.withdrawn++;
+				r.retracted++;
+				seen.delete(x.inc.externalId);
+			} else
+				rejects.push({
+					rowNumber: x.rowNumber,
+					field: 'count',
+					reason: `count -1 cancels id "${x.inc.externalId}", which is neither earlier in the file nor stored`,
+					raw: x.raw
+				});
+		}
+		r.total += p.rows;
+		r.filtered += p.filtered;
+		r.retracted += p.retracted;
+		r.rejected += rejects.length;
+		for (const x of rejects) {
+			const k = reasonKey(x.field, x.reason);
+			r.rejectReasons[k] = (r.rejectReasons[k] ?? 0) + 1;
+			if (r.rejects.length < maxRejects)
+				r.rejects.push({ row: x.rowNumber, field: x.field, reason: x.reason });
+		}
+		r.duplicate += p.duplicateInBatch + (p.prepared.length - fresh.length);
+		for (const x of fresh) {
+			if (existing.has(x.externalId)) {
+				r.duplicate++;
+				continue;
+			}
+			seen.add(x.externalId);
+			r.imported++;
+			if (x.point) {
+				r.located++;
+				if (r.points.length < maxPoints) r.points.push(x.point);
+			}
+		}
+	};
+	try {
+		let batch = emptyBatch();
+		for await (const row of reader.rows) {
+			batch.rows++;
+			const oversized = oversizedRow(row.raw);
+			let parsed: RowResult;
+			if (oversized) parsed = { ok: false, reject: oversized.reject };
+			else {
+				try {
+					parsed = o.adapter.parse(row);
+				} catch (e) {
+					parsed = { ok: false, reject: { field: '', reason: (e as Error).message } };
+				}
+			}
+			addParsed(batch, parsed, row, oversized?.raw ?? row.raw, collector);
+			if (parsed.ok && parsed.incident.projected)
+				await ctx.reprojector.prepare(Reprojector.key(parsed.incident.projected), o.file);
+			if (batch.rows >= 20_000) {
+				await settle(batch);
+				batch = emptyBatch();
+			}
+		}
+		if (batch.rows > 0) await settle(batch);
+	} finally {
+		r.replaced = reader.replacedCharacters?.() ?? 0;
+		await reader.close?.();
+	}
+	return { ...r, ...collector.report() };
 }

@@ -17,6 +17,17 @@ export interface SourceRecord {
 	timezone: string;
 }
 
+/** The source with this name, or null when there is none (nothing is created). */
+export async function findSource(db: Queryable, name: string): Promise<SourceRecord | null> {
+	const rows = await db.query<{ id: number; name: string; timezone: string }>(
+		`SELECT id, name, timezone FROM sources WHERE name = $1`,
+		[name]
+	);
+	return rows[0]
+		? { id: Number(rows[0].id), name: rows[0].name, timezone: rows[0].timezone }
+		: null;
+}
+
 /** The source with this name, created on first use. */
 export async function ensureSource(db: Queryable, spec: SourceSpec): Promise<SourceRecord> {
 	const rows = await db.query<{ id: number; name: string; timezone: string }>(
