@@ -283,9 +283,9 @@ export async function importPaths(db: Database, o: ImportPathsOptions): Promise<
 				imported: r.imported,
 				rejected: r.rejected,
 				duplicate: r.duplicate,
-				filtered: r.filtered,
-				retracted: r.retracted,
-				withdrawn: r.withdrawn,
+				// Only mapped files with filters or counts have these: kept out of the others' entries.
+				...(r.filtered ? { filtered: r.filtered } : {}),
+				...(r.retracted ? { retracted: r.retracted, withdrawn: r.withdrawn } : {}),
 				replaced: r.replaced
 			}
 		});

@@ -9,7 +9,9 @@ export const POST: RequestHandler = async ({ request, locals }) => {
 	let file: FormDataEntryValue | null;
 	try {
 		file = (await request.formData()).get('file');
-	} catch {
+	} catch (e) {
+		if (/BODY_SIZE_LIMIT/.test(String((e as Error)?.message)))
+			error(413, 'file: larger than the server accepts (BODY_SIZE_LIMIT); import it with the CLI');
 		error(400, 'Send the file as multipart/form-data in the field "file"');
 	}
 	if (!(file instanceof File)) error(400, 'file: choose a CSV file to upload');
