@@ -61,7 +61,8 @@ describe.skipIf(!hasChromium || process.env.BEATWISE_E2E === '0')(
 			const proposed = JSON.parse(await page.locator('[data-testid="mapping"]').inputValue());
 			expect(proposed).toMatchObject({
 				id: 'id',
-				time: { column: 'when', format: 'YYYY-MM-DD HH:mm' },
+				// ISO reads `2024-01-05 10:00` (date, space, time) as well as the T form.
+				time: { column: 'when', format: 'ISO' },
 				category: { column: 'type' },
 				location: { lon: 'lon', lat: 'lat' }
 			});
