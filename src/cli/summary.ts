@@ -13,7 +13,18 @@ export type ImportRunSummary = Pick<
 	| 'rejectReasons'
 	| 'interrupted'
 	| 'seconds'
-> & { files: unknown[]; failed: unknown[] };
+> & { files: unknown[]; failed: unknown[] } & Partial<
+		Pick<
+			ImportSummary,
+			| 'filtered'
+			| 'retracted'
+			| 'withdrawn'
+			| 'unlocated'
+			| 'filterReasons'
+			| 'unmappedCategories'
+			| 'warnings'
+		>
+	>;
 
 /**
  * Lines a person reads after an import: files, the row accounting, located rows and time, and the
@@ -25,9 +36,31 @@ export function importSummaryText(result: ImportRunSummary, head: string[] = [])
 		'',
 		...head,
 		`Files: ${result.files.length} imported, ${result.failed.length} failed`,
-		`Rows:  ${result.total} = ${result.imported} imported + ${result.rejected} rejected + ${result.duplicate} duplicate`,
+		`Rows:  ${result.total} = ${result.imported} imported + ${result.rejected} rejected + ${result.duplicate} duplicate${result.filtered ? ` + ${result.filtered} filtered` : ''}${result.retracted ? ` + ${result.retracted} retracted` : ''}`,
 		`Located (with an H3 cell): ${result.located}; time ${result.seconds.toFixed(1)} s`
 	];
+	if (result.withdrawn)
+		lines.push(
+			`Withdrawn: ${result.withdrawn} incident${result.withdrawn === 1 ? '' : 's'} stored earlier deleted by count -1 rows`
+		);
+	for (const w of result.warnings ?? []) lines.push(`WARNING ${w}`);
+	const unlocated = Object.entries(result.unlocated ?? {}).sort((a, b) => b[1] - a[1]);
+	if (unlocated.length) {
+		lines.push('Imported without a location (coordinates not trusted):');
+		for (const [k, n] of unlocated) lines.push(`  ${String(n).padStart(7)}  ${k}`);
+	}
+	const filters = Object.entries(result.filterReasons ?? {}).sort((a, b) => b[1] - a[1]);
+	if (filters.length) {
+		lines.push('Filtered (not incidents, by the mapping):');
+		for (const [k, n] of filters) lines.push(`  ${String(n).padStart(7)}  ${k}`);
+	}
+	if (result.unmappedCategories?.length) {
+		lines.push(
+			'Unmapped category values (imported under the default category; add map entries or rules):'
+		);
+		for (const u of result.unmappedCategories)
+			lines.push(`  ${String(u.rows).padStart(7)}  ${u.value === '' ? '(blank)' : u.value}`);
+	}
 	if (result.replaced > 0)
 		lines.push(
 			`Not clean UTF-8: ${result.replaced} invalid byte sequence${result.replaced === 1 ? '' : 's'} read as U+FFFD (\uFFFD); check the file's encoding`

@@ -181,6 +181,8 @@ describe.skipIf(!BASE_URL)('accessibility: WCAG 2.2 AA, phones, keyboard (e2e)',
 			const paths = await pagesOf(first.page);
 			// Every role has the map and its own account page at least.
 			expect(paths).toEqual(expect.arrayContaining(['/', '/account']));
+			// Analysts and admins reach the import page (upload, proposal, dry run) from the header.
+			if (role === 'analyst' || role === 'admin') expect(paths).toContain('/import');
 			const problems: string[] = [];
 			for (const viewport of [DESKTOP, PHONE]) {
 				for (const path of paths) {

@@ -200,7 +200,14 @@ export const ROUTE_READS: Record<string, ReadKind> = {
 	'/report': 'aggregates',
 	// New reports with their text, nearby incidents and reports: records, through readScope.
 	'/review': 'records',
-	'/cross-check': 'records'
+	'/cross-check': 'records',
+	// Import in the browser: what the user's own uploaded file holds (columns, sample values, its
+	// points and accounting) and the mapping kept per source; never stored records.
+	'/import': 'account',
+	'/api/imports': 'account',
+	'/api/imports/upload': 'account',
+	'/api/imports/dry-run': 'account',
+	'/api/imports/[id]': 'account'
 };
 
 /** The server files of a route (its +server / +page.server sources), for static checks. */

@@ -72,6 +72,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 			inputs: positionals,
 			format,
 			mapping,
+			mappingFile: values.mapping,
 			sourceName: values.source,
 			batchSize,
 			// The audit trail records the OS user, from the command line.
@@ -90,7 +91,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 				if ('error' in r) io.stderr.write(`FAILED ${r.error.message}\n`);
 				else
 					io.stdout.write(
-						`${r.file}: ${r.total} rows = ${r.imported} imported + ${r.rejected} rejected + ${r.duplicate} duplicate\n`
+						`${r.file}: ${r.total} rows = ${r.imported} imported + ${r.rejected} rejected + ${r.duplicate} duplicate${r.filtered ? ` + ${r.filtered} filtered` : ''}${r.retracted ? ` + ${r.retracted} retracted` : ''}\n`
 					);
 			}
 		});

@@ -212,6 +212,12 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 		GET: 'intel:review',
 		actions: { merge: 'intel:review', apart: 'intel:review', link: 'intel:review' }
 	},
+	// Import in the browser: analysts and admins (import:run); uploads and runs are the user's own.
+	'/import': { GET: 'import:run' },
+	'/api/imports': { POST: 'import:run' },
+	'/api/imports/upload': { POST: 'import:run' },
+	'/api/imports/dry-run': { POST: 'import:run' },
+	'/api/imports/[id]': { GET: 'import:run' },
 
 	'/api/health': { GET: 'public' },
 	'/api/meta': { GET: 'map:view' },

@@ -9,6 +9,7 @@ import { ROAD_SOURCE_CATEGORY } from '../../road-safety';
 import type { Database } from '../db/client';
 import {
 	markInterruptedBatches,
+	saveSourceMapping,
 	type InterruptedBatch,
 	type SourceSpec
 } from '../db/queries/ingest';
@@ -29,6 +30,7 @@ import {
 	type ImportProgress,
 	type RowSource
 } from './runner';
+import { REPORT_TOP } from './report';
 import { ImportError } from './types';
 
 export const IMPORT_FORMATS = ['police-uk', 'chicago', 'stats19', 'csv', 'geojson'] as const;
@@ -119,14 +121,19 @@ export function defaultSource(
 	}
 }
 
-async function openRows(file: string, format: ImportFormat, mapping: unknown): Promise<RowSource> {
+async function openRows(
+	file: string,
+	format: ImportFormat,
+	mapping: unknown,
+	mappingFile?: string
+): Promise<RowSource> {
 	if (format === 'geojson') {
 		const { openGeoJsonRows } = await import('./adapters/geojson');
 		return openGeoJsonRows(file);
 	}
 	if (format === 'csv') {
 		// The mapping names the delimiter and encoding of the file (validated by the adapter).
-		const { csv } = parseMapping(mapping, file);
+		const { csv } = parseMapping(mapping, mappingFile ?? file);
 		return openCsv(file, { delimiter: csv?.delimiter, encoding: csv?.encoding });
 	}
 	return openCsv(file);
@@ -137,6 +144,8 @@ export interface ImportPathsOptions extends ImportAuditOptions {
 	inputs: string[];
 	format: ImportFormat;
 	mapping?: unknown;
+	/** Where the mapping came from (a file name), named by errors about the mapping. */
+	mappingFile?: string;
 	sourceName?: string;
 	batchSize?: number;
 	onProgress?: (p: ImportProgress & { fileIndex: number; fileCount: number }) => void;
@@ -151,10 +160,20 @@ export interface ImportSummary {
 	imported: number;
 	rejected: number;
 	duplicate: number;
+	filtered: number;
+	retracted: number;
+	withdrawn: number;
 	located: number;
 	/** Invalid UTF-8 sequences read as U+FFFD, over all files (0: every file was clean UTF-8). */
 	replaced: number;
 	rejectReasons: Record<string, number>;
+	/** Over all files: rows imported without a location by reason, and the rows filtered by reason. */
+	unlocated: Record<string, number>;
+	filterReasons: Record<string, number>;
+	/** Commonest unmapped category values over all files (each file's own list is in `files`). */
+	unmappedCategories: { value: string; rows: number }[];
+	/** Per-file warnings, prefixed with the file. */
+	warnings: string[];
 	/** Earlier imports found killed part-way at the start of this run, now marked `interrupted`. */
 	interrupted: InterruptedBatch[];
 	seconds: number;
@@ -169,12 +188,35 @@ export function emptyImportSummary(): ImportSummary {
 		imported: 0,
 		rejected: 0,
 		duplicate: 0,
+		filtered: 0,
+		retracted: 0,
+		withdrawn: 0,
 		located: 0,
 		replaced: 0,
 		rejectReasons: {},
+		unlocated: {},
+		filterReasons: {},
+		unmappedCategories: [],
+		warnings: [],
 		interrupted: [],
 		seconds: 0
 	};
+}
+
+function addCounts(into: Record<string, number>, from: Record<string, number>): void {
+	for (const [k, n] of Object.entries(from)) into[k] = (into[k] ?? 0) + n;
+}
+
+function mergeTop(
+	a: { value: string; rows: number }[],
+	b: { value: string; rows: number }[]
+): { value: string; rows: number }[] {
+	const m = new Map(a.map((x) => [x.value, x.rows]));
+	for (const x of b) m.set(x.value, (m.get(x.value) ?? 0) + x.rows);
+	return [...m]
+		.sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))
+		.slice(0, REPORT_TOP)
+		.map(([value, rows]) => ({ value, rows }));
 }
 
 export async function importPaths(db: Database, o: ImportPathsOptions): Promise<ImportSummary> {
@@ -209,8 +251,12 @@ export async function importPaths(db: Database, o: ImportPathsOptions): Promise<
 				file,
 				format: o.format,
 				source,
-				open: (f) => openRows(f, o.format, o.mapping),
-				adapter: createAdapter(o.format, { mapping: o.mapping, file }),
+				open: (f) => openRows(f, o.format, o.mapping, o.mappingFile),
+				adapter: createAdapter(o.format, {
+					mapping: o.mapping,
+					file,
+					mappingFile: o.mappingFile
+				}),
 				mapping: o.mapping,
 				importedBy: importerName(o),
 				batchSize: o.batchSize,
@@ -251,19 +297,30 @@ export async function importPaths(db: Database, o: ImportPathsOptions): Promise<
 				imported: r.imported,
 				rejected: r.rejected,
 				duplicate: r.duplicate,
+				// Only mapped files with filters or counts have these: kept out of the others' entries.
+				...(r.filtered ? { filtered: r.filtered } : {}),
+				...(r.retracted ? { retracted: r.retracted, withdrawn: r.withdrawn } : {}),
 				replaced: r.replaced
 			}
 		});
+		// The mapping that worked is kept for the source's next file (the import page proposes it).
+		if (o.mapping !== undefined)
+			await saveSourceMapping(db, r.sourceId, o.format, o.mapping, importerName(o));
 		summary.files.push(r);
 		summary.total += r.total;
 		summary.imported += r.imported;
 		summary.rejected += r.rejected;
 		summary.duplicate += r.duplicate;
+		summary.filtered += r.filtered;
+		summary.retracted += r.retracted;
+		summary.withdrawn += r.withdrawn;
 		summary.located += r.located;
 		summary.replaced += r.replaced;
-		for (const [k, n] of Object.entries(r.rejectReasons)) {
-			summary.rejectReasons[k] = (summary.rejectReasons[k] ?? 0) + n;
-		}
+		addCounts(summary.rejectReasons, r.rejectReasons);
+		addCounts(summary.unlocated, r.unlocated);
+		addCounts(summary.filterReasons, r.filterReasons);
+		summary.unmappedCategories = mergeTop(summary.unmappedCategories, r.unmappedCategories);
+		for (const w of r.warnings) summary.warnings.push(`${basename(r.file)}: ${w}`);
 		o.onFile?.(r);
 	};
 

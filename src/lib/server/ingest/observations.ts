@@ -42,6 +42,7 @@ import {
 	oversizedRow,
 	reasonKey,
 	sha256OfFile,
+	noExtraRows,
 	shortReason,
 	type FileImportResult
 } from './runner';
@@ -337,6 +338,7 @@ export async function importObservationFile(
 		file,
 		batchId,
 		source: source.name,
+		sourceId: source.id,
 		total: 0,
 		imported: 0,
 		rejected: 0,
@@ -344,6 +346,7 @@ export async function importObservationFile(
 		located: 0,
 		rejectReasons: {},
 		replaced: 0,
+		...noExtraRows(),
 		seconds: 0
 	};
 	o.onBatch?.(result);

@@ -1,7 +1,7 @@
 /**
  * The batch runner: reads a file through a format adapter, assigns H3 cells, and stores incidents,
  * rejections and rollup counts one transaction per batch. Every row is accounted for:
- * total = imported + rejected + duplicate. Re-importing a file adds nothing, because
+ * total = imported + rejected + duplicate + filtered + retracted. Re-importing a file adds nothing, because
  * `(source_id, external_id)` is unique and ids already stored count as duplicates.
  */
 import { createHash } from 'node:crypto';
@@ -17,12 +17,15 @@ import {
 	createBatch,
 	ensureSource,
 	existingExternalIds,
+	findSource,
 	finishBatch,
 	lockSourceForBatch,
 	sourceImportedTotal,
 	insertStagedIncidents,
 	touchBatch,
-	proj4ForSrid,
+	crsDefinition,
+	setBatchReport,
+	withdrawIncidents,
 	type SourceRecord,
 	type SourceSpec
 } from '../db/queries/ingest';
@@ -34,6 +37,8 @@ import {
 	coveragePeriodOf,
 	type CoverageDelta
 } from './coverage';
+import { crsExtent, insideExtent, type Extent } from './crs-extent';
+import { ReportCollector, type FileReport } from './report';
 import {
 	ImportError,
 	type Adapter,
@@ -78,14 +83,21 @@ export interface ImportProgress {
 	duplicate: number;
 }
 
-export interface FileImportResult {
+export interface FileImportResult extends FileReport {
 	file: string;
 	batchId: number;
 	source: string;
+	sourceId: number;
 	total: number;
 	imported: number;
 	rejected: number;
 	duplicate: number;
+	/** Rows the mapping says are not incidents (row filters, a count of 0). */
+	filtered: number;
+	/** Rows with a count of −1 that cancelled an incident, plus the rows of this file they cancelled. */
+	retracted: number;
+	/** Incidents stored by earlier imports that retractions in this file deleted. */
+	withdrawn: number;
 	/** Rejections counted by `field: reason` (reasons without row-specific values). */
 	rejectReasons: Record<string, number>;
 	/** Located incidents (with an H3 cell) among the imported ones. */
@@ -123,26 +135,40 @@ export async function sha256OfFile(file: string): Promise<string> {
 	return hash.digest('hex');
 }
 
-/** Reprojection through the definitions PostGIS itself holds in spatial_ref_sys. */
+/**
+ * Reprojection through the definitions PostGIS itself holds in spatial_ref_sys, for CRSs named
+ * `AUTH:code` (EPSG, ESRI, … as spatial_ref_sys lists them), with each CRS's area of use.
+ */
 class Reprojector {
-	private readonly converters = new Map<number, proj4.Converter>();
+	private readonly crss = new Map<string, { convert: proj4.Converter; extent: Extent | null }>();
 	constructor(private readonly db: Database) {}
 
-	async prepare(srid: number, file: string): Promise<void> {
-		if (this.converters.has(srid)) return;
-		const def = await proj4ForSrid(this.db, srid);
+	static key(p: { srid: number; crs?: string }): string {
+		return p.crs ?? `EPSG:${p.srid}`;
+	}
+
+	async prepare(crs: string, file: string): Promise<void> {
+		if (this.crss.has(crs)) return;
+		const def = await crsDefinition(this.db, crs);
 		if (!def) {
 			throw new ImportError(
 				'E_CRS',
-				`EPSG:${srid} is not a coordinate reference system PostGIS knows (spatial_ref_sys)`,
+				`${crs} is not a coordinate reference system PostGIS knows (spatial_ref_sys lists authorities such as EPSG and ESRI with their codes)`,
 				file
 			);
 		}
-		this.converters.set(srid, proj4(def, 'EPSG:4326'));
+		this.crss.set(crs, {
+			convert: proj4(def.proj4, 'EPSG:4326'),
+			extent: crsExtent(crs, def.proj4)
+		});
 	}
 
-	toLonLat(x: number, y: number, srid: number): [number, number] {
-		return this.converters.get(srid)!.forward([x, y]) as [number, number];
+	toLonLat(x: number, y: number, crs: string): [number, number] {
+		return this.crss.get(crs)!.convert.forward([x, y]) as [number, number];
+	}
+
+	extent(crs: string): Extent | null {
+		return this.crss.get(crs)!.extent;
 	}
 }
 
@@ -157,7 +183,21 @@ interface Batch {
 	rows: number;
 	incidents: Parsed[];
 	rejects: PendingReject[];
+	filtered: number;
+	/** Retractions and the rows of this batch they cancelled. */
+	retracted: number;
+	/** Retractions of incidents not in this batch: looked up among stored incidents. */
+	retractions: Parsed[];
 }
+
+const emptyBatch = (): Batch => ({
+	rows: 0,
+	incidents: [],
+	rejects: [],
+	filtered: 0,
+	retracted: 0,
+	retractions: []
+});
 
 interface Parsed {
 	inc: NormalisedIncident;
@@ -225,6 +265,7 @@ export async function importFile(db: Database, o: ImportFileOptions): Promise<Fi
 		file: o.file,
 		batchId,
 		source: source.name,
+		sourceId: source.id,
 		total: 0,
 		imported: 0,
 		rejected: 0,
@@ -232,13 +273,15 @@ export async function importFile(db: Database, o: ImportFileOptions): Promise<Fi
 		rejectReasons: {},
 		located: 0,
 		replaced: 0,
-		seconds: 0
+		seconds: 0,
+		...noExtraRows()
 	};
+	const collector = new ReportCollector();
 	const stopHeartbeat = heartbeat(db, batchId);
 	const reprojector = new Reprojector(db);
 	const toDay = localDayFormatter(source.timezone);
 	const batchSize = o.batchSize ?? 20_000;
-	let batch: Batch = { rows: 0, incidents: [], rejects: [] };
+	let batch: Batch = emptyBatch();
 	let pending: Promise<void> | null = null;
 	const fileLabel = basename(o.file);
 
@@ -249,13 +292,17 @@ export async function importFile(db: Database, o: ImportFileOptions): Promise<Fi
 		file: fileLabel,
 		reprojector,
 		toDay,
-		filePath: o.file
+		filePath: o.file,
+		collector
 	};
 	const store = async (b: PreparedBatch) => {
 		const counts = await storeBatch(db, b, ctx);
 		result.total += b.rows;
 		result.imported += counts.imported;
 		result.duplicate += counts.duplicate;
+		result.filtered += b.filtered;
+		result.retracted += counts.retracted;
+		result.withdrawn += counts.withdrawn;
 		result.rejected += counts.rejects.length;
 		result.located += counts.located;
 		for (const r of counts.rejects) {
@@ -289,21 +336,14 @@ export async function importFile(db: Database, o: ImportFileOptions): Promise<Fi
 					parsed = { ok: false, reject: { field: '', reason: (e as Error).message } };
 				}
 			}
-			if (parsed.ok) batch.incidents.push({ inc: parsed.incident, rowNumber: row.rowNumber, raw });
-			else
-				batch.rejects.push({
-					rowNumber: row.rowNumber,
-					raw,
-					field: parsed.reject.field,
-					reason: shortReason(parsed.reject.reason)
-				});
+			addParsed(batch, parsed, row, raw, collector);
 			if (parsed.ok && parsed.incident.projected) {
-				await reprojector.prepare(parsed.incident.projected.srid, o.file);
+				await reprojector.prepare(Reprojector.key(parsed.incident.projected), o.file);
 			}
 			if (batch.rows >= batchSize) {
 				// Read and prepare the next batch while this one is stored (the server works in parallel).
 				const ready = prepareBatch(batch, ctx);
-				batch = { rows: 0, incidents: [], rejects: [] };
+				batch = emptyBatch();
 				if (pending) await pending;
 				pending = store(ready);
 			}
@@ -313,6 +353,9 @@ export async function importFile(db: Database, o: ImportFileOptions): Promise<Fi
 		if (pending) await pending;
 		pending = null;
 		if (last) await store(last);
+		result.replaced = reader.replacedCharacters?.() ?? 0;
+		Object.assign(result, collector.report());
+		await setBatchReport(db, batchId, reportOf(result));
 		await finishBatch(db, batchId, 'complete', null);
 	} catch (e) {
 		if (pending) await pending.catch(() => {});
@@ -327,6 +370,56 @@ export async function importFile(db: Database, o: ImportFileOptions): Promise<Fi
 	}
 	result.seconds = (performance.now() - t0) / 1000;
 	return result;
+}
+
+/** Files a parsed row into the batch: incident, retraction, filtered row or rejection. */
+function addParsed(
+	batch: Batch,
+	parsed: RowResult,
+	row: SourceRow,
+	raw: string,
+	collector: ReportCollector
+): void {
+	collector.addRow(row);
+	if (parsed.ok && parsed.incident.retracts) {
+		// Cancels the latest row of this batch with the same id, else a stored incident.
+		const id = parsed.incident.externalId;
+		const i = batch.incidents.findLastIndex((p) => p.inc.externalId === id);
+		if (i >= 0) {
+			batch.incidents.splice(i, 1);
+			batch.retracted += 2;
+		} else batch.retractions.push({ inc: parsed.incident, rowNumber: row.rowNumber, raw });
+	} else if (parsed.ok) {
+		batch.incidents.push({ inc: parsed.incident, rowNumber: row.rowNumber, raw });
+		if (parsed.incident.unmappedCategory) collector.addUnmapped(parsed.incident.originalType);
+	} else if (parsed.filtered !== undefined) {
+		batch.filtered++;
+		collector.addFiltered(parsed.filtered);
+	} else
+		batch.rejects.push({
+			rowNumber: row.rowNumber,
+			raw,
+			field: parsed.reject.field,
+			reason: shortReason(parsed.reject.reason)
+		});
+}
+
+/** The counts and report of a file whose mapping filtered, retracted and unlocated nothing (yet). */
+export function noExtraRows() {
+	return { filtered: 0, retracted: 0, withdrawn: 0, ...new ReportCollector().report() };
+}
+
+/** The report stored with a batch (import_batches.report). */
+function reportOf(r: FileImportResult) {
+	return {
+		unlocated: r.unlocated,
+		filterReasons: r.filterReasons,
+		unmappedCategories: r.unmappedCategories,
+		replaced: r.replaced,
+		replacedRows: r.replacedRows,
+		replacedValues: r.replacedValues,
+		warnings: r.warnings
+	};
 }
 
 /** How often a running import renews its batch's `heartbeat_at`. */
@@ -358,11 +451,14 @@ interface WriteContext {
 	filePath: string;
 	reprojector: Reprojector;
 	toDay: (d: Date) => string;
+	collector: ReportCollector;
 }
 
 interface WriteCounts {
 	imported: number;
 	duplicate: number;
+	retracted: number;
+	withdrawn: number;
 	located: number;
 	rejects: PendingReject[];
 }
@@ -370,6 +466,10 @@ interface WriteCounts {
 /** A batch turned into COPY lines: pure JS, done while the previous batch is being stored. */
 interface PreparedBatch {
 	rows: number;
+	filtered: number;
+	/** Retractions settled within the batch (each with the row it cancelled). */
+	retracted: number;
+	retractions: Parsed[];
 	/** Rows repeated within this batch (same id twice). */
 	duplicateInBatch: number;
 	prepared: PreparedRow[];
@@ -402,17 +502,30 @@ function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 	for (const { inc, rowNumber, raw } of fresh) {
 		let lon = inc.lon;
 		let lat = inc.lat;
+		if (inc.unlocated) ctx.collector.addUnlocated(inc.unlocated);
 		if (inc.projected) {
-			[lon, lat] = ctx.reprojector.toLonLat(inc.projected.x, inc.projected.y, inc.projected.srid);
+			const crs = Reprojector.key(inc.projected);
+			[lon, lat] = ctx.reprojector.toLonLat(inc.projected.x, inc.projected.y, crs);
 			const w = inc.projected.within;
-			if (w && !(lon >= w.west && lon <= w.east && lat >= w.south && lat <= w.north)) {
-				rejects.push({
-					rowNumber,
-					field: w.field,
-					reason: `${inc.projected.x}, ${inc.projected.y} (EPSG:${inc.projected.srid}) lies outside ${w.area}: reprojected to ${lon}, ${lat}`,
-					raw
-				});
-				continue;
+			const area = inc.projected.areaOfUse ? ctx.reprojector.extent(crs) : null;
+			const box = w ?? area;
+			if (box) {
+				const outside = !insideExtent(box, lon, lat);
+				const unlocate = area !== null || w?.onOutside === 'unlocate';
+				if (unlocate) ctx.collector.extentCheck(box.area, crs, outside);
+				if (outside && !unlocate) {
+					rejects.push({
+						rowNumber,
+						field: w!.field,
+						reason: `${inc.projected.x}, ${inc.projected.y} (${crs}) lies outside ${w!.area}: reprojected to ${lon}, ${lat}`,
+						raw
+					});
+					continue;
+				}
+				if (outside) {
+					ctx.collector.addUnlocated(`outside ${box.area}`);
+					lon = lat = null;
+				}
 			}
 		}
 		let geom = NULL;
@@ -441,6 +554,7 @@ function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 		rows.push({
 			externalId: inc.externalId,
 			located: cells !== null,
+			point: cells !== null ? [lon!, lat!, inc.category] : null,
 			line: [
 				ctx.source.id,
 				copyField(inc.externalId),
@@ -461,23 +575,13 @@ function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 			].join('\t')
 		});
 	}
-	const rejectText = rejects.length
-		? rejects
-				.map((r) =>
-					[
-						ctx.batchId,
-						copyField(ctx.file),
-						r.rowNumber,
-						copyField(r.field),
-						copyField(r.reason),
-						copyField(r.raw)
-					].join('\t')
-				)
-				.join('\n') + '\n'
-		: '';
+	const rejectText = rejectLines(ctx, rejects);
 
 	return {
 		rows: b.rows,
+		filtered: b.filtered,
+		retracted: b.retracted,
+		retractions: b.retractions,
 		duplicateInBatch: duplicate,
 		prepared: rows,
 		rejects,
@@ -486,20 +590,67 @@ function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 	};
 }
 
+/** Rejections as COPY text for import_rejects. */
+function rejectLines(ctx: WriteContext, rejects: PendingReject[]): string {
+	if (rejects.length === 0) return '';
+	return (
+		rejects
+			.map((r) =>
+				[
+					ctx.batchId,
+					copyField(ctx.file),
+					r.rowNumber,
+					copyField(r.field),
+					copyField(r.reason),
+					copyField(r.raw)
+				].join('\t')
+			)
+			.join('\n') + '\n'
+	);
+}
+
 async function storeBatch(db: Database, p: PreparedBatch, ctx: WriteContext): Promise<WriteCounts> {
-	const { prepared: rows, rejects, rejectText } = p;
+	const { prepared: rows, rejectText } = p;
 	const finish = async (tx: Queryable, inserted: number, located: number) => {
 		// Rows already stored (an earlier import, or an earlier batch of this file) are duplicates.
 		const dup = p.duplicateInBatch + rows.length - inserted;
+		// Retractions of incidents stored earlier delete them; one that finds nothing is rejected.
+		const rejects = p.rejects.slice();
+		let withdrawn = 0;
+		if (p.retractions.length) {
+			const gone = await withdrawIncidents(
+				tx,
+				ctx.source.id,
+				p.retractions.map((r) => r.inc.externalId)
+			);
+			const late: PendingReject[] = [];
+			for (const r of p.retractions) {
+				if (gone.delete(r.inc.externalId)) withdrawn++;
+				else
+					late.push({
+						rowNumber: r.rowNumber,
+						field: 'count',
+						reason: `count -1 cancels id "${r.inc.externalId}", which is neither earlier in the file nor stored`,
+						raw: r.raw
+					});
+			}
+			await copyRejects(tx, rejectLines(ctx, late));
+			rejects.push(...late);
+			if (withdrawn) ctx.knownIds.forget(ctx.source.id);
+		}
+		const retracted = p.retracted + withdrawn;
 		await copyRejects(tx, rejectText);
 		await addCoverage(tx, ctx.source.id, p.coverage);
 		await addBatchCounts(tx, ctx.batchId, {
 			total: p.rows,
 			imported: inserted,
 			rejected: rejects.length,
-			duplicate: dup
+			duplicate: dup,
+			filtered: p.filtered,
+			retracted,
+			withdrawn
 		});
-		return { imported: inserted, duplicate: dup, located, rejects };
+		return { imported: inserted, duplicate: dup, located, rejects, retracted, withdrawn };
 	};
 
 	try {
@@ -582,6 +733,169 @@ const NO_CELLS: readonly string[] = SERVED_RESOLUTIONS.map(() => NULL);
 interface PreparedRow {
 	externalId: string;
 	located: boolean;
+	/** lon, lat and category of a located row (the dry run's sample points). */
+	point: [number, number, string] | null;
 	/** The incident as one COPY text line. */
 	line: string;
+}
+
+/** What importing a file would do, without storing anything (the import page's dry run). */
+export interface DryRunResult extends FileReport {
+	file: string;
+	source: string;
+	/** The source exists already (duplicates and withdrawals are counted against what it holds). */
+	sourceExists: boolean;
+	total: number;
+	imported: number;
+	rejected: number;
+	duplicate: number;
+	filtered: number;
+	retracted: number;
+	withdrawn: number;
+	located: number;
+	replaced: number;
+	rejectReasons: Record<string, number>;
+	/** The first rejected rows, with their reasons. */
+	rejects: { row: number; field: string; reason: string }[];
+	/** Up to `samplePoints` located rows: [lon, lat, category]. */
+	points: [number, number, string][];
+}
+
+/**
+ * Reads a file through the adapter exactly as `importFile` would — same parsing, reprojection,
+ * extent checks, duplicates against the stored incidents — and reports the accounting without
+ * writing anything (no source, batch, incident or rejection is created).
+ */
+export async function dryRunFile(
+	db: Database,
+	o: Pick<ImportFileOptions, 'file' | 'source' | 'open' | 'adapter'> & {
+		samplePoints?: number;
+		sampleRejects?: number;
+	}
+): Promise<DryRunResult> {
+	const reader = await o.open(o.file);
+	try {
+		o.adapter.begin(reader.header, o.file);
+	} catch (e) {
+		await reader.close?.();
+		throw e;
+	}
+	const stored = await findSource(db, o.source.name);
+	const source = stored ?? { id: 0, name: o.source.name, timezone: o.source.timezone };
+	const collector = new ReportCollector();
+	const ctx: WriteContext = {
+		knownIds: new KnownIds(),
+		source,
+		batchId: 0,
+		file: basename(o.file),
+		filePath: o.file,
+		reprojector: new Reprojector(db),
+		toDay: localDayFormatter(source.timezone),
+		collector
+	};
+	const r: DryRunResult = {
+		file: basename(o.file),
+		source: source.name,
+		sourceExists: stored !== null,
+		total: 0,
+		imported: 0,
+		rejected: 0,
+		duplicate: 0,
+		filtered: 0,
+		retracted: 0,
+		withdrawn: 0,
+		located: 0,
+		replaced: 0,
+		rejectReasons: {},
+		rejects: [],
+		points: [],
+		...collector.report()
+	};
+	const maxPoints = o.samplePoints ?? 500;
+	const maxRejects = o.sampleRejects ?? 20;
+	const seen = new Set<string>();
+	const settle = async (b: Batch) => {
+		const p = prepareBatch(b, ctx);
+		const fresh = p.prepared.filter((x) => !seen.has(x.externalId));
+		const existing = stored
+			? await existingExternalIds(
+					db,
+					source.id,
+					fresh.map((x) => x.externalId)
+				)
+			: new Set<string>();
+		const late = p.retractions.filter((x) => !seen.has(x.inc.externalId));
+		const withdrawable = stored
+			? await existingExternalIds(
+					db,
+					source.id,
+					late.map((x) => x.inc.externalId)
+				)
+			: new Set<string>();
+		const rejects = [...p.rejects];
+		for (const x of p.retractions) {
+			if (withdrawable.has(x.inc.externalId) || seen.has(x.inc.externalId)) {
+				r.withdrawn++;
+				r.retracted++;
+				seen.delete(x.inc.externalId);
+			} else
+				rejects.push({
+					rowNumber: x.rowNumber,
+					field: 'count',
+					reason: `count -1 cancels id "${x.inc.externalId}", which is neither earlier in the file nor stored`,
+					raw: x.raw
+				});
+		}
+		r.total += p.rows;
+		r.filtered += p.filtered;
+		r.retracted += p.retracted;
+		r.rejected += rejects.length;
+		for (const x of rejects) {
+			const k = reasonKey(x.field, x.reason);
+			r.rejectReasons[k] = (r.rejectReasons[k] ?? 0) + 1;
+			if (r.rejects.length < maxRejects)
+				r.rejects.push({ row: x.rowNumber, field: x.field, reason: x.reason });
+		}
+		r.duplicate += p.duplicateInBatch + (p.prepared.length - fresh.length);
+		for (const x of fresh) {
+			if (existing.has(x.externalId)) {
+				r.duplicate++;
+				continue;
+			}
+			seen.add(x.externalId);
+			r.imported++;
+			if (x.point) {
+				r.located++;
+				if (r.points.length < maxPoints) r.points.push(x.point);
+			}
+		}
+	};
+	try {
+		let batch = emptyBatch();
+		for await (const row of reader.rows) {
+			batch.rows++;
+			const oversized = oversizedRow(row.raw);
+			let parsed: RowResult;
+			if (oversized) parsed = { ok: false, reject: oversized.reject };
+			else {
+				try {
+					parsed = o.adapter.parse(row);
+				} catch (e) {
+					parsed = { ok: false, reject: { field: '', reason: (e as Error).message } };
+				}
+			}
+			addParsed(batch, parsed, row, oversized?.raw ?? row.raw, collector);
+			if (parsed.ok && parsed.incident.projected)
+				await ctx.reprojector.prepare(Reprojector.key(parsed.incident.projected), o.file);
+			if (batch.rows >= 20_000) {
+				await settle(batch);
+				batch = emptyBatch();
+			}
+		}
+		if (batch.rows > 0) await settle(batch);
+	} finally {
+		r.replaced = reader.replacedCharacters?.() ?? 0;
+		await reader.close?.();
+	}
+	return { ...r, ...collector.report() };
 }

@@ -27,14 +27,18 @@ export interface NormalisedIncident {
 	/** WGS84 longitude/latitude, or null when the row has no usable location. */
 	lon: number | null;
 	lat: number | null;
-	/** Projected coordinates still to be reprojected, with their EPSG code (lon/lat then null). */
+	/** Projected coordinates still to be reprojected, with their CRS (lon/lat then null). */
 	projected: {
 		x: number;
 		y: number;
+		/** PostGIS srid for EPSG codes; for other authorities the runner resolves `crs`. */
 		srid: number;
+		/** `AUTH:code` when not `EPSG:srid` (e.g. `ESRI:102671`), resolved through spatial_ref_sys. */
+		crs?: string;
 		/**
 		 * Where the point must land after reprojection (the CRS's area of use, in degrees), and the
 		 * field to name when it does not: x/y far outside a State Plane zone still reproject somewhere.
+		 * `onOutside`: reject the row (default) or import it without a location, counted per file.
 		 */
 		within?: {
 			west: number;
@@ -43,8 +47,23 @@ export interface NormalisedIncident {
 			north: number;
 			field: string;
 			area: string;
+			onOutside?: 'reject' | 'unlocate';
 		};
+		/**
+		 * Check the point against the CRS's area of use (crs-extent.ts) after reprojection; outside →
+		 * imported without a location. `field` names the x/y columns.
+		 */
+		areaOfUse?: { field: string };
 	} | null;
+	/**
+	 * Why a row that had coordinates is imported without a location (placeholder 0/0, outside the
+	 * source's extent): counted per file by reason.
+	 */
+	unlocated?: string;
+	/** Set when the category came from the mapping's default (no map entry, rule or known type matched). */
+	unmappedCategory?: boolean;
+	/** Signed counts: this row cancels the earlier row (or stored incident) with the same id. */
+	retracts?: boolean;
 	locationPrecision: LocationPrecision;
 	/** Human-readable location text ("On or near Star Yard", "016XX W 77TH ST"). */
 	locationText: string | null;
@@ -60,8 +79,15 @@ export interface RowRejection {
 	reason: string;
 }
 
+/**
+ * What an adapter makes of a row: an incident, a rejection, or a row the mapping says is not an
+ * incident (`filtered`, with the reason: a row filter, a count of 0).
+ */
+export type RowRejected = { ok: false; reject: RowRejection; filtered?: undefined };
 export type RowResult =
-	{ ok: true; incident: NormalisedIncident } | { ok: false; reject: RowRejection };
+	| { ok: true; incident: NormalisedIncident }
+	| RowRejected
+	| { ok: false; filtered: string; reject?: undefined };
 
 /** One data row as read from a file: the 1-based line/row number in the file and the raw values. */
 export interface SourceRow {

@@ -17,6 +17,17 @@ export interface SourceRecord {
 	timezone: string;
 }
 
+/** The source with this name, or null when there is none (nothing is created). */
+export async function findSource(db: Queryable, name: string): Promise<SourceRecord | null> {
+	const rows = await db.query<{ id: number; name: string; timezone: string }>(
+		`SELECT id, name, timezone FROM sources WHERE name = $1`,
+		[name]
+	);
+	return rows[0]
+		? { id: Number(rows[0].id), name: rows[0].name, timezone: rows[0].timezone }
+		: null;
+}
+
 /** The source with this name, created on first use. */
 export async function ensureSource(db: Queryable, spec: SourceSpec): Promise<SourceRecord> {
 	const rows = await db.query<{ id: number; name: string; timezone: string }>(
@@ -67,12 +78,129 @@ export async function createBatch(
 export async function addBatchCounts(
 	db: Queryable,
 	batchId: number,
-	c: { total: number; imported: number; rejected: number; duplicate: number }
+	c: {
+		total: number;
+		imported: number;
+		rejected: number;
+		duplicate: number;
+		filtered?: number;
+		retracted?: number;
+		withdrawn?: number;
+	}
 ): Promise<void> {
 	await db.query(
 		`UPDATE import_batches SET total_rows = total_rows + $2, imported = imported + $3,
-		 rejected = rejected + $4, duplicate = duplicate + $5, heartbeat_at = now() WHERE id = $1`,
-		[batchId, c.total, c.imported, c.rejected, c.duplicate]
+		 rejected = rejected + $4, duplicate = duplicate + $5, filtered = filtered + $6,
+		 retracted = retracted + $7, withdrawn = withdrawn + $8, heartbeat_at = now() WHERE id = $1`,
+		[
+			batchId,
+			c.total,
+			c.imported,
+			c.rejected,
+			c.duplicate,
+			c.filtered ?? 0,
+			c.retracted ?? 0,
+			c.withdrawn ?? 0
+		]
+	);
+}
+
+/** The batch's report for analysts (rows without location by reason, unmapped values, warnings). */
+export async function setBatchReport(
+	db: Queryable,
+	batchId: number,
+	report: unknown
+): Promise<void> {
+	await db.query(`UPDATE import_batches SET report = $2 WHERE id = $1`, [
+		batchId,
+		JSON.stringify(report)
+	]);
+}
+
+/**
+ * Deletes the source's incidents with these external ids (retractions of earlier imports; the
+ * rollup triggers take them out of the counts). Returns the ids deleted.
+ */
+export async function withdrawIncidents(
+	tx: Queryable,
+	sourceId: number,
+	ids: string[]
+): Promise<Set<string>> {
+	if (ids.length === 0) return new Set();
+	const rows = await tx.query<{ external_id: string }>(
+		`DELETE FROM incidents WHERE source_id = $1 AND external_id = ANY($2::text[])
+		 RETURNING external_id`,
+		[sourceId, ids]
+	);
+	return new Set(rows.map((r) => r.external_id));
+}
+
+/**
+ * The PostGIS srid and proj4 definition of `AUTH:code` (spatial_ref_sys `auth_name`/`auth_srid`,
+ * case-insensitive authority), or null when PostGIS does not know it.
+ */
+export async function crsDefinition(
+	db: Queryable,
+	crs: string
+): Promise<{ srid: number; proj4: string } | null> {
+	const [auth, code] = crs.split(':');
+	const rows = await db.query<{ srid: number; proj4text: string | null }>(
+		`SELECT srid, proj4text FROM spatial_ref_sys
+		 WHERE upper(auth_name) = upper($1) AND auth_srid = $2
+		 ORDER BY srid LIMIT 1`,
+		[auth, Number(code)]
+	);
+	const def = rows[0]?.proj4text?.trim();
+	return def ? { srid: rows[0].srid, proj4: def } : null;
+}
+
+/** The mapping stored for a source (by source name), or null. */
+export async function sourceMapping(
+	db: Queryable,
+	sourceName: string
+): Promise<{ format: string; mapping: unknown; updatedAt: Date } | null> {
+	const rows = await db.query<{ format: string; mapping: unknown; updated_at: Date | string }>(
+		`SELECT m.format, m.mapping, m.updated_at FROM source_mappings m
+		 JOIN sources s ON s.id = m.source_id WHERE s.name = $1`,
+		[sourceName]
+	);
+	const r = rows[0];
+	return r ? { format: r.format, mapping: r.mapping, updatedAt: new Date(r.updated_at) } : null;
+}
+
+/** Sources that have a stored mapping, newest first. */
+export async function sourceMappings(
+	db: Queryable
+): Promise<{ source: string; format: string; mapping: unknown; updatedAt: Date }[]> {
+	const rows = await db.query<{
+		name: string;
+		format: string;
+		mapping: unknown;
+		updated_at: Date | string;
+	}>(
+		`SELECT s.name, m.format, m.mapping, m.updated_at FROM source_mappings m
+		 JOIN sources s ON s.id = m.source_id ORDER BY m.updated_at DESC, s.name`
+	);
+	return rows.map((r) => ({
+		source: r.name,
+		format: r.format,
+		mapping: r.mapping,
+		updatedAt: new Date(r.updated_at)
+	}));
+}
+
+export async function saveSourceMapping(
+	db: Queryable,
+	sourceId: number,
+	format: string,
+	mapping: unknown,
+	updatedBy: string | null
+): Promise<void> {
+	await db.query(
+		`INSERT INTO source_mappings (source_id, format, mapping, updated_by) VALUES ($1, $2, $3, $4)
+		 ON CONFLICT (source_id) DO UPDATE SET format = EXCLUDED.format, mapping = EXCLUDED.mapping,
+		 updated_by = EXCLUDED.updated_by, updated_at = now()`,
+		[sourceId, format, JSON.stringify(mapping), updatedBy]
 	);
 }
 

@@ -65,6 +65,17 @@ export const importBatches = pgTable(
 		imported: integer('imported').notNull().default(0),
 		rejected: integer('rejected').notNull().default(0),
 		duplicate: integer('duplicate').notNull().default(0),
+		/** Rows the mapping says are not incidents (row filters, a count of 0). */
+		filtered: integer('filtered').notNull().default(0),
+		/** Rows with a count of −1 that cancelled an incident, plus the rows of this file they cancelled. */
+		retracted: integer('retracted').notNull().default(0),
+		/** Incidents stored by earlier imports that this file's retractions deleted. */
+		withdrawn: integer('withdrawn').notNull().default(0),
+		/**
+		 * What the analyst should check: rows imported without a location by reason, the commonest
+		 * unmapped category values, values with replaced characters, warnings (ingest/report.ts).
+		 */
+		report: jsonb('report'),
 		mapping: jsonb('mapping'),
 		error: text('error'),
 		importedBy: text('imported_by'),
@@ -91,6 +102,20 @@ export const importRejects = pgTable(
 	},
 	(t) => [index('import_rejects_batch_idx').on(t.batchId, t.rowNumber)]
 );
+
+/**
+ * The mapping last used for a source's files (the browser import proposes it for next month's
+ * file). One row per source; replaced by each successful import with a mapping.
+ */
+export const sourceMappings = pgTable('source_mappings', {
+	sourceId: integer('source_id')
+		.primaryKey()
+		.references(() => sources.id, { onDelete: 'cascade' }),
+	format: text('format').notNull(),
+	mapping: jsonb('mapping').notNull(),
+	updatedBy: text('updated_by'),
+	updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+});
 
 /**
  * Incidents. `(source_id, external_id)` is unique, which makes every import idempotent. Citus-ready:

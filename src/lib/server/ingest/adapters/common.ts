@@ -3,7 +3,7 @@
  */
 import { findColumn } from '../csv';
 import type { ParsedTime } from '../time';
-import { ImportError, type RowResult } from '../types';
+import { ImportError, type RowRejected } from '../types';
 
 /** Longest external id stored (the unique index refuses keys over ~2.7 kB; real ids are short). */
 export const MAX_EXTERNAL_ID_CHARS = 200;
@@ -22,7 +22,7 @@ export function describeHeader(header: readonly string[]): string {
 }
 
 /** A rejection for an id the database cannot key on, or null. */
-export function checkExternalId(field: string, id: string): RowResult | null {
+export function checkExternalId(field: string, id: string): RowRejected | null {
 	return id.length > MAX_EXTERNAL_ID_CHARS
 		? reject(field, `id is ${id.length} characters long (at most ${MAX_EXTERNAL_ID_CHARS})`)
 		: null;
@@ -37,7 +37,7 @@ export function checkTime(
 	text: string,
 	t: ParsedTime,
 	now = Date.now()
-): RowResult | null {
+): RowRejected | null {
 	if (t.from < EARLIEST_TIME) return reject(field, `"${text}" is before 1900`);
 	if (t.from.getTime() > now + FUTURE_SLACK_MS) return reject(field, `"${text}" is in the future`);
 	return null;
@@ -94,6 +94,6 @@ export function collectAttributes(
 	return attributes;
 }
 
-export function reject(field: string, reason: string): RowResult {
+export function reject(field: string, reason: string): RowRejected {
 	return { ok: false, reject: { field, reason } };
 }

@@ -14,8 +14,10 @@ export type ImportFormat = 'police-uk' | 'chicago' | 'stats19' | 'csv' | 'geojso
 export interface AdapterOptions {
 	/** Parsed JSON column/property mapping: required for `csv`, optional for `geojson`. */
 	mapping?: unknown;
-	/** The file being imported (or the mapping file), for error messages. */
+	/** The file being imported, for error messages. */
 	file?: string;
+	/** The mapping's file: errors about the mapping name it (default `file`). */
+	mappingFile?: string;
 }
 
 /**
@@ -37,10 +39,15 @@ export function createAdapter(format: ImportFormat, options: AdapterOptions = {}
 					'format csv needs a column mapping (see docs/import-mapping.md)',
 					options.file
 				);
-			return createMappedCsvAdapter(parseMapping(options.mapping, options.file));
+			return createMappedCsvAdapter(
+				parseMapping(options.mapping, options.mappingFile ?? options.file),
+				{ mappingFile: options.mappingFile }
+			);
 		case 'geojson':
 			return createGeoJsonAdapter(
-				options.mapping === undefined ? undefined : parseMapping(options.mapping, options.file)
+				options.mapping === undefined
+					? undefined
+					: parseMapping(options.mapping, options.mappingFile ?? options.file)
 			);
 		default:
 			throw new ImportError('E_FORMAT', `unknown format "${String(format)}"`, options.file);

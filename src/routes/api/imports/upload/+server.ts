@@ -1,0 +1,27 @@
+import { error, json } from '@sveltejs/kit';
+import type { RequestHandler } from './$types';
+import { getDatabase } from '$lib/server/db';
+import { proposeForUpload, saveUpload } from '$lib/server/services/imports';
+import { importErrorAnswer } from '../respond';
+
+/** Multipart `file`: keeps the upload and answers its columns and a proposed mapping. */
+export const POST: RequestHandler = async ({ request, locals }) => {
+	let file: FormDataEntryValue | null;
+	try {
+		file = (await request.formData()).get('file');
+	} catch (e) {
+		if (/BODY_SIZE_LIMIT/.test(String((e as Error)?.message)))
+			error(413, 'file: larger than the server accepts (BODY_SIZE_LIMIT); import it with the CLI');
+		error(400, 'Send the file as multipart/form-data in the field "file"');
+	}
+	if (!(file instanceof File)) error(400, 'file: choose a CSV file to upload');
+	try {
+		const userId = locals.user!.id;
+		const token = saveUpload(userId, file.name, new Uint8Array(await file.arrayBuffer()));
+		return json(await proposeForUpload(await getDatabase(), userId, token), {
+			headers: { 'cache-control': 'no-store' }
+		});
+	} catch (e) {
+		return importErrorAnswer(e);
+	}
+};
