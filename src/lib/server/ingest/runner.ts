@@ -12,6 +12,7 @@ import type { Database, Queryable } from '../db/client';
 import {
 	addBatchCounts,
 	addCoverage,
+	addRollupCounts,
 	copyIncidents,
 	copyRejects,
 	createBatch,
@@ -21,6 +22,7 @@ import {
 	lockSourceForBatch,
 	sourceImportedTotal,
 	insertStagedIncidents,
+	takeOverRollupInserts,
 	touchBatch,
 	proj4ForSrid,
 	type SourceRecord,
@@ -28,6 +30,7 @@ import {
 } from '../db/queries/ingest';
 import { exactCells, localDayFormatter, SERVED_MAX_RES, SERVED_RESOLUTIONS } from '../cell-keys';
 import { attributesJson, copyField, pointEwkbHex } from './copy-text';
+import { ROLLUP_COUNT_COLUMNS, rollupCountsText, type RollupInput } from './rollup-counts';
 import {
 	CoverageCollector,
 	coverageFootprint,
@@ -380,6 +383,8 @@ interface PreparedBatch {
 	 * before or not: a row already stored holds data for its period just the same.
 	 */
 	coverage: CoverageDelta;
+	/** The rollup rows of all prepared rows, summed (right when none of them was stored before). */
+	rollupText: string;
 }
 
 function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
@@ -441,6 +446,7 @@ function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 		rows.push({
 			externalId: inc.externalId,
 			located: cells !== null,
+			rollup: { cells, day, category: inc.category, sensitive: inc.sensitive },
 			line: [
 				ctx.source.id,
 				copyField(inc.externalId),
@@ -482,7 +488,11 @@ function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 		prepared: rows,
 		rejects,
 		rejectText,
-		coverage: coverage.delta()
+		coverage: coverage.delta(),
+		rollupText: rollupCountsText(
+			ctx.source.id,
+			rows.map((r) => r.rollup)
+		)
 	};
 }
 
@@ -514,8 +524,20 @@ async function storeBatch(db: Database, p: PreparedBatch, ctx: WriteContext): Pr
 					(await ctx.knownIds.existing(tx, ctx.source.id, ids)) ??
 					(await existingExternalIds(tx, ctx.source.id, ids));
 				const fresh = existing.size ? rows.filter((r) => !existing.has(r.externalId)) : rows;
-				// The insert trigger on incidents adds the copied rows to the rollups (migration 0010).
+				// This transaction adds exactly the copied rows to the rollups, summed beforehand, in one
+				// upsert (the insert trigger, which would group them again, leaves them to it).
+				await takeOverRollupInserts(tx);
 				await copyIncidents(tx, fresh.length ? fresh.map((r) => r.line).join('\n') + '\n' : '');
+				await addRollupCounts(
+					tx,
+					ROLLUP_COUNT_COLUMNS,
+					existing.size
+						? rollupCountsText(
+								ctx.source.id,
+								fresh.map((r) => r.rollup)
+							)
+						: p.rollupText
+				);
 				const counts = await finish(tx, fresh.length, fresh.filter((r) => r.located).length);
 				return { ...counts, stored: fresh.map((r) => r.externalId) };
 			})
@@ -582,6 +604,8 @@ const NO_CELLS: readonly string[] = SERVED_RESOLUTIONS.map(() => NULL);
 interface PreparedRow {
 	externalId: string;
 	located: boolean;
+	/** What the incident adds to the rollups once stored. */
+	rollup: RollupInput;
 	/** The incident as one COPY text line. */
 	line: string;
 }
