@@ -16,6 +16,12 @@
  *
  *   npx tsx bench/scale/generate.ts --copies 10 --seed 16 [--keep-times] --out /tmp/assaults-x10.csv.gz
  */
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { resolve } from 'node:path';
+import { text } from 'node:stream/consumers';
+import { parseArgs } from 'node:util';
+import { createGunzip, createGzip } from 'node:zlib';
 import { mulberry32 } from '../../src/lib/server/analysis/random';
 
 export interface AssaultRow {
@@ -98,11 +104,6 @@ export function* resampleLines(rows: readonly AssaultRow[], o: ResampleOptions):
 }
 
 async function main() {
-	const { parseArgs } = await import('node:util');
-	const { createReadStream } = await import('node:fs');
-	const { createGunzip } = await import('node:zlib');
-	const { resolve } = await import('node:path');
-	const { text } = await import('node:stream/consumers');
 	const { values } = parseArgs({
 		options: {
 			copies: { type: 'string', default: '10' },
@@ -130,9 +131,6 @@ export async function writeResample(
 	file: string,
 	o: ResampleOptions
 ): Promise<number> {
-	const { createWriteStream } = await import('node:fs');
-	const { createGzip } = await import('node:zlib');
-	const { once } = await import('node:events');
 	const gz = createGzip({ level: 1 });
 	const out = gz.pipe(createWriteStream(file));
 	let n = -1;
