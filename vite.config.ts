@@ -19,7 +19,11 @@ export default defineConfig({
 			// the tiers that open databases).
 			{
 				extends: true,
-				test: { name: 'unit', include: ['src/**/*.spec.ts'], fileParallelism: true }
+				test: {
+					name: 'unit',
+					include: ['src/**/*.spec.ts', 'bench/**/*.spec.ts'],
+					fileParallelism: true
+				}
 			},
 			{
 				extends: true,

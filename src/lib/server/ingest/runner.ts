@@ -12,6 +12,7 @@ import type { Database, Queryable } from '../db/client';
 import {
 	addBatchCounts,
 	addCoverage,
+	addRollupCounts,
 	copyIncidents,
 	copyRejects,
 	createBatch,
@@ -22,6 +23,7 @@ import {
 	lockSourceForBatch,
 	sourceImportedTotal,
 	insertStagedIncidents,
+	takeOverRollupInserts,
 	touchBatch,
 	crsDefinition,
 	setBatchReport,
@@ -31,6 +33,7 @@ import {
 } from '../db/queries/ingest';
 import { exactCells, localDayFormatter, SERVED_MAX_RES, SERVED_RESOLUTIONS } from '../cell-keys';
 import { attributesJson, copyField, pointEwkbHex } from './copy-text';
+import { ROLLUP_COUNT_COLUMNS, rollupCountsText, type RollupInput } from './rollup-counts';
 import {
 	CoverageCollector,
 	coverageFootprint,
@@ -480,6 +483,8 @@ interface PreparedBatch {
 	 * before or not: a row already stored holds data for its period just the same.
 	 */
 	coverage: CoverageDelta;
+	/** The rollup rows of all prepared rows, summed (right when none of them was stored before). */
+	rollupText: string;
 }
 
 function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
@@ -555,6 +560,7 @@ function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 			externalId: inc.externalId,
 			located: cells !== null,
 			point: cells !== null ? [lon!, lat!, inc.category] : null,
+			rollup: { cells, day, category: inc.category, sensitive: inc.sensitive },
 			line: [
 				ctx.source.id,
 				copyField(inc.externalId),
@@ -586,7 +592,11 @@ function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 		prepared: rows,
 		rejects,
 		rejectText,
-		coverage: coverage.delta()
+		coverage: coverage.delta(),
+		rollupText: rollupCountsText(
+			ctx.source.id,
+			rows.map((r) => r.rollup)
+		)
 	};
 }
 
@@ -665,8 +675,20 @@ async function storeBatch(db: Database, p: PreparedBatch, ctx: WriteContext): Pr
 					(await ctx.knownIds.existing(tx, ctx.source.id, ids)) ??
 					(await existingExternalIds(tx, ctx.source.id, ids));
 				const fresh = existing.size ? rows.filter((r) => !existing.has(r.externalId)) : rows;
-				// The insert trigger on incidents adds the copied rows to the rollups (migration 0010).
+				// This transaction adds exactly the copied rows to the rollups, summed beforehand, in one
+				// upsert (the insert trigger, which would group them again, leaves them to it).
+				await takeOverRollupInserts(tx);
 				await copyIncidents(tx, fresh.length ? fresh.map((r) => r.line).join('\n') + '\n' : '');
+				await addRollupCounts(
+					tx,
+					ROLLUP_COUNT_COLUMNS,
+					existing.size
+						? rollupCountsText(
+								ctx.source.id,
+								fresh.map((r) => r.rollup)
+							)
+						: p.rollupText
+				);
 				const counts = await finish(tx, fresh.length, fresh.filter((r) => r.located).length);
 				return { ...counts, stored: fresh.map((r) => r.externalId) };
 			})
@@ -735,6 +757,8 @@ interface PreparedRow {
 	located: boolean;
 	/** lon, lat and category of a located row (the dry run's sample points). */
 	point: [number, number, string] | null;
+	/** What the incident adds to the rollups once stored. */
+	rollup: RollupInput;
 	/** The incident as one COPY text line. */
 	line: string;
 }

@@ -298,6 +298,38 @@ export async function copyIncidents(tx: Queryable, copyText: string): Promise<vo
 	if (copyText) await tx.copyIn('incidents', INCIDENT_COLUMNS, copyText);
 }
 
+/**
+ * From here to the end of the transaction the caller adds its inserted incidents to the rollups itself
+ * (`addRollupCounts`); the insert trigger on incidents leaves them alone (migration 0011). Updates,
+ * deletes and other transactions are still counted by the triggers.
+ */
+export async function takeOverRollupInserts(tx: Queryable): Promise<void> {
+	await tx.query(`SELECT set_config('beatwise.rollups_by_import', 'on', true)`);
+}
+
+/**
+ * Add summed rollup rows (COPY text of `columns`, sorted in the key's order: ingest/rollup-counts.ts)
+ * to `cell_counts` in one set-based upsert, inside the caller's transaction.
+ */
+export async function addRollupCounts(
+	tx: Queryable,
+	columns: readonly string[],
+	copyText: string
+): Promise<void> {
+	if (!copyText) return;
+	const cols = columns.join(', ');
+	await tx.query(
+		`CREATE TEMP TABLE IF NOT EXISTS rollup_stage ON COMMIT DELETE ROWS AS
+		 SELECT ${cols} FROM cell_counts WITH NO DATA`
+	);
+	await tx.copyIn('rollup_stage', [...columns], copyText);
+	await tx.query(
+		`INSERT INTO cell_counts AS c (${cols}) SELECT ${cols} FROM rollup_stage
+		 ON CONFLICT (res, grain, period, h3, category, source_id) DO UPDATE
+		 SET n = c.n + EXCLUDED.n, harm = c.harm + EXCLUDED.harm, sensitive = c.sensitive + EXCLUDED.sensitive`
+	);
+}
+
 /** Distinct coverage keys of a batch (ingest/coverage.ts): grain, first day of the period, footprint. */
 export interface CoverageRows {
 	grain: string[];

@@ -188,7 +188,8 @@ export const incidents = pgTable(
  * resolution (5–11) holds the points' own cells at that resolution (the incidents' `h3_r*` columns),
  * each at three grains: `day` (period = the local day), `month` and `year` (period = its first day).
  * Maintained by statement triggers on `incidents` (insert, update, delete; migration 0010), so it
- * equals the raw counts whichever way rows arrive or leave.
+ * equals the raw counts whichever way rows arrive or leave; an import batch adds its own counts
+ * instead, summed before they reach the database (`addRollupCounts`, migration 0011).
  */
 export const cellCounts = pgTable(
 	'cell_counts',
@@ -198,9 +199,11 @@ export const cellCounts = pgTable(
 		h3: bigint('h3', { mode: 'bigint' }).notNull(),
 		period: date('period', { mode: 'string' }).notNull(),
 		category: text('category').notNull(),
-		sourceId: integer('source_id')
-			.notNull()
-			.references(() => sources.id),
+		/**
+		 * No foreign key: rollup rows only come from incidents, which reference their source (a key here
+		 * cost a lookup per rollup row, seven times the incidents' own, at import).
+		 */
+		sourceId: integer('source_id').notNull(),
 		n: integer('n').notNull(),
 		/** Sum of harm weights, for harm-weighted maps and forecasts. */
 		harm: real('harm').notNull().default(0),
@@ -208,8 +211,13 @@ export const cellCounts = pgTable(
 		sensitive: integer('sensitive').notNull().default(0)
 	},
 	(t) => [
-		primaryKey({ columns: [t.res, t.grain, t.h3, t.period, t.category, t.sourceId] }),
-		index('cell_counts_period_idx').on(t.res, t.grain, t.period)
+		// Period before cell: every read names a resolution, a grain and a period range (rollup.ts), so
+		// the key serves them all without a second index, and an import's rows (few periods) are added
+		// in key order.
+		primaryKey({
+			name: 'cell_counts_pk',
+			columns: [t.res, t.grain, t.period, t.h3, t.category, t.sourceId]
+		})
 	]
 );
 
