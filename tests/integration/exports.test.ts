@@ -19,7 +19,7 @@ import {
 	type CellCountExportQuery,
 	type CsvExport
 } from '../../src/lib/server/services/exports';
-import { ServiceError } from '../../src/lib/server/services/errors';
+import { ServiceError } from '../../src/lib/server/errors';
 import { searchAudit } from '../../src/lib/server/db/queries/audit';
 import { replaceAreaCells } from '../../src/lib/server/db/queries/areas';
 import { perturb } from '../../src/lib/server/auth/cell-key';

@@ -25,7 +25,7 @@ import {
 	forecastAccuracy
 } from '../../src/lib/server/services/forecast-accuracy';
 import { forecastAccuracySchema } from '../../src/lib/schemas/forecast-accuracy';
-import { ServiceError } from '../../src/lib/server/services/errors';
+import { ServiceError } from '../../src/lib/server/errors';
 import { loadDemo } from '../../src/lib/server/demo/load';
 
 const current = vi.hoisted(() => ({ db: null as unknown }));

@@ -5,6 +5,7 @@
  * Shared with the browser: no node imports here.
  */
 import { z } from 'zod';
+import { isIsoDate } from '../dates';
 
 /** H3 resolutions the map may ask for: 5 (~250 km² cells) to 10 (~0.015 km² cells). */
 export const CELLS_MIN_RES = 5;
@@ -23,17 +24,6 @@ export const CELLS_HEADERS = {
 	to: 'x-beatwise-to',
 	categories: 'x-beatwise-categories'
 } as const;
-
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** True for a real calendar date written `YYYY-MM-DD` (rejects 2021-02-30). */
-export function isIsoDate(value: string): boolean {
-	const m = ISO_DATE.exec(value);
-	if (!m) return false;
-	const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-	const date = new Date(Date.UTC(y, mo - 1, d));
-	return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
-}
 
 export const isoDateSchema = z
 	.string()

@@ -11,7 +11,7 @@ import { getDatabase } from '$lib/server/db';
 import type { Database } from '$lib/server/db/client';
 import type { ReadScope } from '$lib/server/auth/read-scope';
 import type { CsvExport } from '$lib/server/services/exports';
-import { ServiceError } from '$lib/server/services/errors';
+import { ServiceError } from '$lib/server/errors';
 import { UTF8_BOM } from './csv';
 
 export async function csvExportResponse<S extends z.ZodType>(

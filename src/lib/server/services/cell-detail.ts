@@ -12,7 +12,7 @@ import {
 	type CellDetailFilter
 } from '../db/queries/cell-detail';
 import { coverageFor } from '../study/coverage';
-import { ServiceError } from './errors';
+import { ServiceError } from '../errors';
 import { isServedRes, SERVED_MAX_RES, SERVED_MIN_RES } from '../cell-keys';
 
 export interface CellDetailRequest {

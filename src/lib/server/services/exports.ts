@@ -41,8 +41,8 @@ import {
 	monthOf,
 	publicPeriodFor
 } from '../../schemas/exports';
-import { ServiceError } from './errors';
-import { INCIDENT_MAX_RES, INCIDENT_MIN_RES } from './incidents';
+import { ServiceError } from '../errors';
+import { INCIDENT_MAX_RES, INCIDENT_MIN_RES } from '../study/h3-ranges';
 import { cellEnvelope } from '../cell-keys';
 
 /** Most rows one export may hold; larger requests are refused with a message naming the limit. */

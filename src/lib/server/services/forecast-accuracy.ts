@@ -23,9 +23,10 @@ import type { ForecastAccuracy, ForecastAccuracyQuery } from '../../schemas/fore
 import type { Database } from '../db/client';
 import { rollupVersion } from '../db/queries/analysis-study';
 import { incidentsInAreas } from '../db/queries/forecast-accuracy';
-import { ServiceError } from './errors';
-import { Lru, resolveAreas } from './hotspots';
-import { SHIFTS } from './supervisor';
+import { ServiceError } from '../errors';
+import { Lru } from '../study/lru';
+import { resolveAreas } from '../study/area';
+import { SHIFTS } from '../../schemas/shifts';
 import { requireDataExtent } from '../study/extent';
 
 /** Weekly origins over the last year of daily data. */

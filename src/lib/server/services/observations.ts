@@ -16,8 +16,8 @@ import {
 	type ObservationsAnswer,
 	type ObservationsQuery
 } from '../../schemas/observations';
-import { ServiceError } from './errors';
-import { resolveAreas } from './hotspots';
+import { ServiceError } from '../errors';
+import { resolveAreas } from '../study/area';
 
 /**
  * @example

@@ -4,7 +4,7 @@ import type { RequestHandler } from './$types';
 import { isoDateSchema } from '$lib/schemas/cells';
 import { getDatabase } from '$lib/server/db';
 import { incidentsForCell } from '$lib/server/services/incidents';
-import { ServiceError } from '$lib/server/services/errors';
+import { ServiceError } from '$lib/server/errors';
 import { readScope } from '$lib/server/auth/read-scope';
 
 const Query = z

@@ -3,7 +3,7 @@ import type { RequestHandler } from './$types';
 import { observationsQuerySchema } from '$lib/schemas/observations';
 import { getDatabase } from '$lib/server/db';
 import { observationsForMap } from '$lib/server/services/observations';
-import { ServiceError } from '$lib/server/services/errors';
+import { ServiceError } from '$lib/server/errors';
 import { readScope } from '$lib/server/auth/read-scope';
 
 /** `GET /api/observations?bbox=w,s,e,n[&from&to][&area=ID]`: observations on the map (audited). */

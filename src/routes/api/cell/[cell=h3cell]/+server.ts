@@ -3,7 +3,7 @@ import type { RequestHandler } from './$types';
 import { cellsQueryErrorMessage, parseCellsQuery } from '$lib/schemas/cells';
 import { getDatabase } from '$lib/server/db';
 import { cellDetail } from '$lib/server/services/cell-detail';
-import { ServiceError } from '$lib/server/services/errors';
+import { ServiceError } from '$lib/server/errors';
 
 /** One cell's counts by category and its monthly series: `from`, `to`, `categories`, `sources`. */
 export const GET: RequestHandler = async ({ params, url }) => {
