@@ -61,7 +61,7 @@ describe('layer rules', () => {
 		['src/lib/server/services/x.spec.ts', "import { yearEarlier } from './trends';"],
 		['src/routes/api/x/+server.ts', "import { changeMap } from '$lib/server/services/trends';"],
 		['src/routes/api/x/+server.ts', "import { analysisResponse } from '../analysis/respond';"],
-		['src/lib/components/x.ts', "import { cellsQuerySchema } from '$lib/schemas/cells';"]
+		['src/lib/components/x.ts', "import { cellsQuerySchema } from '$lib/contracts/cells';"]
 	])('%s may: %s', async (file, source) => {
 		expect(await leaks(file, source)).toEqual([]);
 	});

@@ -25,7 +25,7 @@ import { replaceAreaCells } from '../../src/lib/server/db/queries/areas';
 import { perturb } from '../../src/lib/server/auth/cell-key';
 import type { AuthUser } from '../../src/lib/server/auth/permissions';
 import { scopeFor, type ReadScope } from '../../src/lib/server/auth/read-scope';
-import type { BBox } from '../../src/lib/schemas/cells';
+import type { BBox } from '../../src/lib/contracts/cells';
 
 const origin = { ip: '192.0.2.45', userAgent: 'vitest-exports' };
 

@@ -7,7 +7,7 @@
  *
  * Shared with the browser: no node imports here.
  */
-import { CELLS_MAX_RES, CELLS_MIN_RES } from '$lib/schemas/cells';
+import { CELLS_MAX_RES, CELLS_MIN_RES } from '$lib/contracts/cells';
 import { isIsoDate } from '$lib/dates';
 
 /**

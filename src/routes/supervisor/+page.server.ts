@@ -6,7 +6,7 @@ import { auditOrigin } from '$lib/server/auth/request';
 import { workspaceMeta } from '$lib/server/services/meta';
 import { attemptView } from '$lib/server/errors';
 import { riskForShift } from '$lib/server/services/supervisor';
-import { shiftName } from '$lib/schemas/shifts';
+import { shiftName } from '$lib/contracts/shifts';
 
 const num = (v: string | null) => (v !== null && v !== '' && Number.isFinite(+v) ? +v : undefined);
 

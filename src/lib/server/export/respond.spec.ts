@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { cellExportQuerySchema, incidentExportQuerySchema } from '$lib/schemas/exports';
+import { cellExportQuerySchema, incidentExportQuerySchema } from '$lib/contracts/exports';
 import type { AuthUser } from '$lib/server/auth/permissions';
 import { ServiceError } from '$lib/server/errors';
 import type { CsvExport } from '$lib/server/services/exports';

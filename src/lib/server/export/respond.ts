@@ -5,8 +5,8 @@
  */
 import { error, type RequestEvent } from '@sveltejs/kit';
 import type { z } from 'zod';
-import { analysisQueryErrorMessage, searchParamsObject } from '$lib/schemas/analysis';
-import { EXPORT_HEADERS } from '$lib/schemas/exports';
+import { analysisQueryErrorMessage, searchParamsObject } from '$lib/contracts/analysis';
+import { EXPORT_HEADERS } from '$lib/contracts/exports';
 import { getDatabase } from '$lib/server/db';
 import type { Database } from '$lib/server/db/client';
 import type { ReadScope } from '$lib/server/auth/read-scope';

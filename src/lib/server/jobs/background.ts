@@ -10,9 +10,9 @@ import {
 	emergingQuerySchema,
 	nearRepeatQuerySchema,
 	profileQuerySchema
-} from '../../schemas/analysis';
+} from '../../contracts/analysis';
 import type { z } from 'zod';
-import { jobCreateSchema, type Job, type JobKind } from '../../schemas/jobs';
+import { jobCreateSchema, type Job, type JobKind } from '../../contracts/jobs';
 import { AnalysisInputError } from '../analysis/weights';
 import type { Database } from '../db/client';
 import {

@@ -15,7 +15,7 @@ import {
 	OBSERVATIONS_LIMIT,
 	type ObservationsAnswer,
 	type ObservationsQuery
-} from '../../schemas/observations';
+} from '../../contracts/observations';
 import { ServiceError } from '../errors';
 import { resolveAreas } from '../study/area';
 

@@ -3,7 +3,7 @@
  * recorded on, else the smallest area holding its centre (the study helper `placesOfCells`, which
  * the supervisor's list also uses).
  */
-import type { Place } from '../../schemas/places';
+import type { Place } from '../../contracts/places';
 import type { Queryable } from '../db/client';
 import { placesOfCells } from '../study/places';
 

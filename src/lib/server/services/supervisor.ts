@@ -20,7 +20,7 @@ import { resolveStudyArea } from '../study/area';
 import { checkDate } from '../study/period';
 import { requireDataExtent, type Granularity } from '../study/extent';
 import { placesOfCells, type Place } from '../study/places';
-import { SHIFTS, type ShiftName } from '../../schemas/shifts';
+import { SHIFTS, type ShiftName } from '../../contracts/shifts';
 
 /** The highest-risk cells that are named (street or area): the ones a supervisor's list shows. */
 export const NAMED_CELLS = 25;

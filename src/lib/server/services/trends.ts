@@ -7,6 +7,7 @@
 import { compStat, type CompStatOptions, type CompStatRow } from '../analysis/compstat';
 import { trendsBySeries, type TrendDirection } from '../analysis/mann-kendall';
 import { CATEGORIES } from '../../taxonomy';
+import type { ChangeAnswer } from '../../contracts/change';
 import type { Database, Queryable } from '../db/client';
 import type { AreaRef } from '../db/queries/analysis';
 import {
@@ -19,8 +20,7 @@ import {
 import { dataExtent } from '../study/extent';
 import { ServiceError } from '../errors';
 import { coverageFor, studyPlace, type CoveragePlace } from '../study/coverage';
-import { changeTests, type ChangeDirection } from '../analysis/exact-binomial';
-import type { PeriodCoverage } from '../analysis/coverage';
+import { changeTests } from '../analysis/exact-binomial';
 import {
 	checkCategories,
 	resolveAreas,
@@ -324,36 +324,6 @@ export interface ChangeRequest extends StudyRequest {
 	beforeTo?: string;
 }
 
-export interface ChangeResult {
-	parameters: Partial<StudyParameters> & {
-		by: 'cell' | 'area';
-		kind: string | null;
-		from: string;
-		to: string;
-		beforeFrom: string;
-		beforeTo: string;
-		categories: string[];
-		statistic: 'exact conditional binomial test: now ~ Binomial(now + before, share), two-sided, Benjamini–Hochberg FDR across cells';
-		/** The later period's share of the covered days of both (½ for two fully covered periods of equal length). */
-		share: number;
-		alpha: 0.05;
-		fdr: true;
-		/** Coverage of the two periods in the study area. */
-		coverage: { now: PeriodCoverage; before: PeriodCoverage };
-		warnings: string[];
-	};
-	ids: string[];
-	names?: string[];
-	now: number[];
-	before: number[];
-	difference: number[];
-	/** Two-sided exact p (1 where both counts are 0). */
-	p: number[];
-	/** Benjamini–Hochberg adjusted p across the cells or areas with any incident. */
-	pAdjusted: number[];
-	direction: ChangeDirection[];
-}
-
 /** The same calendar day a year earlier (29 Feb → 28 Feb). */
 export function yearEarlier(day: string): string {
 	const d = new Date(ms(day));
@@ -373,7 +343,7 @@ export function yearEarlier(day: string): string {
  * const r = await changeMap(db, { by: 'area', kind: 'beat', res: 8, from: '2019-01-01', to: '2019-12-31' });
  * r.ids[0], r.now[0], r.before[0], r.pAdjusted[0], r.direction[0];
  */
-export async function changeMap(db: Database, q: ChangeRequest): Promise<ChangeResult> {
+export async function changeMap(db: Database, q: ChangeRequest): Promise<ChangeAnswer> {
 	const categories = checkCategories(q.categories);
 	const now = await resolvePeriod(db, q.from, q.to);
 	if ((q.beforeFrom === undefined) !== (q.beforeTo === undefined))

@@ -5,7 +5,7 @@
  * supervisor's risk list and the trends page's largest changes.
  */
 import { cellToLatLng, getResolution, isValidCell } from 'h3-js';
-import { PLACES_MAX_CELLS, type Place } from '../../schemas/places';
+import { PLACES_MAX_CELLS, type Place } from '../../contracts/places';
 import type { Queryable } from '../db/client';
 import { mostFrequentStreets, smallestAreasAt } from '../db/queries/places';
 import { ServiceError } from '../errors';

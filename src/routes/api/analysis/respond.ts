@@ -5,7 +5,7 @@
  */
 import { error, json, type RequestEvent } from '@sveltejs/kit';
 import type { z } from 'zod';
-import { analysisQueryErrorMessage, searchParamsObject } from '$lib/schemas/analysis';
+import { analysisQueryErrorMessage, searchParamsObject } from '$lib/contracts/analysis';
 import { userError } from '$lib/server/errors';
 import { JobError } from '$lib/server/jobs/pool';
 import { getDatabase } from '$lib/server/db';

@@ -1,6 +1,6 @@
 import { error, json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
-import { observationsQuerySchema } from '$lib/schemas/observations';
+import { observationsQuerySchema } from '$lib/contracts/observations';
 import { getDatabase } from '$lib/server/db';
 import { observationsForMap } from '$lib/server/services/observations';
 import { ServiceError } from '$lib/server/errors';

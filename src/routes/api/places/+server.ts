@@ -1,5 +1,5 @@
 import type { RequestHandler } from './$types';
-import { placesQuerySchema } from '$lib/schemas/places';
+import { placesQuerySchema } from '$lib/contracts/places';
 import { getDatabase } from '$lib/server/db';
 import { placesForCells } from '$lib/server/services/places';
 import { analysisResponse } from '../analysis/respond';

@@ -1,6 +1,6 @@
 import { error, json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
-import { cellsQueryErrorMessage, parseCellsQuery } from '$lib/schemas/cells';
+import { cellsQueryErrorMessage, parseCellsQuery } from '$lib/contracts/cells';
 import { getDatabase } from '$lib/server/db';
 import { cellDetail } from '$lib/server/services/cell-detail';
 import { ServiceError } from '$lib/server/errors';

@@ -1,6 +1,6 @@
 import { error, json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
-import { jobIdSchema } from '$lib/schemas/jobs';
+import { jobIdSchema } from '$lib/contracts/jobs';
 import { getDatabase } from '$lib/server/db';
 import { cancelJob, jobOfOwner, jobView } from '$lib/server/jobs/background';
 

@@ -33,18 +33,23 @@ export const isoDateSchema = z
 /** Taxonomy codes are lower-case slugs (src/lib/taxonomy.ts); the service decides which exist. */
 const CATEGORY_CODE = /^[a-z][a-z0-9-]*$/;
 
-/** `categories=a,b` → `['a','b']`; absent or empty means every category. Duplicates removed, order kept. */
-const categoriesSchema = z
-	.string()
-	.optional()
-	.transform((v) => [
+/** `a, b,,a` → `['a', 'b']`: the items of a comma-separated list, trimmed, empty ones and repeats left out. */
+export function commaList(v: string | undefined): string[] {
+	return [
 		...new Set(
 			(v ?? '')
 				.split(',')
 				.map((s) => s.trim())
 				.filter(Boolean)
 		)
-	])
+	];
+}
+
+/** `categories=a,b` → `['a','b']`; absent or empty means every category. Duplicates removed, order kept. */
+export const categoryListSchema = z
+	.string()
+	.optional()
+	.transform(commaList)
 	.pipe(
 		z
 			.array(
@@ -59,14 +64,7 @@ const categoriesSchema = z
 const idListSchema = z
 	.string()
 	.optional()
-	.transform((v) => [
-		...new Set(
-			(v ?? '')
-				.split(',')
-				.map((s) => s.trim())
-				.filter(Boolean)
-		)
-	])
+	.transform(commaList)
 	.pipe(
 		z
 			.array(z.string().regex(/^[1-9]\d{0,8}$/, { message: 'must be ids such as 1,2' }))
@@ -113,7 +111,7 @@ export const cellsQuerySchema = z
 			.default(CELLS_DEFAULT_RES),
 		from: isoDateSchema.optional(),
 		to: isoDateSchema.optional(),
-		categories: categoriesSchema,
+		categories: categoryListSchema,
 		bbox: bboxSchema,
 		/** Source ids (`/api/meta` sources). */
 		sources: idListSchema,
