@@ -103,7 +103,16 @@ describe.skipIf(!hasChromium || process.env.BEATWISE_E2E === '0')('npm start (e2
 			const page = await context.newPage();
 			const o = await watchAndOpen(context, page, base, '/login');
 			opened.push(o);
-			await signIn(page, base, 'analyst', { dataDir });
+			const failed: string[] = [];
+			page.on('response', (r) => {
+				if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+			});
+			page.on('requestfailed', (r) => failed.push(`failed ${r.url()} ${r.failure()?.errorText}`));
+			await signIn(page, base, 'analyst', { dataDir }).catch((e: Error) => {
+				throw new Error(
+					`${e.message}\npage errors: ${JSON.stringify(o.errors)}\nfailed requests: ${JSON.stringify(failed)}`
+				);
+			});
 			expect(new URL(page.url()).origin).toBe(base);
 			expect(new URL(page.url()).pathname).toBe('/');
 			await waitForMapDrawn(page);

@@ -188,6 +188,21 @@ describe('HTTP hardening (production build)', () => {
 		}
 	});
 
+	it('answers a reloaded page 304 without a policy of its own, so the page keeps its CSP', async () => {
+		// A 304's headers replace the cached page's: the API policy on it once blocked every script of a
+		// reloaded /login (the form never came to life after a second visit).
+		const first = await get('/login', undefined, 'text/html');
+		const etag = first.headers.get('etag');
+		await first.arrayBuffer();
+		expect(etag, 'the login page has an ETag').toBeTruthy();
+		const again = await fetch(`${server.url}/login`, {
+			headers: { accept: 'text/html', 'if-none-match': etag as string }
+		});
+		expect(again.status).toBe(304);
+		expect(again.headers.get('content-security-policy')).toBeNull();
+		expect(again.headers.get('x-content-type-options')).toBe('nosniff');
+	});
+
 	const BAD_QUERIES = [
 		'/api/incidents',
 		'/api/incidents?cell=',

@@ -11,6 +11,14 @@ export const PERMISSIONS_POLICY =
 
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+/**
+ * A 304 carries no body and no Content-Type, but the browser merges its headers into the response it
+ * kept (RFC 9111 §4.3.4): a CSP on it would replace the cached page's own policy, and the nothing-allowed
+ * API policy on a page blocks its scripts and styles (reloading /login left a dead form). A 304 gets no
+ * CSP of its own; the stored one stays.
+ */
+const NOT_MODIFIED = 304;
+
 /** The origins a configured basemap loads from: the style URL's origin plus the configured extras. */
 export function basemapOrigins(styleUrl: string | undefined, extra: string[]): string[] {
 	const out = new Set<string>();
@@ -62,7 +70,10 @@ export function applySecurityHeaders(
 	if (opts.https) headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
 	const csp = headers.get('content-security-policy');
 	if (csp) headers.set('content-security-policy', widenCsp(csp, opts.basemapOrigins));
-	else if (!(headers.get('content-type') ?? '').includes('text/html')) {
+	else if (
+		response.status !== NOT_MODIFIED &&
+		!(headers.get('content-type') ?? '').includes('text/html')
+	) {
 		headers.set('content-security-policy', API_CSP);
 	}
 	if (opts.signedIn) {
@@ -101,9 +112,12 @@ export function installBaselineHeaders(proto: HeaderTarget): void {
 	const marked = proto as HeaderTarget & { __beatwiseBaseline?: true };
 	if (marked.__beatwiseBaseline) return;
 	const writeHead = proto.writeHead;
-	proto.writeHead = function (this: HeaderTarget, ...args: never[]) {
-		for (const [name, value] of Object.entries(BASELINE_HEADERS))
+	proto.writeHead = function (this: HeaderTarget & { statusCode?: number }, ...args: never[]) {
+		const status = typeof args[0] === 'number' ? (args[0] as number) : this.statusCode;
+		for (const [name, value] of Object.entries(BASELINE_HEADERS)) {
+			if (name === 'content-security-policy' && status === NOT_MODIFIED) continue;
 			if (!this.hasHeader(name)) this.setHeader(name, value);
+		}
 		return writeHead.apply(this, args);
 	};
 	marked.__beatwiseBaseline = true;

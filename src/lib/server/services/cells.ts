@@ -1,7 +1,8 @@
 /** Incident counts per H3 cell for the map and for analysts, from the rollups. */
 import { cellToLatLng } from 'h3-js';
 import type { Database } from '../db/client';
-import { countsByCell, rollupRange, sourceIdByName } from '../db/queries/cells';
+import { countsByCell, sourceIdByName } from '../db/queries/cells';
+import { dataExtent } from '../study/extent';
 import { findArea } from '../db/queries/analysis';
 import { isServedRes, SERVED_MAX_RES, SERVED_MIN_RES } from '../cell-keys';
 import { CATEGORIES, isCategoryCode } from '../../taxonomy';
@@ -30,9 +31,12 @@ export interface CellCounts {
 	counts: number[];
 }
 
-/** Counts per cell; with no dates the whole range of the data is used. */
+/**
+ * Counts per cell; with no dates the data's whole extent is used (for monthly data to the last day of
+ * its last month, as the rest of the app states it — not the last stored 1st of a month).
+ */
 export async function cellCountsForMap(db: Database, q: CellCountsRequest): Promise<CellCounts> {
-	const range = q.from && q.to ? null : await rollupRange(db);
+	const range = q.from && q.to ? null : await dataExtent(db);
 	const from = q.from ?? range?.from ?? null;
 	const to = q.to ?? range?.to ?? null;
 	const empty: CellCounts = {
@@ -141,7 +145,7 @@ export async function cellCountsForAnalyst(
 		}
 		areaIds = [area.id];
 	}
-	const range = q.from && q.to ? null : await rollupRange(db);
+	const range = q.from && q.to ? null : await dataExtent(db);
 	const from = q.from ?? range?.from ?? null;
 	const to = q.to ?? range?.to ?? null;
 	if (!from || !to || from > to) return { res: q.res, from, to, cells: [] };
