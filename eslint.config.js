@@ -4,6 +4,7 @@ import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import ts from 'typescript-eslint';
 import svelteConfig from './svelte.config.js';
+import { layerRules } from './eslint.layers.js';
 
 export default ts.config(
 	{
@@ -42,5 +43,6 @@ export default ts.config(
 				svelteConfig
 			}
 		}
-	}
+	},
+	...layerRules
 );

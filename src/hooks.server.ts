@@ -11,7 +11,7 @@ import { ServerResponse } from 'node:http';
 import { env } from '$lib/server/env';
 import { closeDatabase, getDatabase } from '$lib/server/db';
 import { loadDemoOnStart } from '$lib/server/demo/first-start';
-import { userCount } from '$lib/server/db/queries/users';
+import { anyAccount } from '$lib/server/auth/accounts';
 import { ROUTE_RULES, decide } from '$lib/server/auth/permissions';
 import { SESSION_COOKIE, resumeSession, sweepSessions } from '$lib/server/auth/session';
 import { sessionPolicy } from '$lib/server/auth/context';
@@ -71,7 +71,7 @@ export const init: ServerInit = async () => {
 	console.log(
 		`[beatwise] database: ${db.engine === 'pglite' ? `embedded (${e.dataDir})` : 'PostgreSQL'}`
 	);
-	if ((await userCount(db)) === 0) {
+	if (!(await anyAccount(db))) {
 		console.log(
 			'[beatwise] No accounts yet: create the first administrator with `beatwise admin create --username <name>`.'
 		);

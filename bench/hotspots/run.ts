@@ -21,13 +21,9 @@ import { mulberry32 } from '../../src/lib/server/analysis/random';
 import { openDatabase } from '../../src/lib/server/db/client';
 import { importPaths } from '../../src/lib/server/ingest/import';
 import { importAreaFile } from '../../src/lib/server/ingest/import-areas';
-import {
-	clearAnalysisCaches,
-	hotspotsForArea,
-	resolveStudyArea,
-	studyCounts,
-	studyWeights
-} from '../../src/lib/server/services/hotspots';
+import { clearAnalysisCaches, studyCounts, studyWeights } from '../../src/lib/server/study/caches';
+import { hotspotsForArea } from '../../src/lib/server/services/hotspots';
+import { resolveStudyArea } from '../../src/lib/server/study/area';
 import { writeResultsSection } from '../results';
 import { startServer } from '../../tests/e2e/server';
 import { createAccount, resetPassword } from '../../src/lib/server/auth/accounts';

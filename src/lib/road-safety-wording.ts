@@ -1,5 +1,5 @@
 /** Wording of road-safety numbers (the page and the evaluation product share it; no server imports). */
-import type { RoadEstimate } from './schemas/road-safety';
+import type { RoadEstimate } from './contracts/road-safety';
 
 export function fmtRatio(v: number | null): string {
 	if (v === null) return '∞';

@@ -16,7 +16,7 @@ import {
 	watchAndOpen,
 	type OpenedPage
 } from './harness';
-import type { ForecastAccuracy } from '../../src/lib/schemas/forecast-accuracy';
+import type { ForecastAccuracy } from '../../src/lib/contracts/forecast-accuracy';
 
 const BASE_URL = process.env.BEATWISE_E2E_URL;
 

@@ -27,7 +27,7 @@ import { openDatabase } from '../../src/lib/server/db/client';
 import { importPaths } from '../../src/lib/server/ingest/import';
 import { importAreaFile } from '../../src/lib/server/ingest/import-areas';
 import { createDemoUsers, formatDemoCredentials } from '../../src/lib/server/auth/demo-users';
-import type { RoadEvaluation } from '../../src/lib/schemas/road-safety';
+import type { RoadEvaluation } from '../../src/lib/contracts/road-safety';
 
 const STATS19 = resolve('tests/fixtures/ingest/stats19/dft-collisions-2023-city-sample.csv');
 const BOROUGHS = resolve('src/lib/server/demo/data/boroughs-2022.geojson');

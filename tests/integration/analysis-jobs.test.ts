@@ -13,7 +13,7 @@ import { createAccount } from '../../src/lib/server/auth/accounts';
 import { CLI_ORIGIN } from '../../src/lib/server/auth/audit';
 import { demoDataDir } from '../../src/lib/server/demo/load';
 import { nearRepeatForArea } from '../../src/lib/server/services/near-repeat';
-import { ServiceError } from '../../src/lib/server/services/errors';
+import { ServiceError } from '../../src/lib/server/errors';
 import { JobError, WorkerPool } from '../../src/lib/server/jobs/pool';
 import { jobsConfig } from '../../src/lib/server/jobs/config';
 import {

@@ -21,13 +21,14 @@ import { getisOrdH3 } from '../../src/lib/server/analysis/getis-ord';
 import { emergingHotSpotsH3 } from '../../src/lib/server/analysis/emerging-hotspots';
 import { trendsBySeries } from '../../src/lib/server/analysis/mann-kendall';
 import { knoxTest } from '../../src/lib/server/analysis/knox';
-import { clearAnalysisCaches, hotspotsForArea } from '../../src/lib/server/services/hotspots';
+import { clearAnalysisCaches } from '../../src/lib/server/study/caches';
+import { hotspotsForArea } from '../../src/lib/server/services/hotspots';
 import { emergingForArea } from '../../src/lib/server/services/emerging';
 import { changeMap, trendMap, trendsForArea } from '../../src/lib/server/services/trends';
 import { nearRepeatForArea } from '../../src/lib/server/services/near-repeat';
 import { binomialTwoSidedP } from '../../src/lib/server/analysis/exact-binomial';
 import { timeProfile } from '../../src/lib/server/services/profiles';
-import { ServiceError } from '../../src/lib/server/services/errors';
+import { ServiceError } from '../../src/lib/server/errors';
 
 const current = vi.hoisted(() => ({ db: null as unknown }));
 vi.mock('$lib/server/db', () => ({ getDatabase: async () => current.db }));

@@ -274,9 +274,17 @@ describe.each(engines())('accounts and sessions on %s', (engine) => {
 				)
 			)
 		).toBe('E_LAST_ADMIN');
+		// The rule against disabling oneself is the service's, so every caller (page, CLI) obeys it.
 		expect(await code(setAccountDisabled(t.db, Number(root.id), true, { actor, origin }))).toBe(
-			'E_LAST_ADMIN'
+			'E_SELF'
 		);
+		const alice = (
+			await t.db.query<{ id: number }>(`SELECT id FROM users WHERE username='Alice'`)
+		)[0];
+		const other = { id: Number(alice.id), username: 'Alice' };
+		expect(
+			await code(setAccountDisabled(t.db, Number(root.id), true, { actor: other, origin }))
+		).toBe('E_LAST_ADMIN');
 	});
 
 	it('changes an own password (other sessions end) and resets one as an administrator', async () => {

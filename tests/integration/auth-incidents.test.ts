@@ -9,7 +9,7 @@ import { cellToChildren, cellToLatLng, cellToParent, latLngToCell } from 'h3-js'
 import { engines, createTestDatabase, type TestDatabase } from '../helpers/db';
 import { insertIncidents } from '../helpers/incidents';
 import { incidentsForCell } from '../../src/lib/server/services/incidents';
-import { ServiceError } from '../../src/lib/server/services/errors';
+import { ServiceError } from '../../src/lib/server/errors';
 import { searchAudit } from '../../src/lib/server/db/queries/audit';
 import { recordAudit } from '../../src/lib/server/auth/audit';
 import type { AuthUser } from '../../src/lib/server/auth/permissions';

@@ -18,7 +18,7 @@ import { neighbourhoodSummary } from '../../src/lib/server/services/neighbourhoo
 import { coverageBySteps } from '../../src/lib/server/services/coverage';
 import { nearRepeatForArea } from '../../src/lib/server/services/near-repeat';
 import { poissonZ } from '../../src/lib/server/analysis/compstat';
-import { ServiceError } from '../../src/lib/server/services/errors';
+import { ServiceError } from '../../src/lib/server/errors';
 
 const DEMO_MONTHS: string[] = [];
 for (let y = 2016; y <= 2020; y++)

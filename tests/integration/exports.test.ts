@@ -19,13 +19,13 @@ import {
 	type CellCountExportQuery,
 	type CsvExport
 } from '../../src/lib/server/services/exports';
-import { ServiceError } from '../../src/lib/server/services/errors';
+import { ServiceError } from '../../src/lib/server/errors';
 import { searchAudit } from '../../src/lib/server/db/queries/audit';
 import { replaceAreaCells } from '../../src/lib/server/db/queries/areas';
 import { perturb } from '../../src/lib/server/auth/cell-key';
 import type { AuthUser } from '../../src/lib/server/auth/permissions';
 import { scopeFor, type ReadScope } from '../../src/lib/server/auth/read-scope';
-import type { BBox } from '../../src/lib/schemas/cells';
+import type { BBox } from '../../src/lib/contracts/cells';
 
 const origin = { ip: '192.0.2.45', userAgent: 'vitest-exports' };
 

@@ -24,8 +24,8 @@ import {
 	clearForecastAccuracyCache,
 	forecastAccuracy
 } from '../../src/lib/server/services/forecast-accuracy';
-import { forecastAccuracySchema } from '../../src/lib/schemas/forecast-accuracy';
-import { ServiceError } from '../../src/lib/server/services/errors';
+import { forecastAccuracySchema } from '../../src/lib/contracts/forecast-accuracy';
+import { ServiceError } from '../../src/lib/server/errors';
 import { loadDemo } from '../../src/lib/server/demo/load';
 
 const current = vi.hoisted(() => ({ db: null as unknown }));

@@ -14,7 +14,7 @@ import { searchAudit } from '../../src/lib/server/db/queries/audit';
 import { acceptedReportsPerCell } from '../../src/lib/server/db/queries/intel';
 import type { AuthUser } from '../../src/lib/server/auth/permissions';
 import { scopeFor, type ReadScope } from '../../src/lib/server/auth/read-scope';
-import { ServiceError } from '../../src/lib/server/services/errors';
+import { ServiceError } from '../../src/lib/server/errors';
 import {
 	crossCheckFor,
 	decidePair,
@@ -27,7 +27,7 @@ import {
 	sourceRegisterFor
 } from '../../src/lib/server/services/intel';
 import { observationsForMap } from '../../src/lib/server/services/observations';
-import type { NewReport } from '../../src/lib/schemas/intel';
+import type { NewReport } from '../../src/lib/contracts/intel';
 
 const origin = { ip: '192.0.2.77', userAgent: 'vitest' };
 const HERE = { lon: -0.0984, lat: 51.5138 };

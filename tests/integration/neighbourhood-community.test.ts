@@ -19,8 +19,9 @@ import {
 import { perturb } from '../../src/lib/server/auth/cell-key';
 import { poissonZ } from '../../src/lib/server/analysis/compstat';
 import { getisOrd } from '../../src/lib/server/analysis/getis-ord';
-import { resolveStudyArea, studyWeights } from '../../src/lib/server/services/hotspots';
-import { ServiceError } from '../../src/lib/server/services/errors';
+import { resolveStudyArea } from '../../src/lib/server/study/area';
+import { studyWeights } from '../../src/lib/server/study/caches';
+import { ServiceError } from '../../src/lib/server/errors';
 import type { AuthUser } from '../../src/lib/server/auth/permissions';
 import { scopeFor } from '../../src/lib/server/auth/read-scope';
 

@@ -17,7 +17,7 @@ import { openDatabase, type Database } from '../../src/lib/server/db/client';
 import { searchAudit } from '../../src/lib/server/db/queries/audit';
 import { observationsForMap } from '../../src/lib/server/services/observations';
 import { neighbourhoodSummary } from '../../src/lib/server/services/neighbourhood';
-import { ServiceError } from '../../src/lib/server/services/errors';
+import { ServiceError } from '../../src/lib/server/errors';
 import type { AuthUser } from '../../src/lib/server/auth/permissions';
 import { scopeFor, type ReadScope } from '../../src/lib/server/auth/read-scope';
 

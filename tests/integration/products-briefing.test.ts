@@ -25,7 +25,7 @@ import {
 import { importPaths } from '../../src/lib/server/ingest/import';
 import { CLI_ORIGIN } from '../../src/lib/server/auth/audit';
 import { scopeFor } from '../../src/lib/server/auth/read-scope';
-import type { ProductContent } from '../../src/lib/schemas/products';
+import type { ProductContent } from '../../src/lib/contracts/products';
 
 const AREA = 'lsoa:E01000001';
 const PERIOD = '2017-06';

@@ -18,8 +18,8 @@ import {
 } from '../../src/lib/server/services/products';
 import { scopeFor } from '../../src/lib/server/auth/read-scope';
 import type { AuthUser } from '../../src/lib/server/auth/permissions';
-import { ServiceError } from '../../src/lib/server/services/errors';
-import type { ProductContent } from '../../src/lib/schemas/products';
+import { ServiceError } from '../../src/lib/server/errors';
+import type { ProductContent } from '../../src/lib/contracts/products';
 
 const origin = { ip: '192.0.2.14', userAgent: 'vitest' };
 const SQUARE = (x: number) =>

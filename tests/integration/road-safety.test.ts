@@ -13,7 +13,7 @@ import { dataExtent } from '../../src/lib/server/study/extent';
 import { scopeFor } from '../../src/lib/server/auth/read-scope';
 import { CLI_ORIGIN } from '../../src/lib/server/auth/audit';
 import { evaluateRoadScheme, roadSafetyOverview } from '../../src/lib/server/services/road-safety';
-import { ServiceError } from '../../src/lib/server/services/errors';
+import { ServiceError } from '../../src/lib/server/errors';
 
 const STATS19 = 'tests/fixtures/ingest/stats19/dft-collisions-2023-city-sample.csv';
 const POLICE_UK = 'tests/fixtures/ingest/police-uk/2016-01-city-of-london-street.csv';

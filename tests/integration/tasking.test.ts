@@ -18,7 +18,7 @@ import {
 	unitOrders
 } from '../../src/lib/server/services/tasking';
 import { assessment, dosageReport } from '../../src/lib/server/services/tasking-reports';
-import { ServiceError } from '../../src/lib/server/services/errors';
+import { ServiceError } from '../../src/lib/server/errors';
 import type { AuthUser } from '../../src/lib/server/auth/permissions';
 
 const origin = { ip: '127.0.0.1', userAgent: 'test' };

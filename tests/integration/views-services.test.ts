@@ -23,7 +23,7 @@ import { scopeFor } from '../../src/lib/server/auth/read-scope';
 import { placesOfCells } from '../../src/lib/server/study/places';
 import { riskForShift } from '../../src/lib/server/services/supervisor';
 import { rollupRange } from '../../src/lib/server/db/queries/cells';
-import { ServiceError } from '../../src/lib/server/services/errors';
+import { ServiceError } from '../../src/lib/server/errors';
 
 describe('views services on the demo data', () => {
 	let t: TestDatabase;

@@ -11,6 +11,7 @@ import { DEFAULT_MODEL, forecastModel } from '../../lib/server/analysis/forecast
 import { AnalysisInputError } from '../../lib/server/analysis/weights';
 import { isValidTimeZone } from '../../lib/server/ingest/time';
 import { parseWallClock, slashParts, type DateOrder } from '../wall-clock';
+import { isIsoDate } from '../../lib/dates';
 
 export const summary =
 	'Forecast accuracy: rolling-origin backtest (hit rate, PAI, PEI) of a cell forecast on a CSV';
@@ -93,10 +94,7 @@ function wholeNumber(spec: string | undefined, flag: string, min: number, max: n
 
 function isoDate(spec: string | undefined, flag: string): string {
 	const v = (spec ?? '').trim();
-	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
-	const d = m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])) : null;
-	if (!m || !d || d.getUTCDate() !== +m[3] || d.getUTCMonth() !== +m[2] - 1)
-		throw new UsageError(`${flag} must be a date written YYYY-MM-DD, got "${v}"`);
+	if (!isIsoDate(v)) throw new UsageError(`${flag} must be a date written YYYY-MM-DD, got "${v}"`);
 	return v;
 }
 

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UsageError, type CliIo } from '../main';
 import { closeDatabase, getDatabase } from '../../lib/server/db';
-import { ServiceError } from '../../lib/server/services/errors';
+import { ServiceError } from '../../lib/server/errors';
 import { CLI_ORIGIN } from '../../lib/server/auth/audit';
 import { env } from '../../lib/server/env';
 import { basemapSetting } from '../../lib/server/basemap-style';

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { UsageError, type CliIo } from '../main';
 import { closeDatabase, getDatabase } from '../../lib/server/db';
 import { SERVED_MAX_RES, SERVED_MIN_RES } from '../../lib/server/cell-keys';
-import { ServiceError } from '../../lib/server/services/errors';
+import { ServiceError } from '../../lib/server/errors';
 import { cellCountsForAnalyst } from '../../lib/server/services/cells';
 
 export const summary = 'Incident counts per H3 cell at one resolution, as CSV or JSON (database)';

@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
 import { UsageError, type CliIo } from '../main';
 import { closeDatabase, getDatabase } from '../../lib/server/db';
-import { emergingForArea, type EmergingStep } from '../../lib/server/services/emerging';
-import { ServiceError } from '../../lib/server/services/errors';
+import { emergingForArea } from '../../lib/server/services/emerging';
+import type { CalendarStep } from '../../lib/server/study/period';
+import { ServiceError } from '../../lib/server/errors';
 import type { EmergingCategory } from '../../lib/server/analysis/emerging-hotspots';
 
 export const summary = 'Emerging hot spots of an area over weekly or monthly steps (database)';
@@ -50,7 +51,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 			area: values.area.split(',').map((s) => s.trim()),
 			from: values.from,
 			to: values.to,
-			step: values.step as EmergingStep,
+			step: values.step as CalendarStep,
 			res,
 			k,
 			categories: values.categories?.split(',').map((s) => s.trim()) ?? []

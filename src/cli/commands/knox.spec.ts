@@ -6,15 +6,10 @@ import proj4 from 'proj4';
 import { main } from '../main';
 import { captureIo } from '../test-io';
 import { parseEventDate } from './knox';
-import {
-	readShared,
-	sharedAvailable,
-	sharedMissingMessage,
-	sharedPath
-} from '../../lib/server/analysis/test-data';
+import { fixturePath, readFixture } from '../../lib/server/analysis/test-data';
 
 const dir = mkdtempSync(join(tmpdir(), 'beatwise-knox-'));
-const nrcDir = 'data/chicago-cpd/reference-knox-nearrepeat';
+const nrcDir = 'knox-nearrepeat';
 const arsonTable = [
 	[0, 2, 0, 8],
 	[9, 1, 1, 45],
@@ -23,9 +18,8 @@ const arsonTable = [
 	[393, 710, 770, 133658]
 ];
 
-describe.skipIf(!sharedAvailable)('beatwise knox on the Near Repeat Calculator arson file', () => {
-	if (!sharedAvailable) console.warn(sharedMissingMessage);
-	const arson = sharedAvailable ? sharedPath(nrcDir, 'chicago_arson.csv') : '';
+describe('beatwise knox on the Near Repeat Calculator arson file', () => {
+	const arson = fixturePath(nrcDir, 'chicago_arson.csv');
 	const bands = ['--distance-bands', '200x3', '--time-bands', '1x3'];
 
 	it('headerless columns by number, --single-precision, --json: the NRC observed table', async () => {
@@ -76,7 +70,7 @@ describe.skipIf(!sharedAvailable)('beatwise knox on the Near Repeat Calculator a
 			'+proj=tmerc +lat_0=36.66666666666666 +lon_0=-88.33333333333333 +k=0.999975 +x_0=300000 +y_0=0 +datum=NAD83 +units=m +no_defs',
 			'EPSG:4326'
 		);
-		const rows = readShared(nrcDir, 'chicago_arson.csv')
+		const rows = readFixture(nrcDir, 'chicago_arson.csv')
 			.trim()
 			.split(/\r?\n/)
 			.map((l) => {

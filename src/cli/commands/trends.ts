@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError, type CliIo } from '../main';
 import { closeDatabase, getDatabase } from '../../lib/server/db';
-import { ServiceError } from '../../lib/server/services/errors';
+import { ServiceError } from '../../lib/server/errors';
 import { trendsForArea } from '../../lib/server/services/trends';
 
 export const summary =

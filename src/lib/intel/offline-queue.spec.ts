@@ -7,7 +7,7 @@ import {
 	type OutboxStorage,
 	type SendResult
 } from './offline-queue';
-import type { NewReport } from '$lib/schemas/intel';
+import type { NewReport } from '$lib/contracts/intel';
 
 function memory(): OutboxStorage {
 	const m = new Map<string, string>();

@@ -6,7 +6,7 @@
  *
  * Browser and tests: no node or SvelteKit imports; storage and sending are passed in.
  */
-import type { NewReport } from '$lib/schemas/intel';
+import type { NewReport } from '$lib/contracts/intel';
 
 export const QUEUE_KEY = 'beatwise.report-outbox.v1';
 

@@ -7,8 +7,8 @@
  * is too large with a 400 and a message, which the panel shows as is.
  */
 import { z } from 'zod';
-import type { BBox } from '$lib/schemas/cells';
-import { ApiError, failure } from './api';
+import type { BBox } from '$lib/contracts/cells';
+import { getJson } from './loader';
 
 export interface AnalysisRequest {
 	area: number | null;
@@ -77,7 +77,7 @@ const emergingParametersSchema = z
 	.catchall(z.unknown())
 	.default({ warnings: [] });
 
-const emergingSchema = z
+export const emergingSchema = z
 	.object({
 		cells: z.array(z.string()),
 		category: z.array(z.string()).optional(),
@@ -123,15 +123,6 @@ export function emergingUrl(q: EmergingRequest): string {
 	p.set('step', q.step);
 	p.set('k', String(q.k));
 	return `/api/analysis/emerging?${p}`;
-}
-
-async function getJson(url: string, what: string, signal?: AbortSignal): Promise<unknown> {
-	const res = await fetch(url, { signal });
-	if (res.status === 404 && !(res.headers.get('content-type') ?? '').includes('json')) {
-		throw new ApiError(404, `${what} is not available on this server yet.`);
-	}
-	if (!res.ok) throw await failure(res, what);
-	return res.json();
 }
 
 export async function fetchHotspots(

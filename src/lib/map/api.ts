@@ -8,7 +8,8 @@ import {
 	cellsResponseSchema,
 	type CellsQueryInput,
 	type CellsResponse
-} from '$lib/schemas/cells';
+} from '$lib/contracts/cells';
+import { cellDetailSchema, type CellDetail } from '$lib/contracts/cell-detail';
 import { decodeCellsBinary } from './cells-codec';
 
 export interface CategoryInfo {
@@ -103,19 +104,6 @@ export async function fetchAreas(
 	return (await res.json()) as AreaCollection;
 }
 
-/** What `/api/cell/[cell]` answers (the side panel). */
-export interface CellDetail {
-	cell: string;
-	resolution: number;
-	from: string | null;
-	to: string | null;
-	categories: string[];
-	total: number;
-	byCategory: { code: string; label: string; n: number }[];
-	/** `n` null: no data imported that month anywhere (a gap, not a zero). */
-	months: { month: string; n: number | null }[];
-}
-
 export function cellDetailUrl(
 	cell: string,
 	q: Pick<CellsQueryInput, 'from' | 'to' | 'categories' | 'sources'>
@@ -131,7 +119,7 @@ export async function fetchCellDetail(
 ): Promise<CellDetail> {
 	const res = await fetch(cellDetailUrl(cell, q), { signal });
 	if (!res.ok) throw await failure(res, 'Loading the cell');
-	return (await res.json()) as CellDetail;
+	return cellDetailSchema.parse(await res.json());
 }
 
 /** One page of `/api/incidents?cell=…`; fields beyond these are shown as the server sends them. */

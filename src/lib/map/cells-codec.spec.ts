@@ -7,7 +7,7 @@ import {
 	decodeCellsBody,
 	encodeCellsBinary
 } from './cells-codec';
-import { CELLS_HEADERS, cellsResponseSchema } from '$lib/schemas/cells';
+import { CELLS_HEADERS, cellsResponseSchema } from '$lib/contracts/cells';
 
 // Bank junction, City of London, and the cells around it.
 const BANK = latLngToCell(51.5133, -0.0889, 8);

@@ -13,7 +13,7 @@
  * decodeCellsBody(body); // { cells: ['88195da49bfffff'], counts: [3] }
  */
 import { h3IndexToSplitLong, splitLongToH3Index } from 'h3-js';
-import { CELLS_HEADERS, type CellsResponse } from '$lib/schemas/cells';
+import { CELLS_HEADERS, type CellsResponse } from '$lib/contracts/cells';
 
 export class CellsCodecError extends Error {
 	readonly code: 'E_CELLS_LENGTH' | 'E_CELLS_TRUNCATED' | 'E_CELLS_INDEX' | 'E_CELLS_COUNT';

@@ -6,8 +6,8 @@
  */
 import { GeoJsonLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import { H3HexagonLayer } from '@deck.gl/geo-layers';
-import type { CellsResponse } from '$lib/schemas/cells';
-import type { ObservationItem } from '$lib/schemas/observations';
+import type { CellsResponse } from '$lib/contracts/cells';
+import type { ObservationItem } from '$lib/contracts/observations';
 import { INTELLIGENCE_ASSESSMENTS } from '$lib/grading';
 import type { AreaCollection, AreaProperties } from './api';
 import { assessmentStyle, handlingStyle, OBSERVATION_RADIUS_PX } from './observation-style';

@@ -2,13 +2,13 @@
  * Client of `/api/observations`: the observations in the map's box (and date range and area), checked
  * with the shared zod schema so a changed contract fails at the edge, not as a wrong map.
  */
-import type { BBox } from '$lib/schemas/cells';
+import type { BBox } from '$lib/contracts/cells';
 import {
 	observationsAnswerSchema,
 	observationsQueryToSearchParams,
 	type ObservationsAnswer,
 	type ObservationsQuery
-} from '$lib/schemas/observations';
+} from '$lib/contracts/observations';
 import { failure } from './api';
 
 /** The map's bounds as the API takes them: MapLibre's can run past ±180° and the poles when zoomed out. */

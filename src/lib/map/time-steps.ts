@@ -9,7 +9,7 @@
  * timeSteps('2016-01-15', '2016-03-10', 'month');
  * // [{ start: '2016-01-01', from: '2016-01-15', to: '2016-01-31', label: 'Jan 2016' }, … 3 steps]
  */
-import type { StepUnit, TimeMode } from './view-state';
+import type { StepUnit, TimeMode } from './workspace-url';
 
 export interface TimeStep {
 	/** The step's calendar start (first of the month, or the Monday), its key in the URL. */

@@ -3,7 +3,7 @@
  * visit logged in a dead spot is sent when the connection returns. Reports carry a client id; the
  * server treats a repeat as the same visit, so sending twice is harmless. Shared with the browser.
  */
-import type { VisitReportBody } from '$lib/schemas/tasking';
+import type { VisitReportBody } from '$lib/contracts/tasking';
 
 export interface QueueStore {
 	getItem(key: string): string | null;

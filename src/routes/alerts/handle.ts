@@ -4,7 +4,7 @@ import { getDatabase } from '$lib/server/db';
 import { readScope } from '$lib/server/auth/read-scope';
 import { readFormData } from '$lib/server/auth/request';
 import { handleAlarm, type AlarmStatus } from '$lib/server/services/alerts';
-import { ServiceError } from '$lib/server/services/errors';
+import { ServiceError } from '$lib/server/errors';
 
 /** The reader of an alerts request: id and area limits, through the one read-scope decision. */
 export function alertReader(event: Pick<RequestEvent, 'locals' | 'getClientAddress' | 'request'>) {

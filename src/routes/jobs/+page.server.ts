@@ -1,10 +1,8 @@
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '$lib/server/db';
-import { jobsOf } from '$lib/server/db/queries/jobs';
-import { jobAnswer } from '../api/jobs/respond';
+import { jobsOfOwner } from '$lib/server/jobs/background';
 
 /** The user's background jobs (the page then polls /api/jobs while any is queued or running). */
 export const load: PageServerLoad = async ({ locals }) => {
-	const jobs = await jobsOf(await getDatabase(), locals.user!.id);
-	return { jobs: jobs.map(jobAnswer) };
+	return { jobs: await jobsOfOwner(await getDatabase(), locals.user!) };
 };

@@ -5,11 +5,8 @@ import { readScope } from '$lib/server/auth/read-scope';
 import { workspaceMeta } from '$lib/server/services/meta';
 import { recordViewRun } from '$lib/server/auth/analysis-audit';
 import { auditOrigin } from '$lib/server/auth/request';
-import {
-	attemptView,
-	choosableAreas,
-	neighbourhoodForViewer
-} from '$lib/server/services/neighbourhood';
+import { choosableAreas, neighbourhoodForViewer } from '$lib/server/services/neighbourhood';
+import { attemptView } from '$lib/server/errors';
 
 /**
  * `?kind=lsoa&area=12&to=2017-06-30`: the workspace meta and the chosen area's summary as the signed-in

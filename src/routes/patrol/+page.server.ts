@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '$lib/server/db';
-import { attemptView } from '$lib/server/services/neighbourhood';
+import { attemptView } from '$lib/server/errors';
 import { officerUnits, unitOrders } from '$lib/server/services/tasking';
 
 /**

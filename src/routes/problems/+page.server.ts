@@ -4,7 +4,7 @@ import { getDatabase } from '$lib/server/db';
 import { readFormData } from '$lib/server/auth/request';
 import { subscriptionOptions } from '$lib/server/services/alerts';
 import { createProblem, problemList } from '$lib/server/services/problems';
-import { ServiceError } from '$lib/server/services/errors';
+import { ServiceError } from '$lib/server/errors';
 import { problemReader } from './reader';
 
 export const load: PageServerLoad = async (event) => {

@@ -1,7 +1,7 @@
 /** Shared by the problem pages: the reader, and service errors as form failures. */
 import { fail, type RequestEvent } from '@sveltejs/kit';
 import { readScope } from '$lib/server/auth/read-scope';
-import { ServiceError } from '$lib/server/services/errors';
+import { ServiceError } from '$lib/server/errors';
 
 export function problemReader(
 	event: Pick<RequestEvent, 'locals' | 'getClientAddress' | 'request'>

@@ -6,7 +6,7 @@ import type { AuditOrigin } from '$lib/server/auth/audit';
 import { getDatabase } from '$lib/server/db';
 import { readScope } from '$lib/server/auth/read-scope';
 import { listProductsFor } from '$lib/server/services/products';
-import { ServiceError } from '$lib/server/services/errors';
+import { ServiceError } from '$lib/server/errors';
 import { auditOrigin, readFormData } from '$lib/server/auth/request';
 import { audienceFor } from '$lib/server/auth/disclosure';
 import { draftBriefing } from '$lib/server/products/briefing';

@@ -3,7 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '$lib/server/db';
 import { readScope } from '$lib/server/auth/read-scope';
 import { readFormData } from '$lib/server/auth/request';
-import { ServiceError } from '$lib/server/services/errors';
+import { ServiceError } from '$lib/server/errors';
 import { decideReview, reviewQueueFor } from '$lib/server/services/intel';
 
 function idParam(v: string | null, what: string): number | null {

@@ -4,7 +4,7 @@ import { getDatabase } from '$lib/server/db';
 import { readScope } from '$lib/server/auth/read-scope';
 import { workspaceMeta } from '$lib/server/services/meta';
 import { roadAreaChoices, roadSafetyOverview } from '$lib/server/services/road-safety';
-import { ServiceError } from '$lib/server/services/errors';
+import { ServiceError } from '$lib/server/errors';
 
 /** The collisions' overview (points inside the reader's areas, audited) and the areas to choose from. */
 export const load: PageServerLoad = async (event) => {

@@ -3,7 +3,7 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { getDatabase } from '$lib/server/db';
 import { readScope } from '$lib/server/auth/read-scope';
 import { readFormData } from '$lib/server/auth/request';
-import { ServiceError } from '$lib/server/services/errors';
+import { ServiceError } from '$lib/server/errors';
 import { parseSourceFields, saveSource, sourceRegisterFor } from '$lib/server/services/intel';
 
 export const load: PageServerLoad = async (event) => {

@@ -4,8 +4,9 @@ import { homeAreaId } from '$lib/server/auth/areas';
 import { recordViewRun } from '$lib/server/auth/analysis-audit';
 import { auditOrigin } from '$lib/server/auth/request';
 import { workspaceMeta } from '$lib/server/services/meta';
-import { attemptView } from '$lib/server/services/neighbourhood';
-import { riskForShift, SHIFTS, type ShiftName } from '$lib/server/services/supervisor';
+import { attemptView } from '$lib/server/errors';
+import { riskForShift } from '$lib/server/services/supervisor';
+import { shiftName } from '$lib/contracts/shifts';
 
 const num = (v: string | null) => (v !== null && v !== '' && Number.isFinite(+v) ? +v : undefined);
 
@@ -21,8 +22,7 @@ export const load: PageServerLoad = async (event) => {
 	// No area chosen: the account's own area (demo supervisor: the City of London).
 	const home = locals.user ? homeAreaId(locals.user) : null;
 	const area = p.get('area') || (home === null ? null : String(home));
-	const shiftParam = p.get('shift') ?? 'late';
-	const shift = (shiftParam in SHIFTS ? shiftParam : 'late') as ShiftName;
+	const shift = shiftName(p.get('shift'));
 	const query = {
 		area,
 		shift,

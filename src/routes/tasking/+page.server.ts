@@ -3,9 +3,10 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { getDatabase } from '$lib/server/db';
 import { homeAreaId } from '$lib/server/auth/areas';
 import { auditOrigin, readFormData } from '$lib/server/auth/request';
-import { ServiceError } from '$lib/server/services/errors';
-import { attemptView } from '$lib/server/services/neighbourhood';
-import { riskForShift, SHIFTS, type ShiftName } from '$lib/server/services/supervisor';
+import { ServiceError } from '$lib/server/errors';
+import { attemptView } from '$lib/server/errors';
+import { riskForShift } from '$lib/server/services/supervisor';
+import { SHIFTS, type ShiftName } from '$lib/contracts/shifts';
 import {
 	CADENCE_PRESETS,
 	HARM_INDEX,

@@ -1,7 +1,8 @@
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '$lib/server/db';
 import { workspaceMeta } from '$lib/server/services/meta';
-import { attemptView, defaultChangePeriods } from '$lib/server/services/neighbourhood';
+import { attemptView } from '$lib/server/errors';
+import { defaultChangePeriods } from '$lib/server/services/trends';
 
 /** The workspace meta, the data's period grain and default periods; analyses load in the browser. */
 export const load: PageServerLoad = async () => {

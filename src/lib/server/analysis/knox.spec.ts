@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { dayNumber, knoxTest, type KnoxEvent } from './knox';
 import { mulberry32, shuffleInPlace } from './random';
-import { readShared, sharedAvailable, sharedMissingMessage } from './test-data';
+import { readFixture } from './test-data';
 
-const dir = 'data/chicago-cpd/reference-knox-nearrepeat';
+const dir = 'knox-nearrepeat';
 
 function loadEvents(file: string): KnoxEvent[] {
-	return readShared(dir, file)
+	return readFixture(dir, file)
 		.trim()
 		.split(/\r?\n/)
 		.map((line) => {
@@ -23,7 +23,7 @@ interface NrcCell {
 
 /** Parse the NRC verbose CSV: observed table and every cell's simulated counts. */
 function parseVerbose(file: string) {
-	const lines = readShared(dir, file).split(/\r?\n/);
+	const lines = readFixture(dir, file).split(/\r?\n/);
 	const start = lines.findIndex((l) => l.startsWith('Observed frequencies distribution'));
 	const observed = lines.slice(start + 3, start + 8).map((l) =>
 		l
@@ -55,7 +55,7 @@ function parseVerbose(file: string) {
 
 /** The "Observed over mean expected frequencies" table of the NRC summary .htm (2 decimals). */
 function parseSummaryRatios(file: string): number[][] {
-	const html = readShared(dir, file);
+	const html = readFixture(dir, file);
 	const start = html.indexOf('Observed over mean expected frequencies table');
 	const end = html.indexOf('Statistical significance table');
 	const cells = [...html.slice(start, end).matchAll(/>\s*(\d+\.\d+)\s*</g)].map((m) =>
@@ -69,8 +69,7 @@ function sd(xs: number[]): number {
 	return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
 }
 
-describe.skipIf(!sharedAvailable)('Knox against the Near Repeat Calculator (Chicago)', () => {
-	if (!sharedAvailable) console.warn(sharedMissingMessage);
+describe('Knox against the Near Repeat Calculator (Chicago)', () => {
 	const runs = [
 		{
 			name: 'arson 200 m × 3, 1 day × 3, Manhattan, 99 iterations',

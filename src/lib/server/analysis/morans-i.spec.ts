@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { moransI } from './morans-i';
 import { weightsFromNeighbourLists } from './weights';
-import { readShared, sharedAvailable, sharedMissingMessage } from './test-data';
+import { readFixture } from './test-data';
 
 /** GAL: first line n; then pairs of lines "id count" / "neighbour ids". */
 function parseGal(text: string): Map<string, string[]> {
@@ -14,12 +14,11 @@ function parseGal(text: string): Map<string, string[]> {
 	return out;
 }
 
-describe.skipIf(!sharedAvailable)('Moran’s I on St. Louis homicide rates (esda test_moran)', () => {
-	if (!sharedAvailable) console.warn(sharedMissingMessage);
-	const dir = 'data/reference-moran-stl-homicide';
+describe('Moran’s I on St. Louis homicide rates (esda test_moran)', () => {
+	const dir = 'moran-stl-homicide';
 	it('HR8893 with queen GAL, row-standardised: I, E[I], one-sided p_norm', () => {
-		const gal = parseGal(readShared(dir, 'stl.gal'));
-		const rows = readShared(dir, 'stl_hom.txt').trim().split(/\r?\n/).slice(2);
+		const gal = parseGal(readFixture(dir, 'stl.gal'));
+		const rows = readFixture(dir, 'stl_hom.txt').trim().split(/\r?\n/).slice(2);
 		const hr8893 = rows.map((r) => Number(r.split(',')[2]));
 		expect(hr8893).toHaveLength(78);
 		const ids = hr8893.map((_, i) => String(i + 1));

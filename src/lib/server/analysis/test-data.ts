@@ -1,6 +1,8 @@
 /**
- * Locations of the shared reference data (../shared next to the repository) for specs. Specs skip with
- * a clear message when the folder is absent, instead of failing on a missing file.
+ * Reference data for specs. Small oracles live in the repository (`tests/fixtures/reference/`, each
+ * folder with its SOURCE and licence): `readFixture`, never skipped. Large data stays in the shared
+ * folder (../shared next to the repository): specs that need it skip with a clear message when it is
+ * absent, instead of failing on a missing file.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -21,4 +23,15 @@ export function readShared(...parts: string[]): string {
 	const p = sharedPath(...parts);
 	const buf = readFileSync(p);
 	return (p.endsWith('.gz') ? gunzipSync(buf) : buf).toString('utf8');
+}
+
+/** The repository's small reference fixtures. */
+export const fixturesDir = resolve(here, '../../../../tests/fixtures/reference');
+
+export function fixturePath(...parts: string[]): string {
+	return resolve(fixturesDir, ...parts);
+}
+
+export function readFixture(...parts: string[]): string {
+	return readFileSync(fixturePath(...parts), 'utf8');
 }

@@ -5,15 +5,18 @@
  */
 import type { Database, Queryable } from '../db/client';
 import {
+	areaChoices,
 	existingAreaIds,
 	findUserById,
 	findUserForSignIn,
 	insertUser,
+	listUsers,
 	otherActiveAdmins,
 	passwordHashOf,
 	setDisabled,
 	setPasswordHash,
 	updateUser,
+	userCount,
 	type UserRow
 } from '../db/queries/users';
 import { deleteSessionsOfUser } from '../db/queries/sessions';
@@ -40,6 +43,8 @@ export type AccountErrorCode =
 	| 'E_PASSWORD_CURRENT'
 	| 'E_AREA_UNKNOWN'
 	| 'E_LAST_ADMIN'
+	/** An administrator tried to disable their own account. */
+	| 'E_SELF'
 	| 'E_NOT_FOUND';
 
 export class AccountError extends Error {
@@ -320,6 +325,9 @@ export async function setAccountDisabled(
 	disabled: boolean,
 	ctx: { actor: AuditActor; origin: AuditOrigin }
 ): Promise<void> {
+	// Nobody locks themselves out: another administrator (or the database owner) must do it.
+	if (disabled && ctx.actor.id === id)
+		throw new AccountError('E_SELF', 'You cannot disable your own account.');
 	await db.transaction(async (tx) => {
 		const u = await mustFind(tx, id);
 		if (disabled && u.role === 'admin' && (await otherActiveAdmins(tx, id)) === 0) {
@@ -337,6 +345,42 @@ export async function setAccountDisabled(
 			origin: ctx.origin
 		});
 	});
+}
+
+/** An account as the administrators' page lists it. */
+export interface AccountListing {
+	id: number;
+	username: string;
+	displayName: string;
+	role: string;
+	areaIds: number[];
+	disabled: boolean;
+	createdAt: string;
+}
+
+/** Every account (by username) and the areas an account may be limited to, for the admin page. */
+export async function accountsForAdmin(db: Queryable): Promise<{
+	users: AccountListing[];
+	areas: { id: number; kind: string; code: string; name: string }[];
+}> {
+	const [users, areas] = await Promise.all([listUsers(db), areaChoices(db)]);
+	return {
+		users: users.map((u) => ({
+			id: u.id,
+			username: u.username,
+			displayName: u.displayName,
+			role: u.role,
+			areaIds: u.areaIds,
+			disabled: u.disabledAt !== null,
+			createdAt: u.createdAt.toISOString()
+		})),
+		areas
+	};
+}
+
+/** Whether any account exists (none on a fresh install: the first administrator comes from the CLI). */
+export async function anyAccount(db: Queryable): Promise<boolean> {
+	return (await userCount(db)) > 0;
 }
 
 /** An administrator sets a new random password for a user; returned once, sessions ended. */

@@ -1,5 +1,7 @@
 /** Demo accounts: one per role, random passwords, made with the demo data on first start. */
 import type { Database } from '../db/client';
+import { areaIdByCode } from '../db/queries/areas';
+import { usernameExists } from '../db/queries/users';
 import { createAccount } from './accounts';
 import { CLI_ORIGIN } from './audit';
 import { ROLES, type Role } from './permissions';
@@ -19,15 +21,12 @@ export interface DemoCredential {
  * neighbourhood and supervisor pages open there, and area limits are seen at work.
  */
 export async function createDemoUsers(db: Database): Promise<DemoCredential[]> {
-	const city = await db.query<{ id: number }>(
-		`SELECT id FROM areas WHERE kind = 'borough' AND code = 'E09000001' LIMIT 1`
-	);
-	const cityIds = city[0] ? [Number(city[0].id)] : [];
+	const city = await areaIdByCode(db, 'borough', 'E09000001');
+	const cityIds = city === null ? [] : [city];
 	const out: DemoCredential[] = [];
 	for (const role of ROLES) {
 		const username = `demo-${role}`;
-		const exists = await db.query(`SELECT 1 FROM users WHERE lower(username) = $1`, [username]);
-		if (exists.length) continue;
+		if (await usernameExists(db, username)) continue;
 		const { password } = await createAccount(
 			db,
 			{

@@ -1,6 +1,7 @@
 /** The process-wide database, opened once from the environment. */
 import { env } from '../env';
 import { openDatabase, type Database } from './client';
+import { pingDatabase } from './queries/health';
 
 let opening: Promise<Database> | null = null;
 
@@ -13,6 +14,12 @@ export function getDatabase(): Promise<Database> {
 		opening = null;
 	});
 	return opening;
+}
+
+/** Whether the process-wide database answers a query (health checks). */
+export async function databaseAnswers(): Promise<boolean> {
+	const db = await getDatabase();
+	return pingDatabase(db);
 }
 
 /** Close the process-wide database (CLI commands and tests). */

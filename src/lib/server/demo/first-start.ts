@@ -4,7 +4,8 @@
  */
 import type { Database } from '../db/client';
 import type { Env } from '../env';
-import { databaseIsEmpty, loadDemo, type DemoLoadResult } from './load';
+import { nothingImported } from '../db/queries/ingest';
+import { loadDemo, type DemoLoadResult } from './load';
 
 /**
  * `BEATWISE_DEMO=1` loads the demo into an empty database of either engine, `auto` into an empty
@@ -17,6 +18,6 @@ export async function loadDemoOnStart(
 	log: (line: string) => void
 ): Promise<DemoLoadResult | null> {
 	const wantDemo = e.demo === '1' || (e.demo === 'auto' && db.engine === 'pglite');
-	if (!wantDemo || !(await databaseIsEmpty(db))) return null;
+	if (!wantDemo || !(await nothingImported(db))) return null;
 	return loadDemo(db, log, { dataDir: e.dataDir });
 }

@@ -25,13 +25,6 @@ export function demoDataDir(): string {
 	return found;
 }
 
-export async function databaseIsEmpty(db: Database): Promise<boolean> {
-	const rows = await db.query<{ n: number }>(
-		`SELECT (SELECT count(*) FROM import_batches) + (SELECT count(*) FROM areas) AS n`
-	);
-	return Number(rows[0].n) === 0;
-}
-
 export interface DemoLoadResult {
 	crime: ImportSummary;
 	areas: { kind: string; count: number }[];

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { cellExportQuerySchema, incidentExportQuerySchema } from '$lib/schemas/exports';
+import { cellExportQuerySchema, incidentExportQuerySchema } from '$lib/contracts/exports';
 import type { AuthUser } from '$lib/server/auth/permissions';
-import { ServiceError } from '$lib/server/services/errors';
+import { ServiceError } from '$lib/server/errors';
 import type { CsvExport } from '$lib/server/services/exports';
 import { readScope } from '$lib/server/auth/read-scope';
 import { csvExportResponse } from './respond';

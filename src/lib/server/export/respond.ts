@@ -5,13 +5,13 @@
  */
 import { error, type RequestEvent } from '@sveltejs/kit';
 import type { z } from 'zod';
-import { analysisQueryErrorMessage, searchParamsObject } from '$lib/schemas/analysis';
-import { EXPORT_HEADERS } from '$lib/schemas/exports';
+import { analysisQueryErrorMessage, searchParamsObject } from '$lib/contracts/analysis';
+import { EXPORT_HEADERS } from '$lib/contracts/exports';
 import { getDatabase } from '$lib/server/db';
 import type { Database } from '$lib/server/db/client';
 import type { ReadScope } from '$lib/server/auth/read-scope';
 import type { CsvExport } from '$lib/server/services/exports';
-import { ServiceError } from '$lib/server/services/errors';
+import { ServiceError } from '$lib/server/errors';
 import { UTF8_BOM } from './csv';
 
 export async function csvExportResponse<S extends z.ZodType>(

@@ -10,9 +10,9 @@ import {
 	emergingQuerySchema,
 	nearRepeatQuerySchema,
 	profileQuerySchema
-} from '../../schemas/analysis';
+} from '../../contracts/analysis';
 import type { z } from 'zod';
-import { jobCreateSchema, type JobKind } from '../../schemas/jobs';
+import { jobCreateSchema, type Job, type JobKind } from '../../contracts/jobs';
 import { AnalysisInputError } from '../analysis/weights';
 import type { Database } from '../db/client';
 import {
@@ -21,11 +21,12 @@ import {
 	finishJob,
 	insertJob,
 	jobOf,
+	jobsOf,
 	markJobRunning,
 	setJobProgress,
 	type JobRow
 } from '../db/queries/jobs';
-import { ServiceError } from '../services/errors';
+import { ServiceError } from '../errors';
 import { emergingForArea } from '../services/emerging';
 import { nearRepeatForArea } from '../services/near-repeat';
 import { timeProfile } from '../services/profiles';
@@ -163,4 +164,25 @@ export async function cancelJob(
 /** At start-up: jobs a stopped server left queued or running can never finish. */
 export function failInterrupted(db: Database): Promise<number> {
 	return failInterruptedJobs(db, 'The server stopped before this job finished; start it again');
+}
+
+/** A job as the API shows it: everything but its owner. */
+export function jobView(job: JobRow): Job {
+	const { ownerId: _owner, ...rest } = job;
+	return rest as Job;
+}
+
+/** The owner's jobs, newest first, without results. */
+export async function jobsOfOwner(db: Database, owner: { id: number }): Promise<Job[]> {
+	return (await jobsOf(db, owner.id)).map(jobView);
+}
+
+/** One of the owner's jobs with its result once done; null when there is no such job of theirs. */
+export async function jobOfOwner(
+	db: Database,
+	owner: { id: number },
+	id: number
+): Promise<(Job & { result: unknown }) | null> {
+	const job = await jobOf(db, id, owner.id);
+	return job && { ...jobView(job), result: job.result };
 }

@@ -19,9 +19,9 @@ import { coverageFor } from '../study/coverage';
 import { changeTests } from '../analysis/exact-binomial';
 import { neighbourhoodHotspots } from '../services/neighbourhood';
 import { createDraft, type Product, type ProductActor } from '../services/products';
-import { ServiceError } from '../services/errors';
+import { ServiceError } from '../errors';
 import { CATEGORIES } from '../../taxonomy';
-import type { ProductBlock } from '../../schemas/products';
+import type { ProductBlock } from '../../contracts/products';
 import { HOT_COLOURS } from './briefing';
 import { mapPicture } from './map-image';
 

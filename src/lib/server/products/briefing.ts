@@ -27,9 +27,9 @@ import {
 import { keyedCategoryCountsInPeriods } from '../db/queries/public-counts';
 import { areaOutline, sanitisedObservationsInArea, tableExists } from '../db/queries/briefing';
 import { createDraft, type Product, type ProductActor } from '../services/products';
-import { ServiceError } from '../services/errors';
+import { ServiceError } from '../errors';
 import { DEFAULT_SUPPRESS_BELOW, type Audience } from '../auth/disclosure';
-import type { ProductBlock, ProductContent } from '../../schemas/products';
+import type { ProductBlock, ProductContent } from '../../contracts/products';
 import { groupedBars } from './charts';
 import { mapPicture } from './map-image';
 

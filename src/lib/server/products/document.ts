@@ -11,7 +11,7 @@ import {
 	type ProductContent,
 	type ProductTable,
 	type ProductType
-} from '../../schemas/products';
+} from '../../contracts/products';
 import {
 	HANDLING_CODE_WORDS,
 	INTELLIGENCE_ASSESSMENT_WORDS,

@@ -3,7 +3,7 @@
  * the content, addressed as `block.item`. Only existing fields take values; nothing else of the frozen
  * content changes.
  */
-import type { ProductContent } from '../../schemas/products';
+import type { ProductContent } from '../../contracts/products';
 
 /** Longest text of one field. */
 export const FIELD_MAX_CHARS = 4000;

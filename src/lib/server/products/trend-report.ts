@@ -20,9 +20,9 @@ import { changeTests } from '../analysis/exact-binomial';
 import { emergingCategoryLabel, type EmergingCategory } from '../analysis/emerging-hotspots';
 import { emergingForArea } from '../services/emerging';
 import { createDraft, type Product, type ProductActor } from '../services/products';
-import { ServiceError } from '../services/errors';
+import { ServiceError } from '../errors';
 import { CATEGORIES } from '../../taxonomy';
-import type { ProductBlock, ProductContent } from '../../schemas/products';
+import type { ProductBlock, ProductContent } from '../../contracts/products';
 import { lines, smallMultiples } from './charts';
 import { mapPicture } from './map-image';
 

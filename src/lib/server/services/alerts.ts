@@ -38,7 +38,7 @@ import {
 } from '../db/queries/alerts';
 import { rollupVersion } from '../db/queries/analysis-study';
 import type { Compute } from '../jobs/tasks';
-import { ServiceError } from './errors';
+import { ServiceError } from '../errors';
 
 export type { AlarmRow, AlarmStatus, RunRow, SubscriptionRow, AreaOption };
 

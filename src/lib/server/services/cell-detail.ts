@@ -3,6 +3,7 @@
  * and a monthly series over the data's whole range (same filters) for the trend sparkline.
  */
 import { getResolution } from 'h3-js';
+import type { CellDetail } from '../../contracts/cell-detail';
 import { CATEGORIES } from '../../taxonomy';
 import type { Database } from '../db/client';
 import { rollupRange } from '../db/queries/cells';
@@ -12,7 +13,7 @@ import {
 	type CellDetailFilter
 } from '../db/queries/cell-detail';
 import { coverageFor } from '../study/coverage';
-import { ServiceError } from './errors';
+import { ServiceError } from '../errors';
 import { isServedRes, SERVED_MAX_RES, SERVED_MIN_RES } from '../cell-keys';
 
 export interface CellDetailRequest {
@@ -21,22 +22,6 @@ export interface CellDetailRequest {
 	to?: string;
 	categories: string[];
 	sourceIds?: number[];
-}
-
-export interface CellDetail {
-	cell: string;
-	resolution: number;
-	/** The period the category counts cover. */
-	from: string | null;
-	to: string | null;
-	categories: string[];
-	total: number;
-	byCategory: { code: string; label: string; n: number }[];
-	/**
-	 * Every month of the data's range, so the sparkline's x axis is time: `n` is 0 for a month with data
-	 * elsewhere but none here, and null for a month with no data imported at all (a gap, not a zero).
-	 */
-	months: { month: string; n: number | null }[];
 }
 
 function monthsBetween(from: string, to: string): string[] {

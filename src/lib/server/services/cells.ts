@@ -6,8 +6,8 @@ import { dataExtent } from '../study/extent';
 import { findArea } from '../db/queries/analysis';
 import { isServedRes, SERVED_MAX_RES, SERVED_MIN_RES } from '../cell-keys';
 import { CATEGORIES, isCategoryCode } from '../../taxonomy';
-import { isIsoDate } from '../../schemas/cells';
-import { ServiceError } from './errors';
+import { isIsoDate } from '../../dates';
+import { ServiceError } from '../errors';
 
 export interface CellCountsRequest {
 	res: number;

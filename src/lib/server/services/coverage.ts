@@ -7,7 +7,8 @@ import { labelWithCoverage, type DataGrain, type PeriodCoverage } from '../analy
 import type { Database } from '../db/client';
 import type { AreaRef } from '../db/queries/analysis';
 import { coverageFor } from '../study/coverage';
-import { resolveAreas, resolvePeriod } from './hotspots';
+import { resolveAreas } from '../study/area';
+import { resolvePeriod } from '../study/period';
 
 export interface CoverageStepsRequest {
 	area?: readonly string[];

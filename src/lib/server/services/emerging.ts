@@ -13,28 +13,27 @@ import {
 } from '../analysis/emerging-hotspots';
 import type { Database } from '../db/client';
 import { countsInStudyCellsByStep } from '../db/queries/analysis-study';
-import { ServiceError } from './errors';
+import { ServiceError } from '../errors';
 import { coverageFor, studyPlace } from '../study/coverage';
 import type { DataGrain, PeriodStatus } from '../analysis/coverage';
 import {
 	checkCategories,
 	checkRes,
-	resolvePeriod,
 	resolveStudyArea,
 	studyParameters,
-	studyWeights,
 	type StudyParameters,
 	type StudyRequest
-} from './hotspots';
-
-export type EmergingStep = 'week' | 'month';
+} from '../study/area';
+import { dayToIso, isoToDay } from '../analysis/days';
+import { calendarStepEnd, resolvePeriod, stepStarts, type CalendarStep } from '../study/period';
+import { studyWeights } from '../study/caches';
 
 /** Largest cube (cells × steps) one request may build. */
 export const MAX_CUBE_BINS = 5_000_000;
 export const MAX_STEPS = 260;
 
 export interface EmergingRequest extends StudyRequest {
-	step?: EmergingStep;
+	step?: CalendarStep;
 	k?: number;
 	/** Previous steps in the space-time neighbourhood. Default 1. */
 	timeSteps?: number;
@@ -44,7 +43,7 @@ export interface EmergingRequest extends StudyRequest {
 
 export interface EmergingAreaResult {
 	parameters: StudyParameters & {
-		step: EmergingStep;
+		step: CalendarStep;
 		k: number;
 		neighbourhoodTimeStep: number;
 		globalWindow: NonNullable<EmergingOptions['globalWindow']>;
@@ -86,39 +85,6 @@ export interface EmergingAreaResult {
 	trendP: number[];
 	/** Gi* z of the final step. */
 	lastZ: number[];
-}
-
-function dayMs(iso: string): number {
-	return Date.parse(iso + 'T00:00:00Z');
-}
-
-function iso(ms: number): string {
-	return new Date(ms).toISOString().slice(0, 10);
-}
-
-/** First day of every calendar week (Monday) or month overlapping [from, to]. */
-export function stepStarts(from: string, to: string, step: EmergingStep): string[] {
-	const out: string[] = [];
-	const end = dayMs(to);
-	if (step === 'week') {
-		const f = new Date(dayMs(from));
-		let t = dayMs(from) - ((f.getUTCDay() + 6) % 7) * 86_400_000;
-		for (; t <= end; t += 7 * 86_400_000) out.push(iso(t));
-	} else {
-		const f = new Date(dayMs(from));
-		let y = f.getUTCFullYear();
-		let m = f.getUTCMonth();
-		for (;;) {
-			const t = Date.UTC(y, m, 1);
-			if (t > end) break;
-			out.push(iso(t));
-			if (++m === 12) {
-				m = 0;
-				y++;
-			}
-		}
-	}
-	return out;
 }
 
 /**
@@ -171,7 +137,7 @@ export async function emergingForArea(
 			'step: the data is dated to months (police.uk publishes months, not days), so weekly steps would put every crime of a month into its first week; use monthly steps',
 			422
 		);
-	const stepEnd = (s: string) => (step === 'week' ? weekEnd(s) : monthEnd(s));
+	const stepEnd = (s: string) => calendarStepEnd(s, step);
 	const stepCoverage = steps.map((s) =>
 		coverage.period(
 			s < period.from ? period.from : s,
@@ -281,23 +247,13 @@ export async function emergingForArea(
 	};
 }
 
-function weekEnd(start: string): string {
-	return iso(dayMs(start) + 6 * 86_400_000);
-}
-
-function monthEnd(start: string): string {
-	const d = new Date(dayMs(start));
-	return iso(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0));
-}
-
-/** Runs of consecutive steps in words: "2017-07 – 2019-12" for months, first days for weeks. */
-function describeRuns(starts: string[], step: EmergingStep): string {
+function describeRuns(starts: string[], step: CalendarStep): string {
 	const label = (d: string) => (step === 'month' ? d.slice(0, 7) : d);
 	const runs: [string, string][] = [];
 	for (const s of starts) {
 		const last = runs[runs.length - 1];
-		const end = last && (step === 'week' ? weekEnd(last[1]) : monthEnd(last[1]));
-		if (last && end && iso(dayMs(end) + 86_400_000) === s) last[1] = s;
+		const end = last && calendarStepEnd(last[1], step);
+		if (last && end && dayToIso(isoToDay(end) + 1) === s) last[1] = s;
 		else runs.push([s, s]);
 	}
 	return runs.map(([a, b]) => (a === b ? label(a) : `${label(a)} – ${label(b)}`)).join(', ');

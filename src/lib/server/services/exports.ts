@@ -33,16 +33,16 @@ import {
 import { env } from '../env';
 import { hasPermission, type AuthUser } from '../auth/permissions';
 import { toCsv, type CsvValue } from '../export/csv';
-import type { BBox } from '../../schemas/cells';
+import type { BBox } from '../../contracts/cells';
 import {
 	asPublicPeriod,
 	EXPORT_CELLS_MAX_RES,
 	EXPORT_CELLS_MIN_RES,
 	monthOf,
 	publicPeriodFor
-} from '../../schemas/exports';
-import { ServiceError } from './errors';
-import { INCIDENT_MAX_RES, INCIDENT_MIN_RES } from './incidents';
+} from '../../contracts/exports';
+import { ServiceError } from '../errors';
+import { INCIDENT_MAX_RES, INCIDENT_MIN_RES } from '../study/h3-ranges';
 import { cellEnvelope } from '../cell-keys';
 
 /** Most rows one export may hold; larger requests are refused with a message naming the limit. */

@@ -19,13 +19,14 @@ import { backtest, type BacktestEvent, type BacktestResult } from '../analysis/b
 import { dayToIso, isoToDay } from '../analysis/days';
 import { forecastModel } from '../analysis/forecast-models';
 import { CATEGORIES } from '../../taxonomy';
-import type { ForecastAccuracy, ForecastAccuracyQuery } from '../../schemas/forecast-accuracy';
+import type { ForecastAccuracy, ForecastAccuracyQuery } from '../../contracts/forecast-accuracy';
 import type { Database } from '../db/client';
 import { rollupVersion } from '../db/queries/analysis-study';
 import { incidentsInAreas } from '../db/queries/forecast-accuracy';
-import { ServiceError } from './errors';
-import { Lru, resolveAreas } from './hotspots';
-import { SHIFTS } from './supervisor';
+import { ServiceError } from '../errors';
+import { Lru } from '../study/lru';
+import { resolveAreas } from '../study/area';
+import { SHIFTS } from '../../contracts/shifts';
 import { requireDataExtent } from '../study/extent';
 
 /** Weekly origins over the last year of daily data. */

@@ -12,11 +12,10 @@ import {
 } from '../db/queries/incidents';
 import { hasPermission } from '../auth/permissions';
 import type { ReadScope } from '../auth/read-scope';
-import { ServiceError } from './errors';
+import { ServiceError } from '../errors';
+import { INCIDENT_MAX_RES, INCIDENT_MIN_RES } from '../study/h3-ranges';
 
 export const INCIDENT_PAGE_SIZE = 50;
-export const INCIDENT_MIN_RES = 5;
-export const INCIDENT_MAX_RES = 10;
 export interface IncidentListQuery {
 	cell: string;
 	page: number;

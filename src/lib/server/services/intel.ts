@@ -41,10 +41,10 @@ import { corroborationEffect, detectConflict } from '../analysis/corroboration';
 import { DUPLICATE_DEFAULTS, scoreDuplicate, type DuplicateScore } from '../analysis/duplicates';
 import { gradingCode, parseGrading, sharedProductBlock, type Grading } from '../../grading';
 import { kindOfCategory, SOURCE_KINDS } from '../../sources';
-import type { NewReport, NewReportAnswer } from '../../schemas/intel';
+import type { NewReport, NewReportAnswer } from '../../contracts/intel';
 import { CATEGORIES } from '../../taxonomy';
 import { basemapSetting } from '../basemap-style';
-import { ServiceError } from './errors';
+import { ServiceError } from '../errors';
 
 const limitsOf = (scope: ReadScope): ReportLimits => ({
 	allowedAreaIds: scope.areaIds,

@@ -14,8 +14,9 @@ import {
 	sridKnown,
 	type IncidentScope
 } from '../db/queries/analysis-incidents';
-import { ServiceError } from './errors';
-import { checkCategories, resolveAreas, resolvePeriod, type BBox } from './hotspots';
+import { ServiceError } from '../errors';
+import { checkCategories, resolveAreas, type BBox } from '../study/area';
+import { resolvePeriod } from '../study/period';
 
 /** Knox pairs grow with n²: 20,000 incidents are 2·10⁸ pairs, about what one request should do. */
 export const NEAR_REPEAT_MAX_INCIDENTS = 20_000;

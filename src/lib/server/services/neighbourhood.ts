@@ -11,7 +11,7 @@ import { poissonZ } from '../analysis/compstat';
 import { dayToIso, isoToDay, sameDayLastYear } from '../analysis/days';
 import { binomialTwoSidedP } from '../analysis/exact-binomial';
 import { CATEGORIES } from '../../taxonomy';
-import type { Database, Queryable } from '../db/client';
+import type { Database } from '../db/client';
 import type { DataRange } from '../db/queries/cells';
 import { dataExtent, type Granularity } from '../study/extent';
 import {
@@ -45,30 +45,17 @@ import { env } from '../env';
 import { allowedAreaIds, homeAreaId } from '../auth/areas';
 import { hasPermission, type AuthUser } from '../auth/permissions';
 import type { ReadScope } from '../auth/read-scope';
-import { ServiceError } from './errors';
+import { attemptView, ServiceError, type ViewError } from '../errors';
 import { coverageFor } from '../study/coverage';
-import { hotspotsForArea, resolveAreas, resolveStudyArea, studyWeights } from './hotspots';
+import { resolveAreas, resolveStudyArea } from '../study/area';
+import { studyCounts, studyWeights } from '../study/caches';
+import { addMonths, checkDate, monthEnd } from '../study/period';
 
 /** Significance of the Poisson z flags (two-sided 95 %). */
 export const CRITICAL_Z = 1.959963984540054;
 /** Two-sided level of the exact change tests. */
 export const CHANGE_ALPHA = 0.05;
 
-const ISO = /^\d{4}-\d{2}-\d{2}$/;
-
-function checkDay(name: string, v: string): void {
-	if (!ISO.test(v) || Number.isNaN(Date.parse(v + 'T00:00:00Z')))
-		throw new ServiceError(
-			'E_DATE_RANGE',
-			`${name}: must be a date written YYYY-MM-DD, got "${v}"`
-		);
-}
-
-const addMonths = (monthStart: string, k: number) => {
-	const d = new Date(monthStart + 'T00:00:00Z');
-	return dayToIso(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + k, 1) / 86_400_000);
-};
-const monthEnd = (monthStart: string) => dayToIso(isoToDay(addMonths(monthStart, 1)) - 1);
 const monthLabel = (monthStart: string) =>
 	new Date(monthStart + 'T00:00:00Z').toLocaleDateString('en-GB', {
 		month: 'long',
@@ -259,7 +246,7 @@ export async function neighbourhoodSummary(
 		throw new ServiceError('E_NO_DATA', 'There are no incidents yet; import data first', 422);
 	const { granularity } = extent;
 	const range = { from: extent.from, to: extent.to };
-	if (q.to) checkDay('to', q.to);
+	if (q.to) checkDate('to', q.to);
 	let to = q.to && q.to < range.to ? q.to : range.to;
 	if (to < range.from) to = range.from;
 	if (granularity.unit === 'month') to = monthEnd(to.slice(0, 7) + '-01');
@@ -462,40 +449,34 @@ export async function neighbourhoodHotspots(
 		fdr: true,
 		alpha
 	} as const;
-	if (q.audience === 'internal') {
-		const r = await hotspotsForArea(db, {
-			area: [String(q.areaId)],
+	const study = await resolveStudyArea(db, { area: [String(q.areaId)], res: q.res });
+	let values: Float64Array;
+	if (q.audience === 'internal') values = (await studyCounts(db, study, q.period, null)).counts;
+	else {
+		const rows = await keyedCellCounts(db, {
 			res: q.res,
 			...q.period,
-			k: 1,
-			fdr: true,
-			alpha
+			categories: null,
+			areaId: q.areaId
 		});
-		return { ...base, cells: r.cells, bin: r.bin, sensitiveLeftOut: false };
-	}
-	const study = await resolveStudyArea(db, { area: [String(q.areaId)], res: q.res });
-	const rows = await keyedCellCounts(db, {
-		res: q.res,
-		...q.period,
-		categories: null,
-		areaId: q.areaId
-	});
-	const index = new Map(study.cells.map((c, i) => [c, i]));
-	const values = new Float64Array(study.cells.length);
-	for (const r of rows) {
-		const i = index.get(r.cell);
-		if (i !== undefined)
-			values[i] = disclosePublicCellCount(
-				{ ...r, res: q.res },
-				q.threshold ?? DEFAULT_SUPPRESS_BELOW
-			);
+		const index = new Map(study.cells.map((c, i) => [c, i]));
+		values = new Float64Array(study.cells.length);
+		for (const r of rows) {
+			const i = index.get(r.cell);
+			if (i !== undefined)
+				values[i] = disclosePublicCellCount(
+					{ ...r, res: q.res },
+					q.threshold ?? DEFAULT_SUPPRESS_BELOW
+				);
+		}
 	}
 	const g = getisOrd(values, studyWeights(study, 1).weights, { fdr: true, alpha });
 	return {
 		...base,
 		cells: study.cells,
 		bin: Array.from(g.bin),
-		sensitiveLeftOut: !sensitiveAllowedAt({ kind: 'cell', res: q.res }, 'public')
+		sensitiveLeftOut:
+			q.audience !== 'internal' && !sensitiveAllowedAt({ kind: 'cell', res: q.res }, 'public')
 	};
 }
 
@@ -573,78 +554,4 @@ export async function choosableAreas(
 	for (const { kind, id } of await areasInside(db, limit, AREA_LIMIT_MIN_SHARE))
 		(out[kind] ??= []).push(id);
 	return out;
-}
-
-/** A failed view computation as the page shows it: the service's message, or a plain server error. */
-export interface ViewError {
-	status: number;
-	message: string;
-}
-
-/** Run one view computation; a user-correctable error or a crash becomes a message for the page. */
-export async function attemptView<T>(
-	run: () => Promise<T>
-): Promise<{ value: T | null; error: ViewError | null }> {
-	try {
-		return { value: await run(), error: null };
-	} catch (e) {
-		if (e instanceof ServiceError)
-			return { value: null, error: { status: e.status, message: e.message } };
-		console.error('[beatwise] view computation failed:', e);
-		return {
-			value: null,
-			error: {
-				status: 500,
-				message:
-					'The server could not compute this view. Try again; if it keeps failing, tell your administrator.'
-			}
-		};
-	}
-}
-
-export interface ChangePeriods {
-	now: Period;
-	before: Period;
-	/** Whether data was imported for every day of `before` (source_coverage). */
-	beforeCovered: boolean;
-	note: string;
-}
-
-/**
- * Default periods of a change map: the data's last twelve months against the same months in the most
- * recent earlier year with data for every one of them (a year without imports is skipped, and the note
- * says so), so a default view never compares with an empty year.
- */
-export async function defaultChangePeriods(
-	db: Queryable,
-	range: DataRange | null
-): Promise<ChangePeriods | null> {
-	if (!range) return null;
-	const last = range.to.slice(0, 7) + '-01';
-	const now = { from: addMonths(last, -11), to: monthEnd(last) };
-	const coverage = await coverageFor(db, range.from, range.to, { everywhere: true });
-	const shift = (p: Period, years: number) => ({
-		from: addMonths(p.from, -12 * years),
-		to: monthEnd(addMonths(p.to.slice(0, 7) + '-01', -12 * years))
-	});
-	for (let k = 1; k <= 10; k++) {
-		const before = shift(now, k);
-		if (before.to < range.from) break;
-		if (coverage.period(before.from, before.to).status === 'covered')
-			return {
-				now,
-				before,
-				beforeCovered: true,
-				note:
-					k === 1
-						? 'The last twelve months of data against the same months a year earlier.'
-						: `The last twelve months of data against the same months ${k} years earlier: the years between have no imported data.`
-			};
-	}
-	return {
-		now,
-		before: shift(now, 1),
-		beforeCovered: false,
-		note: 'No earlier year has data for all of these months: choose the periods to compare.'
-	};
 }

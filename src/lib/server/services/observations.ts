@@ -15,9 +15,9 @@ import {
 	OBSERVATIONS_LIMIT,
 	type ObservationsAnswer,
 	type ObservationsQuery
-} from '../../schemas/observations';
-import { ServiceError } from './errors';
-import { resolveAreas } from './hotspots';
+} from '../../contracts/observations';
+import { ServiceError } from '../errors';
+import { resolveAreas } from '../study/area';
 
 /**
  * @example

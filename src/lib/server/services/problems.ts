@@ -33,7 +33,7 @@ import {
 	type ResponseRow,
 	type SaraStage
 } from '../db/queries/problems';
-import { ServiceError } from './errors';
+import { ServiceError } from '../errors';
 
 export { LINK_KINDS, SARA_STAGES };
 export type { LinkKind, LinkRow, ProblemRow, ResponseRow, SaraStage };

@@ -1,7 +1,7 @@
 /**
  * The products store (issue 14): intelligence products as stored objects — type, area, period, author,
  * handling code, audience, status (draft → reviewed → published), dissemination list, version — with
- * frozen content (`$lib/schemas/products`): the numbers, tables, text and map as drafted, never
+ * frozen content (`$lib/contracts/products`): the numbers, tables, text and map as drafted, never
  * recomputed. Published products are immutable (here, and in the database by a trigger); a correction is
  * a new version that names the one it replaces. Every creation, edit, review, publication, list, view
  * and download is audited.
@@ -40,9 +40,9 @@ import {
 	productContentSchema,
 	type ProductContent,
 	type ProductType
-} from '../../schemas/products';
+} from '../../contracts/products';
 import { HANDLING_CODES } from '../../grading';
-import { ServiceError } from './errors';
+import { ServiceError } from '../errors';
 
 export type { ProductRow } from '../db/queries/products';
 

@@ -8,8 +8,9 @@ import { AnalysisInputError } from '../analysis/weights';
 import type { Database } from '../db/client';
 import type { AreaRef } from '../db/queries/analysis';
 import { incidentWindows, type IncidentScope } from '../db/queries/analysis-incidents';
-import { ServiceError } from './errors';
-import { checkCategories, resolveAreas, resolvePeriod, type BBox } from './hotspots';
+import { ServiceError } from '../errors';
+import { checkCategories, resolveAreas, type BBox } from '../study/area';
+import { resolvePeriod } from '../study/period';
 
 export const PROFILE_MAX_INCIDENTS = 250_000;
 

@@ -28,7 +28,7 @@ import {
 	severityOfRoadCategory,
 	type RoadSeverity
 } from '../../road-safety';
-import { ServiceError } from './errors';
+import { ServiceError } from '../errors';
 
 /** Most collision points a page shows at once (the rest are counted, and the page says so). */
 export const MAX_ROAD_POINTS = 20_000;

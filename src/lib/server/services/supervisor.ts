@@ -17,17 +17,12 @@ import { CATEGORIES } from '../../taxonomy';
 import type { Database } from '../db/client';
 import { countsByCellDayCategory, incidentWindowsByCategory } from '../db/queries/supervisor';
 import { acceptedReportsPerCell } from '../db/queries/intel';
-import { ServiceError } from './errors';
-import { resolveStudyArea } from './hotspots';
+import { ServiceError } from '../errors';
+import { resolveStudyArea } from '../study/area';
+import { checkDate } from '../study/period';
 import { requireDataExtent, type Granularity } from '../study/extent';
 import { placesOfCells, type Place } from '../study/places';
-
-export const SHIFTS = {
-	early: { label: 'Early (07:00–15:00)', startHour: 7, hours: 8 },
-	late: { label: 'Late (15:00–23:00)', startHour: 15, hours: 8 },
-	night: { label: 'Night (23:00–07:00)', startHour: 23, hours: 8 }
-} as const;
-export type ShiftName = keyof typeof SHIFTS;
+import { SHIFTS, type ShiftName } from '../../contracts/shifts';
 
 /** The highest-risk cells that are named (street or area): the ones a supervisor's list shows. */
 export const NAMED_CELLS = 25;
@@ -117,8 +112,6 @@ export interface ShiftRisk {
 	intelligence: { total: number; perCell: Record<string, number>; rule: string } | null;
 }
 
-const ISO = /^\d{4}-\d{2}-\d{2}$/;
-
 /**
  * Ranked risk cells for a shift in an area.
  *
@@ -131,11 +124,7 @@ export async function riskForShift(db: Database, q: ShiftRiskRequest): Promise<S
 	if (!shift) throw new ServiceError('E_PARAMETER', 'shift: must be early, late or night');
 	const today = q.today ?? new Date().toISOString().slice(0, 10);
 	const requestedDate = q.date ?? today;
-	if (!ISO.test(requestedDate) || Number.isNaN(Date.parse(requestedDate + 'T00:00:00Z')))
-		throw new ServiceError(
-			'E_DATE_RANGE',
-			`date: must be a date written YYYY-MM-DD, got "${requestedDate}"`
-		);
+	checkDate('date', requestedDate);
 	const { granularity, monthly, to: dataEnd } = await requireDataExtent(db);
 	const dataEndsBefore = dataEnd < requestedDate;
 	const date = dataEndsBefore ? dataEnd : requestedDate;

@@ -14,7 +14,7 @@ import { AnalysisInputError } from '../analysis/weights';
 import { mayAccessArea } from '../auth/areas';
 import type { AuthUser } from '../auth/permissions';
 import { CATEGORIES } from '../../taxonomy';
-import { ServiceError } from './errors';
+import { ServiceError } from '../errors';
 
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
 const MAX_DAYS = 731;

@@ -17,7 +17,7 @@ import { recordAudit, type AuditOrigin } from '../auth/audit';
 import { mayAccessArea } from '../auth/areas';
 import type { AuthUser } from '../auth/permissions';
 import { placesOfCells, type Place } from '../study/places';
-import { ServiceError } from './errors';
+import { ServiceError } from '../errors';
 
 export const UNIT_TYPES = ['foot', 'vehicle', 'pcso'] as const;
 export type UnitType = (typeof UNIT_TYPES)[number];

@@ -7,7 +7,8 @@
 import { compStat, type CompStatOptions, type CompStatRow } from '../analysis/compstat';
 import { trendsBySeries, type TrendDirection } from '../analysis/mann-kendall';
 import { CATEGORIES } from '../../taxonomy';
-import type { Database } from '../db/client';
+import type { ChangeAnswer } from '../../contracts/change';
+import type { Database, Queryable } from '../db/client';
 import type { AreaRef } from '../db/queries/analysis';
 import {
 	areasOfKind,
@@ -17,35 +18,25 @@ import {
 	twoPeriodCountsByArea
 } from '../db/queries/analysis-study';
 import { dataExtent } from '../study/extent';
-import { ServiceError } from './errors';
+import { ServiceError } from '../errors';
 import { coverageFor, studyPlace, type CoveragePlace } from '../study/coverage';
-import { changeTests, type ChangeDirection } from '../analysis/exact-binomial';
-import type { PeriodCoverage } from '../analysis/coverage';
+import { changeTests } from '../analysis/exact-binomial';
 import {
 	checkCategories,
 	resolveAreas,
-	resolvePeriod,
 	resolveStudyArea,
-	studyCounts,
 	studyParameters,
 	type StudyParameters,
 	type StudyRequest
-} from './hotspots';
-import { stepStarts } from './emerging';
+} from '../study/area';
+import { studyCounts } from '../study/caches';
+import { addMonths, checkDate, monthEnd, resolvePeriod, stepStarts } from '../study/period';
+import type { DataRange } from '../db/queries/cells';
+import type { Period } from '../db/queries/neighbourhood';
 
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const ms = (d: string) => Date.parse(d + 'T00:00:00Z');
-const ISO = /^\d{4}-\d{2}-\d{2}$/;
-
-function checkDate(name: string, v: string): void {
-	if (!ISO.test(v) || Number.isNaN(ms(v)) || iso(ms(v)) !== v)
-		throw new ServiceError(
-			'E_DATE_RANGE',
-			`${name}: must be a date written YYYY-MM-DD, got "${v}"`
-		);
-}
-
 function knownKind(kind: string, areas: AreaRef[]): void {
 	if (areas.length === 0)
 		throw new ServiceError(
@@ -240,10 +231,7 @@ export async function trendMap(db: Database, q: TrendMapRequest): Promise<TrendM
 		period.to,
 		study ? studyPlace(study) : { areaIds: areas.map((a) => a.id) }
 	);
-	const monthEndOf = (m: string) => {
-		const d = new Date(m + 'T00:00:00Z');
-		return iso(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0));
-	};
+	const monthEndOf = monthEnd;
 	const months = allMonths.filter(
 		(m) =>
 			coverage.period(
@@ -336,36 +324,6 @@ export interface ChangeRequest extends StudyRequest {
 	beforeTo?: string;
 }
 
-export interface ChangeResult {
-	parameters: Partial<StudyParameters> & {
-		by: 'cell' | 'area';
-		kind: string | null;
-		from: string;
-		to: string;
-		beforeFrom: string;
-		beforeTo: string;
-		categories: string[];
-		statistic: 'exact conditional binomial test: now ~ Binomial(now + before, share), two-sided, Benjamini–Hochberg FDR across cells';
-		/** The later period's share of the covered days of both (½ for two fully covered periods of equal length). */
-		share: number;
-		alpha: 0.05;
-		fdr: true;
-		/** Coverage of the two periods in the study area. */
-		coverage: { now: PeriodCoverage; before: PeriodCoverage };
-		warnings: string[];
-	};
-	ids: string[];
-	names?: string[];
-	now: number[];
-	before: number[];
-	difference: number[];
-	/** Two-sided exact p (1 where both counts are 0). */
-	p: number[];
-	/** Benjamini–Hochberg adjusted p across the cells or areas with any incident. */
-	pAdjusted: number[];
-	direction: ChangeDirection[];
-}
-
 /** The same calendar day a year earlier (29 Feb → 28 Feb). */
 export function yearEarlier(day: string): string {
 	const d = new Date(ms(day));
@@ -385,7 +343,7 @@ export function yearEarlier(day: string): string {
  * const r = await changeMap(db, { by: 'area', kind: 'beat', res: 8, from: '2019-01-01', to: '2019-12-31' });
  * r.ids[0], r.now[0], r.before[0], r.pAdjusted[0], r.direction[0];
  */
-export async function changeMap(db: Database, q: ChangeRequest): Promise<ChangeResult> {
+export async function changeMap(db: Database, q: ChangeRequest): Promise<ChangeAnswer> {
 	const categories = checkCategories(q.categories);
 	const now = await resolvePeriod(db, q.from, q.to);
 	if ((q.beforeFrom === undefined) !== (q.beforeTo === undefined))
@@ -479,5 +437,52 @@ export async function changeMap(db: Database, q: ChangeRequest): Promise<ChangeR
 		p: Array.from(tests.p),
 		pAdjusted: Array.from(tests.pAdjusted),
 		direction: tests.direction
+	};
+}
+
+export interface ChangePeriods {
+	now: Period;
+	before: Period;
+	/** Whether data was imported for every day of `before` (source_coverage). */
+	beforeCovered: boolean;
+	note: string;
+}
+
+/**
+ * Default periods of a change map: the data's last twelve months against the same months in the most
+ * recent earlier year with data for every one of them (a year without imports is skipped, and the note
+ * says so), so a default view never compares with an empty year.
+ */
+export async function defaultChangePeriods(
+	db: Queryable,
+	range: DataRange | null
+): Promise<ChangePeriods | null> {
+	if (!range) return null;
+	const last = range.to.slice(0, 7) + '-01';
+	const now = { from: addMonths(last, -11), to: monthEnd(last) };
+	const coverage = await coverageFor(db, range.from, range.to, { everywhere: true });
+	const shift = (p: Period, years: number) => ({
+		from: addMonths(p.from, -12 * years),
+		to: monthEnd(addMonths(p.to.slice(0, 7) + '-01', -12 * years))
+	});
+	for (let k = 1; k <= 10; k++) {
+		const before = shift(now, k);
+		if (before.to < range.from) break;
+		if (coverage.period(before.from, before.to).status === 'covered')
+			return {
+				now,
+				before,
+				beforeCovered: true,
+				note:
+					k === 1
+						? 'The last twelve months of data against the same months a year earlier.'
+						: `The last twelve months of data against the same months ${k} years earlier: the years between have no imported data.`
+			};
+	}
+	return {
+		now,
+		before: shift(now, 1),
+		beforeCovered: false,
+		note: 'No earlier year has data for all of these months: choose the periods to compare.'
 	};
 }

@@ -8,7 +8,7 @@ import { dayToIso, isoToDay } from '../analysis/days';
 import type { Queryable } from '../db/client';
 import { rollupRange, type DataRange } from '../db/queries/cells';
 import { dayDating } from '../db/queries/neighbourhood';
-import { ServiceError } from '../services/errors';
+import { ServiceError } from '../errors';
 
 export interface Granularity {
 	unit: 'month' | 'day';

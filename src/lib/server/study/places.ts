@@ -5,10 +5,10 @@
  * supervisor's risk list and the trends page's largest changes.
  */
 import { cellToLatLng, getResolution, isValidCell } from 'h3-js';
-import { PLACES_MAX_CELLS, type Place } from '../../schemas/places';
+import { PLACES_MAX_CELLS, type Place } from '../../contracts/places';
 import type { Queryable } from '../db/client';
 import { mostFrequentStreets, smallestAreasAt } from '../db/queries/places';
-import { ServiceError } from '../services/errors';
+import { ServiceError } from '../errors';
 import { INCIDENT_RES } from './h3-ranges';
 import { cellEnvelope, isServedRes } from '../cell-keys';
 

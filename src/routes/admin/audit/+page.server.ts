@@ -2,23 +2,16 @@ import { z } from 'zod';
 import type { PageServerLoad } from './$types';
 import { controlCharacterProblem, escapeControlCharacters } from '$lib/control-characters';
 import { getDatabase } from '$lib/server/db';
-import { auditActions, searchAudit } from '$lib/server/db/queries/audit';
-import { recentSignInBlocks } from '$lib/server/db/queries/sign-in-blocks';
-import { describeAudit } from '$lib/server/auth/audit-view';
+import { isIsoDate } from '$lib/dates';
+import { auditContext, auditTrail } from '$lib/server/services/audit';
 
 const PAGE_SIZE = 50;
 
 const Day = z
 	.string()
 	.regex(/^\d{4}-\d{2}-\d{2}$/, 'use a date like 2024-05-31')
-	.refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a real date')
+	.refine(isIsoDate, 'not a real date')
 	.refine((s) => s >= '1900-01-01', 'use a date from 1900-01-01 on');
-
-/** The start of the day after `day`, or undefined past year 9999 (no upper bound then). */
-function dayAfter(day: string): Date | undefined {
-	const d = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000);
-	return d.getUTCFullYear() > 9999 ? undefined : d;
-}
 
 const Search = z.object({
 	user: z
@@ -53,15 +46,7 @@ export const load: PageServerLoad = async ({ url }) => {
 	);
 	const parsed = Search.safeParse(raw);
 	const db = await getDatabase();
-	const actions = await auditActions(db);
-	const blocks = (
-		await recentSignInBlocks(db, { since: new Date(Date.now() - 7 * 86_400_000), limit: 20 })
-	).map((b) => ({
-		...b,
-		windowStart: b.windowStart.toISOString(),
-		firstAt: b.firstAt.toISOString(),
-		lastAt: b.lastAt.toISOString()
-	}));
+	const { actions, blocks } = await auditContext(db);
 	const filters = {
 		user: typeof raw.user === 'string' ? escapeControlCharacters(raw.user) : '',
 		action: typeof raw.action === 'string' ? raw.action : '',
@@ -82,21 +67,13 @@ export const load: PageServerLoad = async ({ url }) => {
 		};
 	}
 	const q = parsed.data;
-	const to = q.to ? dayAfter(q.to) : undefined;
-	const result = await searchAudit(db, {
-		username: q.user || undefined,
-		action: q.action || undefined,
-		from: q.from ? new Date(`${q.from}T00:00:00Z`) : undefined,
-		to,
-		page: q.page,
-		pageSize: PAGE_SIZE
-	});
+	const result = await auditTrail(db, { ...q, pageSize: PAGE_SIZE });
 	return {
 		filters,
 		actions,
 		blocks,
 		error: null,
-		rows: result.rows.map((r) => ({ ...describeAudit(r), object: r.object })),
+		rows: result.rows,
 		total: result.total,
 		page: q.page,
 		pageSize: PAGE_SIZE

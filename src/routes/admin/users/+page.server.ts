@@ -2,9 +2,9 @@ import { error, fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { getDatabase } from '$lib/server/db';
-import { areaChoices, listUsers } from '$lib/server/db/queries/users';
 import {
 	AccountError,
+	accountsForAdmin,
 	createAccount,
 	resetPassword,
 	setAccountDisabled,
@@ -14,21 +14,8 @@ import { ROLES } from '$lib/server/auth/permissions';
 import { auditOrigin, readFormData } from '$lib/server/auth/request';
 
 export const load: PageServerLoad = async () => {
-	const db = await getDatabase();
-	const [users, areas] = await Promise.all([listUsers(db), areaChoices(db)]);
-	return {
-		users: users.map((u) => ({
-			id: u.id,
-			username: u.username,
-			displayName: u.displayName,
-			role: u.role,
-			areaIds: u.areaIds,
-			disabled: u.disabledAt !== null,
-			createdAt: u.createdAt.toISOString()
-		})),
-		areas,
-		roles: [...ROLES]
-	};
+	const { users, areas } = await accountsForAdmin(await getDatabase());
+	return { users, areas, roles: [...ROLES] };
 };
 
 const Id = z.coerce.number().int().positive().max(2_147_483_647);
@@ -140,9 +127,6 @@ async function byId(event: RequestEvent, action: 'disable' | 'enable' | 'reset')
 				message: `New password for ${r.username}; their sessions have ended.`,
 				oneTimePassword: r
 			};
-		}
-		if (action === 'disable' && parsed.data.id === ctx.actor.id) {
-			return fail(400, { action, message: 'You cannot disable your own account.', code: 'E_SELF' });
 		}
 		await setAccountDisabled(db, parsed.data.id, action === 'disable', ctx);
 		return { action, message: action === 'disable' ? 'Account disabled.' : 'Account enabled.' };

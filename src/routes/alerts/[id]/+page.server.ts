@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '$lib/server/db';
 import { alarmFor, alarmSeries } from '$lib/server/services/alerts';
-import { ServiceError } from '$lib/server/services/errors';
+import { ServiceError } from '$lib/server/errors';
 import { alarmActions, alertReader } from '../handle';
 
 /** One alarm with its area's weekly series and thresholds (chart and table). */

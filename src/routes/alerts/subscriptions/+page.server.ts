@@ -8,7 +8,7 @@ import {
 	subscriptions,
 	unsubscribe
 } from '$lib/server/services/alerts';
-import { ServiceError } from '$lib/server/services/errors';
+import { ServiceError } from '$lib/server/errors';
 import { alertReader } from '../handle';
 
 export const load: PageServerLoad = async (event) => {

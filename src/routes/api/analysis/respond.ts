@@ -5,9 +5,8 @@
  */
 import { error, json, type RequestEvent } from '@sveltejs/kit';
 import type { z } from 'zod';
-import { analysisQueryErrorMessage, searchParamsObject } from '$lib/schemas/analysis';
-import { AnalysisInputError } from '$lib/server/analysis/weights';
-import { ServiceError } from '$lib/server/services/errors';
+import { analysisQueryErrorMessage, searchParamsObject } from '$lib/contracts/analysis';
+import { userError } from '$lib/server/errors';
 import { JobError } from '$lib/server/jobs/pool';
 import { getDatabase } from '$lib/server/db';
 import { recordAnalysisRun, type AnalysisStatistic } from '$lib/server/auth/analysis-audit';
@@ -39,9 +38,10 @@ export async function analysisResponse<S extends z.ZodType, T>(
 	try {
 		answer = await run(parsed.data);
 	} catch (e) {
-		if (e instanceof ServiceError || e instanceof AnalysisInputError) {
-			await audit(undefined, { refused: e.message });
-			error(e instanceof ServiceError ? e.status : 400, e.message);
+		const refused = userError(e);
+		if (refused) {
+			await audit(undefined, { refused: refused.message });
+			error(refused.status, refused.message);
 		}
 		if (e instanceof JobError) {
 			await audit(undefined, { refused: e.message });

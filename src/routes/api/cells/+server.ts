@@ -1,6 +1,6 @@
 import { error, json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
-import { cellsQueryErrorMessage, parseCellsQuery } from '$lib/schemas/cells';
+import { cellsQueryErrorMessage, parseCellsQuery } from '$lib/contracts/cells';
 import { cellsBinaryHeaders, encodeCellsBinary } from '$lib/map/cells-codec';
 import { getDatabase } from '$lib/server/db';
 import { cellCountsForMap } from '$lib/server/services/cells';

@@ -1,14 +1,13 @@
 import { error, json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { getDatabase } from '$lib/server/db';
-import { jobsOf } from '$lib/server/db/queries/jobs';
-import { startJob } from '$lib/server/jobs/background';
-import { jobAnswer, jobErrorAnswer } from './respond';
+import { jobsOfOwner, jobView, startJob } from '$lib/server/jobs/background';
+import { jobErrorAnswer } from './respond';
 
 /** The signed-in user's background jobs, newest first (without results). */
 export const GET: RequestHandler = async ({ locals }) => {
-	const jobs = await jobsOf(await getDatabase(), locals.user!.id);
-	return json({ jobs: jobs.map(jobAnswer) }, { headers: { 'cache-control': 'no-store' } });
+	const jobs = await jobsOfOwner(await getDatabase(), locals.user!);
+	return json({ jobs }, { headers: { 'cache-control': 'no-store' } });
 };
 
 /** Start a background job: JSON `{ kind, params }` (params as the /api/analysis endpoint's query). */
@@ -21,7 +20,7 @@ export const POST: RequestHandler = async ({ request, locals }) => {
 	}
 	try {
 		const job = await startJob(await getDatabase(), locals.user!, body);
-		return json(jobAnswer(job), {
+		return json(jobView(job), {
 			status: 202,
 			headers: { location: `/api/jobs/${job.id}`, 'cache-control': 'no-store' }
 		});

@@ -1,11 +1,11 @@
 import { error, json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
-import { observationsQuerySchema } from '$lib/schemas/observations';
-import { newReportSchema } from '$lib/schemas/intel';
+import { observationsQuerySchema } from '$lib/contracts/observations';
+import { newReportSchema } from '$lib/contracts/intel';
 import { recordReport } from '$lib/server/services/intel';
 import { getDatabase } from '$lib/server/db';
 import { observationsForMap } from '$lib/server/services/observations';
-import { ServiceError } from '$lib/server/services/errors';
+import { ServiceError } from '$lib/server/errors';
 import { readScope } from '$lib/server/auth/read-scope';
 
 /** `GET /api/observations?bbox=w,s,e,n[&from&to][&area=ID]`: observations on the map (audited). */

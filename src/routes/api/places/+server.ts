@@ -1,11 +1,11 @@
 import type { RequestHandler } from './$types';
-import { placesQuerySchema } from '$lib/schemas/places';
+import { placesQuerySchema } from '$lib/contracts/places';
 import { getDatabase } from '$lib/server/db';
-import { placesOfCells } from '$lib/server/study/places';
+import { placesForCells } from '$lib/server/services/places';
 import { analysisResponse } from '../analysis/respond';
 
 /** `?cells=89194ad3047ffff,…`: where each cell is (street of its incidents, else area), for lists of cells. */
 export const GET: RequestHandler = async (event) =>
-	analysisResponse(event, null, placesQuerySchema, async (q) => ({
-		places: await placesOfCells(await getDatabase(), q.cells)
-	}));
+	analysisResponse(event, null, placesQuerySchema, async (q) =>
+		placesForCells(await getDatabase(), q.cells)
+	);

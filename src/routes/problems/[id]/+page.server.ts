@@ -11,7 +11,7 @@ import {
 	setProblemCells,
 	unlinkProblem
 } from '$lib/server/services/problems';
-import { ServiceError } from '$lib/server/services/errors';
+import { ServiceError } from '$lib/server/errors';
 import { attempt, problemReader } from '../reader';
 
 function problemId(event: { params: { id: string } }): number {

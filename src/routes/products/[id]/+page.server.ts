@@ -13,7 +13,7 @@ import {
 	type ProductActor
 } from '$lib/server/services/products';
 import { withFilledFields } from '$lib/server/products/fields';
-import { ServiceError } from '$lib/server/services/errors';
+import { ServiceError } from '$lib/server/errors';
 import { PRODUCT_CSS, productArticle } from '$lib/server/products/document';
 
 function productId(event: Pick<RequestEvent, 'params'>): number {

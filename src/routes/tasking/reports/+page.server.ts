@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '$lib/server/db';
 import { homeAreaId } from '$lib/server/auth/areas';
-import { attemptView } from '$lib/server/services/neighbourhood';
+import { attemptView } from '$lib/server/errors';
 import { taskingAreas } from '$lib/server/services/tasking';
 import {
 	assessment,

@@ -126,3 +126,16 @@ export async function findAreas(db: Queryable, ids: number[]): Promise<AreaSumma
 	);
 	return rows.map((r) => ({ ...r, id: Number(r.id) }));
 }
+
+/** The id of the area `kind:code`, or null. */
+export async function areaIdByCode(
+	db: Queryable,
+	kind: string,
+	code: string
+): Promise<number | null> {
+	const rows = await db.query<{ id: number }>(
+		`SELECT id FROM areas WHERE kind = $1 AND code = $2 LIMIT 1`,
+		[kind, code]
+	);
+	return rows[0] ? Number(rows[0].id) : null;
+}

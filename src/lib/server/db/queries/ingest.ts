@@ -436,3 +436,11 @@ export async function listBatches(db: Queryable, limit = 50): Promise<BatchRecor
 		[limit]
 	);
 }
+
+/** True before anything was imported: no import batch and no area. */
+export async function nothingImported(db: Queryable): Promise<boolean> {
+	const rows = await db.query<{ n: number }>(
+		`SELECT (SELECT count(*) FROM import_batches) + (SELECT count(*) FROM areas) AS n`
+	);
+	return Number(rows[0].n) === 0;
+}

@@ -5,6 +5,7 @@
  * cells × (at most ~60 days + 22 months + its years), whatever the number of incidents.
  */
 import { isServedRes, SERVED_MAX_RES, SERVED_MIN_RES } from '../../cell-keys';
+import { isIsoDate } from '../../../dates';
 
 export type Grain = 'day' | 'month' | 'year';
 
@@ -15,15 +16,11 @@ export interface PeriodPiece {
 	last: string;
 }
 
-const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 const MS_DAY = 86_400_000;
 
 function parseDay(s: string, what: string): number {
-	const t = ISO_DAY.test(s) ? Date.parse(`${s}T00:00:00Z`) : NaN;
-	if (!Number.isFinite(t) || new Date(t).toISOString().slice(0, 10) !== s) {
-		throw new RangeError(`${what}: "${s}" is not a calendar date (YYYY-MM-DD)`);
-	}
-	return t;
+	if (!isIsoDate(s)) throw new RangeError(`${what}: "${s}" is not a calendar date (YYYY-MM-DD)`);
+	return Date.parse(`${s}T00:00:00Z`);
 }
 
 const iso = (t: number) => new Date(t).toISOString().slice(0, 10);

@@ -30,6 +30,12 @@ export async function userCount(db: Queryable): Promise<number> {
 	return Number(rows[0].n);
 }
 
+/** Whether an account named `username` (any case) exists. */
+export async function usernameExists(db: Queryable, username: string): Promise<boolean> {
+	const rows = await db.query(`SELECT 1 FROM users WHERE lower(username) = lower($1)`, [username]);
+	return rows.length > 0;
+}
+
 export async function listUsers(db: Queryable): Promise<UserRow[]> {
 	const rows = await db.query<UserRow>(`SELECT ${COLUMNS} FROM users ORDER BY lower(username)`);
 	return rows.map(toUser);

@@ -1,5 +1,5 @@
 import type { RequestHandler } from './$types';
-import { changeQuerySchema } from '$lib/schemas/analysis';
+import { changeQuerySchema } from '$lib/contracts/analysis';
 import { getDatabase } from '$lib/server/db';
 import { changeMap } from '$lib/server/services/trends';
 import { analysisResponse } from '../respond';

@@ -1,5 +1,5 @@
 import type { RequestHandler } from './$types';
-import { coverageQuerySchema } from '$lib/schemas/analysis';
+import { coverageQuerySchema } from '$lib/contracts/analysis';
 import { getDatabase } from '$lib/server/db';
 import { coverageBySteps } from '$lib/server/services/coverage';
 import { analysisResponse } from '../respond';

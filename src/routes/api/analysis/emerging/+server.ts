@@ -1,5 +1,5 @@
 import type { RequestHandler } from './$types';
-import { emergingQuerySchema } from '$lib/schemas/analysis';
+import { emergingQuerySchema } from '$lib/contracts/analysis';
 import { getDatabase } from '$lib/server/db';
 import { computeForRequest } from '$lib/server/jobs';
 import { emergingForArea } from '$lib/server/services/emerging';

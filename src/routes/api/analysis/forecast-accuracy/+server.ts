@@ -1,5 +1,5 @@
 import type { RequestHandler } from './$types';
-import { forecastAccuracyQuerySchema } from '$lib/schemas/forecast-accuracy';
+import { forecastAccuracyQuerySchema } from '$lib/contracts/forecast-accuracy';
 import { getDatabase } from '$lib/server/db';
 import { forecastAccuracy } from '$lib/server/services/forecast-accuracy';
 import { analysisResponse } from '../respond';

@@ -1,5 +1,5 @@
 import type { RequestHandler } from './$types';
-import { hotspotsQuerySchema } from '$lib/schemas/analysis';
+import { hotspotsQuerySchema } from '$lib/contracts/analysis';
 import { getDatabase } from '$lib/server/db';
 import { hotspotsForArea } from '$lib/server/services/hotspots';
 import { analysisResponse } from '../respond';

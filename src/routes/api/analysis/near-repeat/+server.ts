@@ -1,5 +1,5 @@
 import type { RequestHandler } from './$types';
-import { nearRepeatQuerySchema } from '$lib/schemas/analysis';
+import { nearRepeatQuerySchema } from '$lib/contracts/analysis';
 import { getDatabase } from '$lib/server/db';
 import { computeForRequest } from '$lib/server/jobs';
 import { nearRepeatForArea } from '$lib/server/services/near-repeat';

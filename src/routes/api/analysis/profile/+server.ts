@@ -1,5 +1,5 @@
 import type { RequestHandler } from './$types';
-import { profileQuerySchema } from '$lib/schemas/analysis';
+import { profileQuerySchema } from '$lib/contracts/analysis';
 import { getDatabase } from '$lib/server/db';
 import { computeForRequest } from '$lib/server/jobs';
 import { timeProfile } from '$lib/server/services/profiles';

@@ -1,5 +1,5 @@
 import type { RequestHandler } from './$types';
-import { roadEvaluationQuerySchema } from '$lib/schemas/road-safety';
+import { roadEvaluationQuerySchema } from '$lib/contracts/road-safety';
 import { getDatabase } from '$lib/server/db';
 import { evaluateRoadScheme } from '$lib/server/services/road-safety';
 import { analysisResponse } from '../respond';

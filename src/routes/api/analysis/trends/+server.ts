@@ -1,5 +1,5 @@
 import type { RequestHandler } from './$types';
-import { trendsQuerySchema } from '$lib/schemas/analysis';
+import { trendsQuerySchema } from '$lib/contracts/analysis';
 import { getDatabase } from '$lib/server/db';
 import { trendMap, trendsForArea } from '$lib/server/services/trends';
 import { analysisResponse } from '../respond';

@@ -1,9 +1,9 @@
 import { error, json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
-import { cellsQueryErrorMessage, parseCellsQuery } from '$lib/schemas/cells';
+import { cellsQueryErrorMessage, parseCellsQuery } from '$lib/contracts/cells';
 import { getDatabase } from '$lib/server/db';
 import { cellDetail } from '$lib/server/services/cell-detail';
-import { ServiceError } from '$lib/server/services/errors';
+import { ServiceError } from '$lib/server/errors';
 
 /** One cell's counts by category and its monthly series: `from`, `to`, `categories`, `sources`. */
 export const GET: RequestHandler = async ({ params, url }) => {

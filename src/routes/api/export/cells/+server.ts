@@ -1,6 +1,6 @@
 import type { RequestHandler } from './$types';
 import { readScope } from '$lib/server/auth/read-scope';
-import { cellExportQuerySchema } from '$lib/schemas/exports';
+import { cellExportQuerySchema } from '$lib/contracts/exports';
 import { csvExportResponse } from '$lib/server/export/respond';
 import { exportCellCounts } from '$lib/server/services/exports';
 

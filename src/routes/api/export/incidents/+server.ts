@@ -1,6 +1,6 @@
 import type { RequestHandler } from './$types';
 import { readScope } from '$lib/server/auth/read-scope';
-import { incidentExportQuerySchema } from '$lib/schemas/exports';
+import { incidentExportQuerySchema } from '$lib/contracts/exports';
 import { csvExportResponse } from '$lib/server/export/respond';
 import { exportIncidents } from '$lib/server/services/exports';
 

@@ -1,10 +1,8 @@
 import { error, json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
-import { jobIdSchema } from '$lib/schemas/jobs';
+import { jobIdSchema } from '$lib/contracts/jobs';
 import { getDatabase } from '$lib/server/db';
-import { jobOf } from '$lib/server/db/queries/jobs';
-import { cancelJob } from '$lib/server/jobs/background';
-import { jobAnswer } from '../respond';
+import { cancelJob, jobOfOwner, jobView } from '$lib/server/jobs/background';
 
 function jobId(raw: string): number {
 	const id = jobIdSchema.safeParse(raw);
@@ -16,12 +14,9 @@ const NOT_FOUND = 'No such job of yours (it may have been started by someone els
 
 /** Poll one of the user's jobs: status, progress and, once done, its result. */
 export const GET: RequestHandler = async ({ params, locals }) => {
-	const job = await jobOf(await getDatabase(), jobId(params.id), locals.user!.id);
+	const job = await jobOfOwner(await getDatabase(), locals.user!, jobId(params.id));
 	if (!job) error(404, NOT_FOUND);
-	return json(
-		{ ...jobAnswer(job), result: job.result },
-		{ headers: { 'cache-control': 'no-store' } }
-	);
+	return json(job, { headers: { 'cache-control': 'no-store' } });
 };
 
 /** Cancel one of the user's queued or running jobs (its worker is stopped). */
@@ -30,5 +25,5 @@ export const DELETE: RequestHandler = async ({ params, locals }) => {
 	if (!outcome) error(404, NOT_FOUND);
 	if (!outcome.cancelled)
 		error(409, `Job ${outcome.job.id} has already finished (${outcome.job.status})`);
-	return json(jobAnswer(outcome.job), { headers: { 'cache-control': 'no-store' } });
+	return json(jobView(outcome.job), { headers: { 'cache-control': 'no-store' } });
 };

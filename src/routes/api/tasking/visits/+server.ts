@@ -2,9 +2,9 @@ import { error, json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { getDatabase } from '$lib/server/db';
 import { auditOrigin } from '$lib/server/auth/request';
-import { ServiceError } from '$lib/server/services/errors';
+import { ServiceError } from '$lib/server/errors';
 import { logVisit } from '$lib/server/services/tasking';
-import { VisitReportSchema, type VisitReportAnswer } from '$lib/schemas/tasking';
+import { VisitReportSchema, type VisitReportAnswer } from '$lib/contracts/tasking';
 
 /**
  * A phone's arrived / left report. Idempotent by `clientId`: the offline queue may send the same

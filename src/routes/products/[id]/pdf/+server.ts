@@ -4,7 +4,7 @@ import { getDatabase } from '$lib/server/db';
 import { readScope } from '$lib/server/auth/read-scope';
 import { getProduct } from '$lib/server/services/products';
 import { productPdf } from '$lib/server/products/pdf';
-import { ServiceError } from '$lib/server/services/errors';
+import { ServiceError } from '$lib/server/errors';
 import { ChromiumMissingError } from '$lib/server/products/chromium';
 
 /** The product's PDF: Chromium's print of the product document, audited as a download. */

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '$lib/server/db';
-import { ServiceError } from '$lib/server/services/errors';
+import { ServiceError } from '$lib/server/errors';
 import { unitOrders } from '$lib/server/services/tasking';
 
 /** `/tasking/5/print?unit=3`: one unit's printable orders. */

@@ -5,6 +5,7 @@
  * Shared with the browser: no node imports here.
  */
 import { z } from 'zod';
+import { isIsoDate } from '../dates';
 
 /** H3 resolutions the map may ask for: 5 (~250 km² cells) to 10 (~0.015 km² cells). */
 export const CELLS_MIN_RES = 5;
@@ -24,17 +25,6 @@ export const CELLS_HEADERS = {
 	categories: 'x-beatwise-categories'
 } as const;
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** True for a real calendar date written `YYYY-MM-DD` (rejects 2021-02-30). */
-export function isIsoDate(value: string): boolean {
-	const m = ISO_DATE.exec(value);
-	if (!m) return false;
-	const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-	const date = new Date(Date.UTC(y, mo - 1, d));
-	return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
-}
-
 export const isoDateSchema = z
 	.string()
 	.trim()
@@ -43,18 +33,23 @@ export const isoDateSchema = z
 /** Taxonomy codes are lower-case slugs (src/lib/taxonomy.ts); the service decides which exist. */
 const CATEGORY_CODE = /^[a-z][a-z0-9-]*$/;
 
-/** `categories=a,b` → `['a','b']`; absent or empty means every category. Duplicates removed, order kept. */
-const categoriesSchema = z
-	.string()
-	.optional()
-	.transform((v) => [
+/** `a, b,,a` → `['a', 'b']`: the items of a comma-separated list, trimmed, empty ones and repeats left out. */
+export function commaList(v: string | undefined): string[] {
+	return [
 		...new Set(
 			(v ?? '')
 				.split(',')
 				.map((s) => s.trim())
 				.filter(Boolean)
 		)
-	])
+	];
+}
+
+/** `categories=a,b` → `['a','b']`; absent or empty means every category. Duplicates removed, order kept. */
+export const categoryListSchema = z
+	.string()
+	.optional()
+	.transform(commaList)
 	.pipe(
 		z
 			.array(
@@ -69,14 +64,7 @@ const categoriesSchema = z
 const idListSchema = z
 	.string()
 	.optional()
-	.transform((v) => [
-		...new Set(
-			(v ?? '')
-				.split(',')
-				.map((s) => s.trim())
-				.filter(Boolean)
-		)
-	])
+	.transform(commaList)
 	.pipe(
 		z
 			.array(z.string().regex(/^[1-9]\d{0,8}$/, { message: 'must be ids such as 1,2' }))
@@ -123,7 +111,7 @@ export const cellsQuerySchema = z
 			.default(CELLS_DEFAULT_RES),
 		from: isoDateSchema.optional(),
 		to: isoDateSchema.optional(),
-		categories: categoriesSchema,
+		categories: categoryListSchema,
 		bbox: bboxSchema,
 		/** Source ids (`/api/meta` sources). */
 		sources: idListSchema,

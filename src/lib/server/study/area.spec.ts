@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { getHexagonAreaAvg, polygonToCells } from 'h3-js';
-import { bboxSquareMetres, checkCategories, checkRes, Lru } from './hotspots';
-import { ServiceError } from './errors';
+import { bboxSquareMetres, checkCategories, checkRes } from './area';
+import { Lru } from './lru';
+import { ServiceError } from '../errors';
 
 describe('study-area helpers', () => {
 	it('sizes a bbox on the sphere close to the cells h3 lists for it', () => {

@@ -7,7 +7,14 @@
  */
 import { z } from 'zod';
 import { CATEGORY_CODES } from '../taxonomy';
-import { CELLS_DEFAULT_RES, CELLS_MAX_RES, CELLS_MIN_RES, isoDateSchema, type BBox } from './cells';
+import {
+	CELLS_DEFAULT_RES,
+	CELLS_MAX_RES,
+	CELLS_MIN_RES,
+	commaList,
+	isoDateSchema,
+	type BBox
+} from './cells';
 
 export const ANALYSIS_MIN_RES = CELLS_MIN_RES;
 export const ANALYSIS_MAX_RES = CELLS_MAX_RES;
@@ -47,14 +54,7 @@ const KNOWN_CATEGORIES: readonly string[] = CATEGORY_CODES;
 export const analysisCategoriesSchema = z
 	.string()
 	.optional()
-	.transform((v) => [
-		...new Set(
-			(v ?? '')
-				.split(',')
-				.map((s) => s.trim())
-				.filter(Boolean)
-		)
-	])
+	.transform(commaList)
 	.superRefine((codes, ctx) => {
 		const unknown = codes.filter((c) => !KNOWN_CATEGORIES.includes(c));
 		if (unknown.length)

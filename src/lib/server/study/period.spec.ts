@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stepStarts } from './emerging';
+import { stepStarts } from './period';
 
 describe('stepStarts', () => {
 	it('lists calendar months overlapping the period', () => {

@@ -7,7 +7,8 @@
  *
  * Shared with the browser: no node imports here.
  */
-import { CELLS_MAX_RES, CELLS_MIN_RES, isIsoDate } from '$lib/schemas/cells';
+import { CELLS_MAX_RES, CELLS_MIN_RES } from '$lib/contracts/cells';
+import { isIsoDate } from '$lib/dates';
 
 /**
  * Layers of the map, bottom to top: the cell fills, area outlines, then observations (points from

@@ -8,8 +8,8 @@
  */
 import { z } from 'zod';
 import { ANALYSIS_MAX_RES, ANALYSIS_MIN_RES } from './analysis';
+import { SHIFT_NAMES } from './shifts';
 
-export const FORECAST_SHIFTS = ['early', 'late', 'night'] as const;
 const resMessage = `must be a whole number from ${ANALYSIS_MIN_RES} to ${ANALYSIS_MAX_RES} (H3 resolution)`;
 const flag = (fallback: boolean) =>
 	z
@@ -25,7 +25,7 @@ export const forecastAccuracyQuerySchema = z.object({
 		.regex(/^(\d+|[a-z0-9][a-z0-9_-]*:[^,*]+)$/, {
 			message: 'must be one area: an id or kind:code, e.g. borough:E09000001'
 		}),
-	shift: z.enum(FORECAST_SHIFTS, { message: 'must be early, late or night' }).default('late'),
+	shift: z.enum(SHIFT_NAMES, { message: 'must be early, late or night' }).default('late'),
 	res: z.coerce
 		.number({ message: resMessage })
 		.int({ message: resMessage })
@@ -57,7 +57,7 @@ const originMetricsSchema = z.object({
 export const forecastAccuracySchema = z.object({
 	parameters: z.object({
 		area: z.object({ id: z.number(), kind: z.string(), code: z.string(), name: z.string() }),
-		shift: z.enum(FORECAST_SHIFTS),
+		shift: z.enum(SHIFT_NAMES),
 		shiftLabel: z.string(),
 		/** The shift's hours when they were applied; null when the data has no times of day. */
 		hours: z.object({ startHour: z.number(), hours: z.number() }).nullable(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseWorkspaceState, resolutionForZoom, workspaceStateToParams } from './view-state';
+import { parseWorkspaceState, resolutionForZoom, workspaceStateToParams } from './workspace-url';
 
 describe('workspace state in the URL', () => {
 	it('reads defaults from a bare URL and writes nothing back', () => {

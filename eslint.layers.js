@@ -1,0 +1,119 @@
+/**
+ * The layers of the server and who may import whom (docs/architecture.md), as `no-restricted-imports`
+ * rules: a new import that crosses a layer the wrong way fails `npx eslint .`. Patterns are regular
+ * expressions over the import's text, so relative (`../services/x`) and `$lib/server/services/x`
+ * spellings are caught alike. `tests/unit/layers.spec.ts` proves each rule catches a leak.
+ *
+ *   analysis   ← nothing of the project's server (pure functions: numbers in, numbers out)
+ *   db/queries ← db/client, analysis, cell-keys (nothing above the database)
+ *   study      ← db/queries, analysis, env, errors (shared by the services: areas, periods, weights)
+ *   services   ← db/queries, analysis, study, auth, contracts (schemas), errors — never another service
+ *   routes     ← services, auth, jobs, contracts, errors, db (getDatabase) — never queries, study, analysis
+ *   pages      ← contracts and browser code — never $lib/server
+ */
+
+/**
+ * A segment of the server tree named anywhere in an import path.
+ * @param {...string} names
+ */
+const seg = (...names) => `(^|/)(${names.join('|')})(/|$)`;
+
+/**
+ * @param {...[string, string]} patterns regular expression and message
+ * @returns {import('eslint').Linter.RuleEntry}
+ */
+const rule = (...patterns) => [
+	'error',
+	{ patterns: patterns.map(([regex, message]) => ({ regex, message })) }
+];
+
+/** @type {import('eslint').Linter.Config[]} */
+export const layerRules = [
+	{
+		files: ['src/lib/server/analysis/**/*.ts'],
+		rules: {
+			'no-restricted-imports': rule(
+				[
+					'^(\\.\\./)+(?!(\\.\\./)*tests/)',
+					'analysis/ imports nothing above it: only its own modules (and test fixtures in specs).'
+				],
+				['^\\$lib/', 'analysis/ imports nothing above it: only its own modules.']
+			)
+		}
+	},
+	{
+		files: ['src/lib/server/db/queries/**/*.ts'],
+		rules: {
+			'no-restricted-imports': rule([
+				seg(
+					'services',
+					'study',
+					'auth',
+					'jobs',
+					'ingest',
+					'export',
+					'demo',
+					'routes',
+					'cli',
+					'http'
+				),
+				'db/queries imports nothing above the database (the client, analysis helpers, cell keys).'
+			])
+		}
+	},
+	{
+		files: ['src/lib/server/study/**/*.ts'],
+		rules: {
+			'no-restricted-imports': rule([
+				seg('services', 'jobs', 'routes', 'cli', 'http', 'demo'),
+				'study/ is shared by the services: it uses queries, analysis and errors, never a service.'
+			])
+		}
+	},
+	{
+		files: ['src/lib/server/services/**/*.ts'],
+		ignores: ['**/*.spec.ts'],
+		rules: {
+			'no-restricted-imports': rule(
+				[
+					'^\\./',
+					'A service never imports another service: move the shared code to server/study/ (or the contracts).'
+				],
+				[
+					seg('services', 'routes', 'cli', 'http', 'demo', 'ingest'),
+					'Services use queries, analysis, study, auth and the contracts, never another service or a route.'
+				],
+				[
+					'(^|/)jobs/(?!tasks$)',
+					'Services hand heavy work to jobs/tasks only (the pool calls them).'
+				]
+			)
+		}
+	},
+	{
+		files: ['src/routes/**/*.ts', 'src/hooks.server.ts'],
+		rules: {
+			'no-restricted-imports': rule(
+				[
+					'(^|/)server/(db/queries|db/schema|study|analysis)(/|$)',
+					'Routes call services (and auth, jobs), never queries, study helpers or analysis directly.'
+				],
+				['^(drizzle-orm|postgres|@electric-sql/.*)$', 'Routes hold no SQL: put it in db/queries.']
+			)
+		}
+	},
+	{
+		files: [
+			'src/**/*.svelte',
+			'src/lib/components/**/*.ts',
+			'src/lib/map/**/*.ts',
+			'src/routes/**/+page.ts'
+		],
+		rules: {
+			'no-restricted-imports': rule([
+				'(^|/)server(/|$)',
+				'Pages and components never import server code: load data through a route and a contract.'
+			])
+		}
+	}
+];
