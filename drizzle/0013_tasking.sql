@@ -56,7 +56,7 @@ CREATE TABLE "spot_edits" (
 	"action" text NOT NULL,
 	"cells" jsonb NOT NULL,
 	"res" smallint NOT NULL,
-	"geom" geometry(Geometry, 4326),
+	"geom" geometry(MultiPolygon, 4326),
 	"reason" text NOT NULL,
 	"until" date,
 	"withdrawn_at" timestamp with time zone,

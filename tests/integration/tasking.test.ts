@@ -5,6 +5,7 @@
  * recorded draw, and the reports.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cellToLatLng } from 'h3-js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/db';
 import { loadDemo } from '../../src/lib/server/demo/load';
 import { riskForShift } from '../../src/lib/server/services/supervisor';
@@ -199,6 +200,17 @@ describe.each(engines())('tasking on %s', { timeout: 300_000 }, (engine) => {
 		});
 		const risk = await riskForShift(t.db, { area: String(borough), shift: 'night', date: DATE });
 		const top = risk.cells[0].cell;
+		// Harm-weighted: the same cells, each category's counts times its (approximate) ONS CSS weight.
+		const harm = await riskForShift(t.db, {
+			area: String(borough),
+			shift: 'night',
+			date: DATE,
+			harm: true
+		});
+		expect(harm.parameters.harmIndex).toBe('ons-css-2016');
+		expect(risk.parameters.harmIndex).toBeNull();
+		expect(harm.cells.map((c) => c.cell).sort()).toEqual(risk.cells.map((c) => c.cell).sort());
+		expect(harm.cells.map((c) => c.cell)).not.toEqual(risk.cells.map((c) => c.cell));
 		await expect(
 			createSpotEdit(t.db, who, {
 				areaId: borough,
@@ -215,6 +227,28 @@ describe.each(engines())('tasking on %s', { timeout: 300_000 }, (engine) => {
 			res: 9,
 			reason: 'building site, closed to the public'
 		});
+		// An analyst draws a spot around a cell far down the list: it joins the top, reason attached.
+		const far = risk.cells[risk.cells.length - 1].cell;
+		const [lat, lng] = cellToLatLng(far);
+		const d = 0.0004;
+		await createSpotEdit(t.db, who, {
+			areaId: borough,
+			action: 'draw',
+			polygon: {
+				type: 'Polygon',
+				coordinates: [
+					[
+						[lng - d, lat - d],
+						[lng + d, lat - d],
+						[lng + d, lat + d],
+						[lng - d, lat + d],
+						[lng - d, lat - d]
+					]
+				]
+			},
+			res: 9,
+			reason: 'residents report dealing at night'
+		});
 		const id = await createTasking(t.db, who, risk, {
 			cadence: 'uk-cambridge',
 			randomised: true,
@@ -223,6 +257,11 @@ describe.each(engines())('tasking on %s', { timeout: 300_000 }, (engine) => {
 		const board = await taskingBoard(t.db, who.user, id);
 		const patrolled = board.units.flatMap((u) => u.spots.map((s) => s.cell));
 		expect(patrolled).not.toContain(top);
+		const drawn = board.units.flatMap((u) => u.spots).find((s) => s.cell === far);
+		expect(drawn).toMatchObject({
+			origin: 'drawn',
+			why: { reason: 'residents report dealing at night' }
+		});
 		expect(board.control.length).toBeGreaterThan(0);
 		for (const c of board.control) expect(patrolled).not.toContain(c.cell);
 		const draws = await t.db.query<{ arm: string; n: number }>(

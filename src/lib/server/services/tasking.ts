@@ -368,7 +368,11 @@ export async function createTasking(
 	// Randomised: the pool's top cells are drawn between patrol and control; control cells get no unit.
 	let arms = new Map<string, 'patrol' | 'control'>();
 	if (s.randomised) {
-		const eligible = pool.slice(0, units.length * spotsPerUnit * 2).map((c) => c.cell);
+		// Analysts' spots are always patrolled and stay out of the draw (they were not chosen by chance).
+		const eligible = pool
+			.filter((c) => c.origin === 'forecast')
+			.slice(0, units.length * spotsPerUnit * 2)
+			.map((c) => c.cell);
 		const d = drawPatrolControl(eligible, seed);
 		arms = new Map([
 			...d.patrol.map((c) => [c, 'patrol'] as const),
@@ -377,7 +381,7 @@ export async function createTasking(
 	}
 	// A cell in several unit areas (a ward inside the borough) goes to the innermost: the unit area listed last.
 	const candidates = pool
-		.filter((c) => arms.get(c.cell) !== 'control' && (!s.randomised || arms.has(c.cell)))
+		.filter((c) => c.origin !== 'forecast' || !s.randomised || arms.get(c.cell) === 'patrol')
 		.flatMap((c) => {
 			const as = areasOf.get(c.cell) ?? [];
 			const area = as.find((a) => a !== p.area.id) ?? as[0];

@@ -363,7 +363,7 @@ export async function insertSpotEdit(
 	const [row] = await db.query<{ id: number }>(
 		`INSERT INTO spot_edits (area_id, action, cells, res, geom, reason, until, created_by)
 		 VALUES ($1, $2, $3::jsonb, $4,
-		   CASE WHEN $5::text IS NULL THEN NULL ELSE ST_SetSRID(ST_GeomFromGeoJSON($5::text), 4326) END,
+		   CASE WHEN $5::text IS NULL THEN NULL ELSE ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($5::text), 4326)) END,
 		   $6, $7, $8) RETURNING id`,
 		[e.areaId, e.action, JSON.stringify(e.cells), e.res, e.geojson, e.reason, e.until, e.createdBy]
 	);
@@ -390,7 +390,7 @@ export async function activeSpotEdits(
 		        to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "createdAt"
 		 FROM spot_edits e LEFT JOIN users us ON us.id = e.created_by
 		 WHERE e.area_id = ANY($1::int[]) AND e.withdrawn_at IS NULL
-		   AND (e.until IS NULL OR e.until >= $2::date) AND e.created_at::date <= $2::date + 1
+		   AND (e.until IS NULL OR e.until >= $2::date)
 		 ORDER BY e.id`,
 		[areaIds, day]
 	);

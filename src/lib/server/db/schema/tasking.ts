@@ -151,7 +151,7 @@ export const spotEdits = pgTable(
 		cells: jsonb('cells').notNull(),
 		res: smallint('res').notNull(),
 		/** The drawn polygon (draw only). */
-		geom: geometry('geom', 'Geometry'),
+		geom: geometry('geom', 'MultiPolygon'),
 		reason: text('reason').notNull(),
 		/** Last day the edit applies; null: until withdrawn. */
 		until: date('until', { mode: 'string' }),
