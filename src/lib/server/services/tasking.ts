@@ -52,6 +52,11 @@ export interface Who {
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
 const bad = (m: string) => new ServiceError('E_PARAMETER', m);
 
+/** A record id from a form: a positive whole number, else a 400 naming the field. */
+function requireId(what: string, id: number): void {
+	if (!Number.isSafeInteger(id) || id <= 0) throw bad(`id: the ${what} to change (a whole number)`);
+}
+
 function checkDate(v: string, name: string) {
 	if (!ISO.test(v) || Number.isNaN(Date.parse(v + 'T00:00:00Z')))
 		throw new ServiceError(
@@ -114,6 +119,7 @@ export async function createUnit(db: Database, who: Who, u: NewUnit): Promise<q.
 }
 
 export async function removeUnit(db: Database, who: Who, id: number): Promise<void> {
+	requireId('unit', id);
 	const unit = await q.unitById(db, id);
 	if (!unit) throw new ServiceError('E_PARAMETER', `unit ${id} does not exist`, 404);
 	checkArea(who.user, unit.areaId);
@@ -199,6 +205,7 @@ export async function createSpotEdit(db: Database, who: Who, e: NewSpotEdit): Pr
 }
 
 export async function withdrawSpotEdit(db: Database, who: Who, id: number): Promise<void> {
+	requireId('spot edit', id);
 	if (!(await q.withdrawSpotEdit(db, id))) throw bad(`spot edit ${id} is not in force`);
 	await recordAudit(db, {
 		actor: who.user,
@@ -797,6 +804,7 @@ export async function editVisit(
 	id: number,
 	change: { startedAt: string; endedAt: string | null; reason: string }
 ): Promise<void> {
+	requireId('visit', id);
 	const v = await q.visitById(db, id);
 	if (!v) throw new ServiceError('E_PARAMETER', `visit ${id} does not exist`, 404);
 	if (v.taskingId !== null) await taskingBoard(db, who.user, v.taskingId);
