@@ -220,6 +220,8 @@ describe.skipIf(!BASE_URL)('accessibility: WCAG 2.2 AA, phones, keyboard (e2e)',
 			headers: {
 				cookie: await sessionCookie(base, 'analyst'),
 				origin: base,
+				// A browser's form post: without it SvelteKit answers the action as JSON (200).
+				accept: 'text/html',
 				'content-type': 'application/x-www-form-urlencoded'
 			},
 			body: new URLSearchParams({
