@@ -22,3 +22,12 @@ describe('isIsoDate', () => {
 			expect(isIsoDate(d)).toBe(false);
 	});
 });
+
+describe('isIsoDate, years before 100', () => {
+	it('reads 0000–0099 as those years, not as 1900–1999', () => {
+		expect(isIsoDate('0000-01-01')).toBe(true);
+		expect(isIsoDate('0099-12-31')).toBe(true);
+		expect(isIsoDate('0004-02-29')).toBe(true);
+		expect(isIsoDate('0001-02-29')).toBe(false);
+	});
+});

@@ -18,6 +18,8 @@ export function isIsoDate(value: string): boolean {
 	const m = ISO_DATE.exec(value);
 	if (!m) return false;
 	const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-	const date = new Date(Date.UTC(y, mo - 1, d));
+	// Date.UTC reads years 0–99 as 1900–1999: set the full year separately.
+	const date = new Date(0);
+	date.setUTCFullYear(y, mo - 1, d);
 	return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }
