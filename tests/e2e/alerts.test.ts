@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { signIn } from './auth';
+import { pageProblems } from './axe';
 import { launchBrowser, newContext, saveScreenshot, watchAndOpen } from './harness';
 import { hasChromium, startServer, type RunningServer } from './server';
 import { openDatabase } from '../../src/lib/server/db/client';
@@ -111,6 +112,8 @@ describe.skipIf(!hasChromium || process.env.BEATWISE_E2E === '0')(
 			expect(await alarmRow.locator('td').first().textContent()).toBe('24');
 			expect(await alarmRow.textContent()).toContain('Alarm');
 			await saveScreenshot(page, 'alerts-alarm');
+			// WCAG 2.2 AA on the alarm's page (the accessibility file has no alarm to open).
+			expect(await pageProblems(page, '1280px /alerts/[id]')).toEqual([]);
 
 			await page.getByRole('button', { name: 'Acknowledge' }).click();
 			await page.locator('.message', { hasText: 'acknowledged' }).waitFor();
