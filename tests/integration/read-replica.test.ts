@@ -22,6 +22,7 @@ import { importPaths } from '../../src/lib/server/ingest/import';
 import { cellCountsForAnalyst } from '../../src/lib/server/services/cells';
 import { exportCellCounts } from '../../src/lib/server/services/exports';
 import { scopeFor } from '../../src/lib/server/auth/read-scope';
+import { recordAudit } from '../../src/lib/server/auth/audit';
 import { rollupVersion } from '../../src/lib/server/db/queries/analysis-study';
 import { openDatabase, type Database } from '../../src/lib/server/db/client';
 import { lsnAtLeast, openReadHandles, type ReadHandles } from '../../src/lib/server/db/reader';
@@ -98,7 +99,11 @@ describe.skipIf(!READ_URL || !serverUrl())('read replica (streaming standby)', (
 		await t.db.query(`INSERT INTO users (id, username, display_name, password_hash, role)
 			VALUES (1, 'replica-analyst', 'Analyst', 'x', 'analyst')`);
 		await importPaths(other, { inputs: [month('2016-01')], format: 'police-uk' });
-		handles = await openReadHandles(t.db, replicaUrl.toString(), (l) => log.push(l));
+		handles = await openReadHandles(
+			t.db,
+			{ primaryUrl: t.url, readUrl: replicaUrl.toString() },
+			(l) => log.push(l)
+		);
 		await replayed(await primaryLsn());
 	}, 120_000);
 
@@ -231,12 +236,55 @@ describe.skipIf(!READ_URL || !serverUrl())('read replica (streaming standby)', (
 	});
 });
 
+describe.skipIf(!serverUrl())('reader snapshots on the primary (no replica)', () => {
+	it('run read-only in their own pool, so reads that audit cannot starve the writer', async () => {
+		const t = await createTestDatabase('postgres');
+		const h = await openReadHandles(t.db, { primaryUrl: t.url }, () => {});
+		try {
+			await t.db.query(`INSERT INTO users (id, username, display_name, password_hash, role)
+				VALUES (1, 'pool-analyst', 'Analyst', 'x', 'analyst')`);
+			const seen = await h.read(async (db, target) => {
+				const [r] = await db.query<{ ro: string; standby: boolean }>(
+					`SELECT current_setting('transaction_read_only') AS ro, pg_is_in_recovery() AS standby`
+				);
+				return { target, ...r };
+			});
+			expect(seen).toEqual({ target: 'primary', ro: 'on', standby: false });
+			// More requests at once than either pool has connections (10), each writing its audit entry
+			// while it holds its snapshot.
+			const n = 25;
+			await Promise.all(
+				Array.from({ length: n }, (_, i) =>
+					h.read(async (db) => {
+						await db.query('SELECT count(*) FROM incidents');
+						await recordAudit(db, {
+							actor: { id: 1, username: 'pool-analyst' },
+							action: 'export',
+							object: `pool:${i}`,
+							origin
+						});
+					})
+				)
+			);
+			const [c] = await t.db.query<{ n: string }>(
+				`SELECT count(*)::text AS n FROM audit_log WHERE username = 'pool-analyst'`
+			);
+			expect(Number(c.n)).toBe(n);
+		} finally {
+			await h.close();
+			await t.drop();
+		}
+	});
+});
+
 describe('read replica URL on the embedded engine', () => {
 	it('is ignored with a log line; reads run on the database itself', async () => {
 		const t = await createTestDatabase('pglite');
 		try {
 			const log: string[] = [];
-			const h = await openReadHandles(t.db, 'postgres://replica.invalid/x', (l) => log.push(l));
+			const h = await openReadHandles(t.db, { readUrl: 'postgres://replica.invalid/x' }, (l) =>
+				log.push(l)
+			);
 			expect(log).toEqual([expect.stringMatching(/DATABASE_READ_URL is ignored/)]);
 			expect(h.hasReplica).toBe(false);
 			expect(h.writer).toBe(t.db);

@@ -19,7 +19,10 @@ function handles(): Promise<ReadHandles> {
 			migrate: e.migrate
 		});
 		try {
-			return await openReadHandles(primary, e.databaseReadUrl);
+			return await openReadHandles(primary, {
+				primaryUrl: e.databaseUrl,
+				readUrl: e.databaseReadUrl
+			});
 		} catch (err) {
 			await primary.close().catch(() => {});
 			throw err;

@@ -108,16 +108,21 @@ export function lsnAtLeast(a: string, b: string): boolean {
 }
 
 /**
- * The reader and writer handles over an open primary. With `readUrl` on PostgreSQL, the replica is
- * opened with `migrate: false` (it is read-only: its schema must already be current, which it is
- * once it has replayed the primary's migrations).
+ * The reader and writer handles over an open primary.
+ *
+ * Reader snapshots never share a pool with the writer: `primaryUrl` opens a second pool on the primary
+ * for the snapshots read there (no replica, or the replica behind this process's writes). Otherwise a
+ * request holding a snapshot's connection while it writes its audit entry through the writer could
+ * wait for a connection that only other such requests hold, and with a full pool none would go on.
+ * With `readUrl` on PostgreSQL the replica gets its own pool too.
  */
 export async function openReadHandles(
 	primary: Database,
-	readUrl: string | undefined,
+	urls: { primaryUrl?: string; readUrl?: string },
 	log: (line: string) => void = (l) => console.log(`[beatwise] ${l}`)
 ): Promise<ReadHandles> {
-	if (primary.engine !== 'postgres' || !readUrl) {
+	const { readUrl } = urls;
+	if (primary.engine !== 'postgres') {
 		if (readUrl)
 			log(
 				'DATABASE_READ_URL is ignored: the embedded database has no read replicas (set DATABASE_URL to a PostgreSQL primary to use one).'
@@ -125,18 +130,36 @@ export async function openReadHandles(
 		return {
 			writer: primary,
 			hasReplica: false,
-			read: (fn) =>
-				primary.engine === 'postgres'
-					? inSnapshot(primary, primary, 'primary', fn, { yes: false })
-					: fn(primary, 'primary'),
+			read: (fn) => fn(primary, 'primary'),
 			nextTarget: async () => 'primary',
 			close: async () => {}
+		};
+	}
+	const primaryReads = urls.primaryUrl
+		? await openPostgres(urls.primaryUrl, 'beatwise-reader')
+		: primary;
+	const closePrimaryReads = async () => {
+		if (primaryReads !== primary) await primaryReads.close();
+	};
+	if (!readUrl) {
+		return {
+			writer: primary,
+			hasReplica: false,
+			read: (fn) => inSnapshot(primaryReads, primary, 'primary', fn, { yes: false }),
+			nextTarget: async () => 'primary',
+			close: closePrimaryReads
 		};
 	}
 
 	// Not migrated nor checked: a standby cannot be written, and it has the primary's schema once it has
 	// replayed the migrations just run. Until then (`pending`), reads stay on the primary.
-	const replica = await openPostgres(readUrl, 'beatwise-reader');
+	let replica: Database;
+	try {
+		replica = await openPostgres(readUrl, 'beatwise-reader');
+	} catch (e) {
+		await closePrimaryReads();
+		throw e;
+	}
 	/** The primary's WAL position after this process's latest write not yet seen replayed. */
 	let pending: string | null = (
 		await primary.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')
@@ -205,7 +228,8 @@ export async function openReadHandles(
 			// The replay position is read before the snapshot is taken, so a snapshot taken on the
 			// replica after `caughtUp` includes everything replayed up to it.
 			const target = await choose();
-			if (target === 'primary') return inSnapshot(primary, writer, 'primary', fn, { yes: false });
+			if (target === 'primary')
+				return inSnapshot(primaryReads, writer, 'primary', fn, { yes: false });
 			const started = { yes: false };
 			try {
 				return await inSnapshot(replica, writer, 'replica', fn, started);
@@ -216,9 +240,12 @@ export async function openReadHandles(
 					outage = true;
 					log(`read replica unreachable (${(e as Error).message}): reading on the primary`);
 				}
-				return inSnapshot(primary, writer, 'primary', fn, { yes: false });
+				return inSnapshot(primaryReads, writer, 'primary', fn, { yes: false });
 			}
 		},
-		close: () => replica.close()
+		async close() {
+			await replica.close();
+			await closePrimaryReads();
+		}
 	};
 }
