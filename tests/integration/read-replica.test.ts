@@ -277,6 +277,26 @@ describe.skipIf(!serverUrl())('reader snapshots on the primary (no replica)', ()
 	});
 });
 
+describe.skipIf(!serverUrl())('a read replica URL that does not answer', () => {
+	it('stops the start with a message naming DATABASE_READ_URL', async () => {
+		const t = await createTestDatabase('postgres');
+		try {
+			await expect(
+				openReadHandles(
+					t.db,
+					{ primaryUrl: t.url, readUrl: 'postgres://postgres@127.0.0.1:1/nowhere' },
+					() => {}
+				)
+			).rejects.toMatchObject({
+				code: 'E_DB_UNREACHABLE',
+				message: expect.stringMatching(/127\.0\.0\.1:1\/nowhere.*Check DATABASE_READ_URL/s)
+			});
+		} finally {
+			await t.drop();
+		}
+	});
+});
+
 describe('read replica URL on the embedded engine', () => {
 	it('is ignored with a log line; reads run on the database itself', async () => {
 		const t = await createTestDatabase('pglite');

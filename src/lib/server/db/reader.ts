@@ -24,7 +24,7 @@
  * The embedded engine has one connection and no replication: `DATABASE_READ_URL` is ignored there
  * with a log line, and `readSnapshot(fn)` runs `fn` on the database itself.
  */
-import { openPostgres, type Database, type Queryable } from './client';
+import { DatabaseError, openPostgres, type Database, type Queryable } from './client';
 
 const WRITER = Symbol('beatwise.writer');
 
@@ -158,6 +158,15 @@ export async function openReadHandles(
 		replica = await openPostgres(readUrl, 'beatwise-reader');
 	} catch (e) {
 		await closePrimaryReads();
+		// A wrong read URL stops the start like a wrong DATABASE_URL (an outage later falls back).
+		if (e instanceof DatabaseError)
+			throw new DatabaseError(
+				e.code,
+				e.message.replace(
+					/Check DATABASE_URL.*$/,
+					'Check DATABASE_READ_URL (a streaming standby of DATABASE_URL), or unset it to read from the primary.'
+				)
+			);
 		throw e;
 	}
 	/** The primary's WAL position after this process's latest write not yet seen replayed. */
