@@ -4,6 +4,7 @@
  * numbers (`chart` blocks require one). Colours: Okabe–Ito, readable by colour-blind readers.
  */
 import * as echarts from 'echarts';
+import { alarmChartOption, type AlarmChartWeek } from '../../charts/alarm-series';
 
 export const PALETTE = [
 	'#0072B2',
@@ -135,4 +136,22 @@ export function smallMultiples(q: {
 		}))
 	};
 	return render(option, width, Math.max(ph, rows * ph));
+}
+
+/**
+ * An early-warning series: weekly counts (alarm weeks in red) and the threshold, the same option the
+ * alarm's page draws in the browser (`$lib/charts/alarm-series`).
+ */
+export function alarmSeriesChart(
+	weeks: readonly AlarmChartWeek[],
+	width = 660,
+	height = 300
+): string {
+	const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+	try {
+		chart.setOption({ ...alarmChartOption(weeks), tooltip: undefined });
+		return chart.renderToSVGString();
+	} finally {
+		chart.dispose();
+	}
 }
