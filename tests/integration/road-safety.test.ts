@@ -114,6 +114,14 @@ describe.each(engines())('road safety on %s', (engine) => {
 		expect(o.weekHour.all[0][12]).toBeGreaterThanOrEqual(1);
 		expect(o.weekHour.ksi[5][8]).toBe(1);
 		expect(o.weekHour.all.flat().reduce((s, v) => s + v, 0)).toBe(22);
+		// Severity × hour: the same 22 timed collisions; fatal and serious hour by hour are the KSI ones.
+		const sum = (xs: number[]) => xs.reduce((s, v) => s + v, 0);
+		expect(sum(Object.values(o.severityHour).flat())).toBe(22);
+		for (let h = 0; h < 24; h++)
+			expect(o.severityHour.fatal[h] + o.severityHour.serious[h]).toBe(
+				sum(o.weekHour.ksi.map((day) => day[h]))
+			);
+		expect(o.severityHour.fatal[8] + o.severityHour.serious[8]).toBeGreaterThanOrEqual(1);
 		expect(o.points).toHaveLength(22);
 		expect(o.points.find((p) => p.id === '2023480420387')).toMatchObject({
 			when: '2023-01-09 12:00',

@@ -69,6 +69,8 @@ export interface RoadSafetyOverview {
 	totals: SeverityCounts;
 	/** Timed collisions by ISO day (index 0 Monday) × local hour, all severities and KSI. */
 	weekHour: { all: number[][]; ksi: number[][] };
+	/** Timed collisions by severity × local hour (fatal, serious, slight; 24 hours each). */
+	severityHour: Record<RoadSeverity, number[]>;
 	/** Collisions dated to their day without a clock time (not in `weekHour`). */
 	untimed: number;
 	located: number;
@@ -147,7 +149,14 @@ export async function roadSafetyOverview(
 	const wh = await roadWeekHourCounts(db, from, to);
 	const all = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
 	const ksi = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
+	const severityHour = {
+		fatal: new Array<number>(24).fill(0),
+		serious: new Array<number>(24).fill(0),
+		slight: new Array<number>(24).fill(0)
+	};
 	for (const r of wh.timed) {
+		if (isRoadCategoryCode(r.category))
+			severityHour[severityOfRoadCategory(r.category)][r.hour] += r.n;
 		all[r.dow - 1][r.hour] += r.n;
 		if (r.category !== ROAD_CATEGORY_BY_SEVERITY.slight) ksi[r.dow - 1][r.hour] += r.n;
 	}
@@ -177,6 +186,7 @@ export async function roadSafetyOverview(
 		years,
 		totals,
 		weekHour: { all, ksi },
+		severityHour,
 		untimed: wh.untimed,
 		located,
 		unlocated,
