@@ -31,10 +31,11 @@ export function alarmChartOption(weeks: readonly AlarmChartWeek[]): Record<strin
 		textStyle: { fontFamily: 'system-ui, sans-serif', fontSize: 11 },
 		legend: {
 			bottom: 0,
+			itemGap: 28,
 			data: ['Observed (alarm weeks in red)', 'Threshold'],
 			textStyle: { color: '#1f2328' }
 		},
-		grid: { left: 48, right: 16, top: 28, bottom: 64 },
+		grid: { left: 60, right: 16, top: 16, bottom: 64 },
 		tooltip: { trigger: 'axis' },
 		xAxis: {
 			type: 'category',
@@ -47,6 +48,8 @@ export function alarmChartOption(weeks: readonly AlarmChartWeek[]): Record<strin
 		yAxis: {
 			type: 'value',
 			name: 'Incidents per week',
+			nameLocation: 'middle',
+			nameGap: 36,
 			minInterval: 1,
 			axisLabel: { color: '#1f2328' }
 		},

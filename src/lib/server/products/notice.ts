@@ -90,7 +90,7 @@ export function noticeContent(alarm: AlarmRow, series: AlarmSeries): ProductCont
 			heading: 'The alarm',
 			table: {
 				caption: `Alarm ${alarm.id}: ${label} in ${alarm.areaName}, week of ${alarm.week}`,
-				columns: ['', 'value'],
+				columns: ['item', 'value'],
 				rows: [
 					['area', `${alarm.areaName} (${alarm.areaKind} ${alarm.areaCode})`],
 					['category', label],
