@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { latLngToCell } from 'h3-js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/db';
+import { rollupDifferences } from '../helpers/incidents';
 import { importPaths, defaultSource, type ImportSummary } from '../../src/lib/server/ingest/import';
 import { dryRunFile } from '../../src/lib/server/ingest/runner';
 import { createAdapter } from '../../src/lib/server/ingest/adapters';
@@ -20,15 +21,17 @@ import { parseMapping } from '../../src/lib/server/ingest/mapping';
 import { countsByCell } from '../../src/lib/server/db/queries/cells';
 import {
 	countsInStudyCells,
-	dailyCountsByCategoryInAreas
+	dailyCountsByCategoryInAreas,
+	twoPeriodCountsByArea
 } from '../../src/lib/server/db/queries/analysis-study';
+import { replaceAreaCells } from '../../src/lib/server/db/queries/areas';
+import { categoryCountsInPeriods } from '../../src/lib/server/db/queries/neighbourhood';
 import { cellCountsByCategory } from '../../src/lib/server/db/queries/cell-detail';
 import {
 	cellCountsForExport,
 	countIncidentsByMarks
 } from '../../src/lib/server/db/queries/exports';
 import { CLI_ORIGIN } from '../../src/lib/server/auth/audit';
-import type { Queryable } from '../../src/lib/server/db/client';
 
 const DIR = resolve('tests/fixtures/imports');
 const MAPPING = JSON.parse(readFileSync(join(DIR, 'offences.json'), 'utf8')) as unknown;
@@ -44,28 +47,6 @@ function balanced(s: ImportSummary): void {
 		expect(f.total).toBe(
 			f.imported + f.rejected + f.duplicate + f.filtered + f.retracted + f.merged
 		);
-}
-
-/** Rollup rows (primary and further categories) that differ from a recount of the incidents. */
-async function rollupDifferences(db: Queryable): Promise<number> {
-	const keys = `CROSS JOIN LATERAL incident_rollup_keys(i.h3_r5, i.h3_r6, i.h3_r7, i.h3_r8, i.h3_r9,
-	   i.h3_r10, i.h3, i.local_day) k`;
-	const recount = `SELECT k.res, k.grain, k.h3, k.period, i.category, i.source_id,
-	        count(*)::int AS n, (count(*) FILTER (WHERE i.sensitive))::int AS sensitive
-	 FROM incidents i ${keys} GROUP BY 1, 2, 3, 4, 5, 6`;
-	const stored = `SELECT res, grain, h3, period, category, source_id, n, sensitive FROM cell_counts`;
-	const extraRecount = `SELECT k.res, k.grain, k.h3, k.period, i.category, i.extra_categories, i.source_id,
-	        count(*)::int AS n, (count(*) FILTER (WHERE i.sensitive))::int AS sensitive
-	 FROM incidents i ${keys} WHERE cardinality(i.extra_categories) > 0 GROUP BY 1, 2, 3, 4, 5, 6, 7`;
-	const extraStored = `SELECT res, grain, h3, period, category, extra, source_id, n, sensitive
-	 FROM cell_extra_counts`;
-	const [r] = await db.query<{ n: number }>(
-		`SELECT ((SELECT count(*) FROM (${recount} EXCEPT ${stored}) a)
-		       + (SELECT count(*) FROM (${stored} EXCEPT ${recount}) b)
-		       + (SELECT count(*) FROM (${extraRecount} EXCEPT ${extraStored}) c)
-		       + (SELECT count(*) FROM (${extraStored} EXCEPT ${extraRecount}) d))::int AS n`
-	);
-	return Number(r.n);
 }
 
 describe.each(engines())('several offences per incident on %s', { timeout: 300_000 }, (engine) => {
@@ -240,6 +221,43 @@ describe.each(engines())('several offences per incident on %s', { timeout: 300_0
 			byCategory.set(r.category, (byCategory.get(r.category) ?? 0) + r.n);
 		expect(total).toBe(3);
 		expect(Object.fromEntries(byCategory)).toEqual({ burglary: 2, 'criminal-damage-arson': 2 });
+	});
+
+	it("counts each category in the neighbourhood's top concerns and once per set by area", async () => {
+		const [a] = await t.db.query<{ id: number }>(
+			`INSERT INTO areas (kind, code, name, geom)
+			 VALUES ('beat', 'MO', 'Offences beat',
+			         ST_Multi(ST_MakeEnvelope(-87.8, 41.8, -87.6, 41.95, 4326))) RETURNING id`
+		);
+		const areaId = Number(a.id);
+		const points = [
+			[41.85, -87.65],
+			[41.88, -87.62],
+			[41.9, -87.7]
+		];
+		await replaceAreaCells(t.db, [
+			{
+				areaId,
+				cells: points.map(([lat, lon]) => BigInt('0x' + latLngToCell(lat, lon, 10)).toString())
+			}
+		]);
+		const concerns = await categoryCountsInPeriods(t.db, areaId, [JAN]);
+		expect(Object.fromEntries(concerns.map((c) => [c.category, c.counts[0]]))).toEqual({
+			burglary: 2,
+			'criminal-damage-arson': 2,
+			'other-theft': 3,
+			robbery: 1,
+			'violence-and-sexual-offences': 1
+		});
+		const byArea = await twoPeriodCountsByArea(
+			t.db,
+			'beat',
+			JAN,
+			{ from: '2023-01-01', to: '2023-01-31' },
+			['burglary', 'criminal-damage-arson', 'other-theft']
+		);
+		// M1, M3, M4, M5: M1 has all three categories and counts once.
+		expect(byArea.map((r) => [r.code, r.now, r.before])).toEqual([['MO', 4, 0]]);
 	});
 
 	it('takes the further categories out of the rollups with the incident', async () => {

@@ -396,9 +396,12 @@ function addParsed(
 ): void {
 	collector.addRow(row);
 	if (parsed.ok && parsed.incident.retracts) {
-		// Cancels the latest row of this batch with the same id, else a stored incident.
-		const id = parsed.incident.externalId;
-		const i = batch.incidents.findLastIndex((p) => p.inc.externalId === id);
+		// Cancels the latest row of this batch with the same id (and offence, when the mapping has
+		// one), else a stored incident (with all its offences).
+		const { externalId: id, offence } = parsed.incident;
+		const i = batch.incidents.findLastIndex(
+			(p) => p.inc.externalId === id && p.inc.offence === offence
+		);
 		if (i >= 0) {
 			batch.incidents.splice(i, 1);
 			batch.retracted += 2;
