@@ -39,6 +39,10 @@ export const actions: Actions = {
 		if (!/^\d+$/.test(event.params.id) || !Number.isSafeInteger(id))
 			error(400, `"${event.params.id}" is not an alarm id`);
 		if (!event.locals.user) error(401, 'Sign in first.');
+		// A role that sees no alarms (the community team drafts products but has no inbox) has none to
+		// draft a notice from: as for an alarm outside the reader's areas, there is no such alarm.
+		if (!hasPermission(event.locals.user, 'alerts:view'))
+			return fail(404, { message: `No alarm ${id} in your areas.`, alarm: id });
 		let product: number;
 		try {
 			product = (
