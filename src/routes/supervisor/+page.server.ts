@@ -2,6 +2,7 @@ import type { PageServerLoad } from './$types';
 import { readSnapshot } from '$lib/server/db';
 import { homeAreaId } from '$lib/server/auth/areas';
 import { recordViewRun } from '$lib/server/auth/analysis-audit';
+import { readScope } from '$lib/server/auth/read-scope';
 import { auditOrigin } from '$lib/server/auth/request';
 import { workspaceMeta } from '$lib/server/services/meta';
 import { attemptView } from '$lib/server/errors';
@@ -33,7 +34,13 @@ export const load: PageServerLoad = (event) =>
 			withReports: p.get('reports') === '1'
 		};
 		const risk = area
-			? await attemptView(() => riskForShift(db, { ...query, area }))
+			? await attemptView(() =>
+					riskForShift(
+						db,
+						{ ...query, area },
+						query.withReports ? readScope(locals, event) : undefined
+					)
+				)
 			: { value: null, error: null };
 		if (area) {
 			const who = { actor: locals.user ?? null, origin: auditOrigin(event) };
