@@ -1,6 +1,6 @@
 import type { RequestHandler } from './$types';
 import { hotspotsQuerySchema } from '$lib/contracts/analysis';
-import { getDatabase } from '$lib/server/db';
+import { readSnapshot } from '$lib/server/db';
 import { readScope } from '$lib/server/auth/read-scope';
 import { hotspotsForArea } from '$lib/server/services/hotspots';
 import { analysisResponse } from '../respond';
@@ -10,10 +10,8 @@ import { analysisResponse } from '../respond';
  * `observations=accepted` adds the accepted intelligence reports as a separate layer (read scope).
  */
 export const GET: RequestHandler = async (event) =>
-	analysisResponse(event, 'hotspots', hotspotsQuerySchema, async (q) =>
-		hotspotsForArea(
-			await getDatabase(),
-			q,
-			q.observations ? readScope(event.locals, event) : undefined
+	analysisResponse(event, 'hotspots', hotspotsQuerySchema, (q) =>
+		readSnapshot((db) =>
+			hotspotsForArea(db, q, q.observations ? readScope(event.locals, event) : undefined)
 		)
 	);
