@@ -25,7 +25,7 @@ import { fetchObservations } from './observations-api';
 import { Resource } from './resource.svelte';
 import { apiBbox } from './observations-api';
 import type { WorkspaceModel } from './workspace-model.svelte';
-import { cellRows, emergingRows, hotspotRows } from './layers';
+import { cellRows, emergingRows, hotspotRows, reportHotspotsLayer } from './layers';
 import { countClasses } from './palette';
 
 /** The map's status line: what `MapStatus` shows. */
@@ -105,6 +105,20 @@ export class WorkspaceData {
 	readonly outlines = $derived(this.areas.value?.outlines ?? null);
 	readonly hotspotList = $derived(this.hotspots.value ? hotspotRows(this.hotspots.value) : []);
 	readonly hotspotByCell = $derived(byCell(this.hotspotList, (r) => r));
+	/** The accepted reports' Gi* (asked with the hot spots when the reports layer is on), drawn apart. */
+	readonly reportLayer = $derived(
+		this.m.showReports ? (this.hotspots.value?.observations ?? null) : null
+	);
+	readonly reportLayers = $derived(
+		this.reportLayer && this.hotspots.value
+			? [
+					reportHotspotsLayer(
+						hotspotRows({ ...this.reportLayer, cells: this.hotspots.value.cells }),
+						{ visible: true }
+					)
+				]
+			: []
+	);
 	readonly emergingList = $derived(this.emerging.value ? emergingRows(this.emerging.value) : []);
 	readonly emergingByCell = $derived(byCell(this.emergingList, (r) => r));
 
@@ -201,7 +215,8 @@ export class WorkspaceData {
 		$effect(() => {
 			const base = m.analysisBase;
 			if (!ready() || !m.hasData || !m.showHotspots || !base || m.noCategories) return;
-			return this.loadHotspots({ ...base, ...m.shown, k: m.ws.k, fdr: m.ws.fdr });
+			const observations = m.showReports;
+			return this.loadHotspots({ ...base, ...m.shown, k: m.ws.k, fdr: m.ws.fdr, observations });
 		});
 		$effect(() => {
 			const base = m.analysisBase;

@@ -63,6 +63,10 @@ export class WorkspaceModel {
 	readonly showObservations = $derived(
 		this.canSeeObservations && this.ws.layers.includes('observations')
 	);
+	// Accepted reports as their own hot-spot layer beside the crimes' (issue 13).
+	readonly showReports = $derived(
+		this.showHotspots && this.canSeeObservations && this.ws.layers.includes('reports')
+	);
 
 	// The slider's steps cover the chosen period (or the data's whole range).
 	readonly period = $derived({
