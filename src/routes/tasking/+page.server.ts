@@ -16,6 +16,7 @@ import {
 	editVisit,
 	latestTasking,
 	logVisit,
+	recentTaskings,
 	removeUnit,
 	shiftUnits,
 	spotEditsInForce,
@@ -49,6 +50,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		return id === null ? null : taskingBoard(db, user, id);
 	});
 	const edits = await attemptView(() => spotEditsInForce(db, area, date));
+	const recent = await attemptView(() => recentTaskings(db, user, area));
 	return {
 		areas,
 		area,
@@ -61,6 +63,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		board: board.value,
 		boardError: board.error,
 		edits: edits.value ?? [],
+		recent: recent.value ?? [],
 		now: Date.now()
 	};
 };

@@ -10,12 +10,16 @@
  * mid-month for ageing, and they carry no time of day, so the shift factor is flat and the answer says so.
  */
 import { aoristicProfile } from '../analysis/aoristic';
-import { HARM_INDEX, harmWeight } from '../analysis/harm-index';
+import { HARM_INDEX, harmWeight, offenceCode } from '../analysis/harm-index';
 import { dayToIso, isoToDay, isoWeekday } from '../analysis/days';
 import { prospectiveRisk, shiftFactor, type CellRisk } from '../analysis/prospective-risk';
 import { CATEGORIES } from '../../taxonomy';
 import type { Database } from '../db/client';
-import { countsByCellDayCategory, incidentWindowsByCategory } from '../db/queries/supervisor';
+import {
+	countsByCellDayCategory,
+	incidentWindowsByCategory,
+	offenceCountsByCellDay
+} from '../db/queries/supervisor';
 import { acceptedReportsPerCell } from '../db/queries/intel';
 import { ServiceError } from '../errors';
 import { resolveStudyArea } from '../study/area';
@@ -87,8 +91,13 @@ export interface ShiftRisk {
 		countsFrom: string;
 		biasGuard: boolean;
 		excludedCategories: string[];
-		/** The harm index the risk is weighted by (approximate per broad category), or null. */
+		/** The harm index the risk is weighted by, or null. */
 		harmIndex: string | null;
+		/**
+		 * With harm: how many of the window's incidents were weighed by their offence code (IUCR, NIBRS)
+		 * and how many by their broad category only (approximate), with a sentence saying so.
+		 */
+		harm: { coded: number; approximate: number; note: string } | null;
 		profile: {
 			from: string;
 			to: string;
@@ -125,7 +134,17 @@ export async function riskForShift(db: Database, q: ShiftRiskRequest): Promise<S
 	const today = q.today ?? new Date().toISOString().slice(0, 10);
 	const requestedDate = q.date ?? today;
 	checkDate('date', requestedDate);
-	const { granularity, monthly, to: dataEnd } = await requireDataExtent(db);
+	const res = q.res ?? 9;
+	const study = await resolveStudyArea(db, { area: [q.area], res });
+	// The area's own data: another place's sources may run later or carry no times of day.
+	const {
+		granularity,
+		monthly,
+		to: dataEnd
+	} = await requireDataExtent(
+		db,
+		study.areas.map((a) => a.id)
+	);
 	const dataEndsBefore = dataEnd < requestedDate;
 	const date = dataEndsBefore ? dataEnd : requestedDate;
 
@@ -135,7 +154,6 @@ export async function riskForShift(db: Database, q: ShiftRiskRequest): Promise<S
 		throw new ServiceError('E_PARAMETER', 'halfLifeDays: must be from 1 to 365 days');
 	if (!(windowDays >= 7 && windowDays <= 730))
 		throw new ServiceError('E_PARAMETER', 'windowDays: must be from 7 to 730 days');
-	const res = q.res ?? 9;
 	const biasGuard = q.biasGuard ?? true;
 	const excluded = biasGuard
 		? CATEGORIES.filter((c) => c.proactive).map((c) => c.code as string)
@@ -144,16 +162,37 @@ export async function riskForShift(db: Database, q: ShiftRiskRequest): Promise<S
 		? CATEGORIES.filter((c) => !c.proactive).map((c) => c.code as string)
 		: null;
 
-	const study = await resolveStudyArea(db, { area: [q.area], res });
 	const ref = isoToDay(date);
 	// Ages are counted to the start of the shift's day; a monthly count sits at mid-month.
 	const windowFrom = dayToIso(ref - windowDays + 1 - (monthly ? 31 : 0));
-	const rows = await countsByCellDayCategory(db, study.cells, res, windowFrom, date, categories);
+	// Harm-weighted: read the records, so each offence code gets its own weight (the rollups keep
+	// only categories); else the rollups' counts.
+	const rows: { cell: string; day: string; category: string; n: number; harm?: number }[] = [];
+	const harmBasis = { coded: 0, approximate: 0 };
+	if (q.harm) {
+		const offences = await offenceCountsByCellDay(
+			db,
+			study.cells,
+			res,
+			windowFrom,
+			date,
+			categories
+		);
+		for (const o of offences) {
+			const w = harmWeight(o.category, offenceCode(o.originalType, o.iucr));
+			harmBasis[w.coded ? 'coded' : 'approximate'] += o.n;
+			rows.push({ cell: o.cell, day: o.day, category: o.category, n: o.n, harm: w.weight });
+		}
+	} else
+		rows.push(
+			...(await countsByCellDayCategory(db, study.cells, res, windowFrom, date, categories))
+		);
 	const events = rows.map((r) => ({
 		cell: r.cell,
 		category: r.category,
 		ageDays: ref - (isoToDay(r.day) + (monthly && r.day.endsWith('-01') ? 14 : 0)),
-		n: r.n
+		n: r.n,
+		harm: r.harm
 	}));
 
 	const countsFrom = rows
@@ -205,11 +244,10 @@ export async function riskForShift(db: Database, q: ShiftRiskRequest): Promise<S
 			timedIncidents: p.used
 		};
 	});
-	const harm = (c: string) => (q.harm ? harmWeight(c).weight : 1);
 	const risk = prospectiveRisk(events, {
 		halfLifeDays,
 		windowDays,
-		shiftFactors: new Map(shiftFactors.map((f) => [f.category, f.factor * harm(f.category)]))
+		shiftFactors: new Map(shiftFactors.map((f) => [f.category, f.factor]))
 	});
 	const listed = risk.cells.slice(0, q.limit ?? Infinity);
 	const places = await placesOfCells(
@@ -236,6 +274,7 @@ export async function riskForShift(db: Database, q: ShiftRiskRequest): Promise<S
 			biasGuard,
 			excludedCategories: excluded,
 			harmIndex: q.harm ? HARM_INDEX.id : null,
+			harm: q.harm ? harmNote(harmBasis) : null,
 			profile: {
 				from: profileFrom,
 				to: date,
@@ -258,6 +297,24 @@ export async function riskForShift(db: Database, q: ShiftRiskRequest): Promise<S
 			? await reportsInStudy(db, study.cells, res, dayToIso(ref - windowDays + 1), date)
 			: null
 	};
+}
+
+/** What a harm-weighted ranking weighed by: offence codes, or broad categories only (approximate). */
+export function harmNote(b: { coded: number; approximate: number }): {
+	coded: number;
+	approximate: number;
+	note: string;
+} {
+	const all = b.coded + b.approximate;
+	const note =
+		all === 0
+			? 'No incidents in the window to weigh.'
+			: b.approximate === 0
+				? `Harm weighed per offence code for all ${all} incidents (${HARM_INDEX.name}; codes mapped by a documented crosswalk, some rows approximate).`
+				: b.coded === 0
+					? `Approximate: the data has only broad categories, so each of the ${all} incidents is weighed by its category's typical harm (a category can span weights from about 9 to about 8,000).`
+					: `Harm weighed per offence code for ${b.coded} of ${all} incidents; the other ${b.approximate} have only a broad category and are weighed approximately.`;
+	return { ...b, note };
 }
 
 /** Accepted reports per study cell over [from, to] (UTC days), kept apart from crime counts. */
