@@ -631,6 +631,17 @@ export async function latestTasking(
 	return t?.id ?? null;
 }
 
+/** The outline of an area the user may task, for the spot-drawing map. */
+export async function taskingAreaOutline(db: Queryable, user: AuthUser, areaId: number) {
+	checkArea(user, areaId);
+	const o = await q.areaOutline(db, areaId);
+	if (!o) throw new ServiceError('E_PARAMETER', `area ${areaId} does not exist`, 404);
+	return {
+		geometry: JSON.parse(o.geojson) as { type: string; coordinates: unknown },
+		bbox: o.bbox
+	};
+}
+
 /** The area's latest taskings (any shift), newest first: the board's links to earlier shifts. */
 export async function recentTaskings(
 	db: Queryable,
