@@ -9,7 +9,7 @@
  *   study      ← db/queries, analysis, env, errors (shared by the services: areas, periods, weights)
  *   services   ← db/queries, analysis, study, ingest (the import pipeline), auth, contracts, errors — never
  *                another service
- *   routes     ← services, auth, jobs, contracts, errors, db (getDatabase) — never queries, study, analysis
+ *   routes     ← services, auth, jobs, contracts, errors, db (getDatabase, readSnapshot) — never queries, study, analysis
  *   pages      ← contracts and browser code — never $lib/server (a type-only import is erased and allowed)
  */
 

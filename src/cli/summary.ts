@@ -19,6 +19,7 @@ export type ImportRunSummary = Pick<
 			| 'filtered'
 			| 'retracted'
 			| 'withdrawn'
+			| 'merged'
 			| 'unlocated'
 			| 'filterReasons'
 			| 'unmappedCategories'
@@ -36,12 +37,16 @@ export function importSummaryText(result: ImportRunSummary, head: string[] = [])
 		'',
 		...head,
 		`Files: ${result.files.length} imported, ${result.failed.length} failed`,
-		`Rows:  ${result.total} = ${result.imported} imported + ${result.rejected} rejected + ${result.duplicate} duplicate${result.filtered ? ` + ${result.filtered} filtered` : ''}${result.retracted ? ` + ${result.retracted} retracted` : ''}`,
+		`Rows:  ${result.total} = ${result.imported} imported + ${result.rejected} rejected + ${result.duplicate} duplicate${result.filtered ? ` + ${result.filtered} filtered` : ''}${result.retracted ? ` + ${result.retracted} retracted` : ''}${result.merged ? ` + ${result.merged} merged` : ''}`,
 		`Located (with an H3 cell): ${result.located}; time ${result.seconds.toFixed(1)} s`
 	];
 	if (result.withdrawn)
 		lines.push(
 			`Withdrawn: ${result.withdrawn} incident${result.withdrawn === 1 ? '' : 's'} stored earlier deleted by count -1 rows`
+		);
+	if (result.merged)
+		lines.push(
+			`Merged: ${result.merged} row${result.merged === 1 ? '' : 's'} added a further offence (and its category) to an incident`
 		);
 	for (const w of result.warnings ?? []) lines.push(`WARNING ${w}`);
 	const unlocated = Object.entries(result.unlocated ?? {}).sort((a, b) => b[1] - a[1]);

@@ -3,9 +3,11 @@
  * fixture slice (City of London 2023) and the demo's boroughs. The page shows the collisions on the
  * map by severity, the year table with KSI and the day × time table; the analyst places a site on the
  * map, runs a before/after evaluation, and the page shows the API's counts with the regression-to-the-
- * mean caveat. Screenshots land in test-output/e2e.
+ * mean caveat; saved as a product, the evaluation opens with its map picture, two charts and tables,
+ * and its PDF is converted to PNG pages to look at. Screenshots land in test-output/e2e.
  */
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -16,6 +18,7 @@ import {
 	DESKTOP,
 	launchBrowser,
 	newContext,
+	OUTPUT_DIR,
 	saveScreenshot,
 	unexpectedErrors,
 	waitForMapFrame,
@@ -28,6 +31,12 @@ import { importPaths } from '../../src/lib/server/ingest/import';
 import { importAreaFile } from '../../src/lib/server/ingest/import-areas';
 import { createDemoUsers, formatDemoCredentials } from '../../src/lib/server/auth/demo-users';
 import type { RoadEvaluation } from '../../src/lib/contracts/road-safety';
+
+const tool = (cmd: string, args: string[]) => {
+	const r = spawnSync(cmd, args, { encoding: 'utf8' });
+	if (r.status !== 0) throw new Error(`${cmd}: ${r.stderr}`);
+	return r.stdout;
+};
 
 const STATS19 = resolve('tests/fixtures/ingest/stats19/dft-collisions-2023-city-sample.csv');
 const BOROUGHS = resolve('src/lib/server/demo/data/boroughs-2022.geojson');
@@ -85,6 +94,9 @@ describe.skipIf(!hasChromium || process.env.BEATWISE_E2E === '0')('road safety (
 			(await page.locator('[data-testid="rs-year-2023"] td').allInnerTexts()).map((s) => s.trim())
 		).toEqual(['1', '9', '13', '10', '23']);
 		expect(await page.locator('[data-testid="rs-week-hour"] tbody tr').count()).toBe(7);
+		expect(await page.locator('[data-testid="rs-severity-hour"] tbody th').allInnerTexts()).toEqual(
+			['Fatal', 'Serious', 'Slight']
+		);
 		await saveScreenshot(page, 'road-safety-overview');
 
 		// The site: a click at the first collision's place (the map opens centred on it).
@@ -137,5 +149,35 @@ describe.skipIf(!hasChromium || process.env.BEATWISE_E2E === '0')('road safety (
 		await page.locator('[data-testid="rs-evaluation"]').scrollIntoViewIfNeeded();
 		await saveScreenshot(page, 'road-safety-evaluation');
 		expect(unexpectedErrors(o.errors)).toEqual([]);
+
+		// Saved as a product: frozen with its map picture, charts and tables, and printed to PDF.
+		await page.click('[data-testid="rs-save-product"]');
+		await page.waitForURL(/\/products\/\d+$/, { timeout: 300_000 });
+		const productId = /\/products\/(\d+)$/.exec(page.url())![1];
+		expect(await page.textContent('article.product h1')).toContain('Road-safety evaluation');
+		expect(await page.textContent('article.product .meta')).toContain('City of London');
+		await page.locator('article.product img.map').waitFor();
+		expect(await page.locator('article.product .chart svg').count()).toBe(2);
+		const mapRows = page.locator('article.product .map-block tbody tr');
+		expect((await mapRows.allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim())).toEqual([
+			'Fatal 0 0',
+			'Serious 1 0',
+			'Slight 2 2'
+		]);
+		await saveScreenshot(page, 'road-safety-product');
+		const res = await context.request.get(`${base}/products/${productId}/pdf`, {
+			timeout: 300_000
+		});
+		expect(res.status()).toBe(200);
+		mkdirSync(OUTPUT_DIR, { recursive: true });
+		const pdf = join(OUTPUT_DIR, 'road-evaluation.pdf');
+		writeFileSync(pdf, await res.body());
+		const text = tool('pdftotext', ['-raw', pdf, '-']).replace(/\s+/g, ' ');
+		expect(text).toContain('Road-safety evaluation');
+		expect(text).toContain('Regression to the mean');
+		expect(text).toMatch(/odds ratio \(site against control\) 0\.30/);
+		expect(tool('pdfimages', ['-list', pdf])).toMatch(/image\s+1200\s+760/);
+		// Every page as a picture, to look at (test-output/e2e/road-evaluation-N.png).
+		tool('pdftoppm', ['-r', '70', '-png', pdf, join(OUTPUT_DIR, 'road-evaluation')]);
 	}, 300_000);
 });

@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { signIn } from './auth';
+import { pageProblems } from './axe';
 import {
 	closePages,
 	DESKTOP,
@@ -109,6 +110,8 @@ describe.skipIf(!BASE_URL)('tasking board, phone visit log, completion (e2e)', (
 		await page.goto(`${base}${href}`);
 		await page.waitForSelector('[data-testid="orders"] svg');
 		await saveScreenshot(page, 'desktop-tasking-orders');
+		// WCAG 2.2 AA on the printed orders (the accessibility file has no tasking to print).
+		expect(await pageProblems(page, '1280px /tasking/[id]/print')).toEqual([]);
 		const pdf = await page.request.get(`${base}${href!.replace('/print', '/orders.pdf')}`);
 		expect(pdf.status()).toBe(200);
 		expect(pdf.headers()['content-type']).toBe('application/pdf');

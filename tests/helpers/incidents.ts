@@ -76,3 +76,29 @@ export function countsPerOwnCell<T extends { lat: number; lon: number }>(
 		.sort(([a], [b]) => (BigInt('0x' + a) < BigInt('0x' + b) ? -1 : 1))
 		.map(([cell, count]) => ({ cell, count }));
 }
+
+/**
+ * Rollup rows that differ from a recount of the incidents, in both directions: `cell_counts` (each
+ * incident under its primary category) and `cell_extra_counts` (incidents with further categories);
+ * 0 when both agree.
+ */
+export async function rollupDifferences(db: Queryable): Promise<number> {
+	const keys = `CROSS JOIN LATERAL incident_rollup_keys(i.h3_r5, i.h3_r6, i.h3_r7, i.h3_r8, i.h3_r9,
+	   i.h3_r10, i.h3, i.local_day) k`;
+	const counts = `count(*)::int AS n, (count(*) FILTER (WHERE i.sensitive))::int AS sensitive`;
+	const recount = `SELECT k.res, k.grain, k.h3, k.period, i.category, i.source_id, ${counts}
+	 FROM incidents i ${keys} GROUP BY 1, 2, 3, 4, 5, 6`;
+	const stored = `SELECT res, grain, h3, period, category, source_id, n, sensitive FROM cell_counts`;
+	const extraRecount = `SELECT k.res, k.grain, k.h3, k.period, i.category, i.extra_categories,
+	        i.source_id, ${counts}
+	 FROM incidents i ${keys} WHERE cardinality(i.extra_categories) > 0 GROUP BY 1, 2, 3, 4, 5, 6, 7`;
+	const extraStored = `SELECT res, grain, h3, period, category, extra, source_id, n, sensitive
+	 FROM cell_extra_counts`;
+	const [r] = await db.query<{ n: number }>(
+		`SELECT ((SELECT count(*) FROM (${recount} EXCEPT ${stored}) a)
+		       + (SELECT count(*) FROM (${stored} EXCEPT ${recount}) b)
+		       + (SELECT count(*) FROM (${extraRecount} EXCEPT ${extraStored}) c)
+		       + (SELECT count(*) FROM (${extraStored} EXCEPT ${extraRecount}) d))::int AS n`
+	);
+	return Number(r.n);
+}

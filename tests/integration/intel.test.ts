@@ -11,7 +11,7 @@ import { createTestDatabase, engines, type TestDatabase } from '../helpers/db';
 import { insertIncidents } from '../helpers/incidents';
 import type { Database } from '../../src/lib/server/db/client';
 import { searchAudit } from '../../src/lib/server/db/queries/audit';
-import { acceptedReportsPerCell } from '../../src/lib/server/db/queries/intel';
+import { acceptedObservationCounts } from '../../src/lib/server/db/queries/observations';
 import type { AuthUser } from '../../src/lib/server/auth/permissions';
 import { scopeFor, type ReadScope } from '../../src/lib/server/auth/read-scope';
 import { ServiceError } from '../../src/lib/server/errors';
@@ -281,30 +281,32 @@ describe.each(engines())('intelligence work on %s', (engine) => {
 		});
 		const map = await observationsForMap(db, scope('analyst'), { bbox: BOX });
 		expect(map.items.map((i) => i.id).sort()).toEqual([first, second].sort());
-		// The tasking input: accepted reports per own cell, apart from crime counts; code C counts
-		// only with its sanitised text (the second has one), rejected ones never.
-		const perCell = await acceptedReportsPerCell(
-			db,
-			9,
-			'2024-03-01T00:00:00Z',
-			'2024-03-02T00:00:00Z',
-			null
-		);
+		// The hot-spot and tasking input: accepted reports per own cell, apart from crime counts;
+		// code C (the second) only for readers who may see restricted records, rejected ones never.
+		const counted = (includeRestricted: boolean, sharedProduct = false) =>
+			acceptedObservationCounts(db, {
+				res: 9,
+				from: '2024-03-01',
+				to: '2024-03-01',
+				categories: null,
+				allowedAreaIds: null,
+				includeRestricted,
+				sharedProduct
+			});
 		const expected = new Map<string, number>();
 		for (const p of [HERE, NEAR]) {
 			const c = latLngToCell(p.lat, p.lon, 9);
 			expected.set(c, (expected.get(c) ?? 0) + 1);
 		}
-		expect(perCell).toEqual(expected);
+		expect(await counted(true)).toEqual({ perCell: expected, withheld: 0 });
+		const shared = await counted(false);
+		expect([...shared.perCell.values()].reduce((a, b) => a + b, 0)).toBe(1);
+		expect(shared.withheld).toBe(1);
+		// As a tasking input (a shared product) code C counts only with its sanitised text.
+		expect((await counted(true, true)).withheld).toBe(0);
 		await db.query(`UPDATE observations SET sanitised_text = NULL WHERE id = $1`, [second]);
-		const withoutText = await acceptedReportsPerCell(
-			db,
-			9,
-			'2024-03-01T00:00:00Z',
-			'2024-03-02T00:00:00Z',
-			null
-		);
-		expect([...withoutText.values()].reduce((a, b) => a + b, 0)).toBe(1);
+		expect((await counted(true, true)).withheld).toBe(1);
+		expect((await counted(true)).withheld).toBe(0);
 		await db.query(
 			`UPDATE observations SET sanitised_text = 'A resident reports dealing from a van on Cheapside.' WHERE id = $1`,
 			[second]

@@ -153,6 +153,8 @@ export const ROUTE_READS: Record<string, ReadKind> = {
 	'/api/observations': 'records',
 	'/api/export/incidents': 'records',
 	'/api/export/cells': 'aggregates',
+	// Gi* of counts; `observations=accepted` adds counts of accepted reports per cell, through the
+	// reader's scope (area limits, code C), refused to a public audience.
 	'/api/analysis/hotspots': 'aggregates',
 	'/api/analysis/emerging': 'aggregates',
 	'/api/analysis/trends': 'aggregates',

@@ -91,7 +91,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 				if ('error' in r) io.stderr.write(`FAILED ${r.error.message}\n`);
 				else
 					io.stdout.write(
-						`${r.file}: ${r.total} rows = ${r.imported} imported + ${r.rejected} rejected + ${r.duplicate} duplicate${r.filtered ? ` + ${r.filtered} filtered` : ''}${r.retracted ? ` + ${r.retracted} retracted` : ''}\n`
+						`${r.file}: ${r.total} rows = ${r.imported} imported + ${r.rejected} rejected + ${r.duplicate} duplicate${r.filtered ? ` + ${r.filtered} filtered` : ''}${r.retracted ? ` + ${r.retracted} retracted` : ''}${r.merged ? ` + ${r.merged} merged` : ''}\n`
 					);
 			}
 		});

@@ -135,7 +135,13 @@ export const hotspotsQuerySchema = z
 			.max(5, { message: 'must be a whole number from 1 to 5' })
 			.default(1),
 		alpha: unitInterval('largest p that gets a hot or cold bin').default(0.1),
-		fdr: booleanSchema.default(true)
+		fdr: booleanSchema.default(true),
+		/** `accepted`: add a separate Gi* layer of accepted intelligence reports (never mixed in). */
+		observations: z
+			.enum(['accepted'], {
+				message: 'must be "accepted" (accepted intelligence reports as a separate layer)'
+			})
+			.optional()
 	})
 	.refine(datesInOrder, datesMessage)
 	.refine(oneStudyArea, studyAreaMessage);

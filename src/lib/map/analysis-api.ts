@@ -22,6 +22,8 @@ export interface AnalysisRequest {
 export interface HotspotsRequest extends AnalysisRequest {
 	k: number;
 	fdr: boolean;
+	/** Also the accepted intelligence reports as a separate Gi* layer (`observations=accepted`). */
+	observations?: boolean;
 }
 
 export interface EmergingRequest extends AnalysisRequest {
@@ -31,6 +33,19 @@ export interface EmergingRequest extends AnalysisRequest {
 
 const parametersSchema = z.record(z.string(), z.unknown()).default({});
 
+/** The accepted reports' own Gi* layer (aligned with the crime answer's `cells`), never mixed in. */
+const reportLayerSchema = z.object({
+	label: z.string(),
+	rule: z.string(),
+	total: z.number(),
+	withheld: z.number().nullable(),
+	counts: z.array(z.number()),
+	z: z.array(z.number()),
+	bin: z.array(z.number().int().min(-3).max(3))
+});
+
+export type ReportLayer = z.output<typeof reportLayerSchema>;
+
 const hotspotsSchema = z
 	.object({
 		cells: z.array(z.string()),
@@ -39,6 +54,7 @@ const hotspotsSchema = z
 		pAdjusted: z.array(z.number()).optional(),
 		bin: z.array(z.number().int().min(-3).max(3)),
 		counts: z.array(z.number()).optional(),
+		observations: reportLayerSchema.optional(),
 		parameters: parametersSchema
 	})
 	.passthrough()
@@ -115,6 +131,7 @@ export function hotspotsUrl(q: HotspotsRequest): string {
 	const p = studyAreaParams(q);
 	p.set('k', String(q.k));
 	p.set('fdr', q.fdr ? 'true' : 'false');
+	if (q.observations) p.set('observations', 'accepted');
 	return `/api/analysis/hotspots?${p}`;
 }
 

@@ -16,6 +16,7 @@ import { colourForCount, emergingClass, hotspotBin, type CountClass, type RGBA }
 export const CELLS_LAYER_ID = 'incident-cells';
 export const HOTSPOTS_LAYER_ID = 'gi-star-hotspots';
 export const EMERGING_LAYER_ID = 'emerging-hotspots';
+export const REPORT_HOTSPOTS_LAYER_ID = 'report-hotspots';
 export const AREAS_LAYER_ID = 'area-boundaries';
 export const SELECTION_LAYER_ID = 'selected-cell';
 export const OBSERVATIONS_LAYER_ID = 'observations';
@@ -151,6 +152,31 @@ export function hotspotsLayer(rows: HotspotRow[], o: AnalysisLayerOptions) {
 		getLineColor: (d): RGBA => (d.bin === 0 ? [255, 255, 255, 90] : [255, 255, 255, 170]),
 		lineWidthUnits: 'pixels',
 		getLineWidth: 0.5
+	});
+}
+
+/** Violet outlines: a colour the crime layers (RdBu, counts) do not use. */
+export const REPORT_HOTSPOT_RGBA: RGBA = [118, 42, 131, 255];
+
+/**
+ * Hot spots of accepted intelligence reports (their own Gi*, issue 13): violet outlines of the cells
+ * hot at 90/95/99 %, thicker with confidence, over whatever the crime layers fill — a second input
+ * drawn apart, never added to the crime colours.
+ */
+export function reportHotspotsLayer(rows: HotspotRow[], o: AnalysisLayerOptions) {
+	return new H3HexagonLayer<HotspotRow>({
+		id: REPORT_HOTSPOTS_LAYER_ID,
+		data: rows.filter((r) => r.bin > 0),
+		visible: o.visible,
+		pickable: false,
+		highPrecision: 'auto',
+		extruded: false,
+		filled: false,
+		stroked: true,
+		getHexagon: (d) => d.cell,
+		getLineColor: REPORT_HOTSPOT_RGBA,
+		lineWidthUnits: 'pixels',
+		getLineWidth: (d) => 1 + d.bin
 	});
 }
 

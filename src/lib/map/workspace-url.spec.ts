@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseWorkspaceState, resolutionForZoom, workspaceStateToParams } from './workspace-url';
+import { hotspotsUrl } from './analysis-api';
 
 describe('workspace state in the URL', () => {
 	it('reads defaults from a bare URL and writes nothing back', () => {
@@ -53,6 +54,19 @@ describe('workspace state in the URL', () => {
 		expect(workspaceStateToParams(s).toString()).toBe(query);
 		const bad = parseWorkspaceState(new URLSearchParams('time=x&k=9&area=0&cell=zz&sources=a'));
 		expect(bad).toMatchObject({ time: 'off', k: 1, area: null, cell: null, sources: [] });
+	});
+
+	it('round-trips the hot spots of accepted reports beside the crime hot spots', () => {
+		const query = 'layers=hotspots%2Creports';
+		const s = parseWorkspaceState(new URLSearchParams(query));
+		expect(s.layers).toEqual(['hotspots', 'reports']);
+		expect(workspaceStateToParams(s).toString()).toBe(query);
+		expect(hotspotsUrl({ area: 3, bbox: null, res: 9, k: 1, fdr: true, observations: true })).toBe(
+			'/api/analysis/hotspots?area=3&res=9&k=1&fdr=true&observations=accepted'
+		);
+		expect(hotspotsUrl({ area: 3, bbox: null, res: 9, k: 1, fdr: true })).not.toMatch(
+			/observations/
+		);
 	});
 
 	it('keeps "no category" and "no layer" apart from the defaults', () => {

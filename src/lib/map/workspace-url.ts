@@ -14,7 +14,15 @@ import { isIsoDate } from '$lib/dates';
  * Layers of the map, bottom to top: the cell fills, area outlines, then observations (points from
  * `/api/observations`) on top so they can be hovered over any fill.
  */
-export const MAP_LAYERS = ['cells', 'hotspots', 'emerging', 'areas', 'observations'] as const;
+/** `reports`: hot spots of accepted intelligence reports, beside the crime hot spots (issue 13). */
+export const MAP_LAYERS = [
+	'cells',
+	'hotspots',
+	'emerging',
+	'areas',
+	'observations',
+	'reports'
+] as const;
 export type MapLayerId = (typeof MAP_LAYERS)[number];
 
 export interface WorkspaceState {

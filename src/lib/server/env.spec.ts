@@ -34,6 +34,13 @@ describe('parseEnv', () => {
 		expect(() => parseEnv({ DATABASE_URL: 'mysql://x' })).toThrow(
 			/DATABASE_URL: must be a PostgreSQL connection URL/
 		);
+		expect(() => parseEnv({ DATABASE_READ_URL: 'replica:5432' })).toThrow(
+			/DATABASE_READ_URL: must be the PostgreSQL connection URL of a read replica/
+		);
+		expect(parseEnv({ DATABASE_READ_URL: ' postgres://r/db ' }).databaseReadUrl).toBe(
+			'postgres://r/db'
+		);
+		expect(parseEnv({ DATABASE_READ_URL: '' }).databaseReadUrl).toBeUndefined();
 		expect(() => parseEnv({ BEATWISE_DEMO: 'yes' })).toThrow(/BEATWISE_DEMO/);
 		expect(() => parseEnv({ BEATWISE_MAX_STUDY_CELLS: '-3' })).toThrow(/BEATWISE_MAX_STUDY_CELLS/);
 	});

@@ -15,6 +15,15 @@ const EnvSchema = z.object({
 			message:
 				'must be a PostgreSQL connection URL such as postgres://user:pass@host:5432/dbname (unset it to use the embedded database)'
 		}),
+	DATABASE_READ_URL: z
+		.string()
+		.trim()
+		.optional()
+		.transform((v) => (v ? v : undefined))
+		.refine((v) => v === undefined || /^postgres(ql)?:\/\/.+/.test(v), {
+			message:
+				'must be the PostgreSQL connection URL of a read replica of DATABASE_URL, such as postgres://user:pass@replica:5432/dbname (unset it to read from the primary)'
+		}),
 	BEATWISE_DATA: z
 		.string()
 		.trim()
@@ -52,6 +61,8 @@ const EnvSchema = z.object({
 
 export interface Env {
 	databaseUrl: string | undefined;
+	/** A streaming read replica of `databaseUrl` for analysis and map reads (PostgreSQL only). */
+	databaseReadUrl: string | undefined;
 	/** Folder of the embedded database (PGlite) when no DATABASE_URL is given. */
 	dataDir: string;
 	basemapStyle: string | undefined;
@@ -96,6 +107,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
 	const e = parsed.data;
 	return {
 		databaseUrl: e.DATABASE_URL,
+		databaseReadUrl: e.DATABASE_READ_URL,
 		dataDir: resolve(e.BEATWISE_DATA),
 		basemapStyle: e.BEATWISE_BASEMAP_STYLE || undefined,
 		cspOrigins: (e.BEATWISE_CSP_ORIGINS ?? '').split(/[\s,]+/).filter(Boolean),

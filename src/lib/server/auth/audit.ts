@@ -9,6 +9,7 @@
  */
 import type { Queryable } from '../db/client';
 import { insertAudit } from '../db/queries/audit';
+import { writerOf } from '../db/reader';
 
 export interface AuditActor {
 	id: number;
@@ -23,6 +24,10 @@ export interface AuditOrigin {
 
 export const CLI_ORIGIN: AuditOrigin = { ip: 'cli', userAgent: 'beatwise-cli' };
 
+/**
+ * Write one audit entry. Always on the primary: a read request's snapshot (`readSnapshot`, read-only,
+ * perhaps on a replica) hands its writer over (`writerOf`).
+ */
 export async function recordAudit(
 	db: Queryable,
 	entry: {
@@ -35,7 +40,7 @@ export async function recordAudit(
 		origin: AuditOrigin;
 	}
 ): Promise<void> {
-	await insertAudit(db, {
+	await insertAudit(writerOf(db), {
 		userId: entry.actor?.id ?? null,
 		username: entry.actor?.username ?? entry.username?.slice(0, 200) ?? null,
 		action: entry.action,

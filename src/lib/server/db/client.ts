@@ -126,10 +126,13 @@ function postgresQueryable(sql: Sql | postgres.TransactionSql): Queryable {
 	};
 }
 
-async function openPostgres(url: string): Promise<Database> {
+/** A pool on `url` without migrating or checking the schema (`openDatabase` does both). */
+export async function openPostgres(url: string, applicationName?: string): Promise<Database> {
 	const sql = postgres(url, {
 		max: Number(process.env.BEATWISE_DB_POOL ?? 10),
 		onnotice: () => {},
+		// Names the pool in pg_stat_activity (the read replica's is `beatwise-reader`).
+		...(applicationName ? { connection: { application_name: applicationName } } : {}),
 		connect_timeout: 10,
 		// int8 as text: H3 indexes and counts are cast explicitly in the queries that read them.
 		types: {}

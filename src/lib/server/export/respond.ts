@@ -7,7 +7,7 @@ import { error, type RequestEvent } from '@sveltejs/kit';
 import type { z } from 'zod';
 import { analysisQueryErrorMessage, searchParamsObject } from '$lib/contracts/analysis';
 import { EXPORT_HEADERS } from '$lib/contracts/exports';
-import { getDatabase } from '$lib/server/db';
+import { readSnapshot } from '$lib/server/db';
 import type { Database } from '$lib/server/db/client';
 import type { ReadScope } from '$lib/server/auth/read-scope';
 import type { CsvExport } from '$lib/server/services/exports';
@@ -24,7 +24,7 @@ export async function csvExportResponse<S extends z.ZodType>(
 	if (!parsed.success) error(400, analysisQueryErrorMessage(parsed.error));
 	let file: CsvExport;
 	try {
-		file = await run(await getDatabase(), scope, parsed.data);
+		file = await readSnapshot((db) => run(db, scope, parsed.data));
 	} catch (e) {
 		if (e instanceof ServiceError) error(e.status, e.message);
 		throw e;

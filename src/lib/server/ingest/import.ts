@@ -163,6 +163,8 @@ export interface ImportSummary {
 	filtered: number;
 	retracted: number;
 	withdrawn: number;
+	/** Rows merged into an incident as a further offence (one row per incident × offence files). */
+	merged: number;
 	located: number;
 	/** Invalid UTF-8 sequences read as U+FFFD, over all files (0: every file was clean UTF-8). */
 	replaced: number;
@@ -191,6 +193,7 @@ export function emptyImportSummary(): ImportSummary {
 		filtered: 0,
 		retracted: 0,
 		withdrawn: 0,
+		merged: 0,
 		located: 0,
 		replaced: 0,
 		rejectReasons: {},
@@ -300,6 +303,7 @@ export async function importPaths(db: Database, o: ImportPathsOptions): Promise<
 				// Only mapped files with filters or counts have these: kept out of the others' entries.
 				...(r.filtered ? { filtered: r.filtered } : {}),
 				...(r.retracted ? { retracted: r.retracted, withdrawn: r.withdrawn } : {}),
+				...(r.merged ? { merged: r.merged } : {}),
 				replaced: r.replaced
 			}
 		});
@@ -314,6 +318,7 @@ export async function importPaths(db: Database, o: ImportPathsOptions): Promise<
 		summary.filtered += r.filtered;
 		summary.retracted += r.retracted;
 		summary.withdrawn += r.withdrawn;
+		summary.merged += r.merged;
 		summary.located += r.located;
 		summary.replaced += r.replaced;
 		addCounts(summary.rejectReasons, r.rejectReasons);

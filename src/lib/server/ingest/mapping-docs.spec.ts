@@ -26,7 +26,10 @@ describe('docs/import-mapping.md examples', () => {
 			'categories.json',
 			'retractions.csv',
 			'retractions.json',
-			'months.json'
+			'months.json',
+			'offences.csv',
+			'offences.json',
+			'offences-next.csv'
 		]);
 	});
 

@@ -199,6 +199,12 @@ export const ImportMappingSchema = z
 		 * for a row that cancels the earlier row (or the stored incident) with the same id. Needs `id`.
 		 */
 		count: z.strictObject({ column }).optional(),
+		/**
+		 * Several offences per incident: the column(s) that tell the offences of one incident apart (an
+		 * offence code or sequence number). Rows with the same `id` are then one incident holding every
+		 * row's category; needs `id`.
+		 */
+		offence: z.union([column, columns]).optional(),
 		numbers: z.strictObject({ decimalComma: z.boolean().default(false) }).optional(),
 		/** Columns kept verbatim as attributes: "all" (default: every column not used above), "none", or a list. */
 		attributes: z.union([z.enum(['all', 'none']), columns]).default('all'),
@@ -213,6 +219,10 @@ export const ImportMappingSchema = z
 	.refine((m) => m.count === undefined || m.id !== undefined, {
 		message: '"count" needs "id": a row with count −1 cancels the row with the same id',
 		path: ['count']
+	})
+	.refine((m) => m.offence === undefined || m.id !== undefined, {
+		message: '"offence" needs "id": rows with the same id are the offences of one incident',
+		path: ['offence']
 	});
 
 export type ImportMapping = z.output<typeof ImportMappingSchema>;

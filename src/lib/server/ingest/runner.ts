@@ -1,8 +1,10 @@
 /**
  * The batch runner: reads a file through a format adapter, assigns H3 cells, and stores incidents,
  * rejections and rollup counts one transaction per batch. Every row is accounted for:
- * total = imported + rejected + duplicate + filtered + retracted. Re-importing a file adds nothing, because
- * `(source_id, external_id)` is unique and ids already stored count as duplicates.
+ * total = imported + rejected + duplicate + filtered + retracted + merged. Re-importing a file adds
+ * nothing, because `(source_id, external_id)` is unique and ids already stored count as duplicates;
+ * with an `offence` mapping, `(source_id, external_id, offence)` decides, and a row adding a new
+ * offence to an incident is `merged` into it.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
@@ -12,12 +14,15 @@ import type { Database, Queryable } from '../db/client';
 import {
 	addBatchCounts,
 	addCoverage,
+	addOffences,
 	addRollupCounts,
 	copyIncidents,
 	copyRejects,
 	createBatch,
 	ensureSource,
 	existingExternalIds,
+	existingOffences,
+	offenceKey,
 	findSource,
 	finishBatch,
 	lockSourceForBatch,
@@ -101,6 +106,11 @@ export interface FileImportResult extends FileReport {
 	retracted: number;
 	/** Incidents stored by earlier imports that retractions in this file deleted. */
 	withdrawn: number;
+	/**
+	 * Rows that added a further offence (and its category) to an incident of this file or stored
+	 * earlier (files with one row per incident × offence).
+	 */
+	merged: number;
 	/** Rejections counted by `field: reason` (reasons without row-specific values). */
 	rejectReasons: Record<string, number>;
 	/** Located incidents (with an H3 cell) among the imported ones. */
@@ -306,6 +316,7 @@ export async function importFile(db: Database, o: ImportFileOptions): Promise<Fi
 		result.filtered += b.filtered;
 		result.retracted += counts.retracted;
 		result.withdrawn += counts.withdrawn;
+		result.merged += counts.merged;
 		result.rejected += counts.rejects.length;
 		result.located += counts.located;
 		for (const r of counts.rejects) {
@@ -385,9 +396,12 @@ function addParsed(
 ): void {
 	collector.addRow(row);
 	if (parsed.ok && parsed.incident.retracts) {
-		// Cancels the latest row of this batch with the same id, else a stored incident.
-		const id = parsed.incident.externalId;
-		const i = batch.incidents.findLastIndex((p) => p.inc.externalId === id);
+		// Cancels the latest row of this batch with the same id (and offence, when the mapping has
+		// one), else a stored incident (with all its offences).
+		const { externalId: id, offence } = parsed.incident;
+		const i = batch.incidents.findLastIndex(
+			(p) => p.inc.externalId === id && p.inc.offence === offence
+		);
 		if (i >= 0) {
 			batch.incidents.splice(i, 1);
 			batch.retracted += 2;
@@ -409,7 +423,13 @@ function addParsed(
 
 /** The counts and report of a file whose mapping filtered, retracted and unlocated nothing (yet). */
 export function noExtraRows() {
-	return { filtered: 0, retracted: 0, withdrawn: 0, ...new ReportCollector().report() };
+	return {
+		filtered: 0,
+		retracted: 0,
+		withdrawn: 0,
+		merged: 0,
+		...new ReportCollector().report()
+	};
 }
 
 /** The report stored with a batch (import_batches.report). */
@@ -460,6 +480,7 @@ interface WriteContext {
 interface WriteCounts {
 	imported: number;
 	duplicate: number;
+	merged: number;
 	retracted: number;
 	withdrawn: number;
 	located: number;
@@ -473,8 +494,10 @@ interface PreparedBatch {
 	/** Retractions settled within the batch (each with the row it cancelled). */
 	retracted: number;
 	retractions: Parsed[];
-	/** Rows repeated within this batch (same id twice). */
+	/** Rows repeated within this batch (same id twice; with offences, same id and offence). */
 	duplicateInBatch: number;
+	/** The batch has an `offence` mapping (every prepared row then carries its offences). */
+	withOffences: boolean;
 	prepared: PreparedRow[];
 	rejects: PendingReject[];
 	rejectText: string;
@@ -489,22 +512,34 @@ interface PreparedBatch {
 
 function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 	const rejects = b.rejects.slice();
-	// Within-batch duplicates first (same id twice in one file), then ids already stored.
-	const seen = new Set<string>();
+	// Within-batch duplicates first (same id twice in one file), then ids already stored. With an
+	// offence mapping the rows of one id are one incident: each new offence joins the first row's.
+	const seen = new Map<string, Parsed[] | null>();
 	let duplicate = 0;
+	let withOffences = false;
 	const fresh: Parsed[] = [];
 	for (const p of b.incidents) {
-		if (seen.has(p.inc.externalId)) duplicate++;
-		else {
-			seen.add(p.inc.externalId);
+		const offence = p.inc.offence;
+		const group = seen.get(p.inc.externalId);
+		if (group === undefined) {
+			seen.set(p.inc.externalId, offence === undefined ? null : [p]);
 			fresh.push(p);
-		}
+			if (offence !== undefined) withOffences = true;
+		} else if (group === null || group.some((o) => o.inc.offence === offence)) duplicate++;
+		else group.push(p);
 	}
 
 	// Prepare every row outside the transaction: reprojection, range checks, H3 cells, local day.
 	const rows: PreparedRow[] = [];
 	const coverage = new CoverageCollector();
 	for (const { inc, rowNumber, raw } of fresh) {
+		const offences = seen.get(inc.externalId) ?? null;
+		// A row that cannot be stored takes the further offences of its incident with it.
+		const rejectRow = (r: PendingReject) => {
+			rejects.push(r);
+			for (const o of offences?.slice(1) ?? [])
+				rejects.push({ ...r, rowNumber: o.rowNumber, raw: o.raw });
+		};
 		let lon = inc.lon;
 		let lat = inc.lat;
 		if (inc.unlocated) ctx.collector.addUnlocated(inc.unlocated);
@@ -519,7 +554,7 @@ function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 				const unlocate = area !== null || w?.onOutside === 'unlocate';
 				if (unlocate) ctx.collector.extentCheck(box.area, crs, outside);
 				if (outside && !unlocate) {
-					rejects.push({
+					rejectRow({
 						rowNumber,
 						field: w!.field,
 						reason: `${inc.projected.x}, ${inc.projected.y} (${crs}) lies outside ${w!.area}: reprojected to ${lon}, ${lat}`,
@@ -542,7 +577,7 @@ function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 				Math.abs(lat) <= 90 &&
 				Math.abs(lon) <= 180
 			)) {
-				rejects.push({
+				rejectRow({
 					rowNumber,
 					field: inc.projected ? 'x/y' : 'longitude/latitude',
 					reason: `coordinates ${lon}, ${lat} are outside the valid range after reprojection`,
@@ -558,6 +593,19 @@ function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 		coverage.add(coveragePeriodOf(day, ctx.toDay(inc.occurredTo)), coverageFootprint(finest));
 		rows.push({
 			externalId: inc.externalId,
+			offences: offences?.map((o) => o.inc.offence!) ?? null,
+			offenceLines:
+				offences?.map((o) =>
+					[
+						ctx.source.id,
+						copyField(o.inc.externalId),
+						copyField(o.inc.offence!),
+						copyField(o.inc.category),
+						copyField(o.inc.originalType),
+						o.inc.sensitive ? 't' : 'f',
+						ctx.batchId
+					].join('\t')
+				) ?? [],
 			located: cells !== null,
 			point: cells !== null ? [lon!, lat!, inc.category] : null,
 			rollup: { cells, day, category: inc.category, sensitive: inc.sensitive },
@@ -589,6 +637,7 @@ function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 		retracted: b.retracted,
 		retractions: b.retractions,
 		duplicateInBatch: duplicate,
+		withOffences,
 		prepared: rows,
 		rejects,
 		rejectText,
@@ -621,9 +670,20 @@ function rejectLines(ctx: WriteContext, rejects: PendingReject[]): string {
 
 async function storeBatch(db: Database, p: PreparedBatch, ctx: WriteContext): Promise<WriteCounts> {
 	const { prepared: rows, rejectText } = p;
+	const offenceText = p.withOffences
+		? rows
+				.flatMap((r) => r.offenceLines)
+				.map((l) => l + '\n')
+				.join('')
+		: '';
 	const finish = async (tx: Queryable, inserted: number, located: number) => {
+		// Offences new to their incident: all those of a new incident (its first is the incident
+		// itself), and a stored incident's offences not yet stored, which are merged into it.
+		const newOffences = await addOffences(tx, ctx.source.id, offenceText);
+		const merged = p.withOffences ? newOffences - inserted : 0;
+		const groupRows = rows.reduce((n, r) => n + (r.offences?.length ?? 1), 0);
 		// Rows already stored (an earlier import, or an earlier batch of this file) are duplicates.
-		const dup = p.duplicateInBatch + rows.length - inserted;
+		const dup = p.duplicateInBatch + groupRows - inserted - merged;
 		// Retractions of incidents stored earlier delete them; one that finds nothing is rejected.
 		const rejects = p.rejects.slice();
 		let withdrawn = 0;
@@ -658,9 +718,10 @@ async function storeBatch(db: Database, p: PreparedBatch, ctx: WriteContext): Pr
 			duplicate: dup,
 			filtered: p.filtered,
 			retracted,
-			withdrawn
+			withdrawn,
+			merged
 		});
-		return { imported: inserted, duplicate: dup, located, rejects, retracted, withdrawn };
+		return { imported: inserted, duplicate: dup, merged, located, rejects, retracted, withdrawn };
 	};
 
 	try {
@@ -754,6 +815,10 @@ const NO_CELLS: readonly string[] = SERVED_RESOLUTIONS.map(() => NULL);
 
 interface PreparedRow {
 	externalId: string;
+	/** With an offence mapping: the offences of the incident in this batch (its own first), else null. */
+	offences: string[] | null;
+	/** Those offences as COPY lines of `OFFENCE_COPY_COLUMNS`. */
+	offenceLines: string[];
 	located: boolean;
 	/** lon, lat and category of a located row (the dry run's sample points). */
 	point: [number, number, string] | null;
@@ -776,6 +841,7 @@ export interface DryRunResult extends FileReport {
 	filtered: number;
 	retracted: number;
 	withdrawn: number;
+	merged: number;
 	located: number;
 	replaced: number;
 	rejectReasons: Record<string, number>;
@@ -828,6 +894,7 @@ export async function dryRunFile(
 		filtered: 0,
 		retracted: 0,
 		withdrawn: 0,
+		merged: 0,
 		located: 0,
 		replaced: 0,
 		rejectReasons: {},
@@ -838,6 +905,7 @@ export async function dryRunFile(
 	const maxPoints = o.samplePoints ?? 500;
 	const maxRejects = o.sampleRejects ?? 20;
 	const seen = new Set<string>();
+	const seenOffences = new Set<string>();
 	const settle = async (b: Batch) => {
 		const p = prepareBatch(b, ctx);
 		const fresh = p.prepared.filter((x) => !seen.has(x.externalId));
@@ -880,10 +948,29 @@ export async function dryRunFile(
 			if (r.rejects.length < maxRejects)
 				r.rejects.push({ row: x.rowNumber, field: x.field, reason: x.reason });
 		}
-		r.duplicate += p.duplicateInBatch + (p.prepared.length - fresh.length);
-		for (const x of fresh) {
-			if (existing.has(x.externalId)) {
-				r.duplicate++;
+		r.duplicate += p.duplicateInBatch;
+		const storedOffences = stored
+			? await existingOffences(
+					db,
+					source.id,
+					p.prepared
+						.filter((x) => x.offences && (existing.has(x.externalId) || seen.has(x.externalId)))
+						.flatMap((x) => x.offences!.map((offence) => ({ externalId: x.externalId, offence })))
+				)
+			: new Set<string>();
+		for (const x of p.prepared) {
+			const isNew = !seen.has(x.externalId) && !existing.has(x.externalId);
+			for (const [i, offence] of (x.offences ?? []).entries()) {
+				const key = offenceKey(x.externalId, offence);
+				if (isNew && i === 0) seenOffences.add(key);
+				else if (storedOffences.has(key) || seenOffences.has(key)) r.duplicate++;
+				else {
+					seenOffences.add(key);
+					r.merged++;
+				}
+			}
+			if (!isNew) {
+				if (!x.offences) r.duplicate++;
 				continue;
 			}
 			seen.add(x.externalId);

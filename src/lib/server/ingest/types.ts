@@ -62,6 +62,11 @@ export interface NormalisedIncident {
 	unlocated?: string;
 	/** Set when the category came from the mapping's default (no map entry, rule or known type matched). */
 	unmappedCategory?: boolean;
+	/**
+	 * Files with one row per incident × offence (mapping `offence`): the offence column's value. Rows
+	 * with the same `externalId` are one incident; each new offence adds its category to it.
+	 */
+	offence?: string;
 	/** Signed counts: this row cancels the earlier row (or stored incident) with the same id. */
 	retracts?: boolean;
 	locationPrecision: LocationPrecision;

@@ -32,6 +32,7 @@ import { DEFAULT_SUPPRESS_BELOW, type Audience } from '../auth/disclosure';
 import type { ProductBlock, ProductContent } from '../../contracts/products';
 import { groupedBars } from './charts';
 import { mapPicture } from './map-image';
+import { policeActivity } from './police-activity';
 
 /** Hot-spot bins as the map colours them (hot only: a briefing shows where problems concentrate). */
 export const HOT_COLOURS: Record<number, { colour: string; label: string }> = {
@@ -310,17 +311,17 @@ export async function briefingContent(
 				rows: top.map((c) => [c.label, c.trendCount, c.yearOnYear?.before ?? null])
 			}
 		});
-	blocks.push({
-		kind: 'text',
-		heading: 'What police are doing',
-		paragraphs: taskingTables
-			? [
-					`Tasking and patrol-visit records exist in this installation, but this version of the briefing does not summarise them yet: see the tasking board for ${area.name}.`
-				]
-			: [
-					`No taskings recorded: this installation holds no tasking or patrol-visit records, so nothing can be reported about patrols in ${area.name}.`
-				]
+	const police = await policeActivity(db, {
+		areaId: area.id,
+		areaName: area.name,
+		from: periods.briefing.from,
+		to: periods.briefing.to,
+		periodLabel: periods.briefing.label,
+		audience: q.audience,
+		threshold,
+		tablesExist: taskingTables
 	});
+	blocks.push(...police.blocks);
 	blocks.push({
 		kind: 'text',
 		heading: 'What residents told us',
@@ -391,7 +392,8 @@ export async function briefingContent(
 				},
 				changeTest: 'exact conditional binomial, two-sided, alpha 0.05',
 				dataRange: view.range,
-				taskingRecords: taskingTables
+				taskingRecords: taskingTables,
+				policeActivity: police.totals
 			}
 		}
 	};

@@ -4,8 +4,12 @@
  * study helpers in `server/study/`), counts from the cell × day rollup.
  */
 import { getisOrd, type GetisOrdParameters } from '../analysis/getis-ord';
+import type { SpatialWeights } from '../analysis/weights';
 import type { Database } from '../db/client';
 import { rollupVersion } from '../db/queries/analysis-study';
+import { acceptedObservationCounts } from '../db/queries/observations';
+import type { ReadScope } from '../auth/read-scope';
+import { hasPermission } from '../auth/permissions';
 import { ServiceError } from '../errors';
 import {
 	checkCategories,
@@ -32,6 +36,32 @@ export interface HotspotsRequest extends StudyRequest {
 	alpha?: number;
 	/** Benjamini–Hochberg FDR. Default true. */
 	fdr?: boolean;
+	/**
+	 * `accepted`: also a separate Gi* over the accepted intelligence reports (after review) in the same
+	 * study cells, period and categories, counted apart from recorded crime (needs a read scope).
+	 */
+	observations?: 'accepted';
+}
+
+/**
+ * The optional second input: accepted intelligence reports per study cell with their own Gi*, never
+ * added to the crime counts (issue 13). Within the reader's area limits and handling codes.
+ */
+export interface HotspotsObservations {
+	input: 'accepted intelligence reports (after review), counted apart from recorded crime';
+	/** What a map legend says: "N accepted reports (not crimes)". */
+	label: string;
+	rule: string;
+	total: number;
+	/** Handling code C reports left out for this reader; null when the reader may not be told. */
+	withheld: number | null;
+	summary: { hot: [number, number, number]; cold: [number, number, number] };
+	degenerate: number;
+	counts: number[];
+	z: number[];
+	p: number[];
+	pAdjusted: number[];
+	bin: number[];
 }
 
 export interface HotspotsResult {
@@ -52,6 +82,8 @@ export interface HotspotsResult {
 	p: number[];
 	pAdjusted: number[];
 	bin: number[];
+	/** With `observations: 'accepted'`: the reports' own layer; otherwise absent. */
+	observations?: HotspotsObservations;
 }
 
 /**
@@ -63,7 +95,83 @@ export interface HotspotsResult {
  * const r = await hotspotsForArea(db, { area: ['district:*'], res: 8, from: '2019-01-01', to: '2019-12-31' });
  * r.cells[0], r.z[0], r.bin[0]; // a cell, its Gi* z-score and confidence bin (±3/±2/±1)
  */
-export async function hotspotsForArea(db: Database, q: HotspotsRequest): Promise<HotspotsResult> {
+export async function hotspotsForArea(
+	db: Database,
+	q: HotspotsRequest,
+	scope?: ReadScope
+): Promise<HotspotsResult> {
+	const crime = await crimeHotspots(db, q);
+	if (q.observations !== 'accepted') return crime;
+	if (!scope || scope.audience === 'public' || !hasPermission(scope.user, 'map:view'))
+		throw new ServiceError(
+			'E_FORBIDDEN',
+			'observations: intelligence reports are not part of your role; ask without `observations`',
+			403
+		);
+	const { k = 1, alpha = 0.1, fdr = true } = q;
+	const study = await resolveStudyArea(db, q);
+	const { weights } = studyWeights(study, k);
+	const observations = await observationLayer(db, scope, study.cells, weights, {
+		res: study.res,
+		from: crime.parameters.from,
+		to: crime.parameters.to,
+		categories: checkCategories(q.categories),
+		fdr,
+		alpha
+	});
+	return { ...crime, observations };
+}
+
+/** Accepted reports per study cell and their own Gi* (same weights, FDR and alpha as the crimes'). */
+async function observationLayer(
+	db: Database,
+	scope: ReadScope,
+	cells: readonly string[],
+	weights: SpatialWeights,
+	o: {
+		res: number;
+		from: string;
+		to: string;
+		categories: string[] | null;
+		fdr: boolean;
+		alpha: number;
+	}
+): Promise<HotspotsObservations> {
+	const { perCell, withheld } = await acceptedObservationCounts(db, {
+		res: o.res,
+		from: o.from,
+		to: o.to,
+		categories: o.categories,
+		allowedAreaIds: scope.areaIds,
+		includeRestricted: scope.restricted
+	});
+	const counts = cells.map((c) => perCell.get(c) ?? 0);
+	const g = getisOrd(counts, weights, { fdr: o.fdr, alpha: o.alpha });
+	const hot: [number, number, number] = [0, 0, 0];
+	const cold: [number, number, number] = [0, 0, 0];
+	for (const b of g.bin) {
+		if (b > 0) hot[b - 1]++;
+		else if (b < 0) cold[-b - 1]++;
+	}
+	const total = counts.reduce((a, b) => a + b, 0);
+	return {
+		input: 'accepted intelligence reports (after review), counted apart from recorded crime',
+		label: `${total} accepted report${total === 1 ? '' : 's'} (not crimes)`,
+		rule: `accepted or reviewed, not merged, located reports observed ${o.from} to ${o.to}${o.categories ? ` with a category in ${o.categories.join(', ')}` : ''}; inside your area limits; handling code C ${scope.restricted ? 'included' : 'left out'}`,
+		total,
+		withheld: scope.tellWithheld ? withheld : null,
+		summary: { hot, cold },
+		degenerate: g.degenerate,
+		counts,
+		z: Array.from(g.z),
+		p: Array.from(g.p),
+		pAdjusted: Array.from(g.pAdjusted),
+		bin: Array.from(g.bin)
+	};
+}
+
+/** Gi* over the recorded crime (the cached part: it does not depend on the reader). */
+async function crimeHotspots(db: Database, q: HotspotsRequest): Promise<HotspotsResult> {
 	const { k = 1, alpha = 0.1, fdr = true } = q;
 	if (!Number.isInteger(k) || k < 1 || k > 5)
 		throw new ServiceError('E_PARAMETER', `k: must be a whole number from 1 to 5, got ${k}`);

@@ -20,7 +20,8 @@ import {
 	incidentWindowsByCategory,
 	offenceCountsByCellDay
 } from '../db/queries/supervisor';
-import { acceptedReportsPerCell } from '../db/queries/intel';
+import { acceptedObservationCounts } from '../db/queries/observations';
+import type { ReadScope } from '../auth/read-scope';
 import { ServiceError } from '../errors';
 import { resolveStudyArea } from '../study/area';
 import { checkDate } from '../study/period';
@@ -55,7 +56,8 @@ export interface ShiftRiskRequest {
 	harm?: boolean;
 	/**
 	 * Also count accepted intelligence reports per listed cell over the same window: shown beside the
-	 * risk, never added to it or to any crime count. Default false.
+	 * risk, never added to it or to any crime count. Default false. Needs the reader's scope (area
+	 * limits, handling codes).
 	 */
 	withReports?: boolean;
 }
@@ -118,7 +120,13 @@ export interface ShiftRisk {
 	 * With `withReports`: accepted intelligence reports in the study area over the window, counted
 	 * apart from recorded crime (the risk does not use them); `reports` per listed cell. Null without.
 	 */
-	intelligence: { total: number; perCell: Record<string, number>; rule: string } | null;
+	intelligence: {
+		total: number;
+		perCell: Record<string, number>;
+		rule: string;
+		/** Handling code C reports left out for this reader; null when the reader may not be told. */
+		withheld: number | null;
+	} | null;
 }
 
 /**
@@ -128,7 +136,11 @@ export interface ShiftRisk {
  * const r = await riskForShift(db, { area: 'borough:E09000001', shift: 'late' });
  * r.cells[0]; // { cell, rank: 1, risk, weighted, recent, topCategory, topCategoryLabel }
  */
-export async function riskForShift(db: Database, q: ShiftRiskRequest): Promise<ShiftRisk> {
+export async function riskForShift(
+	db: Database,
+	q: ShiftRiskRequest,
+	scope?: ReadScope
+): Promise<ShiftRisk> {
 	const shift = SHIFTS[q.shift];
 	if (!shift) throw new ServiceError('E_PARAMETER', 'shift: must be early, late or night');
 	const today = q.today ?? new Date().toISOString().slice(0, 10);
@@ -294,7 +306,7 @@ export async function riskForShift(db: Database, q: ShiftRiskRequest): Promise<S
 		})),
 		cellsWithRisk: risk.cells.length,
 		intelligence: q.withReports
-			? await reportsInStudy(db, study.cells, res, dayToIso(ref - windowDays + 1), date)
+			? await reportsInStudy(db, scope, study.cells, res, dayToIso(ref - windowDays + 1), date)
 			: null
 	};
 }
@@ -317,25 +329,35 @@ export function harmNote(b: { coded: number; approximate: number }): {
 	return { ...b, note };
 }
 
-/** Accepted reports per study cell over [from, to] (UTC days), kept apart from crime counts. */
+/** Accepted reports per study cell over [from, to] (local days), kept apart from crime counts. */
 async function reportsInStudy(
 	db: Database,
+	scope: ReadScope | undefined,
 	cells: readonly string[],
 	res: number,
 	from: string,
 	to: string
 ): Promise<NonNullable<ShiftRisk['intelligence']>> {
+	if (!scope || scope.audience === 'public')
+		throw new ServiceError(
+			'E_FORBIDDEN',
+			'reports: intelligence reports are not part of your role; ask without them',
+			403
+		);
 	const inStudy = new Set(cells);
-	const found = await acceptedReportsPerCell(
-		db,
+	const found = await acceptedObservationCounts(db, {
 		res,
-		`${from}T00:00:00Z`,
-		`${dayToIso(isoToDay(to) + 1)}T00:00:00Z`,
-		null
-	);
+		from,
+		to,
+		categories: null,
+		allowedAreaIds: scope.areaIds,
+		includeRestricted: scope.restricted,
+		// The ranking feeds taskings (orders go to officers): a shared product.
+		sharedProduct: true
+	});
 	const perCell: Record<string, number> = {};
 	let total = 0;
-	for (const [cell, n] of found) {
+	for (const [cell, n] of found.perCell) {
 		if (!inStudy.has(cell)) continue;
 		perCell[cell] = n;
 		total += n;
@@ -343,6 +365,7 @@ async function reportsInStudy(
 	return {
 		total,
 		perCell,
-		rule: 'accepted, not merged reports; handling code C only with a sanitised text; not part of the risk or any crime count'
+		withheld: scope.tellWithheld ? found.withheld : null,
+		rule: `accepted, not merged reports inside your area limits; handling code C ${scope.restricted ? 'only with a sanitised text' : 'left out'}; not part of the risk or any crime count`
 	};
 }

@@ -125,11 +125,14 @@ export async function trendsForArea(db: Database, q: CompStatRequest): Promise<T
 	]);
 	const byCategory = new Map<string, Map<string, number>>();
 	const all = new Map<string, number>();
+	// An incident with several categories counts once in the total and once in each of its categories.
 	for (const r of daily) {
-		let m = byCategory.get(r.category);
-		if (!m) byCategory.set(r.category, (m = new Map()));
-		m.set(r.day, (m.get(r.day) ?? 0) + r.n);
-		all.set(r.day, (all.get(r.day) ?? 0) + r.n);
+		if (r.part !== 'total') {
+			let m = byCategory.get(r.category);
+			if (!m) byCategory.set(r.category, (m = new Map()));
+			m.set(r.day, (m.get(r.day) ?? 0) + r.n);
+		}
+		if (r.part !== 'category') all.set(r.day, (all.get(r.day) ?? 0) + r.n);
 	}
 	const options: CompStatOptions = {
 		referenceDate: date,

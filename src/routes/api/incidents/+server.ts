@@ -1,7 +1,7 @@
 import { error, json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { incidentsQuerySchema } from '$lib/contracts/incidents';
-import { getDatabase } from '$lib/server/db';
+import { readSnapshot } from '$lib/server/db';
 import { incidentsForCell } from '$lib/server/services/incidents';
 import { ServiceError } from '$lib/server/errors';
 import { readScope } from '$lib/server/auth/read-scope';
@@ -21,7 +21,7 @@ export const GET: RequestHandler = async (event) => {
 		error(400, `${i.path.join('.') || 'query'}: ${i.message}`);
 	}
 	try {
-		return json(await incidentsForCell(await getDatabase(), scope, parsed.data));
+		return json(await await readSnapshot((db) => incidentsForCell(db, scope, parsed.data)));
 	} catch (e) {
 		if (e instanceof ServiceError) error(e.status, e.message);
 		throw e;

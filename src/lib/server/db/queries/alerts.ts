@@ -3,6 +3,7 @@
  * handling of an alarm, and subscriptions.
  */
 import type { Queryable } from '../client';
+import { rollupAll } from './rollup';
 
 export type AlarmMethod = 'farrington' | 'ears-c2';
 export type AlarmStatus = 'new' | 'acknowledged' | 'dismissed';
@@ -77,9 +78,9 @@ export async function weeklyAreaCounts(
 	const rows = await db.query<{ area_id: number; category: string; wk: number; n: number }>(
 		`WITH counts AS (
 		   SELECT ac.area_id, cc.category, ((cc.period - $1::date) / 7)::int AS wk, sum(cc.n)::int AS n
-		   FROM cell_counts cc
+		   FROM ${rollupAll(10, 'day', 'category')} cc
 		   JOIN area_cells ac ON ac.h3 = cc.h3
-		   WHERE cc.res = 10 AND cc.grain = 'day'
+		   WHERE true
 		     AND cc.period >= $1::date AND cc.period < $1::date + 7 * $2::int
 		     AND cc.source_id IN (SELECT DISTINCT source_id FROM source_coverage WHERE grain = 'day')
 		     AND ($4::int IS NULL OR ac.area_id = $4::int)

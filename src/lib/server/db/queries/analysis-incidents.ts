@@ -23,7 +23,7 @@ function scopeSql(s: IncidentScope, first: number): { where: string; params: unk
 	let where = `i.geom IS NOT NULL
 	   AND i.occurred_from >= ${p(0)}::date - 2 AND i.occurred_from < ${p(1)}::date + 3
 	   AND (i.occurred_from AT TIME ZONE s.timezone)::date BETWEEN ${p(0)}::date AND ${p(1)}::date
-	   AND (${p(2)}::text[] IS NULL AND i.category NOT LIKE 'road-collision-%' OR i.category = ANY(${p(2)}::text[]))`;
+	   AND (${p(2)}::text[] IS NULL AND i.category NOT LIKE 'road-collision-%' OR i.category = ANY(${p(2)}::text[]) OR i.extra_categories && ${p(2)}::text[])`;
 	if (s.areaIds) {
 		params.push(s.areaIds);
 		where += ` AND EXISTS (SELECT 1 FROM areas a WHERE a.id = ANY(${p(3)}::int[]) AND ST_Intersects(a.geom, i.geom))`;

@@ -111,7 +111,7 @@ export async function countsInStudyCells(
 		`SELECT to_hex(x.cell) AS cell, x.n
 		 FROM (
 		   SELECT c.h3 AS cell, sum(c.n)::int AS n
-		   FROM ${rollupRows(f.res, f.from, f.to)} c
+		   FROM ${rollupRows(f.res, f.from, f.to, 'year', { categories: '$2::text[]', per: 'set' })} c
 		   WHERE ($2::text[] IS NULL AND c.category NOT LIKE 'road-collision-%' OR c.category = ANY($2::text[]))
 		   GROUP BY 1
 		 ) x
@@ -131,7 +131,7 @@ export async function countsInStudyCellsByStep(
 	const rows = await db.query<{ cell: string; step: string; n: number }>(
 		`SELECT to_hex(s.cell) AS cell, date_trunc('${step === 'week' ? 'week' : 'month'}', c.period)::date::text AS step,
 		        sum(c.n)::int AS n
-		 FROM ${rollupRows(f.res, f.from, f.to, step === 'week' ? 'day' : 'month')} c
+		 FROM ${rollupRows(f.res, f.from, f.to, step === 'week' ? 'day' : 'month', { categories: '$2::text[]', per: 'set' })} c
 		 JOIN unnest($1::bigint[]) AS s(cell) ON s.cell = c.h3
 		 WHERE ($2::text[] IS NULL AND c.category NOT LIKE 'road-collision-%' OR c.category = ANY($2::text[]))
 		 GROUP BY 1, 2`,
@@ -140,23 +140,33 @@ export async function countsInStudyCellsByStep(
 	return rows.map((r) => ({ cell: r.cell, step: r.step, n: Number(r.n) }));
 }
 
-/** Daily counts per category inside the areas' covers (or everywhere when `areaIds` is null). */
+/**
+ * Daily counts per category inside the areas' covers (or everywhere when `areaIds` is null). `part`
+ * says where a count belongs: `both` (total and category), `total` (an incident with several
+ * categories, counted once in the total of the selected ones), `category` (a further category of an
+ * incident, counted in that category only).
+ */
 export async function dailyCountsByCategoryInAreas(
 	db: Queryable,
 	areaIds: number[] | null,
 	from: string,
 	to: string,
 	categories: string[] | null
-): Promise<{ day: string; category: string; n: number }[]> {
-	const rows = await db.query<{ day: string; category: string; n: number }>(
-		`SELECT c.period::text AS day, c.category, sum(c.n)::int AS n
-		 FROM ${rollupRows(areaIds === null ? 5 : 10, from, to, 'day')} c
+): Promise<{ day: string; category: string; n: number; part: 'both' | 'total' | 'category' }[]> {
+	const rows = await db.query<{
+		day: string;
+		category: string;
+		n: number;
+		part: 'both' | 'total' | 'category';
+	}>(
+		`SELECT c.period::text AS day, c.category, c.part, sum(c.n)::int AS n
+		 FROM ${rollupRows(areaIds === null ? 5 : 10, from, to, 'day', { categories: '$1::text[]', per: 'both' })} c
 		 WHERE ($1::text[] IS NULL AND c.category NOT LIKE 'road-collision-%' OR c.category = ANY($1::text[]))
 		   AND ($2::int[] IS NULL OR c.h3 IN (SELECT h3 FROM area_cells WHERE area_id = ANY($2::int[])))
-		 GROUP BY 1, 2 ORDER BY 1, 2`,
+		 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
 		[categories, areaIds]
 	);
-	return rows.map((r) => ({ day: r.day, category: r.category, n: Number(r.n) }));
+	return rows.map((r) => ({ day: r.day, category: r.category, n: Number(r.n), part: r.part }));
 }
 
 /** Monthly counts per area of a kind (month = its first day); areas with none are absent. */
@@ -171,7 +181,7 @@ export async function monthlyCountsByArea(
 		`SELECT ac.area_id, date_trunc('month', c.period)::date::text AS month, sum(c.n)::int AS n
 		 FROM areas a
 		 JOIN area_cells ac ON ac.area_id = a.id
-		 JOIN ${rollupRows(10, from, to, 'month')} c ON c.h3 = ac.h3
+		 JOIN ${rollupRows(10, from, to, 'month', { categories: '$2::text[]', per: 'set' })} c ON c.h3 = ac.h3
 		 WHERE a.kind = $1
 		   AND ($2::text[] IS NULL AND c.category NOT LIKE 'road-collision-%' OR c.category = ANY($2::text[]))
 		 GROUP BY 1, 2`,
@@ -188,6 +198,7 @@ export async function twoPeriodCountsByArea(
 	before: { from: string; to: string },
 	categories: string[] | null
 ): Promise<{ areaId: number; code: string; name: string; now: number; before: number }[]> {
+	const match = { categories: '$2::text[]', per: 'set' } as const;
 	const rows = await db.query<{
 		area_id: number;
 		code: string;
@@ -201,9 +212,9 @@ export async function twoPeriodCountsByArea(
 		 FROM areas a
 		 LEFT JOIN area_cells ac ON ac.area_id = a.id
 		 LEFT JOIN (
-		   SELECT true AS now, h3, category, n FROM ${rollupRows(10, now.from, now.to)} x
+		   SELECT true AS now, h3, category, n FROM ${rollupRows(10, now.from, now.to, 'year', match)} x
 		   UNION ALL
-		   SELECT false, h3, category, n FROM ${rollupRows(10, before.from, before.to)} y
+		   SELECT false, h3, category, n FROM ${rollupRows(10, before.from, before.to, 'year', match)} y
 		 ) c ON c.h3 = ac.h3 AND ($2::text[] IS NULL AND c.category NOT LIKE 'road-collision-%' OR c.category = ANY($2::text[]))
 		 WHERE a.kind = $1
 		 GROUP BY a.id, a.code, a.name ORDER BY a.code`,

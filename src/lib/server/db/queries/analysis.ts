@@ -60,7 +60,7 @@ export async function countsByCellAndStep(
 	const rows = await db.query<{ cell: string; step: string; n: number }>(
 		`SELECT to_hex(c.h3) AS cell, date_trunc('${step === 'week' ? 'week' : 'month'}', c.period)::date::text AS step,
 		        sum(c.n)::int AS n
-		 FROM ${rollupRows(f.res, f.from, f.to, step === 'week' ? 'day' : 'month')} c
+		 FROM ${rollupRows(f.res, f.from, f.to, step === 'week' ? 'day' : 'month', { categories: '$1::text[]', per: 'set' })} c
 		 WHERE ($1::text[] IS NULL AND c.category NOT LIKE 'road-collision-%' OR c.category = ANY($1::text[]))
 		   AND ($2::int[] IS NULL OR c.source_id = ANY($2::int[]))
 		 GROUP BY c.h3, 2`,
@@ -81,7 +81,7 @@ export async function dailyCountsByCategory(
 	// coarsest cells hold the same total in fewer rows.
 	const rows = await db.query<{ day: string; category: string; n: number }>(
 		`SELECT c.period::text AS day, c.category, sum(c.n)::int AS n
-		 FROM ${rollupRows(areaId === null ? 5 : 10, from, to, 'day')} c
+		 FROM ${rollupRows(areaId === null ? 5 : 10, from, to, 'day', { categories: '$1::text[]', per: 'category' })} c
 		 WHERE ($1::text[] IS NULL AND c.category NOT LIKE 'road-collision-%' OR c.category = ANY($1::text[]))
 		   AND ($2::int IS NULL OR c.h3 IN (SELECT h3 FROM area_cells WHERE area_id = $2::int))
 		 GROUP BY 1, 2 ORDER BY 1, 2`,
@@ -102,7 +102,7 @@ export async function countsByArea(
 		`SELECT a.id AS area_id, a.code, a.name, coalesce(sum(c.n), 0)::int AS n
 		 FROM areas a
 		 LEFT JOIN area_cells ac ON ac.area_id = a.id
-		 LEFT JOIN ${rollupRows(10, from, to)} c ON c.h3 = ac.h3
+		 LEFT JOIN ${rollupRows(10, from, to, 'year', { categories: '$2::text[]', per: 'set' })} c ON c.h3 = ac.h3
 		   AND ($2::text[] IS NULL AND c.category NOT LIKE 'road-collision-%' OR c.category = ANY($2::text[]))
 		 WHERE a.kind = $1
 		 GROUP BY a.id, a.code, a.name ORDER BY a.code`,

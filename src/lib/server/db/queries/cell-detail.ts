@@ -1,6 +1,6 @@
 /** Reads behind the cell side panel: one cell's counts by category and by month, from the rollups. */
 import type { Queryable } from '../client';
-import { rollupRows, type Grain } from './rollup';
+import { rollupRows, type CategoryMatch, type Grain } from './rollup';
 
 export interface CellDetailFilter {
 	/** The cell as a decimal bigint string, at `res`. */
@@ -13,8 +13,8 @@ export interface CellDetailFilter {
 }
 
 /** The cell's rollup rows over the filter, at most `coarsest` grain. */
-function cellRows(f: CellDetailFilter, coarsest: Grain): string {
-	return `${rollupRows(f.res, f.from, f.to, coarsest)} c
+function cellRows(f: CellDetailFilter, coarsest: Grain, per: CategoryMatch['per']): string {
+	return `${rollupRows(f.res, f.from, f.to, coarsest, { categories: '$2::text[]', per })} c
 	 WHERE c.h3 = $1::bigint
 	   AND ($2::text[] IS NULL AND c.category NOT LIKE 'road-collision-%' OR c.category = ANY($2::text[]))
 	   AND ($3::int[] IS NULL OR c.source_id = ANY($3::int[]))`;
@@ -30,7 +30,7 @@ export async function cellCountsByCategory(
 	f: CellDetailFilter
 ): Promise<{ category: string; n: number }[]> {
 	const rows = await db.query<{ category: string; n: number }>(
-		`SELECT c.category, sum(c.n)::int AS n FROM ${cellRows(f, 'year')}
+		`SELECT c.category, sum(c.n)::int AS n FROM ${cellRows(f, 'year', 'category')}
 		 GROUP BY 1 ORDER BY 2 DESC, 1`,
 		params(f)
 	);
@@ -44,7 +44,7 @@ export async function cellCountsByMonth(
 ): Promise<{ month: string; n: number }[]> {
 	const rows = await db.query<{ month: string; n: number }>(
 		`SELECT date_trunc('month', c.period)::date::text AS month, sum(c.n)::int AS n
-		 FROM ${cellRows(f, 'month')} GROUP BY 1 ORDER BY 1`,
+		 FROM ${cellRows(f, 'month', 'set')} GROUP BY 1 ORDER BY 1`,
 		params(f)
 	);
 	return rows.map((r) => ({ month: r.month, n: Number(r.n) }));

@@ -1,6 +1,6 @@
 /** Map-scale reads from the rollups (never raw incidents). */
 import type { Queryable } from '../client';
-import { areaCoverCells, rollupRows } from './rollup';
+import { areaCoverCells, rollupAll, rollupRows } from './rollup';
 
 export interface CellCountFilter {
 	res: number;
@@ -22,7 +22,7 @@ export async function countsByCell(
 		: '';
 	const rows = await db.query<{ cell: string; n: number }>(
 		`SELECT to_hex(c.h3) AS cell, sum(c.n)::int AS n
-		 FROM ${rollupRows(f.res, f.from, f.to)} c ${areaJoin}
+		 FROM ${rollupRows(f.res, f.from, f.to, 'year', { categories: '$1::text[]', per: 'set' })} c ${areaJoin}
 		 WHERE ($1::text[] IS NULL AND c.category NOT LIKE 'road-collision-%' OR c.category = ANY($1::text[]))
 		   AND ($2::int[] IS NULL OR c.source_id = ANY($2::int[]))
 		 GROUP BY c.h3 ORDER BY c.h3`,
@@ -77,8 +77,9 @@ export async function areaRollupDating(
 
 export async function categoryTotals(db: Queryable): Promise<{ code: string; count: number }[]> {
 	const rows = await db.query<{ code: string; count: number }>(
-		`SELECT category AS code, sum(n)::int AS count FROM cell_counts
-		 WHERE res = 5 AND grain = 'year' AND category NOT LIKE 'road-collision-%' GROUP BY 1 ORDER BY 2 DESC`
+		`SELECT c.category AS code, sum(c.n)::int AS count
+		 FROM ${rollupAll(5, 'year', 'category')} c
+		 WHERE c.category NOT LIKE 'road-collision-%' GROUP BY 1 ORDER BY 2 DESC`
 	);
 	return rows.map((r) => ({ code: r.code, count: Number(r.count) }));
 }

@@ -58,7 +58,10 @@ function incidentWhere(f: IncidentExportFilter): { sql: string; params: unknown[
 	}
 	if (f.from) clauses.push(`(i.occurred_from AT TIME ZONE s.timezone)::date >= ${p(f.from)}::date`);
 	if (f.to) clauses.push(`(i.occurred_from AT TIME ZONE s.timezone)::date <= ${p(f.to)}::date`);
-	if (f.categories.length) clauses.push(`i.category = ANY(${p(f.categories)}::text[])`);
+	if (f.categories.length) {
+		const set = `${p(f.categories)}::text[]`;
+		clauses.push(`(i.category = ANY(${set}) OR i.extra_categories && ${set})`);
+	}
 	// No category chosen means every crime category: road collisions are another domain.
 	else clauses.push(`i.category NOT LIKE 'road-collision-%'`);
 	return { sql: clauses.length ? clauses.join(' AND ') : 'true', params };
@@ -136,7 +139,7 @@ export async function cellCountsForExport(
 	}
 	const rows = await db.query<{ cell: string; n: number; sensitive: number }>(
 		`SELECT to_hex(c.h3) AS cell, sum(c.n)::int AS n, sum(c.sensitive)::int AS sensitive
-		 FROM ${rollupRows(f.res, f.from, f.to)} c
+		 FROM ${rollupRows(f.res, f.from, f.to, 'year', { categories: '$1::text[]', per: 'set' })} c
 		 WHERE ($1::text[] IS NULL AND c.category NOT LIKE 'road-collision-%' OR c.category = ANY($1::text[])) ${inArea}
 		 GROUP BY c.h3 ORDER BY c.h3`,
 		params

@@ -58,7 +58,7 @@ function where(f: IncidentListFilter): { sql: string; params: unknown[] } {
 			SELECT 1 FROM areas a WHERE a.id = ANY($${params.length}::int[]) AND ST_Covers(a.geom, i.geom)))
 		AND (${p(f.from ?? null)}::date IS NULL OR (i.occurred_from AT TIME ZONE s.timezone)::date >= $${params.length}::date)
 		AND (${p(f.to ?? null)}::date IS NULL OR (i.occurred_from AT TIME ZONE s.timezone)::date <= $${params.length}::date)
-		AND (cardinality(${p(f.categories)}::text[]) = 0 AND i.category NOT LIKE 'road-collision-%' OR i.category = ANY($${params.length}::text[]))`;
+		AND (cardinality(${p(f.categories)}::text[]) = 0 AND i.category NOT LIKE 'road-collision-%' OR i.category = ANY($${params.length}::text[]) OR i.extra_categories && $${params.length}::text[])`;
 	return { sql, params };
 }
 

@@ -86,12 +86,14 @@ export async function addBatchCounts(
 		filtered?: number;
 		retracted?: number;
 		withdrawn?: number;
+		merged?: number;
 	}
 ): Promise<void> {
 	await db.query(
 		`UPDATE import_batches SET total_rows = total_rows + $2, imported = imported + $3,
 		 rejected = rejected + $4, duplicate = duplicate + $5, filtered = filtered + $6,
-		 retracted = retracted + $7, withdrawn = withdrawn + $8, heartbeat_at = now() WHERE id = $1`,
+		 retracted = retracted + $7, withdrawn = withdrawn + $8, merged = merged + $9,
+		 heartbeat_at = now() WHERE id = $1`,
 		[
 			batchId,
 			c.total,
@@ -100,7 +102,8 @@ export async function addBatchCounts(
 			c.duplicate,
 			c.filtered ?? 0,
 			c.retracted ?? 0,
-			c.withdrawn ?? 0
+			c.withdrawn ?? 0,
+			c.merged ?? 0
 		]
 	);
 }
@@ -395,6 +398,82 @@ export async function insertStagedIncidents(
 	await tx.query('DROP TABLE incident_stage');
 	return { inserted: Number(rows[0].inserted), located: Number(rows[0].located) };
 }
+
+export const OFFENCE_COPY_COLUMNS = [
+	'source_id',
+	'external_id',
+	'offence',
+	'category',
+	'original_type',
+	'sensitive',
+	'batch_id'
+];
+
+/**
+ * Store offences of incidents (COPY text of `OFFENCE_COPY_COLUMNS`; their incidents are stored),
+ * skipping offences already stored, and bring each touched incident's `extra_categories` (its
+ * offences' categories other than its own, sorted) and `sensitive` (any sensitive offence) up to
+ * date — an UPDATE, so the rollup triggers move its counts. Returns how many offences were new.
+ */
+export async function addOffences(
+	tx: Queryable,
+	sourceId: number,
+	copyText: string
+): Promise<number> {
+	if (!copyText) return 0;
+	const cols = OFFENCE_COPY_COLUMNS.join(', ');
+	await tx.query(
+		`CREATE TEMP TABLE IF NOT EXISTS offence_stage ON COMMIT DELETE ROWS AS
+		 SELECT ${cols} FROM incident_offences WITH NO DATA`
+	);
+	await tx.query('TRUNCATE offence_stage');
+	await tx.copyIn('offence_stage', OFFENCE_COPY_COLUMNS, copyText);
+	const [r] = await tx.query<{ n: number }>(
+		`WITH ins AS (
+		   INSERT INTO incident_offences (${cols}) SELECT ${cols} FROM offence_stage
+		   ON CONFLICT (source_id, external_id, offence) DO NOTHING RETURNING 1
+		 ) SELECT count(*)::int AS n FROM ins`
+	);
+	await tx.query(
+		`UPDATE incidents i SET extra_categories = e.extra, sensitive = i.sensitive OR e.sensitive
+		 FROM (
+		   SELECT j.id,
+		          coalesce(array_agg(DISTINCT o.category ORDER BY o.category)
+		                   FILTER (WHERE o.category <> j.category), '{}') AS extra,
+		          bool_or(o.sensitive) AS sensitive
+		   FROM incidents j
+		   JOIN incident_offences o ON o.source_id = j.source_id AND o.external_id = j.external_id
+		   WHERE j.source_id = $1
+		     AND j.external_id IN (SELECT DISTINCT external_id FROM offence_stage)
+		   GROUP BY j.id
+		 ) e
+		 WHERE i.source_id = $1 AND i.id = e.id
+		   AND (i.extra_categories IS DISTINCT FROM e.extra OR (e.sensitive AND NOT i.sensitive))`,
+		[sourceId]
+	);
+	return Number(r.n);
+}
+
+/** The `(external id, offence)` pairs among `pairs` already stored for the source. */
+export async function existingOffences(
+	db: Queryable,
+	sourceId: number,
+	pairs: { externalId: string; offence: string }[]
+): Promise<Set<string>> {
+	if (pairs.length === 0) return new Set();
+	const rows = await db.query<{ external_id: string; offence: string }>(
+		`SELECT o.external_id, o.offence FROM incident_offences o
+		 JOIN unnest($2::text[], $3::text[]) AS p(external_id, offence)
+		   ON p.external_id = o.external_id AND p.offence = o.offence
+		 WHERE o.source_id = $1`,
+		[sourceId, pairs.map((p) => p.externalId), pairs.map((p) => p.offence)]
+	);
+	return new Set(rows.map((r) => offenceKey(r.external_id, r.offence)));
+}
+
+/** Key of an offence of an incident in sets of pairs. */
+export const offenceKey = (externalId: string, offence: string): string =>
+	`${externalId}\u0000${offence}`;
 
 export const REJECT_COPY_COLUMNS = ['batch_id', 'file', 'row_number', 'field', 'reason', 'raw'];
 

@@ -650,30 +650,3 @@ export async function linksOf(db: Queryable, ids: readonly number[]): Promise<Li
 		createdAt: new Date(r.created_at as string).toISOString()
 	}));
 }
-
-/**
- * Accepted reports per cell at `res` (their own cell at that resolution) with observed time in
- * [from, to), handling code C only with a sanitised text (the shared-product rule) and inside the
- * reader's area limits: the optional input to hot spots and tasking, kept apart from crime counts.
- */
-export async function acceptedReportsPerCell(
-	db: Queryable,
-	res: number,
-	from: string,
-	to: string,
-	allowedAreaIds: readonly number[] | null
-): Promise<Map<string, number>> {
-	if (!Number.isInteger(res) || res < 5 || res > 11) throw new RangeError(`resolution ${res}`);
-	const col = res === 11 ? 'h3' : `h3_r${res}`;
-	const rows = await db.query<{ cell: string; n: number }>(
-		`SELECT o.${col}::text AS cell, count(*)::int AS n FROM observations o
-		 WHERE o.review_status IN ('accepted', 'reviewed') AND o.merged_into IS NULL
-		   AND o.${col} IS NOT NULL AND o.observed_at >= $1::timestamptz AND o.observed_at < $2::timestamptz
-		   AND (o.handling_code = 'P' OR coalesce(btrim(o.sanitised_text), '') <> '')
-		   AND ($3::int[] IS NULL OR EXISTS (
-		     SELECT 1 FROM areas a WHERE a.id = ANY($3::int[]) AND ST_Covers(a.geom, o.geom)))
-		 GROUP BY 1`,
-		[from, to, allowedAreaIds ? [...allowedAreaIds] : null]
-	);
-	return new Map(rows.map((r) => [BigInt(r.cell).toString(16), Number(r.n)]));
-}

@@ -61,7 +61,8 @@ export async function categoryCountsInPeriods(
 		`SELECT c.category, ARRAY[${cols.join(', ')}] AS counts
 		 FROM (${periods
 				.map(
-					(p, i) => `SELECT ${i} AS p, h3, category, n FROM ${rollupRows(10, p.from, p.to)} r${i}`
+					(p, i) =>
+						`SELECT ${i} AS p, h3, category, n FROM ${rollupRows(10, p.from, p.to, 'year', { categories: 'NULL::text[]', per: 'category' })} r${i}`
 				)
 				.join(' UNION ALL ')}) c
 		 WHERE c.h3 IN (SELECT h3 FROM area_cells WHERE area_id = $1) AND c.category NOT LIKE 'road-collision-%'

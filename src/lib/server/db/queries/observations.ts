@@ -153,3 +153,67 @@ export async function observationsInBox(
 		}))
 	};
 }
+
+export interface AcceptedObservationFilter {
+	/** Served resolution of the cells (each report counts in its own cell at `res`). */
+	res: number;
+	/** Local days in the report's source's time zone, inclusive. */
+	from: string;
+	to: string;
+	/** Only reports whose category is one of these; null: every report, with or without category. */
+	categories: string[] | null;
+	/** The reader's area limits; null: everywhere. */
+	allowedAreaIds: readonly number[] | null;
+	/** Handling code C reports counted only when true (the read scope's `restricted`). */
+	includeRestricted: boolean;
+	/**
+	 * For inputs of shared products (tasking): a code-C report counts only with a sanitised text
+	 * (docs/observations.md, "Sanitised text rule"), even for a reader allowed restricted records.
+	 */
+	sharedProduct?: boolean;
+}
+
+/**
+ * Accepted intelligence reports (after review: `accepted`, or `reviewed` before migration 0011; not
+ * merged into another) per cell at `res`, within the reader's area limits and handling codes — the
+ * optional input of hot spots and the shift ranking, always counted apart from recorded crime.
+ * `withheld`: reports of handling code C left out (for this reader, or for want of a sanitised text).
+ */
+export async function acceptedObservationCounts(
+	db: Queryable,
+	f: AcceptedObservationFilter
+): Promise<{ perCell: Map<string, number>; withheld: number }> {
+	if (!Number.isInteger(f.res) || f.res < 5 || f.res > 11)
+		throw new RangeError(`res: ${f.res} is not a served H3 resolution`);
+	const col = f.res === 11 ? 'h3' : `h3_r${f.res}`;
+	const rows = await db.query<{ cell: string | null; n: number }>(
+		`SELECT CASE WHEN o.handling_code = 'P'
+		               OR ($5::boolean AND (NOT $6::boolean OR coalesce(btrim(o.sanitised_text), '') <> ''))
+		             THEN to_hex(o.${col}) END AS cell,
+		        count(*)::int AS n
+		 FROM observations o JOIN sources s ON s.id = o.source_id
+		 WHERE o.review_status IN ('accepted', 'reviewed') AND o.merged_into IS NULL
+		   AND o.${col} IS NOT NULL
+		   AND o.observed_at >= $1::date - 2 AND o.observed_at < $2::date + 3
+		   AND (o.observed_at AT TIME ZONE s.timezone)::date BETWEEN $1::date AND $2::date
+		   AND ($3::text[] IS NULL OR o.category = ANY($3::text[]))
+		   AND ($4::int[] IS NULL OR EXISTS (
+		     SELECT 1 FROM areas a WHERE a.id = ANY($4::int[]) AND ST_Covers(a.geom, o.geom)))
+		 GROUP BY 1`,
+		[
+			f.from,
+			f.to,
+			f.categories,
+			f.allowedAreaIds ? [...f.allowedAreaIds] : null,
+			f.includeRestricted,
+			f.sharedProduct ?? false
+		]
+	);
+	const perCell = new Map<string, number>();
+	let withheld = 0;
+	for (const r of rows) {
+		if (r.cell === null) withheld += Number(r.n);
+		else perCell.set(r.cell, Number(r.n));
+	}
+	return { perCell, withheld };
+}

@@ -79,7 +79,7 @@ export async function keyedCellCounts(
 		        coalesce(sum(i.record_key) FILTER (WHERE i.sensitive), 0)::int AS sensitive_key_sum
 		 FROM incidents i JOIN sources s ON s.id = i.source_id
 		 WHERE ${publicCellSql(f.res)} IS NOT NULL AND ${DAYS_SQL}
-		   AND ($3::text[] IS NULL AND i.category NOT LIKE 'road-collision-%' OR i.category = ANY($3::text[])) ${inArea}
+		   AND ($3::text[] IS NULL AND i.category NOT LIKE 'road-collision-%' OR i.category = ANY($3::text[]) OR i.extra_categories && $3::text[]) ${inArea}
 		 GROUP BY 1 ORDER BY 1`,
 		params
 	);

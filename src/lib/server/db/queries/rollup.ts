@@ -69,45 +69,91 @@ export function planPeriod(from: string, to: string, coarsest: Grain = 'year'): 
 }
 
 /**
+ * How incidents with several categories (`incidents.extra_categories`, rollup `cell_extra_counts`)
+ * enter a read filtered by the category set `categories` (SQL of a `text[]`, null for all):
+ *
+ * - `set`: once per incident when any of its categories is in the set (a map, a hot spot, a total):
+ *   the further-category rows whose primary category is not in the set but a further one is, each
+ *   under one matching category. With no set, nothing is added (totals count every incident once).
+ * - `category`: once per category it has (breakdowns by category): every further category of every
+ *   incident as its own row; the caller's filter keeps those in the set.
+ * - `both`: the rows of both, with a column `part`: `'both'` (a primary-category row: counts in the
+ *   total and its category), `'total'` (only in the total), `'category'` (only in its category).
+ *
+ * Without it, only primary categories are read (one row per incident, as before issue 15).
+ */
+export interface CategoryMatch {
+	categories: string;
+	per: 'set' | 'category' | 'both';
+}
+
+/**
  * A subquery (parenthesised, to alias) of the rollup rows at `res` that cover `from`–`to` exactly
- * once: columns `h3, period, category, source_id, n, harm, sensitive`. `period` is a day, or the
- * first day of a month or year; with `coarsest` at `'month'` every row lies within one month, at
- * `'day'` it is the day itself. Filters on category, source or cells go outside (PostgreSQL pushes
- * them into each branch).
+ * once: columns `h3, period, category, source_id, n, harm, sensitive` (and `part` with `per: 'both'`).
+ * `period` is a day, or the first day of a month or year; with `coarsest` at `'month'` every row
+ * lies within one month, at `'day'` it is the day itself. Filters on category, source or cells go
+ * outside (PostgreSQL pushes them into each branch); the caller's category filter stays
+ * `c.category = ANY(set)` (or all but road collisions when the set is null) with `match` given.
  */
 export function rollupRows(
 	res: number,
 	from: string,
 	to: string,
-	coarsest: Grain = 'year'
+	coarsest: Grain = 'year',
+	match?: CategoryMatch
 ): string {
 	if (!isServedRes(res)) {
 		throw new RangeError(
 			`res: ${res} is not a served H3 resolution (${SERVED_MIN_RES}–${SERVED_MAX_RES})`
 		);
 	}
-	const cols = 'h3, period, category, source_id, n, harm, sensitive';
+	const both = match?.per === 'both';
+	const cols = `h3, period, category, source_id, n, harm, sensitive${both ? `, 'both' AS part` : ''}`;
 	const pieces = planPeriod(from, to, coarsest);
 	if (pieces.length === 0) return `(SELECT ${cols} FROM cell_counts WHERE false)`;
 	// Dates and resolution are validated above, so they are safe as literals (each branch then has
 	// constant bounds the planner can match to the index).
-	return `(${pieces
-		.map(
-			(p) =>
-				`SELECT ${cols} FROM cell_counts WHERE res = ${res} AND grain = '${p.grain}'
-				   AND period BETWEEN '${p.first}'::date AND '${p.last}'::date`
-		)
-		.join(' UNION ALL ')})`;
+	const where = (p: PeriodPiece, t = '') =>
+		`${t}res = ${res} AND ${t}grain = '${p.grain}'
+		   AND ${t}period BETWEEN '${p.first}'::date AND '${p.last}'::date`;
+	const branches = pieces.map((p) => `SELECT ${cols} FROM cell_counts WHERE ${where(p)}`);
+	if (match) {
+		const set = match.categories;
+		for (const p of pieces) {
+			if (match.per !== 'category')
+				branches.push(
+					`SELECT e.h3, e.period,
+					        (SELECT min(x) FROM unnest(e.extra) AS x WHERE x = ANY(${set})) AS category,
+					        e.source_id, e.n, e.harm, e.sensitive${both ? `, 'total' AS part` : ''}
+					 FROM cell_extra_counts e
+					 WHERE ${where(p, 'e.')} AND ${set} IS NOT NULL
+					   AND NOT (e.category = ANY(${set})) AND e.extra && ${set}`
+				);
+			if (match.per !== 'set')
+				branches.push(
+					`SELECT e.h3, e.period, u.category, e.source_id, e.n, e.harm, e.sensitive${both ? `, 'category' AS part` : ''}
+					 FROM cell_extra_counts e CROSS JOIN LATERAL unnest(e.extra) AS u(category)
+					 WHERE ${where(p, 'e.')}`
+				);
+		}
+	}
+	return `(${branches.join(' UNION ALL ')})`;
 }
 
 /**
  * Rollup rows of every period at `res` and one grain (for totals and ranges over all data: year rows
- * are the fewest).
+ * are the fewest); with `per: 'category'`, also every further category of incidents that have
+ * several (for counts by category).
  */
-export function rollupAll(res: number, grain: Grain): string {
+export function rollupAll(res: number, grain: Grain, per?: 'category'): string {
 	if (!isServedRes(res)) throw new RangeError(`res: ${res} is not a served H3 resolution`);
-	return `(SELECT h3, period, category, source_id, n, harm, sensitive FROM cell_counts
-	   WHERE res = ${res} AND grain = '${grain}')`;
+	const primary = `SELECT h3, period, category, source_id, n, harm, sensitive FROM cell_counts
+	   WHERE res = ${res} AND grain = '${grain}'`;
+	if (!per) return `(${primary})`;
+	return `(${primary} UNION ALL
+	   SELECT e.h3, e.period, u.category, e.source_id, e.n, e.harm, e.sensitive
+	   FROM cell_extra_counts e CROSS JOIN LATERAL unnest(e.extra) AS u(category)
+	   WHERE e.res = ${res} AND e.grain = '${grain}')`;
 }
 
 /**

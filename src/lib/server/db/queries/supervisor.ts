@@ -17,7 +17,7 @@ export async function countsByCellDayCategory(
 ): Promise<{ cell: string; day: string; category: string; n: number }[]> {
 	const rows = await db.query<{ cell: string; day: string; category: string; n: number }>(
 		`SELECT to_hex(s.cell) AS cell, c.period::text AS day, c.category, sum(c.n)::int AS n
-		 FROM ${rollupRows(res, from, to, 'day')} c
+		 FROM ${rollupRows(res, from, to, 'day', { categories: '$2::text[]', per: 'set' })} c
 		 JOIN unnest($1::bigint[]) AS s(cell) ON s.cell = c.h3
 		 WHERE ($2::text[] IS NULL AND c.category NOT LIKE 'road-collision-%' OR c.category = ANY($2::text[]))
 		 GROUP BY 1, 2, 3`,
@@ -45,7 +45,7 @@ export async function incidentWindowsByCategory(
 		 WHERE i.geom IS NOT NULL
 		   AND i.occurred_from >= $2::date - 2 AND i.occurred_from < $3::date + 3
 		   AND (i.occurred_from AT TIME ZONE s.timezone)::date BETWEEN $2::date AND $3::date
-		   AND ($4::text[] IS NULL AND i.category NOT LIKE 'road-collision-%' OR i.category = ANY($4::text[]))
+		   AND ($4::text[] IS NULL AND i.category NOT LIKE 'road-collision-%' OR i.category = ANY($4::text[]) OR i.extra_categories && $4::text[])
 		   AND EXISTS (SELECT 1 FROM areas a WHERE a.id = ANY($1::int[]) AND ST_Intersects(a.geom, i.geom))
 		 LIMIT $5::int`,
 		[areaIds, from, to, categories, limit + 1]

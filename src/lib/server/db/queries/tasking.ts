@@ -623,7 +623,7 @@ export async function crimePerAreaMonth(
 ): Promise<{ areaId: number; month: string; n: number }[]> {
 	const rows = await db.query<Record<string, unknown>>(
 		`SELECT ac.area_id AS "areaId", to_char(c.period, 'YYYY-MM') AS month, sum(c.n)::int AS n
-		 FROM ${rollupRows(10, from, to, 'month')} c
+		 FROM ${rollupRows(10, from, to, 'month', { categories: '$2::text[]', per: 'set' })} c
 		 JOIN area_cells ac ON ac.h3 = c.h3 JOIN areas a ON a.id = ac.area_id AND a.kind = $1
 		 WHERE ($2::text[] IS NULL OR c.category = ANY($2::text[]))
 		 GROUP BY 1, 2`,
@@ -644,7 +644,7 @@ export async function countsPerCellDay(
 	if (cells.length === 0) return [];
 	const rows = await db.query<{ cell: string; day: string; n: number }>(
 		`SELECT to_hex(c.h3) AS cell, c.period::text AS day, sum(c.n)::int AS n
-		 FROM ${rollupRows(res, from, to, 'day')} c
+		 FROM ${rollupRows(res, from, to, 'day', { categories: '$2::text[]', per: 'set' })} c
 		 WHERE c.h3 = ANY($1::bigint[]) AND ($2::text[] IS NULL OR c.category = ANY($2::text[]))
 		 GROUP BY 1, 2`,
 		[cells.map(toBig), categories]

@@ -5,6 +5,7 @@ import {
 	bigserial,
 	boolean,
 	date,
+	foreignKey,
 	index,
 	integer,
 	jsonb,
@@ -71,6 +72,8 @@ export const importBatches = pgTable(
 		retracted: integer('retracted').notNull().default(0),
 		/** Incidents stored by earlier imports that this file's retractions deleted. */
 		withdrawn: integer('withdrawn').notNull().default(0),
+		/** Rows that added a further offence to an incident (one row per incident × offence files). */
+		merged: integer('merged').notNull().default(0),
 		/**
 		 * What the analyst should check: rows imported without a location by reason, the commonest
 		 * unmapped category values, values with replaced characters, warnings (ingest/report.ts).
@@ -151,6 +154,16 @@ export const incidents = pgTable(
 		h3R10: bigint('h3_r10', { mode: 'bigint' }),
 		/** Local calendar day of `occurred_from` in the source's time zone: the rollups' day. */
 		localDay: date('local_day', { mode: 'string' }),
+		/**
+		 * The incident's further categories when its file lists several offences (one row per incident ×
+		 * offence): the distinct categories of its offences (`incident_offences`) other than `category`,
+		 * sorted. `category` stays the incident's one category for totals; category filters also match
+		 * these (the `cell_extra_counts` rollup). Empty for single-offence incidents.
+		 */
+		extraCategories: text('extra_categories')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
 		harmWeight: real('harm_weight').notNull().default(1),
 		/** 3x5x2 handling code: P lawful sharing permitted, C with conditions. */
 		handlingCode: text('handling_code').notNull().default('P'),
@@ -217,6 +230,65 @@ export const cellCounts = pgTable(
 		primaryKey({
 			name: 'cell_counts_pk',
 			columns: [t.res, t.grain, t.period, t.h3, t.category, t.sourceId]
+		})
+	]
+);
+
+/**
+ * The offences of incidents imported from files with one row per incident × offence (a mapping with
+ * `offence`): one row per offence, the first-read one included. `(source_id, external_id, offence)`
+ * makes a re-imported offence a duplicate and a new offence of a stored incident an addition. The
+ * incident's `extra_categories` are derived from these rows.
+ */
+export const incidentOffences = pgTable(
+	'incident_offences',
+	{
+		sourceId: integer('source_id').notNull(),
+		externalId: text('external_id').notNull(),
+		/** The offence column's value (an offence code or sequence number), unique within the incident. */
+		offence: text('offence').notNull(),
+		category: text('category').notNull(),
+		originalType: text('original_type').notNull(),
+		sensitive: boolean('sensitive').notNull().default(false),
+		batchId: integer('batch_id')
+	},
+	(t) => [
+		primaryKey({ columns: [t.sourceId, t.externalId, t.offence] }),
+		// Co-located with incidents (same distribution column); its incident's delete removes it.
+		foreignKey({
+			name: 'incident_offences_incident_fk',
+			columns: [t.sourceId, t.externalId],
+			foreignColumns: [incidents.sourceId, incidents.externalId]
+		}).onDelete('cascade')
+	]
+);
+
+/**
+ * Incidents with further categories (`incidents.extra_categories` not empty), counted by (resolution,
+ * grain, cell, period, primary category, further categories, source) — the same keys as `cell_counts`
+ * plus the set of further categories. An incident is in `cell_counts` once under its primary category
+ * (totals) and here once; a filter on a set S of categories adds the rows here whose primary category
+ * is not in S and whose further categories meet S, so each incident counts once per set
+ * (`rollupRows` in queries/rollup.ts). Maintained by the same triggers as `cell_counts`.
+ */
+export const cellExtraCounts = pgTable(
+	'cell_extra_counts',
+	{
+		res: smallint('res').notNull(),
+		grain: text('grain', { enum: ['day', 'month', 'year'] }).notNull(),
+		h3: bigint('h3', { mode: 'bigint' }).notNull(),
+		period: date('period', { mode: 'string' }).notNull(),
+		category: text('category').notNull(),
+		extra: text('extra').array().notNull(),
+		sourceId: integer('source_id').notNull(),
+		n: integer('n').notNull(),
+		harm: real('harm').notNull().default(0),
+		sensitive: integer('sensitive').notNull().default(0)
+	},
+	(t) => [
+		primaryKey({
+			name: 'cell_extra_counts_pk',
+			columns: [t.res, t.grain, t.period, t.h3, t.category, t.extra, t.sourceId]
 		})
 	]
 );

@@ -64,6 +64,10 @@ describe('import mapping validation', () => {
 			/location: give both "lon" and "lat"/
 		);
 		expect(mappingError({ timezone: 'UTC', category: { fixed: 'drugs' } })).toMatch(/time: /);
+		const { id: _id, ...noId } = ukMapping;
+		expect(mappingError({ ...noId, offence: 'Seq' })).toMatch(
+			/offence: "offence" needs "id": rows with the same id are the offences of one incident/
+		);
 	});
 
 	it('createAdapter("csv") requires a mapping', () => {

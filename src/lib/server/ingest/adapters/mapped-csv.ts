@@ -85,6 +85,7 @@ export function createMappedCsvAdapter(
 	let filters: { column: string; test: (v: string) => boolean; keep: boolean; label: string }[] =
 		[];
 	let countColumn: string | null = null;
+	let offenceColumns: string[] | null = null;
 	let time: TimeSpec;
 	let end: TimeSpec | null = null;
 	let reported: TimeSpec | null = null;
@@ -171,6 +172,11 @@ export function createMappedCsvAdapter(
 			});
 			countColumn = mapping.count ? col(mapping.count.column) : null;
 			if (countColumn) used.push(countColumn);
+			offenceColumns =
+				mapping.offence === undefined
+					? null
+					: (Array.isArray(mapping.offence) ? mapping.offence : [mapping.offence]).map(col);
+			if (offenceColumns) used.push(...offenceColumns);
 			const attributeOnly = Array.isArray(mapping.attributes)
 				? new Set(mapping.attributes.map(col))
 				: undefined;
@@ -369,6 +375,9 @@ export function createMappedCsvAdapter(
 					attributes,
 					...(unlocated ? { unlocated } : {}),
 					...(unmappedCategory ? { unmappedCategory } : {}),
+					...(offenceColumns
+						? { offence: offenceColumns.map((c) => (v[c] ?? '').trim()).join('|') }
+						: {}),
 					...(retracts ? { retracts } : {})
 				}
 			};

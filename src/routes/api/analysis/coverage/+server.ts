@@ -1,6 +1,6 @@
 import type { RequestHandler } from './$types';
 import { coverageQuerySchema } from '$lib/contracts/analysis';
-import { getDatabase } from '$lib/server/db';
+import { readSnapshot } from '$lib/server/db';
 import { coverageBySteps } from '$lib/server/services/coverage';
 import { analysisResponse } from '../respond';
 
@@ -9,6 +9,6 @@ import { analysisResponse } from '../respond';
  * no statistic (not an audited analysis run).
  */
 export const GET: RequestHandler = async (event) =>
-	analysisResponse(event, null, coverageQuerySchema, async (q) =>
-		coverageBySteps(await getDatabase(), q)
+	analysisResponse(event, null, coverageQuerySchema, (q) =>
+		readSnapshot((db) => coverageBySteps(db, q))
 	);

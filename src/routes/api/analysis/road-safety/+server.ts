@@ -1,6 +1,6 @@
 import type { RequestHandler } from './$types';
 import { roadEvaluationQuerySchema } from '$lib/contracts/road-safety';
-import { getDatabase } from '$lib/server/db';
+import { readSnapshot } from '$lib/server/db';
 import { evaluateRoadScheme } from '$lib/server/services/road-safety';
 import { analysisResponse } from '../respond';
 
@@ -9,14 +9,18 @@ import { analysisResponse } from '../respond';
  * equal periods around `schemeDate`, against a control area, with exact intervals.
  */
 export const GET: RequestHandler = async (event) =>
-	analysisResponse(event, 'road-safety-evaluation', roadEvaluationQuerySchema, async (q) =>
-		evaluateRoadScheme(await getDatabase(), {
-			site:
-				q.site !== undefined ? { area: q.site } : { lon: q.lon!, lat: q.lat!, radiusM: q.radius! },
-			control: q.control ?? null,
-			schemeDate: q.schemeDate,
-			periodDays: q.periodDays,
-			gapDays: q.gapDays,
-			confidence: q.confidence
-		})
+	analysisResponse(event, 'road-safety-evaluation', roadEvaluationQuerySchema, (q) =>
+		readSnapshot((db) =>
+			evaluateRoadScheme(db, {
+				site:
+					q.site !== undefined
+						? { area: q.site }
+						: { lon: q.lon!, lat: q.lat!, radiusM: q.radius! },
+				control: q.control ?? null,
+				schemeDate: q.schemeDate,
+				periodDays: q.periodDays,
+				gapDays: q.gapDays,
+				confidence: q.confidence
+			})
+		)
 	);

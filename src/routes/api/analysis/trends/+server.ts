@@ -1,7 +1,12 @@
 import type { RequestHandler } from './$types';
 import { trendsQuerySchema } from '$lib/contracts/analysis';
-import { getDatabase } from '$lib/server/db';
-import { trendMap, trendsForArea } from '$lib/server/services/trends';
+import { readSnapshot } from '$lib/server/db';
+import {
+	trendMap,
+	trendsForArea,
+	type TrendMapResult,
+	type TrendsResult
+} from '$lib/server/services/trends';
 import { analysisResponse } from '../respond';
 
 /**
@@ -9,7 +14,8 @@ import { analysisResponse } from '../respond';
  * / `map=area&kind=…` a Mann-Kendall trend map over the months of `from`–`to`.
  */
 export const GET: RequestHandler = async (event) =>
-	analysisResponse(event, 'trends', trendsQuerySchema, async (q) => {
-		const db = await getDatabase();
-		return q.map ? trendMap(db, { ...q, by: q.map }) : trendsForArea(db, q);
-	});
+	analysisResponse(event, 'trends', trendsQuerySchema, (q) =>
+		readSnapshot<TrendsResult | TrendMapResult>((db) =>
+			q.map ? trendMap(db, { ...q, by: q.map }) : trendsForArea(db, q)
+		)
+	);

@@ -1,7 +1,7 @@
 import { error, json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { cellsQueryErrorMessage, parseCellsQuery } from '$lib/contracts/cells';
-import { getDatabase } from '$lib/server/db';
+import { readSnapshot } from '$lib/server/db';
 import { cellDetail } from '$lib/server/services/cell-detail';
 import { ServiceError } from '$lib/server/errors';
 
@@ -12,13 +12,15 @@ export const GET: RequestHandler = async ({ params, url }) => {
 	const q = parsed.data;
 	try {
 		return json(
-			await cellDetail(await getDatabase(), {
-				cell: params.cell.toLowerCase(),
-				from: q.from,
-				to: q.to,
-				categories: q.categories,
-				sourceIds: q.sources
-			})
+			await readSnapshot((db) =>
+				cellDetail(db, {
+					cell: params.cell.toLowerCase(),
+					from: q.from,
+					to: q.to,
+					categories: q.categories,
+					sourceIds: q.sources
+				})
+			)
 		);
 	} catch (e) {
 		if (e instanceof ServiceError) error(e.status, e.message);
