@@ -96,6 +96,7 @@ describe.skipIf(!BASE_URL)('the demo shows shift rankings, accuracy and a board 
 		await page.selectOption('select[name="editAction"]', 'draw');
 		const map = page.locator('[data-testid="draw-map"]');
 		await page.waitForSelector('[data-testid="draw-map"][data-idle="yes"]', { timeout: 60_000 });
+		await map.scrollIntoViewIfNeeded();
 		const box = (await map.boundingBox())!;
 		const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
 		for (const [dx, dy] of [

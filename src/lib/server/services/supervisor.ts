@@ -13,6 +13,8 @@ import { aoristicProfile } from '../analysis/aoristic';
 import { HARM_INDEX, harmWeight, offenceCode } from '../analysis/harm-index';
 import { dayToIso, isoToDay, isoWeekday } from '../analysis/days';
 import { prospectiveRisk, shiftFactor, type CellRisk } from '../analysis/prospective-risk';
+import { inShift } from '../analysis/backtest';
+import { PROSPECTIVE_DEFAULTS } from '../analysis/forecast-models';
 import { CATEGORIES } from '../../taxonomy';
 import type { Database } from '../db/client';
 import {
@@ -28,6 +30,9 @@ import { checkDate } from '../study/period';
 import { requireDataExtent, type Granularity } from '../study/extent';
 import { placesOfCells, type Place } from '../study/places';
 import { SHIFTS, type ShiftName } from '../../contracts/shifts';
+
+/** Weight of a timed incident outside the shift's hours, relative to one inside: the tested model's. */
+const OFF_SHIFT_WEIGHT = PROSPECTIVE_DEFAULTS.offShiftWeight;
 
 /** The highest-risk cells that are named (street or area): the ones a supervisor's list shows. */
 export const NAMED_CELLS = 25;
@@ -100,6 +105,11 @@ export interface ShiftRisk {
 		 * and how many by their broad category only (approximate), with a sentence saying so.
 		 */
 		harm: { coded: number; approximate: number; note: string } | null;
+		/**
+		 * Timed data: incidents weighed by whether their hour fell in the shift (the ranking differs per
+		 * shift cell by cell, not only per category); null when the data has no times of day.
+		 */
+		timeOfDay: { offShiftWeight: number; timed: number; untimed: number; rule: string } | null;
 		profile: {
 			from: string;
 			to: string;
@@ -177,11 +187,15 @@ export async function riskForShift(
 	const ref = isoToDay(date);
 	// Ages are counted to the start of the shift's day; a monthly count sits at mid-month.
 	const windowFrom = dayToIso(ref - windowDays + 1 - (monthly ? 31 : 0));
-	// Harm-weighted: read the records, so each offence code gets its own weight (the rollups keep
-	// only categories); else the rollups' counts.
-	const rows: { cell: string; day: string; category: string; n: number; harm?: number }[] = [];
+	// Daily data or harm: read the records, so each incident is weighed by its time of day (in or
+	// out of the shift's hours, as the backtested model does) and each offence code by its own harm;
+	// monthly data without harm: the rollups' counts (no times, no codes to weigh).
+	const rows: { cell: string; day: string; category: string; n: number; weight?: number }[] = [];
 	const harmBasis = { coded: 0, approximate: 0 };
-	if (q.harm) {
+	const timing = { timed: 0, untimed: 0 };
+	const hours = { startHour: shift.startHour, hours: shift.hours };
+	const untimedWeight = (hours.hours + (24 - hours.hours) * OFF_SHIFT_WEIGHT) / 24;
+	if (q.harm || !monthly) {
 		const offences = await offenceCountsByCellDay(
 			db,
 			study.cells,
@@ -191,9 +205,19 @@ export async function riskForShift(
 			categories
 		);
 		for (const o of offences) {
-			const w = harmWeight(o.category, offenceCode(o.originalType, o.iucr));
-			harmBasis[w.coded ? 'coded' : 'approximate'] += o.n;
-			rows.push({ cell: o.cell, day: o.day, category: o.category, n: o.n, harm: w.weight });
+			const h = harmWeight(o.category, offenceCode(o.originalType, o.iucr));
+			if (q.harm) harmBasis[h.coded ? 'coded' : 'approximate'] += o.n;
+			timing[o.hour === null ? 'untimed' : 'timed'] += o.n;
+			// Normalised so an incident without a time counts 1, as before times were known.
+			const t =
+				o.hour === null ? 1 : (inShift(o.hour, hours) ? 1 : OFF_SHIFT_WEIGHT) / untimedWeight;
+			rows.push({
+				cell: o.cell,
+				day: o.day,
+				category: o.category,
+				n: o.n,
+				weight: (q.harm ? h.weight : 1) * t
+			});
 		}
 	} else
 		rows.push(
@@ -204,7 +228,7 @@ export async function riskForShift(
 		category: r.category,
 		ageDays: ref - (isoToDay(r.day) + (monthly && r.day.endsWith('-01') ? 14 : 0)),
 		n: r.n,
-		harm: r.harm
+		weight: r.weight
 	}));
 
 	const countsFrom = rows
@@ -287,6 +311,15 @@ export async function riskForShift(
 			excludedCategories: excluded,
 			harmIndex: q.harm ? HARM_INDEX.id : null,
 			harm: q.harm ? harmNote(harmBasis) : null,
+			timeOfDay:
+				timing.timed > 0
+					? {
+							offShiftWeight: OFF_SHIFT_WEIGHT,
+							timed: timing.timed,
+							untimed: timing.untimed,
+							rule: `Each incident with a time of day counts ${fmt2(1 / untimedWeight)} when it happened in the shift's hours and ${fmt2(OFF_SHIFT_WEIGHT / untimedWeight)} outside them (incidents without a time count 1), as in the tested forecast: a place busy at this time of day ranks above one busy at others.`
+						}
+					: null,
 			profile: {
 				from: profileFrom,
 				to: date,
@@ -310,6 +343,8 @@ export async function riskForShift(
 			: null
 	};
 }
+
+const fmt2 = (v: number) => v.toFixed(2);
 
 /** What a harm-weighted ranking weighed by: offence codes, or broad categories only (approximate). */
 export function harmNote(b: { coded: number; approximate: number }): {

@@ -66,9 +66,10 @@ function cellColumn(res: number): string {
 }
 
 /**
- * Counts per study cell, local day, category and offence (original type and IUCR code, where the
- * source gives one): the record-level input of a harm-weighted ranking, which weighs each offence
- * code by its own harm (the rollups keep only categories).
+ * Counts per study cell, local day, category, offence (original type and IUCR code, where the source
+ * gives one) and local hour (of the occurrence window's middle when the window is shorter than a day,
+ * else null): the record-level input of a ranking that weighs each offence code by its own harm and
+ * each incident by its time of day (the rollups keep only categories and days).
  */
 export async function offenceCountsByCellDay(
 	db: Queryable,
@@ -84,6 +85,7 @@ export async function offenceCountsByCellDay(
 		category: string;
 		originalType: string;
 		iucr: string | null;
+		hour: number | null;
 		n: number;
 	}[]
 > {
@@ -94,14 +96,19 @@ export async function offenceCountsByCellDay(
 		category: string;
 		type: string;
 		iucr: string | null;
+		hour: number | null;
 		n: number;
 	}>(
 		`SELECT to_hex(i.${col}) AS cell, i.local_day::text AS day, i.category, i.original_type AS type,
-		        coalesce(i.attributes->>'IUCR', i.attributes->>'iucr') AS iucr, count(*)::int AS n
-		 FROM incidents i
+		        coalesce(i.attributes->>'IUCR', i.attributes->>'iucr') AS iucr,
+		        CASE WHEN i.occurred_to - i.occurred_from < interval '1 day'
+		             THEN extract(hour FROM (i.occurred_from + (i.occurred_to - i.occurred_from) / 2)
+		                  AT TIME ZONE s.timezone)::int END AS hour,
+		        count(*)::int AS n
+		 FROM incidents i JOIN sources s ON s.id = i.source_id
 		 WHERE i.${col} = ANY($1::bigint[]) AND i.local_day BETWEEN $2::date AND $3::date
 		   AND ($4::text[] IS NULL AND i.category NOT LIKE 'road-collision-%' OR i.category = ANY($4::text[]))
-		 GROUP BY 1, 2, 3, 4, 5`,
+		 GROUP BY 1, 2, 3, 4, 5, 6`,
 		[cells.map((c) => BigInt('0x' + c).toString()), from, to, categories]
 	);
 	return rows.map((r) => ({
@@ -110,6 +117,7 @@ export async function offenceCountsByCellDay(
 		category: r.category,
 		originalType: r.type,
 		iucr: r.iucr,
+		hour: r.hour === null ? null : Number(r.hour),
 		n: Number(r.n)
 	}));
 }
