@@ -41,11 +41,10 @@ describe.skipIf(!BASE_URL)('tasking board, phone visit log, completion (e2e)', (
 		await signIn(page, base, 'supervisor');
 		await page.goto(`${base}/tasking?shift=late&date=${today}`);
 		await page.waitForSelector('[data-testid="tasking-view"]');
-		// The supervisor's home area, or the City of London when the account is not limited to one.
-		if ((await page.locator('[data-testid="unit-form"]').count()) === 0)
-			await page.selectOption('[data-testid="tasking-area"]', {
-				label: 'City of London (borough)'
-			});
+		// The City of London (the demo supervisor opens on Chicago district 11, where the demo's own
+		// board is: tasking-demo.test.ts).
+		await page.selectOption('[data-testid="tasking-area"]', { label: 'City of London (borough)' });
+		await page.waitForURL((u) => u.searchParams.has('area'));
 		await page.waitForSelector('[data-testid="unit-form"]');
 		for (const [callSign, type] of [
 			['E2E1', 'foot'],
