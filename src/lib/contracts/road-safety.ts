@@ -42,6 +42,29 @@ export const roadEvaluationQuerySchema = z
 	});
 export type RoadEvaluationQuery = z.output<typeof roadEvaluationQuerySchema>;
 
+/**
+ * The evaluation a parsed query asks for (the service's request): the site as an area or a circle,
+ * the control area or null (everything else). Used by the API and by "Save as a product".
+ */
+export function evaluationRequest(q: RoadEvaluationQuery): {
+	site: { area: string } | { lon: number; lat: number; radiusM: number };
+	control: string | null;
+	schemeDate: string;
+	periodDays: number;
+	gapDays?: number;
+	confidence?: number;
+} {
+	return {
+		site:
+			q.site !== undefined ? { area: q.site } : { lon: q.lon!, lat: q.lat!, radiusM: q.radius! },
+		control: q.control ?? null,
+		schemeDate: q.schemeDate,
+		periodDays: q.periodDays,
+		gapDays: q.gapDays,
+		confidence: q.confidence
+	};
+}
+
 const ratio = z.object({
 	estimate: z.number().nullable(),
 	lower: z.number(),

@@ -17,7 +17,7 @@ import { basemapSetting } from '$lib/server/basemap-style';
 import { env } from '$lib/server/env';
 import { ChromiumMissingError } from '$lib/server/products/chromium';
 import { draftRoadEvaluation } from '$lib/server/products/road-evaluation';
-import { roadEvaluationQuerySchema } from '$lib/contracts/road-safety';
+import { evaluationRequest, roadEvaluationQuerySchema } from '$lib/contracts/road-safety';
 
 /**
  * `?area=kind:code&type=briefing`: the products the signed-in user may read, by area and type (the
@@ -126,18 +126,7 @@ export const actions: Actions = {
 		return drafted(event, q.site ?? `${q.lat},${q.lon}`, q.schemeDate, (db, user, origin) =>
 			draftRoadEvaluation(
 				db,
-				{
-					site:
-						q.site !== undefined
-							? { area: q.site }
-							: { lon: q.lon!, lat: q.lat!, radiusM: q.radius! },
-					control: q.control ?? null,
-					schemeDate: q.schemeDate,
-					periodDays: q.periodDays,
-					gapDays: q.gapDays,
-					confidence: q.confidence,
-					basemapStyle: basemapSetting().style
-				},
+				{ ...evaluationRequest(q), basemapStyle: basemapSetting().style },
 				{ user, origin }
 			)
 		);

@@ -1,5 +1,5 @@
 import type { RequestHandler } from './$types';
-import { roadEvaluationQuerySchema } from '$lib/contracts/road-safety';
+import { evaluationRequest, roadEvaluationQuerySchema } from '$lib/contracts/road-safety';
 import { readSnapshot } from '$lib/server/db';
 import { evaluateRoadScheme } from '$lib/server/services/road-safety';
 import { analysisResponse } from '../respond';
@@ -10,17 +10,5 @@ import { analysisResponse } from '../respond';
  */
 export const GET: RequestHandler = async (event) =>
 	analysisResponse(event, 'road-safety-evaluation', roadEvaluationQuerySchema, (q) =>
-		readSnapshot((db) =>
-			evaluateRoadScheme(db, {
-				site:
-					q.site !== undefined
-						? { area: q.site }
-						: { lon: q.lon!, lat: q.lat!, radiusM: q.radius! },
-				control: q.control ?? null,
-				schemeDate: q.schemeDate,
-				periodDays: q.periodDays,
-				gapDays: q.gapDays,
-				confidence: q.confidence
-			})
-		)
+		readSnapshot((db) => evaluateRoadScheme(db, evaluationRequest(q)))
 	);
