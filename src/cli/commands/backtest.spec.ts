@@ -2,16 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { latLngToCell } from 'h3-js';
 import { main } from '../main';
 import { parseWallClock } from '../wall-clock';
 import { captureIo as capture } from '../test-io';
-import {
-	readShared,
-	sharedAvailable,
-	sharedMissingMessage,
-	sharedPath
-} from '../../lib/server/analysis/test-data';
 
 const dir = mkdtempSync(join(tmpdir(), 'beatwise-backtest-'));
 function writeCsv(name: string, text: string): string {
@@ -293,97 +286,4 @@ describe('beatwise backtest', () => {
 		expect(await main(args(both, [...base, '--coverage', '0.5']), c.io)).toBe(2);
 		expect(c.err()).toMatch(/give --date-order/);
 	});
-
-	if (!sharedAvailable)
-		console.warn(`${sharedMissingMessage}: recent:28 on the Chicago file skips`);
-	it.skipIf(!sharedAvailable)(
-		'recent:28 on the shared Chicago assaults equals a direct count from the file',
-		async () => {
-			const file = sharedPath('data/chicago-cpd/derived/chicago_aggravated_assaults.csv.gz');
-			const c = capture();
-			const opts = [
-				'--from',
-				'2019-01-07',
-				'--to',
-				'2019-06-24',
-				'--step-days',
-				'7',
-				'--horizon-days',
-				'7',
-				'--coverage',
-				'0.05',
-				'--model',
-				'recent:28'
-			];
-			const code = await main(
-				[
-					'backtest',
-					'--input',
-					file,
-					'--lon',
-					'longitude',
-					'--lat',
-					'latitude',
-					'--date',
-					'date',
-					'--res',
-					'8',
-					'--json',
-					...opts
-				],
-				c.io
-			);
-			expect(code).toBe(0);
-			const r = JSON.parse(c.out());
-			// Direct: dates compared as text (YYYY-MM-DD HH:mm sorts as time), counts per cell by hand.
-			const lines = readShared('data/chicago-cpd/derived/chicago_aggravated_assaults.csv.gz')
-				.trim()
-				.split('\n')
-				.slice(1);
-			const pts = lines.map((l) => {
-				const [date, , lon, lat] = l.split(',');
-				return { date, cell: latLngToCell(Number(lat), Number(lon), 8) };
-			});
-			const study = [...new Set(pts.map((p) => p.cell))];
-			expect(r.studyCells).toBe(study.length);
-			const k = Math.ceil(0.05 * study.length);
-			const iso = (d: Date) => d.toISOString().slice(0, 10);
-			expect(r.origins).toHaveLength(25);
-			for (const o of r.origins) {
-				const t = new Date(o.origin + 'T00:00:00Z');
-				const from = iso(new Date(t.getTime() - 28 * 86_400_000));
-				const end = iso(new Date(t.getTime() + 7 * 86_400_000));
-				const past = new Map<string, number>();
-				const future = new Map<string, number>();
-				for (const p of pts) {
-					if (p.date >= from && p.date < o.origin) past.set(p.cell, (past.get(p.cell) ?? 0) + 1);
-					else if (p.date >= o.origin && p.date < end)
-						future.set(p.cell, (future.get(p.cell) ?? 0) + 1);
-				}
-				const scores = study.map((cell) => past.get(cell) ?? 0).sort((x, y) => y - x);
-				const kth = scores[k - 1];
-				const selected = study.filter((cell) =>
-					kth > 0 ? (past.get(cell) ?? 0) >= kth : (past.get(cell) ?? 0) > 0
-				);
-				const n = [...future.values()].reduce((s, v) => s + v, 0);
-				const h = selected.reduce((s, cell) => s + (future.get(cell) ?? 0), 0);
-				const best = [...future.values()]
-					.sort((x, y) => y - x)
-					.slice(0, selected.length)
-					.reduce((s, v) => s + v, 0);
-				expect(o).toEqual({
-					origin: o.origin,
-					selectedCells: selected.length,
-					hits: h,
-					incidents: n,
-					hitRate: h / n,
-					pai: h / n / (selected.length / study.length),
-					pei: h / best
-				});
-			}
-			// Chicago's first week of 2019 at res 8: a sanity anchor for the numbers above.
-			expect(r.origins[0].origin).toBe('2019-01-07');
-			expect(r.mean.pai).toBeGreaterThan(1);
-		}
-	);
 });

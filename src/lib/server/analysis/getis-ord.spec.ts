@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { latLngToCell, gridDisk } from 'h3-js';
+import { gridDisk } from 'h3-js';
 import { getisOrd, getisOrdH3, confidenceBin } from './getis-ord';
 import { distanceBandWeights, weightsFromNeighbourLists } from './weights';
 import { h3DiskWeights } from './h3-weights';
-import { readFixture, readShared, sharedAvailable, sharedMissingMessage } from './test-data';
+import { readFixture } from './test-data';
 
 const esdaPoints: [number, number][] = [
 	[10, 10],
@@ -116,30 +116,6 @@ describe('Gi* on Chicago aggravated assaults, H3 r8, 2019 (R spdep)', () => {
 		expect(theirs.size).toBe(107);
 		expect([...ours].sort()).toEqual([...theirs].sort());
 	});
-
-	// The raw file is 1.4 MB of shared data: without ../shared this check is skipped, and says so.
-	if (!sharedAvailable)
-		console.warn(`${sharedMissingMessage}: the raw-file count check of Gi* skips`);
-	it.skipIf(!sharedAvailable)(
-		"the fixture's study area and counts are the raw file's (every r8 cell with an incident 2010-2019, its 2019 count)",
-		() => {
-			const csv = readShared('data/chicago-cpd/derived/chicago_aggravated_assaults.csv.gz');
-			const counts = new Map<string, number>();
-			const lines = csv.split('\n');
-			const header = lines[0].split(',');
-			const iDate = header.indexOf('date');
-			const iLat = header.indexOf('latitude');
-			const iLon = header.indexOf('longitude');
-			for (let l = 1; l < lines.length; l++) {
-				if (!lines[l]) continue;
-				const f = lines[l].split(',');
-				const cell = latLngToCell(Number(f[iLat]), Number(f[iLon]), 8);
-				counts.set(cell, (counts.get(cell) ?? 0) + (f[iDate].startsWith('2019') ? 1 : 0));
-			}
-			expect(counts.size).toBe(815);
-			expect(new Map(fixture.map((f) => [f.cell, f.count]))).toEqual(counts);
-		}
-	);
 });
 
 describe('Gi* at scale', () => {
