@@ -80,6 +80,10 @@ describe.skipIf(!BASE_URL)('the demo shows shift rankings, accuracy and a board 
 		await page.goto(`${base}/tasking`);
 		await page.waitForSelector('[data-testid="tasking-board"]');
 		expect(await page.locator('[data-testid="board-unit"]').count()).toBe(3);
+		// The board's map: each unit's spots in its colour, numbered as in its list.
+		await page.waitForSelector('[data-testid="board-map"] canvas');
+		await expect.poll(() => page.locator('.board-map-number').count()).toBe(12);
+		await saveScreenshot(page, 'desktop-demo-board-today');
 		const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 		await page.click(`[data-testid="recent-taskings"] a:has-text("${yesterday} · Late shift")`);
 		await page.waitForURL((u) => u.searchParams.has('tasking'));
