@@ -8,14 +8,14 @@
  * Screenshots: test-output/e2e/alerts-inbox.png, alerts-alarm.png, alerts-notice.png, notice-N.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { signIn } from './auth';
 import { pageProblems } from './axe';
-import { launchBrowser, newContext, OUTPUT_DIR, saveScreenshot, watchAndOpen } from './harness';
+import { launchBrowser, newContext, saveScreenshot, watchAndOpen } from './harness';
+import { savePdf } from './pdf';
 import { hasChromium, startServer, type RunningServer } from './server';
 import { openDatabase } from '../../src/lib/server/db/client';
 import { dayToIso, isoToDay } from '../../src/lib/server/analysis/days';
@@ -23,12 +23,6 @@ import { loadDemo } from '../../src/lib/server/demo/load';
 import { importPaths } from '../../src/lib/server/ingest/import';
 import { earlyWarningIdle, scheduleAfterImports } from '../../src/lib/server/jobs/early-warning';
 import { computeInline } from '../../src/lib/server/jobs/tasks';
-
-const tool = (cmd: string, args: string[]) => {
-	const r = spawnSync(cmd, args, { encoding: 'utf8' });
-	if (r.status !== 0) throw new Error(`${cmd}: ${r.stderr}`);
-	return r.stdout;
-};
 
 /** Near Bank junction, in the City of London. */
 const POINT = { lat: 51.5134, lon: -0.0891 };
@@ -145,18 +139,10 @@ describe.skipIf(!hasChromium || process.env.BEATWISE_E2E === '0')(
 			await page.click('[data-testid="product-publish"]');
 			await page.locator('article.product .meta', { hasText: /^Published/ }).waitFor();
 			await saveScreenshot(page, 'alerts-notice');
-			const res = await context.request.get(`${server.url}/products/${productId}/pdf`, {
-				timeout: 300_000
-			});
-			expect(res.status()).toBe(200);
-			expect(res.headers()['content-type']).toBe('application/pdf');
-			mkdirSync(OUTPUT_DIR, { recursive: true });
-			const pdf = join(OUTPUT_DIR, 'notice.pdf');
-			writeFileSync(pdf, await res.body());
-			const pages = Number(/Pages:\s+(\d+)/.exec(tool('pdfinfo', [pdf]))?.[1]);
-			expect(pages).toBeGreaterThanOrEqual(1);
-			expect(pages).toBeLessThanOrEqual(4);
-			const text = tool('pdftotext', ['-raw', pdf, '-']).replace(/\s+/g, ' ');
+			// Every page as a picture, to look at (test-output/e2e/notice-N.png).
+			const pdf = await savePdf(context, `${server.url}/products/${productId}/pdf`, 'notice');
+			expect(pdf.pages).toBeGreaterThanOrEqual(1);
+			expect(pdf.pages).toBeLessThanOrEqual(4);
 			for (const words of [
 				'Early-warning notice',
 				'City of London',
@@ -166,9 +152,7 @@ describe.skipIf(!hasChromium || process.env.BEATWISE_E2E === '0')(
 				'Bank junction (e2e)'
 			])
 				// (the type line is upper-cased by CSS, and pdftotext reads it so)
-				expect(text.toLowerCase()).toContain(words.toLowerCase());
-			// Every page as a picture, to look at (test-output/e2e/notice-N.png).
-			tool('pdftoppm', ['-r', '70', '-png', pdf, join(OUTPUT_DIR, 'notice')]);
+				expect(pdf.text.toLowerCase()).toContain(words.toLowerCase());
 			// The alarm links to its notice.
 			await page.goto(alarmUrl);
 			expect(await page.getByTestId('alarm-notice').getAttribute('href')).toMatch(

@@ -6,8 +6,7 @@
  * mean caveat; saved as a product, the evaluation opens with its map picture, two charts and tables,
  * and its PDF is converted to PNG pages to look at. Screenshots land in test-output/e2e.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -18,7 +17,6 @@ import {
 	DESKTOP,
 	launchBrowser,
 	newContext,
-	OUTPUT_DIR,
 	saveScreenshot,
 	unexpectedErrors,
 	waitForMapFrame,
@@ -26,17 +24,12 @@ import {
 	type OpenedPage
 } from './harness';
 import { hasChromium, startServer, type RunningServer } from './server';
+import { poppler, savePdf } from './pdf';
 import { openDatabase } from '../../src/lib/server/db/client';
 import { importPaths } from '../../src/lib/server/ingest/import';
 import { importAreaFile } from '../../src/lib/server/ingest/import-areas';
 import { createDemoUsers, formatDemoCredentials } from '../../src/lib/server/auth/demo-users';
 import type { RoadEvaluation } from '../../src/lib/contracts/road-safety';
-
-const tool = (cmd: string, args: string[]) => {
-	const r = spawnSync(cmd, args, { encoding: 'utf8' });
-	if (r.status !== 0) throw new Error(`${cmd}: ${r.stderr}`);
-	return r.stdout;
-};
 
 const STATS19 = resolve('tests/fixtures/ingest/stats19/dft-collisions-2023-city-sample.csv');
 const BOROUGHS = resolve('src/lib/server/demo/data/boroughs-2022.geojson');
@@ -165,19 +158,11 @@ describe.skipIf(!hasChromium || process.env.BEATWISE_E2E === '0')('road safety (
 			'Slight 2 2'
 		]);
 		await saveScreenshot(page, 'road-safety-product');
-		const res = await context.request.get(`${base}/products/${productId}/pdf`, {
-			timeout: 300_000
-		});
-		expect(res.status()).toBe(200);
-		mkdirSync(OUTPUT_DIR, { recursive: true });
-		const pdf = join(OUTPUT_DIR, 'road-evaluation.pdf');
-		writeFileSync(pdf, await res.body());
-		const text = tool('pdftotext', ['-raw', pdf, '-']).replace(/\s+/g, ' ');
-		expect(text).toContain('Road-safety evaluation');
-		expect(text).toContain('Regression to the mean');
-		expect(text).toMatch(/odds ratio \(site against control\) 0\.30/);
-		expect(tool('pdfimages', ['-list', pdf])).toMatch(/image\s+1200\s+760/);
 		// Every page as a picture, to look at (test-output/e2e/road-evaluation-N.png).
-		tool('pdftoppm', ['-r', '70', '-png', pdf, join(OUTPUT_DIR, 'road-evaluation')]);
+		const pdf = await savePdf(context, `${base}/products/${productId}/pdf`, 'road-evaluation');
+		expect(pdf.text).toContain('Road-safety evaluation');
+		expect(pdf.text).toContain('Regression to the mean');
+		expect(pdf.text).toMatch(/odds ratio \(site against control\) 0\.30/);
+		expect(poppler('pdfimages', ['-list', pdf.file])).toMatch(/image\s+1200\s+760/);
 	}, 300_000);
 });

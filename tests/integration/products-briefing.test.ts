@@ -16,6 +16,8 @@ import { createTestDatabase, engines, type TestDatabase } from '../helpers/db';
 import { loadDemo } from '../../src/lib/server/demo/load';
 import { openDatabase } from '../../src/lib/server/db/client';
 import { briefingContent, draftBriefing } from '../../src/lib/server/products/briefing';
+import { MONTHS, trendReportContent } from '../../src/lib/server/products/trend-report';
+import { draftAssessment } from '../../src/lib/server/products/assessment';
 import {
 	getProduct,
 	publishProduct,
@@ -261,6 +263,59 @@ describe.each(engines())('community-safety briefings (%s)', (engine) => {
 		expect(Math.abs(Number(week('2017-06-05')[1]) - 7)).toBeLessThanOrEqual(2);
 		expect(week('2017-06-05')[2]).toBe('about 2 h');
 		expect(pSpots.table.columns).toEqual(['hot spot', 'shifts tasked', 'patrol visits']);
+	}, 600_000);
+
+	it('every chart and map of a trend report and an assessment has its text equivalent', async () => {
+		const trend = await trendReportContent(db, {
+			area: 'borough:E09000001',
+			fromYear: 2017,
+			toYear: 2018,
+			mapPicture: false
+		});
+		const tables = (c: ProductContent) =>
+			c.blocks.flatMap((b) => (b.kind === 'chart' || b.kind === 'map' ? [b] : []));
+		expect(tables(trend.content).length).toBeGreaterThanOrEqual(2);
+		// The small multiples draw each category month by month: the table gives every month too.
+		const multiples = trend.content.blocks.find((b) => b.heading === 'Categories month by month');
+		if (multiples?.kind !== 'chart') throw new Error('no small multiples');
+		expect(multiples.table.columns.slice(1, 13)).toEqual([...MONTHS]);
+		for (const row of multiples.table.rows) {
+			expect(row).toHaveLength(14);
+			const months = row.slice(1, 13).filter((v): v is number => typeof v === 'number');
+			// A year without data has no total (missing, not zero).
+			expect(row[13]).toBe(months.length ? months.reduce((a, v) => a + v, 0) : null);
+		}
+		// A map's table says where its cells are, not only how many.
+		const emerging = trend.content.blocks.find((b) => b.kind === 'map');
+		if (emerging?.kind === 'map')
+			for (const row of emerging.table.rows)
+				if (row[0] !== 'No Pattern Detected' && Number(row[1]) > 0)
+					expect(String(row[2])).toMatch(/^51\.\d{3}, -0\.\d{3}/);
+
+		const memo = await draftAssessment(
+			db,
+			{
+				type: 'intelligence-memo',
+				area: AREA,
+				from: '2017-04-01',
+				to: '2017-06-30',
+				handlingCode: 'P',
+				mapPicture: false
+			},
+			actor
+		);
+		const map = memo.content.blocks.find((b) => b.kind === 'map');
+		if (map?.kind !== 'map') throw new Error('no map in the memo');
+		expect(map.table.columns).toEqual([
+			'confidence',
+			'cells',
+			'where (cell centres, to about 100 m)'
+		]);
+		const hot = map.geojson.features.filter(
+			(f) => (f as { properties: { fill?: string } }).properties.fill
+		).length;
+		expect(map.table.rows.reduce((a, r) => a + Number(r[1]), 0)).toBe(hot);
+		for (const r of map.table.rows) if (Number(r[1]) > 0) expect(String(r[2])).toMatch(/^51\./);
 	}, 600_000);
 
 	it('a published briefing keeps its numbers after more incidents of its month are imported', async () => {

@@ -118,7 +118,27 @@ export function briefingSummary(q: {
 	return out;
 }
 
-function hotspotFeatures(h: NeighbourhoodHotspots): { features: unknown[]; counts: number[] } {
+/**
+ * Cell centres to about 100 m ("51.515, -0.081; …"), at most `max` of them: the words a map's table
+ * uses for where its cells are.
+ */
+export function cellCentres(cells: readonly string[], max = 12): string {
+	return (
+		cells
+			.slice(0, max)
+			.map((c) => {
+				const [lat, lon] = cellToLatLng(c);
+				return `${lat.toFixed(3)}, ${lon.toFixed(3)}`;
+			})
+			.join('; ') + (cells.length > max ? ` (first ${max} of ${cells.length})` : '')
+	);
+}
+
+/** The hot cells (bins 1–3) as coloured polygons, and how many cells in each bin. */
+export function hotspotFeatures(h: Pick<NeighbourhoodHotspots, 'cells' | 'bin'>): {
+	features: unknown[];
+	counts: number[];
+} {
 	const counts = [0, 0, 0, 0];
 	const features: unknown[] = [];
 	h.cells.forEach((cell, i) => {
@@ -236,14 +256,7 @@ export async function briefingContent(
 				rows: [3, 2, 1].map((b) => [
 					HOT_COLOURS[b].label,
 					counts[b],
-					hot.cells
-						.filter((_, i) => hot.bin[i] === b)
-						.slice(0, 12)
-						.map((c) => {
-							const [lat, lon] = cellToLatLng(c);
-							return `${lat.toFixed(3)}, ${lon.toFixed(3)}`;
-						})
-						.join('; ') || '–'
+					cellCentres(hot.cells.filter((_, i) => hot.bin[i] === b)) || '–'
 				]),
 				notes: [
 					`${hotCells} of ${hot.cells.length} cells of the neighbourhood are hot spots at 90 % confidence or more.`,

@@ -43,10 +43,16 @@ export function groupedBars(q: {
 }): string {
 	return render(
 		{
-			legend: { top: 0 },
-			grid: { left: 150, right: 20, top: 30, bottom: 30 },
+			legend: { top: 0, itemGap: 32 },
+			grid: { left: 190, right: 20, top: 30, bottom: 30 },
 			xAxis: { type: 'value', minInterval: 1 },
-			yAxis: { type: 'category', data: q.categories, inverse: true },
+			// Long category names wrap inside the margin (the PDF's font is wider than the renderer measures).
+			yAxis: {
+				type: 'category',
+				data: q.categories,
+				inverse: true,
+				axisLabel: { width: 170, overflow: 'break' }
+			},
 			series: q.series.map((s) => ({ name: s.name, type: 'bar', data: s.values }))
 		},
 		q.width ?? 640,
@@ -66,7 +72,7 @@ export function lines(q: {
 }): string {
 	return render(
 		{
-			legend: { top: 0 },
+			legend: { top: 0, itemGap: 32 },
 			grid: { left: 50, right: 20, top: 34, bottom: 30 },
 			xAxis: { type: 'category', data: q.x },
 			yAxis: { type: 'value', name: q.yName, minInterval: 1 },
@@ -157,6 +163,7 @@ export function alarmSeriesChart(
 }
 
 export interface IntervalRow {
+	/** Short: the chart's left margin holds about 32 characters. */
 	label: string;
 	/** Point estimate; null when undefined (a zero count). */
 	estimate: number | null;
@@ -183,7 +190,7 @@ export function intervals(q: { rows: IntervalRow[]; xName: string; width?: numbe
 	const labels = q.rows.map((r) => r.label);
 	return render(
 		{
-			grid: { left: 230, right: 30, top: 20, bottom: 44 },
+			grid: { left: 130, right: 30, top: 20, bottom: 44 },
 			xAxis: {
 				type: 'log',
 				min,
@@ -235,8 +242,9 @@ export function intervals(q: { rows: IntervalRow[]; xName: string; width?: numbe
 					name: 'estimate',
 					symbolSize: 10,
 					color: PALETTE[5],
+					// A zero estimate has no place on a log scale: the table gives it.
 					data: q.rows.flatMap((r, i) =>
-						r.estimate === null ? [] : [[clamp(r.estimate, min), i]]
+						r.estimate === null || r.estimate <= 0 ? [] : [[clamp(r.estimate, min), i]]
 					),
 					markLine: {
 						silent: true,

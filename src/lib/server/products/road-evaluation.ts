@@ -63,19 +63,28 @@ function estimateRows(e: SchemeEvaluation): {
 } {
 	const conf = e.all.parameters.confidence;
 	const designs = [
-		{ key: 'All injury collisions', d: e.all },
-		{ key: 'KSI collisions', d: e.ksi }
+		{ key: 'All injury collisions', short: 'All', d: e.all },
+		{ key: 'KSI collisions', short: 'KSI', d: e.ksi }
 	];
 	const rows: IntervalRow[] = [];
 	const cells: (string | number | null)[][] = [];
-	for (const { key, d } of designs) {
+	for (const { key, short, d } of designs) {
 		const items = [
-			{ what: 'site, after/before', r: d.site.ratio },
-			...(d.control ? [{ what: 'control, after/before', r: d.control.ratio }] : []),
-			...(d.adjusted ? [{ what: 'odds ratio (site against control)', r: d.adjusted }] : [])
+			{ what: 'site, after/before', brief: 'site', r: d.site.ratio },
+			...(d.control
+				? [{ what: 'control, after/before', brief: 'control', r: d.control.ratio }]
+				: []),
+			...(d.adjusted
+				? [{ what: 'odds ratio (site against control)', brief: 'odds ratio', r: d.adjusted }]
+				: [])
 		];
-		for (const { what, r } of items) {
-			rows.push({ label: `${key}: ${what}`, estimate: r.estimate, lower: r.lower, upper: r.upper });
+		for (const { what, brief, r } of items) {
+			rows.push({
+				label: `${short}: ${brief}`,
+				estimate: r.estimate,
+				lower: r.lower,
+				upper: r.upper
+			});
 			cells.push([
 				`${key}: ${what}`,
 				r.estimate === null ? 'undefined (a zero count)' : fmtRatio(r.estimate),
@@ -235,16 +244,16 @@ export async function roadEvaluationContent(
 		{
 			kind: 'chart',
 			heading: 'Before and after at the site',
-			caption: 'Collisions at the site by severity, before and after',
+			caption: `Collisions at the site by severity, before (${e.before.from} to ${e.before.to}) and after (${e.after.from} to ${e.after.to})`,
 			svg: groupedBars({
 				categories: ROAD_SEVERITIES.map((s) => ROAD_SEVERITY_LABELS[s]),
 				series: [
 					{
-						name: `Before (${e.before.from} to ${e.before.to})`,
+						name: 'Before',
 						values: ROAD_SEVERITIES.map((s) => e.siteBySeverity.before[s])
 					},
 					{
-						name: `After (${e.after.from} to ${e.after.to})`,
+						name: 'After',
 						values: ROAD_SEVERITIES.map((s) => e.siteBySeverity.after[s])
 					}
 				]
@@ -262,7 +271,7 @@ export async function roadEvaluationContent(
 		{
 			kind: 'chart',
 			heading: 'Effect and uncertainty',
-			caption: `Ratios with their exact ${pct(conf)} intervals (log scale; the dashed line is no change)`,
+			caption: `Ratios with their exact ${pct(conf)} intervals (log scale; the dashed line is no change; site and control are after/before, the odds ratio is the site's against the control's; an estimate of 0 has no point on a log scale)`,
 			svg: intervals({ rows: est.rows, xName: 'ratio (log scale)' }),
 			table: est.table
 		},
