@@ -80,7 +80,12 @@ describe.skipIf(!BASE_URL)('the demo shows shift rankings, accuracy and a board 
 		await page.goto(`${base}/tasking`);
 		await page.waitForSelector('[data-testid="tasking-board"]');
 		expect(await page.locator('[data-testid="board-unit"]').count()).toBe(3);
-		await page.click('[data-testid="recent-taskings"] a');
+		// The board's map: each unit's spots in its colour, numbered as in its list.
+		await page.waitForSelector('[data-testid="board-map"] canvas');
+		await expect.poll(() => page.locator('.board-map-number').count()).toBe(12);
+		await saveScreenshot(page, 'desktop-demo-board-today');
+		const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+		await page.click(`[data-testid="recent-taskings"] a:has-text("${yesterday} · Late shift")`);
 		await page.waitForURL((u) => u.searchParams.has('tasking'));
 		await page.waitForSelector('[data-testid="tasking-board"]');
 		const totals = await page.locator('[data-testid="board-totals"]').innerText();
@@ -136,8 +141,9 @@ describe.skipIf(!BASE_URL)('the demo shows shift rankings, accuracy and a board 
 		await op.goto(`${base}/patrol`);
 		await op.click('a:has-text("DRAW1")');
 		await op.waitForSelector('[data-testid="patrol-spot"]');
-		expect(await op.locator('[data-testid="patrol-spot"]').first().innerText()).toContain(
-			'Bus stop fights after school'
+		// Spots are listed in the unit's visiting order (randomised): the drawn one is among them.
+		expect((await op.locator('[data-testid="patrol-spot"]').allInnerTexts()).join('\n')).toContain(
+			'Analyst: Bus stop fights after school'
 		);
 		await saveScreenshot(op, 'phone-demo-drawn-spot');
 	}, 300_000);

@@ -36,7 +36,12 @@ import { ServiceError } from '../../src/lib/server/errors';
 import { loadDemo } from '../../src/lib/server/demo/load';
 
 const current = vi.hoisted(() => ({ db: null as unknown }));
-vi.mock('$lib/server/db', () => ({ getDatabase: async () => current.db }));
+vi.mock('$lib/server/db', () => ({
+	getDatabase: async () => current.db,
+	// The route reads through a snapshot (read replica, db/reader.ts): here the test's own database.
+	readSnapshot: async <T>(fn: (db: unknown, target: string) => Promise<T>) =>
+		fn(current.db, 'primary')
+}));
 
 const CHI = join(SHARED, 'data/chicago-cpd');
 const DERIVED = join(CHI, 'derived/chicago_aggravated_assaults.csv.gz');

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Database } from '../db/client';
-import { importPaths, type ImportSummary } from '../ingest/import';
+import { emptyImportSummary, importPaths, type ImportSummary } from '../ingest/import';
 import { importAreaFile } from '../ingest/import-areas';
 import { createDemoUsers, formatDemoCredentials, type DemoCredential } from '../auth/demo-users';
 import { CLI_ORIGIN } from '../auth/audit';
@@ -57,26 +57,35 @@ export async function loadDemo(
 	// Chicago's areas first: account area lists are kept sorted by id, and the supervisor's and
 	// officer's views open on their first area, Chicago district 11 (demo-users.ts).
 	const chicago = join(dir, 'chicago');
+	// A demo folder without the timed source (a trimmed copy) loads the rest.
+	const hasChicago = existsSync(join(chicago, 'mapping.json'));
 	const mappingFile = join(chicago, 'mapping.json');
-	const timed = await importPaths(db, {
-		inputs: [join(chicago, 'aggravated-assaults-districts-11-15-2018-2019.csv.gz')],
-		format: 'csv',
-		mapping: JSON.parse(readFileSync(mappingFile, 'utf8')),
-		mappingFile,
-		...DEMO_IMPORTER
-	});
-	const districts = await importAreaFile(db, join(chicago, 'police-districts.geojson'), {
-		kind: 'district',
-		codeField: 'DIST_NUM',
-		nameField: 'NAME',
-		...DEMO_IMPORTER
-	});
-	const beats = await importAreaFile(db, join(chicago, 'police-beats.geojson'), {
-		kind: 'beat',
-		codeField: 'BEAT_NUM',
-		nameField: 'NAME',
-		...DEMO_IMPORTER
-	});
+	const timed = hasChicago
+		? await importPaths(db, {
+				inputs: [join(chicago, 'aggravated-assaults-districts-11-15-2018-2019.csv.gz')],
+				format: 'csv',
+				mapping: JSON.parse(readFileSync(mappingFile, 'utf8')),
+				mappingFile,
+				...DEMO_IMPORTER
+			})
+		: emptyImportSummary();
+	const none = { areas: 0 };
+	const districts = hasChicago
+		? await importAreaFile(db, join(chicago, 'police-districts.geojson'), {
+				kind: 'district',
+				codeField: 'DIST_NUM',
+				nameField: 'NAME',
+				...DEMO_IMPORTER
+			})
+		: none;
+	const beats = hasChicago
+		? await importAreaFile(db, join(chicago, 'police-beats.geojson'), {
+				kind: 'beat',
+				codeField: 'BEAT_NUM',
+				nameField: 'NAME',
+				...DEMO_IMPORTER
+			})
+		: none;
 	const lsoa = await importAreaFile(db, join(dir, 'lsoa-2011.geojson'), {
 		kind: 'lsoa',
 		codeField: 'LSOA11CD',
