@@ -12,6 +12,8 @@ export interface CliIo {
 	stderr: NodeJS.WritableStream;
 	/** True when stderr is a terminal (progress bars go there only then). */
 	interactive: boolean;
+	/** Standard input (passwords with --password-stdin); the process's when not given. */
+	stdin?: NodeJS.ReadableStream;
 }
 
 export interface CliCommand {

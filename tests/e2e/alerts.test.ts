@@ -2,8 +2,10 @@
  * Issue 14, early warning in the product, on the production build: a server whose data holds 20 weeks
  * of day-dated burglaries in the City of London, the last week a spike, imported after the demo (the
  * check after the import ran before the server started). The analyst finds the alarm in /alerts, opens
- * it (chart and table of the weekly counts with their thresholds), subscribes, and acknowledges it.
- * Screenshots: test-output/e2e/alerts-inbox.png, alerts-alarm.png.
+ * it (chart and table of the weekly counts with their thresholds), acknowledges it, drafts its
+ * early-warning notice, fills in the assessment, reviews and publishes it and opens its PDF (every page
+ * converted to PNG with pdftoppm, to look at), finds the alarm linked to the notice, and subscribes.
+ * Screenshots: test-output/e2e/alerts-inbox.png, alerts-alarm.png, alerts-notice.png, notice-N.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { signIn } from './auth';
+import { pageProblems } from './axe';
 import { launchBrowser, newContext, saveScreenshot, watchAndOpen } from './harness';
+import { savePdf } from './pdf';
 import { hasChromium, startServer, type RunningServer } from './server';
 import { openDatabase } from '../../src/lib/server/db/client';
 import { dayToIso, isoToDay } from '../../src/lib/server/analysis/days';
@@ -111,9 +115,49 @@ describe.skipIf(!hasChromium || process.env.BEATWISE_E2E === '0')(
 			expect(await alarmRow.locator('td').first().textContent()).toBe('24');
 			expect(await alarmRow.textContent()).toContain('Alarm');
 			await saveScreenshot(page, 'alerts-alarm');
+			// WCAG 2.2 AA on the alarm's page (the accessibility file has no alarm to open).
+			expect(await pageProblems(page, '1280px /alerts/[id]')).toEqual([]);
 
 			await page.getByRole('button', { name: 'Acknowledge' }).click();
 			await page.locator('.message', { hasText: 'acknowledged' }).waitFor();
+			const alarmUrl = page.url();
+
+			// The early-warning notice: drafted from the alarm, filled in, reviewed, published, printed.
+			await page.getByRole('button', { name: 'Draft a notice' }).click();
+			await page.waitForURL(/\/products\/\d+$/);
+			const productId = /\/products\/(\d+)$/.exec(page.url())![1];
+			expect(await page.textContent('article.product h1')).toContain('Burglary in City of London');
+			await page.locator('article.product .chart svg').first().waitFor();
+			const noticeWeek = page.locator('article.product table tr', { hasText: '2024-05-13' });
+			expect(await noticeWeek.last().textContent()).toContain('alarm (this notice)');
+			await page.fill('textarea[name="field-3.0"]', 'A run of burglaries at Bank junction (e2e).');
+			await page.click('[data-testid="product-save"]');
+			await page.waitForFunction(() =>
+				document.querySelector('article.product')?.textContent?.includes('Bank junction (e2e)')
+			);
+			await page.click('[data-testid="product-review"]');
+			await page.click('[data-testid="product-publish"]');
+			await page.locator('article.product .meta', { hasText: /^Published/ }).waitFor();
+			await saveScreenshot(page, 'alerts-notice');
+			// Every page as a picture, to look at (test-output/e2e/notice-N.png).
+			const pdf = await savePdf(context, `${server.url}/products/${productId}/pdf`, 'notice');
+			expect(pdf.pages).toBeGreaterThanOrEqual(1);
+			expect(pdf.pages).toBeLessThanOrEqual(4);
+			for (const words of [
+				'Early-warning notice',
+				'City of London',
+				'2024-05-13',
+				'alarm (this notice)',
+				'EARS C2',
+				'Bank junction (e2e)'
+			])
+				// (the type line is upper-cased by CSS, and pdftotext reads it so)
+				expect(pdf.text.toLowerCase()).toContain(words.toLowerCase());
+			// The alarm links to its notice.
+			await page.goto(alarmUrl);
+			expect(await page.getByTestId('alarm-notice').getAttribute('href')).toMatch(
+				new RegExp(`/products/${productId}$`)
+			);
 
 			await page.goto(`${server.url}/alerts/subscriptions`);
 			await page.locator('form[aria-label="Subscribe"]').waitFor();

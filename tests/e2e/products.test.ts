@@ -4,23 +4,15 @@
  * page offers no edit), and opens its PDF: a PDF of 1–6 pages naming the neighbourhood and month, with
  * the map picture on page 1 and the contact text. The published briefing is listed on /products, and
  * the community team can read it. Screenshots: test-output/e2e/desktop-product.png, the PDF and its
- * first page as test-output/e2e/product-briefing.pdf / product-briefing-1.png.
+ * pages as test-output/e2e/product-briefing.pdf / product-briefing-N.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { sessionCookie } from './auth';
-import { launchBrowser, newContext, OUTPUT_DIR, saveScreenshot } from './harness';
+import { launchBrowser, newContext, saveScreenshot } from './harness';
+import { poppler, savePdf } from './pdf';
 
 const BASE_URL = process.env.BEATWISE_E2E_URL;
-
-const tool = (cmd: string, args: string[]) => {
-	const r = spawnSync(cmd, args, { encoding: 'utf8' });
-	if (r.status !== 0) throw new Error(`${cmd}: ${r.stderr}`);
-	return r.stdout;
-};
 
 describe.skipIf(!BASE_URL)('products (e2e)', () => {
 	const base = BASE_URL as string;
@@ -48,7 +40,7 @@ describe.skipIf(!BASE_URL)('products (e2e)', () => {
 		await page.waitForSelector('article.product img.map');
 		expect(await page.textContent('article.product h1')).toContain('City of London 001A');
 
-		await page.fill('textarea[name$=".1"]', 'PC Test, 0207 000 0000');
+		await page.getByLabel('Contact', { exact: true }).fill('PC Test, 0207 000 0000');
 		await page.click('[data-testid="product-save"]');
 		await page.waitForFunction(() => document.body.textContent?.includes('PC Test, 0207 000 0000'));
 		await page.click('[data-testid="product-review"]');
@@ -58,33 +50,16 @@ describe.skipIf(!BASE_URL)('products (e2e)', () => {
 		expect(await page.locator('[data-testid="product-save"]').count()).toBe(0);
 		await saveScreenshot(page, 'desktop-product');
 
-		const res = await context.request.get(`${base}/products/${id}/pdf`, { timeout: 300_000 });
-		expect(res.status()).toBe(200);
-		expect(res.headers()['content-type']).toBe('application/pdf');
-		mkdirSync(OUTPUT_DIR, { recursive: true });
-		const pdf = join(OUTPUT_DIR, 'product-briefing.pdf');
-		writeFileSync(pdf, await res.body());
-		const pages = Number(/Pages:\s+(\d+)/.exec(tool('pdfinfo', [pdf]))?.[1]);
-		expect(pages).toBeGreaterThanOrEqual(1);
-		expect(pages).toBeLessThanOrEqual(6);
-		const page1 = tool('pdftotext', ['-raw', '-f', '1', '-l', '1', pdf, '-']).replace(/\s+/g, ' ');
-		expect(page1).toContain('City of London 001A');
-		expect(page1).toContain('June 2017');
-		expect(tool('pdfimages', ['-list', '-f', '1', '-l', '1', pdf])).toMatch(
+		const pdf = await savePdf(context, `${base}/products/${id}/pdf`, 'product-briefing', 60);
+		expect(pdf.pages).toBeGreaterThanOrEqual(1);
+		expect(pdf.pages).toBeLessThanOrEqual(6);
+		expect(pdf.page1).toContain('City of London 001A');
+		expect(pdf.page1).toContain('June 2017');
+		expect(poppler('pdfimages', ['-list', '-f', '1', '-l', '1', pdf.file])).toMatch(
 			/^\s*1\s+\d+\s+image\s+1200\s+760/m
 		);
-		expect(tool('pdftotext', ['-raw', pdf, '-'])).toContain('PC Test, 0207 000 0000');
-		tool('pdftoppm', [
-			'-r',
-			'60',
-			'-f',
-			'1',
-			'-l',
-			'1',
-			'-png',
-			pdf,
-			join(OUTPUT_DIR, 'product-briefing')
-		]);
+		expect(pdf.text).toContain('PC Test, 0207 000 0000');
+		expect(pdf.text).toContain('What police are doing');
 
 		await page.goto(`${base}/products?type=briefing`);
 		expect(await page.locator(`a[href$="products/${id}"]`).count()).toBe(1);

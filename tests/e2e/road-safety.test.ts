@@ -3,7 +3,8 @@
  * fixture slice (City of London 2023) and the demo's boroughs. The page shows the collisions on the
  * map by severity, the year table with KSI and the day × time table; the analyst places a site on the
  * map, runs a before/after evaluation, and the page shows the API's counts with the regression-to-the-
- * mean caveat. Screenshots land in test-output/e2e.
+ * mean caveat; saved as a product, the evaluation opens with its map picture, two charts and tables,
+ * and its PDF is converted to PNG pages to look at. Screenshots land in test-output/e2e.
  */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -23,6 +24,7 @@ import {
 	type OpenedPage
 } from './harness';
 import { hasChromium, startServer, type RunningServer } from './server';
+import { poppler, savePdf } from './pdf';
 import { openDatabase } from '../../src/lib/server/db/client';
 import { importPaths } from '../../src/lib/server/ingest/import';
 import { importAreaFile } from '../../src/lib/server/ingest/import-areas';
@@ -85,6 +87,9 @@ describe.skipIf(!hasChromium || process.env.BEATWISE_E2E === '0')('road safety (
 			(await page.locator('[data-testid="rs-year-2023"] td').allInnerTexts()).map((s) => s.trim())
 		).toEqual(['1', '9', '13', '10', '23']);
 		expect(await page.locator('[data-testid="rs-week-hour"] tbody tr').count()).toBe(7);
+		expect(await page.locator('[data-testid="rs-severity-hour"] tbody th').allInnerTexts()).toEqual(
+			['Fatal', 'Serious', 'Slight']
+		);
 		await saveScreenshot(page, 'road-safety-overview');
 
 		// The site: a click at the first collision's place (the map opens centred on it).
@@ -137,5 +142,27 @@ describe.skipIf(!hasChromium || process.env.BEATWISE_E2E === '0')('road safety (
 		await page.locator('[data-testid="rs-evaluation"]').scrollIntoViewIfNeeded();
 		await saveScreenshot(page, 'road-safety-evaluation');
 		expect(unexpectedErrors(o.errors)).toEqual([]);
+
+		// Saved as a product: frozen with its map picture, charts and tables, and printed to PDF.
+		await page.click('[data-testid="rs-save-product"]');
+		await page.waitForURL(/\/products\/\d+$/, { timeout: 300_000 });
+		const productId = /\/products\/(\d+)$/.exec(page.url())![1];
+		expect(await page.textContent('article.product h1')).toContain('Road-safety evaluation');
+		expect(await page.textContent('article.product .meta')).toContain('City of London');
+		await page.locator('article.product img.map').waitFor();
+		expect(await page.locator('article.product .chart svg').count()).toBe(2);
+		const mapRows = page.locator('article.product .map-block tbody tr');
+		expect((await mapRows.allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim())).toEqual([
+			'Fatal 0 0',
+			'Serious 1 0',
+			'Slight 2 2'
+		]);
+		await saveScreenshot(page, 'road-safety-product');
+		// Every page as a picture, to look at (test-output/e2e/road-evaluation-N.png).
+		const pdf = await savePdf(context, `${base}/products/${productId}/pdf`, 'road-evaluation');
+		expect(pdf.text).toContain('Road-safety evaluation');
+		expect(pdf.text).toContain('Regression to the mean');
+		expect(pdf.text).toMatch(/odds ratio \(site against control\) 0\.30/);
+		expect(poppler('pdfimages', ['-list', pdf.file])).toMatch(/image\s+1200\s+760/);
 	}, 300_000);
 });

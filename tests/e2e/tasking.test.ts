@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { signIn } from './auth';
+import { pageProblems } from './axe';
 import {
 	closePages,
 	DESKTOP,
@@ -40,11 +41,10 @@ describe.skipIf(!BASE_URL)('tasking board, phone visit log, completion (e2e)', (
 		await signIn(page, base, 'supervisor');
 		await page.goto(`${base}/tasking?shift=late&date=${today}`);
 		await page.waitForSelector('[data-testid="tasking-view"]');
-		// The supervisor's home area, or the City of London when the account is not limited to one.
-		if ((await page.locator('[data-testid="unit-form"]').count()) === 0)
-			await page.selectOption('[data-testid="tasking-area"]', {
-				label: 'City of London (borough)'
-			});
+		// The City of London (the demo supervisor opens on Chicago district 11, where the demo's own
+		// board is: tasking-demo.test.ts).
+		await page.selectOption('[data-testid="tasking-area"]', { label: 'City of London (borough)' });
+		await page.waitForURL((u) => u.searchParams.has('area'));
 		await page.waitForSelector('[data-testid="unit-form"]');
 		for (const [callSign, type] of [
 			['E2E1', 'foot'],
@@ -110,6 +110,8 @@ describe.skipIf(!BASE_URL)('tasking board, phone visit log, completion (e2e)', (
 		await page.goto(`${base}${href}`);
 		await page.waitForSelector('[data-testid="orders"] svg');
 		await saveScreenshot(page, 'desktop-tasking-orders');
+		// WCAG 2.2 AA on the printed orders (the accessibility file has no tasking to print).
+		expect(await pageProblems(page, '1280px /tasking/[id]/print')).toEqual([]);
 		const pdf = await page.request.get(`${base}${href!.replace('/print', '/orders.pdf')}`);
 		expect(pdf.status()).toBe(200);
 		expect(pdf.headers()['content-type']).toBe('application/pdf');

@@ -15,6 +15,17 @@ export const TEMPLATE_DIR = resolve('.beatwise/test-template');
 export const SHARED = resolve('../shared');
 export const hasShared = existsSync(join(SHARED, 'data'));
 
+/**
+ * For tests of large data in ../shared (small oracles and inputs live in tests/fixtures): true when
+ * the data is absent, after saying so in the run's output (vitest shows the file it comes from) — a
+ * skip must not pass for a check. `describe.skipIf(withoutShared())(…)`.
+ */
+export function withoutShared(what = 'tests of this file'): boolean {
+	if (!hasShared)
+		console.warn(`[skipped] ${what}: needs the large data in ${join(SHARED, 'data')}, absent here`);
+	return !hasShared;
+}
+
 export type Engine = 'pglite' | 'postgres';
 
 export function serverUrl(): string | undefined {

@@ -1,29 +1,22 @@
 /**
- * First-run bootstrap as an operator runs it: `beatwise admin create` in a real process on both engines,
- * with a generated password (printed once) or one from standard input; no default password anywhere;
- * the account signs in; mistakes exit 2 with a message.
+ * First-run bootstrap as an operator runs it: `beatwise admin create` on both engines, with a
+ * generated password (printed once) or one from standard input; no default password anywhere; the
+ * account signs in; mistakes exit 2 with a message. The password piped into standard input goes to a
+ * real process (the binary end to end); the other calls run the same `main(argv, io)` in this process
+ * (tests/helpers/cli.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { cliEnv, inProcessCli, spawnCli } from '../helpers/cli';
 import { engines, createTestDatabase, type TestDatabase } from '../helpers/db';
 import { openDatabase } from '../../src/lib/server/db/client';
 import { signIn, signInLimits } from '../../src/lib/server/auth/accounts';
 
-// Each command is a new process opening the database (PGlite starts cold in each): allow for it.
+// The real process opens the database cold (PGlite starts cold in each): allow for it.
 describe.each(engines())('beatwise admin create on %s', { timeout: 400_000 }, (engine) => {
 	let t: TestDatabase;
-	const env = () =>
-		engine === 'pglite'
-			? { DATABASE_URL: '', BEATWISE_DATA: t.dataDir as string }
-			: { DATABASE_URL: t.url as string };
-	const run = (args: string[], input?: string) =>
-		spawnSync(process.execPath, ['bin/beatwise.js', ...args], {
-			encoding: 'utf8',
-			input,
-			env: { ...process.env, ...env() }
-		});
+	const run = (args: string[], input?: string) => inProcessCli(cliEnv(t), args, input);
 
 	beforeAll(async () => {
 		t = await createTestDatabase(engine);
@@ -33,13 +26,14 @@ describe.each(engines())('beatwise admin create on %s', { timeout: 400_000 }, (e
 	afterAll(async () => t?.drop());
 
 	it('creates an administrator with a generated password, or one read from stdin', async () => {
-		const gen = run(['admin', 'create', '--username', 'root', '--json']);
+		const gen = await run(['admin', 'create', '--username', 'root', '--json']);
 		expect(gen.status, gen.stderr).toBe(0);
 		const created = JSON.parse(gen.stdout) as { username: string; role: string; password: string };
 		expect(created).toMatchObject({ username: 'root', role: 'admin' });
 		expect(created.password).toMatch(/^[A-Za-z0-9_-]{20}$/);
 
-		const piped = run(
+		const piped = spawnCli(
+			cliEnv(t),
 			['admin', 'create', '--username', 'second', '--password-stdin'],
 			'a long piped password\n'
 		);
@@ -79,14 +73,14 @@ describe.each(engines())('beatwise admin create on %s', { timeout: 400_000 }, (e
 		}
 	});
 
-	it('exits 2 with a message for a taken name, a weak password, or no username', () => {
-		const taken = run(['admin', 'create', '--username', 'ROOT']);
+	it('exits 2 with a message for a taken name, a weak password, or no username', async () => {
+		const taken = await run(['admin', 'create', '--username', 'ROOT']);
 		expect(taken.status).toBe(2);
 		expect(taken.stderr).toMatch(/username "ROOT" is taken/);
-		const weak = run(['admin', 'create', '--username', 'third', '--password-stdin'], 'short');
+		const weak = await run(['admin', 'create', '--username', 'third', '--password-stdin'], 'short');
 		expect(weak.status).toBe(2);
 		expect(weak.stderr).toMatch(/at least 12 characters/);
-		const none = run(['admin', 'create']);
+		const none = await run(['admin', 'create']);
 		expect(none.status).toBe(2);
 		expect(none.stderr).toMatch(/--username is required/);
 	});

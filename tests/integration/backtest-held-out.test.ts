@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { backtest } from '../../src/lib/server/analysis/backtest';
 import { forecastModel } from '../../src/lib/server/analysis/forecast-models';
 import { VALIDATION_RUNS, loadEvents, type Run } from '../../bench/backtest/datasets';
-import { hasShared } from '../helpers/db';
+import { hasShared, withoutShared } from '../helpers/db';
 
 const picked = [
 	'2017–19 r9 7d 5%',
@@ -32,7 +32,7 @@ function mean(run: Run, model: string) {
 	return r.mean!;
 }
 
-describe.skipIf(!hasShared)('default forecast model on held-out data', () => {
+describe.skipIf(withoutShared())('default forecast model on held-out data', () => {
 	const runs = hasShared ? VALIDATION_RUNS.filter((r) => picked.includes(r.label)) : [];
 	it('covers the picked runs', () => {
 		expect(runs.map((r) => r.label).sort()).toEqual([...picked].sort());

@@ -1,15 +1,18 @@
 /**
- * `beatwise cells` as an analyst runs it, on both engines: real processes importing a police.uk month
- * of the demo data and its LSOAs, then counts per cell checked against h3-js `latLngToCell` applied to
+ * `beatwise cells` as an analyst runs it, on both engines: a police.uk month of the demo data and its
+ * LSOAs imported with the CLI, then counts per cell checked against h3-js `latLngToCell` applied to
  * the raw file's rows (first occurrence of a Crime ID wins, rows without one all count), with filters,
  * both formats, and a clear message and exit code 2 for every kind of bad argument.
+ * One `cells` per engine runs as a real process (the binary end to end); the rest call the same
+ * `main(argv, io)` in this process (tests/helpers/cli.ts). The real `import` and `areas` processes are
+ * cli-import.test.ts's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { cliEnv, inProcessCli, spawnCli } from '../helpers/cli';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/db';
 import { countsPerOwnCell } from '../helpers/incidents';
 import { h3Cover } from '../../src/lib/server/ingest/import-areas';
@@ -51,43 +54,39 @@ const rows = rawRows();
 
 describe.each(engines())('beatwise cells on %s', (engine) => {
 	let t: TestDatabase;
-	const run = (...args: string[]) =>
-		spawnSync(process.execPath, ['bin/beatwise.js', ...args], {
-			encoding: 'utf8',
-			env: { ...process.env, DATABASE_URL: t.url ?? '', BEATWISE_DATA: t.dataDir ?? '' }
-		});
+	const run = (...args: string[]) => inProcessCli(cliEnv(t), args);
 
 	beforeAll(async () => {
 		t = await createTestDatabase(engine);
 		// The embedded engine admits one process: the CLI's.
 		if (engine === 'pglite') await t.db.close();
-		const imported = run('import', FILE, '--format', 'police-uk', '--json');
+		const imported = await run('import', FILE, '--format', 'police-uk', '--json');
 		expect(imported.status, imported.stderr).toBe(0);
 		expect(JSON.parse(imported.stdout).located).toBe(rows.length);
-		const areas = run('areas', LSOA, '--kind', 'lsoa');
+		const areas = await run('areas', LSOA, '--kind', 'lsoa');
 		expect(areas.status, areas.stderr).toBe(0);
 	}, 300_000);
 	afterAll(async () => {
 		await t?.drop();
 	});
 
-	it('writes cell,count per non-empty cell, each point in its own cell (res 9, CSV)', () => {
+	it('writes cell,count per non-empty cell, each point in its own cell (res 9, CSV; the binary)', () => {
 		expect(rows.length).toBeGreaterThan(400);
-		const r = run('cells', '--res', '9');
+		const r = spawnCli(cliEnv(t), ['cells', '--res', '9']);
 		expect(r.status, r.stderr).toBe(0);
 		expect(r.stdout).toBe(csvOf(countsPerOwnCell(rows, 9)));
 	});
 
-	it('writes JSON at the finest and coarsest served resolutions', () => {
+	it('writes JSON at the finest and coarsest served resolutions', async () => {
 		for (const res of [5, 11]) {
-			const r = run('cells', '--res', String(res), '--format', 'json');
+			const r = await run('cells', '--res', String(res), '--format', 'json');
 			expect(r.status, r.stderr).toBe(0);
 			expect(JSON.parse(r.stdout)).toEqual(countsPerOwnCell(rows, res));
 		}
 	});
 
-	it('filters by categories, period, source and area', () => {
-		const asb = run(
+	it('filters by categories, period, source and area', async () => {
+		const asb = await run(
 			'cells',
 			'--res',
 			'8',
@@ -109,7 +108,7 @@ describe.each(engines())('beatwise cells on %s', (engine) => {
 		expect(wanted.length).toBeGreaterThan(3);
 		expect(asb.stdout).toBe(csvOf(wanted));
 		// A period without data: the header alone.
-		const none = run('cells', '--res', '8', '--from', '2016-04-01', '--to', '2016-04-30');
+		const none = await run('cells', '--res', '8', '--from', '2016-04-01', '--to', '2016-04-30');
 		expect(none.stdout).toBe('cell,count\n');
 		// An LSOA: the cells of its resolution-10 cover, counting the points in each.
 		const lsoa = (
@@ -118,14 +117,14 @@ describe.each(engines())('beatwise cells on %s', (engine) => {
 			}
 		).features.find((f) => f.properties.LSOA11CD === 'E01000001')!;
 		const cover = new Set(h3Cover(lsoa.geometry));
-		const inArea = run('cells', '--res', '10', '--area', 'lsoa:E01000001');
+		const inArea = await run('cells', '--res', '10', '--area', 'lsoa:E01000001');
 		expect(inArea.status, inArea.stderr).toBe(0);
 		const want = countsPerOwnCell(rows, 10).filter((c) => cover.has(c.cell));
 		expect(want.length).toBeGreaterThan(0);
 		expect(inArea.stdout).toBe(csvOf(want));
 	});
 
-	it('says what is wrong with each bad argument (exit 2)', () => {
+	it('says what is wrong with each bad argument (exit 2)', async () => {
 		for (const [args, message] of [
 			[[], /--res R is required/],
 			[['--res', '4'], /--res must be a whole number from 5 to 11, got "4"/],
@@ -141,7 +140,7 @@ describe.each(engines())('beatwise cells on %s', (engine) => {
 			[['--res', '9', '--area', 'lsoa:X'], /area: "lsoa:X" matches no area/],
 			[['--res', '9', '--bogus'], /Unknown option '--bogus'/]
 		] as [string[], RegExp][]) {
-			const r = run('cells', ...args);
+			const r = await run('cells', ...args);
 			expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(2);
 			expect(r.stderr).toMatch(message);
 			expect(r.stdout).toBe('');

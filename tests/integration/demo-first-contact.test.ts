@@ -35,9 +35,20 @@ describe.skipIf(!serverUrl())('demo on a fresh PostgreSQL database (BEATWISE_DEM
 		expect(loaded).not.toBeNull();
 		expect(loaded!.crime.imported).toBeGreaterThan(10_000);
 		expect(loaded!.crime.rejected).toBe(0);
+		// The timed source: every Chicago assault of districts 11 and 15 in 2018–2019 (ATTRIBUTION.md).
+		expect(loaded!.timed).toMatchObject({ imported: 4488, rejected: 0, duplicate: 0 });
+		expect(loaded!.areas).toContainEqual({ kind: 'district', count: 2 });
+		expect(loaded!.areas).toContainEqual({ kind: 'beat', count: 24 });
 
 		const [{ n }] = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM incidents`);
-		expect(n).toBe(loaded!.crime.imported);
+		expect(n).toBe(loaded!.crime.imported + loaded!.timed.imported);
+		// The seeded board: yesterday's and today's late shift, three units each; visits only in the past.
+		expect(loaded!.tasking!.taskings).toHaveLength(2);
+		const [units] = await t.db.query<{ n: number; future: number }>(
+			`SELECT (SELECT count(*)::int FROM shift_units) AS n,
+			        (SELECT count(*)::int FROM patrol_visits WHERE ended_at > now()) AS future`
+		);
+		expect(units).toEqual({ n: 6, future: 0 });
 		const file = join(dataDir, 'demo-credentials.txt');
 		const saved = readFileSync(file, 'utf8').trim().split('\n');
 		expect(saved.map((l) => l.split(/\s+/)[1])).toEqual(ROLES.map((r) => `demo-${r}`));

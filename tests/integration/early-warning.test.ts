@@ -33,6 +33,15 @@ import {
 	setProblemCells
 } from '../../src/lib/server/services/problems';
 import { binomialTwoSidedP } from '../../src/lib/server/analysis/exact-binomial';
+import { draftAlarmNotice } from '../../src/lib/server/products/notice';
+import {
+	getProduct,
+	publishProduct,
+	reviewProduct,
+	type Product
+} from '../../src/lib/server/services/products';
+import { scopeFor } from '../../src/lib/server/auth/read-scope';
+import type { AuthUser } from '../../src/lib/server/auth/permissions';
 
 /** Two squares in London, ~1.1 km apart; every incident of an area at a cell centre inside it. */
 const SQUARES = {
@@ -128,6 +137,10 @@ describe.each(engines())('early warning after an import on %s', { timeout: 300_0
 	}
 
 	const everywhere = { userId: 0, areaIds: null };
+	let analyst: AuthUser;
+	const origin = { ip: '192.0.2.15', userAgent: 'vitest' };
+	/** The published early-warning notice of the spike, as published (checked again after more imports). */
+	let notice: Product;
 
 	beforeAll(async () => {
 		t = await createTestDatabase(engine);
@@ -156,6 +169,13 @@ describe.each(engines())('early warning after an import on %s', { timeout: 300_0
 			`INSERT INTO users (username, display_name, password_hash, role) VALUES ('ana', 'Ana', 'x', 'analyst') RETURNING id`
 		);
 		everywhere.userId = Number(id);
+		analyst = {
+			id: everywhere.userId,
+			username: 'ana',
+			displayName: 'Ana',
+			role: 'analyst',
+			areaIds: []
+		};
 	});
 	afterAll(async () => {
 		stop?.();
@@ -215,6 +235,71 @@ describe.each(engines())('early warning after an import on %s', { timeout: 300_0
 		expect(week.threshold).toBe(spike.threshold);
 	});
 
+	it('an alarm becomes an early-warning notice: frozen series, method and parameters, linked, published', async () => {
+		const spike = (await alarmInbox(t.db, everywhere, { status: null })).find(
+			(a) => a.areaCode === 'A' && a.week === '2024-05-13'
+		)!;
+		expect(spike.noticeProductId).toBeNull();
+		const actor = { user: analyst, origin };
+		// Outside the reader's areas the alarm does not exist for them: no notice either.
+		await expect(
+			draftAlarmNotice(t.db, { userId: analyst.id, areaIds: [ids.B] }, spike.id, actor)
+		).rejects.toThrow(/No alarm/);
+		const drafted = await draftAlarmNotice(t.db, everywhere, spike.id, actor);
+		expect(drafted.created).toBe(true);
+		// The alarm links to it, and drafting again opens the same notice.
+		expect(
+			(await alarmInbox(t.db, everywhere, { status: null })).find((a) => a.id === spike.id)
+		).toMatchObject({ noticeProductId: drafted.id });
+		expect(await draftAlarmNotice(t.db, everywhere, spike.id, actor)).toEqual({
+			id: drafted.id,
+			created: false
+		});
+		const scope = scopeFor(analyst, origin);
+		const p = await getProduct(t.db, drafted.id, scope);
+		expect(p).toMatchObject({
+			type: 'early-warning-notice',
+			status: 'draft',
+			audience: 'internal',
+			areaCode: 'A',
+			periodFrom: '2024-05-13',
+			periodTo: '2024-05-19'
+		});
+		expect(p.content.parameters).toMatchObject({
+			alarmId: spike.id,
+			method: 'ears-c2',
+			category: 'burglary',
+			week: '2024-05-13',
+			observed: 24,
+			threshold: spike.threshold
+		});
+		// The chart's table is the alarm's series, week by week, with the alarm week marked.
+		const series = await alarmSeries(t.db, spike);
+		const chart = p.content.blocks.find((b) => b.kind === 'chart')!;
+		expect(chart.kind === 'chart' && chart.svg.startsWith('<svg')).toBe(true);
+		const rows = chart.kind === 'chart' ? chart.table.rows : [];
+		expect(rows.map((r) => [r[0], r[1]])).toEqual(series.weeks.map((w) => [w.week, w.observed]));
+		expect(rows.find((r) => r[0] === '2024-05-13')?.[4]).toBe('alarm (this notice)');
+		const method = p.content.blocks.find((b) => b.heading === 'Method and parameters')!;
+		expect(JSON.stringify(method)).toContain('"alpha","0.001"');
+		expect(p.content.summary[0]).toMatch(/^24 incidents of burglary were recorded in District A/);
+		await reviewProduct(t.db, p.id, actor);
+		notice = await publishProduct(t.db, p.id, actor);
+		expect(notice.status).toBe('published');
+		const audited = await t.db.query<{ action: string }>(
+			`SELECT action FROM audit_log WHERE object = $1 ORDER BY id`,
+			[`product:${p.id}`]
+		);
+		expect(audited.map((a) => a.action)).toEqual(
+			expect.arrayContaining([
+				'product.create',
+				'product.view',
+				'product.review',
+				'product.publish'
+			])
+		);
+	});
+
 	it('five more years of history: the improved Farrington, equal to the CLI', async () => {
 		// 2018-12-31 … 2023-12-31: 261 weeks before the short series; then 2024's weeks again.
 		await importWeeks('history', '2018-12-31', 261, false);
@@ -228,6 +313,10 @@ describe.each(engines())('early warning after an import on %s', { timeout: 300_0
 		const expected = await cli('farrington', run.weeksFrom!, '2024-05-19', run.checkFrom!);
 		expect(expected.length).toBeGreaterThan(0);
 		expect(sorted(farrington.map(asCli))).toEqual(sorted(expected));
+		// The published notice says what it said: the import and the new check changed nothing in it.
+		const after = await getProduct(t.db, notice.id, scopeFor(analyst, origin));
+		expect(after.content).toEqual(notice.content);
+		expect(after.content.parameters).toMatchObject({ method: 'ears-c2' });
 	});
 
 	it('problem register: a response evaluated on the counts in the problem’s cells, within the reader’s areas', async () => {

@@ -9,7 +9,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join, resolve } from 'node:path';
 import { cellToParent, latLngToCell } from 'h3-js';
-import { createTestDatabase, engines, hasShared, SHARED, type TestDatabase } from '../helpers/db';
+import {
+	createTestDatabase,
+	engines,
+	SHARED,
+	type TestDatabase,
+	withoutShared
+} from '../helpers/db';
 import { countsPerOwnCell, rollupDifferences } from '../helpers/incidents';
 import { importPaths } from '../../src/lib/server/ingest/import';
 import { cellCountsForAnalyst } from '../../src/lib/server/services/cells';
@@ -21,6 +27,8 @@ import type { Queryable } from '../../src/lib/server/db/client';
 
 const DEMO = resolve('src/lib/server/demo/data/crime');
 const CHICAGO = join(SHARED, 'data/chicago-cpd/crimes/Crimes_-_2001_to_present.csv');
+/** The Chicago portal rows (another time zone) join the demo's when ../shared is there. */
+const hasShared = !withoutShared('exact-cells: the Chicago portal rows beside the demo data');
 
 interface Point {
 	lat: number;

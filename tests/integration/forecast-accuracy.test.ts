@@ -14,7 +14,14 @@ import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { latLngToCell } from 'h3-js';
 import { bbox as turfBbox, booleanPointInPolygon } from '@turf/turf';
-import { createTestDatabase, engines, hasShared, SHARED, type TestDatabase } from '../helpers/db';
+import {
+	createTestDatabase,
+	engines,
+	hasShared,
+	SHARED,
+	type TestDatabase,
+	withoutShared
+} from '../helpers/db';
 import { importPaths } from '../../src/lib/server/ingest/import';
 import { importAreaFile } from '../../src/lib/server/ingest/import-areas';
 import { backtest, type BacktestEvent } from '../../src/lib/server/analysis/backtest';
@@ -39,7 +46,7 @@ const MAPPING = hasShared
 	: {};
 type Feature = { properties: { DIST_NUM: string }; geometry: never };
 
-describe.skipIf(!hasShared)('forecast accuracy on the database', () => {
+describe.skipIf(withoutShared())('forecast accuracy on the database', () => {
 	const features = hasShared
 		? (JSON.parse(readFileSync(DISTRICTS, 'utf8')) as { features: Feature[] }).features
 		: [];

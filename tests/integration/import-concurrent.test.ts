@@ -5,12 +5,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { createTestDatabase, engines, hasShared, SHARED, type TestDatabase } from '../helpers/db';
+import {
+	createTestDatabase,
+	engines,
+	SHARED,
+	type TestDatabase,
+	withoutShared
+} from '../helpers/db';
 import { importPaths } from '../../src/lib/server/ingest/import';
 
 const PORTAL = join(SHARED, 'data/chicago-cpd/crimes/Crimes_-_2001_to_present.csv');
 
-describe.skipIf(!hasShared)('concurrent imports of one file', () => {
+describe.skipIf(withoutShared())('concurrent imports of one file', () => {
 	for (const engine of engines()) {
 		describe(engine, () => {
 			let t: TestDatabase;

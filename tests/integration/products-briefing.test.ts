@@ -16,6 +16,8 @@ import { createTestDatabase, engines, type TestDatabase } from '../helpers/db';
 import { loadDemo } from '../../src/lib/server/demo/load';
 import { openDatabase } from '../../src/lib/server/db/client';
 import { briefingContent, draftBriefing } from '../../src/lib/server/products/briefing';
+import { MONTHS, trendReportContent } from '../../src/lib/server/products/trend-report';
+import { draftAssessment } from '../../src/lib/server/products/assessment';
 import {
 	getProduct,
 	publishProduct,
@@ -26,6 +28,7 @@ import { importPaths } from '../../src/lib/server/ingest/import';
 import { CLI_ORIGIN } from '../../src/lib/server/auth/audit';
 import { scopeFor } from '../../src/lib/server/auth/read-scope';
 import type { ProductContent } from '../../src/lib/contracts/products';
+import { latLngToCell } from 'h3-js';
 
 const AREA = 'lsoa:E01000001';
 const PERIOD = '2017-06';
@@ -168,6 +171,152 @@ describe.each(engines())('community-safety briefings (%s)', (engine) => {
 		},
 		900_000
 	);
+
+	it('what police are doing: patrol visits and minutes by week, tasked hot spots; public: no call signs, small counts hidden', async () => {
+		const [area] = await db.query<{ id: number }>(
+			`SELECT id FROM areas WHERE kind = 'lsoa' AND code = 'E01000001'`
+		);
+		const cells = await db.query<{ h3: string }>(
+			`SELECT h3::text AS h3 FROM area_cells WHERE area_id = $1 ORDER BY h3 LIMIT 2`,
+			[area.id]
+		);
+		// Cells at resolution 10 inside the LSOA, and one far outside (Westminster).
+		const [inside, control] = cells.map((c) => c.h3);
+		const outside = BigInt('0x' + latLngToCell(51.4975, -0.1357, 10)).toString();
+		const units = await db.query<{ id: number }>(
+			`INSERT INTO shift_units (shift_date, shift, call_sign, unit_type, area_id)
+			 VALUES ('2017-06-05', 'early', 'CL21', 'foot', $1), ('2017-06-05', 'early', 'CL22', 'vehicle', $1)
+			 RETURNING id`,
+			[area.id]
+		);
+		const [tasking] = await db.query<{ id: number }>(
+			`INSERT INTO taskings (area_id, shift_date, shift, forecast, data_version, cadence, visit_minutes,
+			   target_visits, max_visits, spots_per_unit, seed, randomised)
+			 VALUES ($1, '2017-06-05', 'early', '{}', '{}', 'koper', 15, 2, 3, 2, 7, true) RETURNING id`,
+			[area.id]
+		);
+		await db.query(
+			`INSERT INTO tasking_spots (tasking_id, h3, unit_id, rank, risk, origin, why, arm) VALUES
+			 ($1, $2::bigint, $4, 1, 0.9, 'forecast', '{"place": "Test Street"}', 'patrol'),
+			 ($1, $3::bigint, $5, 2, 0.8, 'forecast', '{"place": "Control Lane"}', 'control')`,
+			[tasking.id, inside, control, units[0].id, units[1].id]
+		);
+		const visit = (h3: string, unit: number, start: string, minutes: number) =>
+			db.query(
+				`INSERT INTO patrol_visits (tasking_id, unit_id, h3, started_at, ended_at, source)
+				 VALUES ($1, $2, $3::bigint, $4::timestamptz, $4::timestamptz + make_interval(mins => $5), 'phone')`,
+				[tasking.id, unit, h3, start, minutes]
+			);
+		// Week of 5 June: 7 visits of 15 minutes; week of 19 June: 2 of 20; one visit outside the LSOA.
+		for (let i = 0; i < 7; i++)
+			await visit(inside, units[0].id, `2017-06-0${5 + (i % 3)}T0${7 + (i % 2)}:1${i}:00Z`, 15);
+		for (let i = 0; i < 2; i++) await visit(inside, units[0].id, `2017-06-2${i}T14:0${i}:00Z`, 20);
+		await visit(outside, units[1].id, '2017-06-06T10:00:00Z', 30);
+
+		const police = (c: ProductContent) => {
+			const i = c.blocks.findIndex((b) => b.heading === 'What police are doing');
+			return c.blocks.slice(i, i + 3);
+		};
+		const internal = await briefingContent(db, {
+			area: AREA,
+			period: PERIOD,
+			audience: 'internal',
+			mapPicture: false
+		});
+		const [words, weekly, spots] = police(internal.content);
+		expect(words.kind === 'text' && words.paragraphs[0]).toContain(
+			'1 hot spot was tasked for patrol in City of London 001A on 1 shift tasking, and officers logged 9 patrol visits there (145 minutes in all)'
+		);
+		expect(weekly.kind === 'table' && weekly.table.rows).toEqual([
+			['2017-05-29', 0, null],
+			['2017-06-05', 7, 105],
+			['2017-06-12', 0, null],
+			['2017-06-19', 2, 40],
+			['2017-06-26', 0, null]
+		]);
+		// The control spot of the randomised tasking is never listed.
+		expect(spots.kind === 'table' && spots.table.rows).toEqual([
+			['Test Street', 1, 9, 145, 'CL21']
+		]);
+
+		const pub = await briefingContent(db, {
+			area: AREA,
+			period: PERIOD,
+			audience: 'public',
+			mapPicture: false
+		});
+		const [, pWeekly, pSpots] = police(pub.content);
+		const text = JSON.stringify(police(pub.content));
+		expect(text).not.toContain('CL2');
+		expect(text).not.toContain('Control Lane');
+		expect(text).not.toMatch(/\d\d:\d\d/);
+		if (pWeekly.kind !== 'table' || pSpots.kind !== 'table') throw new Error('tables expected');
+		expect(pWeekly.table.columns).toEqual([
+			'week starting (Monday)',
+			'patrol visits',
+			'time on patrol'
+		]);
+		const week = (w: string) => pWeekly.table.rows.find((r) => r[0] === w)!;
+		// 2 visits: published as 0 or 5, never 2, and no time given.
+		expect([0, 5]).toContain(week('2017-06-19')[1]);
+		expect(week('2017-06-19')[2]).toBe('–');
+		expect(Math.abs(Number(week('2017-06-05')[1]) - 7)).toBeLessThanOrEqual(2);
+		expect(week('2017-06-05')[2]).toBe('about 2 h');
+		expect(pSpots.table.columns).toEqual(['hot spot', 'shifts tasked', 'patrol visits']);
+	}, 600_000);
+
+	it('every chart and map of a trend report and an assessment has its text equivalent', async () => {
+		const trend = await trendReportContent(db, {
+			area: 'borough:E09000001',
+			fromYear: 2017,
+			toYear: 2018,
+			mapPicture: false
+		});
+		const tables = (c: ProductContent) =>
+			c.blocks.flatMap((b) => (b.kind === 'chart' || b.kind === 'map' ? [b] : []));
+		expect(tables(trend.content).length).toBeGreaterThanOrEqual(2);
+		// The small multiples draw each category month by month: the table gives every month too.
+		const multiples = trend.content.blocks.find((b) => b.heading === 'Categories month by month');
+		if (multiples?.kind !== 'chart') throw new Error('no small multiples');
+		expect(multiples.table.columns.slice(1, 13)).toEqual([...MONTHS]);
+		for (const row of multiples.table.rows) {
+			expect(row).toHaveLength(14);
+			const months = row.slice(1, 13).filter((v): v is number => typeof v === 'number');
+			// A year without data has no total (missing, not zero).
+			expect(row[13]).toBe(months.length ? months.reduce((a, v) => a + v, 0) : null);
+		}
+		// A map's table says where its cells are, not only how many.
+		const emerging = trend.content.blocks.find((b) => b.kind === 'map');
+		if (emerging?.kind === 'map')
+			for (const row of emerging.table.rows)
+				if (row[0] !== 'No Pattern Detected' && Number(row[1]) > 0)
+					expect(String(row[2])).toMatch(/^51\.\d{3}, -0\.\d{3}/);
+
+		const memo = await draftAssessment(
+			db,
+			{
+				type: 'intelligence-memo',
+				area: AREA,
+				from: '2017-04-01',
+				to: '2017-06-30',
+				handlingCode: 'P',
+				mapPicture: false
+			},
+			actor
+		);
+		const map = memo.content.blocks.find((b) => b.kind === 'map');
+		if (map?.kind !== 'map') throw new Error('no map in the memo');
+		expect(map.table.columns).toEqual([
+			'confidence',
+			'cells',
+			'where (cell centres, to about 100 m)'
+		]);
+		const hot = map.geojson.features.filter(
+			(f) => (f as { properties: { fill?: string } }).properties.fill
+		).length;
+		expect(map.table.rows.reduce((a, r) => a + Number(r[1]), 0)).toBe(hot);
+		for (const r of map.table.rows) if (Number(r[1]) > 0) expect(String(r[2])).toMatch(/^51\./);
+	}, 600_000);
 
 	it('a published briefing keeps its numbers after more incidents of its month are imported', async () => {
 		const p = await draftBriefing(

@@ -14,6 +14,7 @@ import { scopeFor } from '../../src/lib/server/auth/read-scope';
 import { CLI_ORIGIN } from '../../src/lib/server/auth/audit';
 import { evaluateRoadScheme, roadSafetyOverview } from '../../src/lib/server/services/road-safety';
 import { ServiceError } from '../../src/lib/server/errors';
+import { draftRoadEvaluation } from '../../src/lib/server/products/road-evaluation';
 
 const STATS19 = 'tests/fixtures/ingest/stats19/dft-collisions-2023-city-sample.csv';
 const POLICE_UK = 'tests/fixtures/ingest/police-uk/2016-01-city-of-london-street.csv';
@@ -113,6 +114,14 @@ describe.each(engines())('road safety on %s', (engine) => {
 		expect(o.weekHour.all[0][12]).toBeGreaterThanOrEqual(1);
 		expect(o.weekHour.ksi[5][8]).toBe(1);
 		expect(o.weekHour.all.flat().reduce((s, v) => s + v, 0)).toBe(22);
+		// Severity × hour: the same 22 timed collisions; fatal and serious hour by hour are the KSI ones.
+		const sum = (xs: number[]) => xs.reduce((s, v) => s + v, 0);
+		expect(sum(Object.values(o.severityHour).flat())).toBe(22);
+		for (let h = 0; h < 24; h++)
+			expect(o.severityHour.fatal[h] + o.severityHour.serious[h]).toBe(
+				sum(o.weekHour.ksi.map((day) => day[h]))
+			);
+		expect(o.severityHour.fatal[8] + o.severityHour.serious[8]).toBeGreaterThanOrEqual(1);
 		expect(o.points).toHaveLength(22);
 		expect(o.points.find((p) => p.id === '2023480420387')).toMatchObject({
 			when: '2023-01-09 12:00',
@@ -139,6 +148,58 @@ describe.each(engines())('road safety on %s', (engine) => {
 		expect(e.ksi.site).toMatchObject({ before: 1, after: 0 });
 		expect(e.ksi.control).toMatchObject({ before: 1, after: 4 });
 		expect(e.caveats.join(' ')).toMatch(/Regression to the mean/);
+	});
+
+	it('saves the evaluation as a product: frozen counts, map table, intervals, in the area of the site', async () => {
+		const site = { lon: -0.077079, lat: 51.516481, radiusM: 600 };
+		const request = { site, control: null, schemeDate: '2023-02-01', periodDays: 28 };
+		const [{ id: userId }] = await t.db.query<{ id: number }>(
+			`INSERT INTO users (username, display_name, password_hash, role) VALUES ('road-analyst', 'Road analyst', 'x', 'analyst') RETURNING id`
+		);
+		const actor = { user: { ...analyst.user, id: Number(userId) }, origin: CLI_ORIGIN };
+		// A product belongs to an area: none holds the site yet.
+		await expect(
+			draftRoadEvaluation(t.db, { ...request, mapPicture: false }, actor)
+		).rejects.toThrow(/no stored area holds the circle/);
+		await t.db.query(
+			`INSERT INTO areas (kind, code, name, geom) VALUES ('ward', 'RS1', 'Aldgate test ward',
+			 ST_Multi(ST_GeomFromText('POLYGON((-0.09 51.51, -0.07 51.51, -0.07 51.52, -0.09 51.52, -0.09 51.51))', 4326)))`
+		);
+		const p = await draftRoadEvaluation(t.db, { ...request, mapPicture: false }, actor);
+		expect(p).toMatchObject({
+			type: 'road-safety-evaluation',
+			status: 'draft',
+			audience: 'internal',
+			areaCode: 'RS1',
+			periodFrom: '2023-01-04',
+			periodTo: '2023-02-28'
+		});
+		const e = await evaluateRoadScheme(t.db, request);
+		expect(p.content.parameters).toMatchObject({ all: e.all, ksi: e.ksi, before: e.before });
+		const byHeading = (h: string) => p.content.blocks.find((b) => b.heading === h)!;
+		const map = byHeading('The site and its collisions');
+		expect(map.kind).toBe('map');
+		if (map.kind !== 'map') return;
+		// The map's table: 3 before (1 serious), 2 after (slight), as counted by hand above.
+		expect(map.table.rows).toEqual([
+			['Fatal', 0, 0],
+			['Serious', 1, 0],
+			['Slight', 2, 2]
+		]);
+		const points = map.geojson.features.filter(
+			(f) => (f as { geometry: { type: string } }).geometry.type === 'Point'
+		);
+		expect(points).toHaveLength(5);
+		const chart = byHeading('Effect and uncertainty');
+		expect(chart.kind === 'chart' && chart.svg.startsWith('<svg')).toBe(true);
+		if (chart.kind !== 'chart') return;
+		const or = chart.table.rows.find(
+			(r) => r[0] === 'All injury collisions: odds ratio (site against control)'
+		)!;
+		expect(Number(or[1])).toBeCloseTo((2 * 4) / (3 * 9), 2);
+		expect(p.content.summary.join(' ')).toMatch(
+			/3 injury collisions .* and 2 in the 28 days after/
+		);
 	});
 
 	it('refuses periods that touch months without data, naming them', async () => {

@@ -215,9 +215,13 @@ describe('views services on the demo data', () => {
 		expect(summary.periods.briefing.to).toBe(extent!.to);
 	});
 
-	it('opens the demo supervisor, officer and community team on the City of London', async () => {
+	it('opens the demo community team on the City of London, the supervisor and officer on Chicago district 11', async () => {
 		const [city] = await t.db.query<{ id: number }>(
 			`SELECT id FROM areas WHERE kind = 'borough' AND code = 'E09000001'`
+		);
+		// The timed demo data, where the shifts rank differently and the demo's tasking board is.
+		const [district] = await t.db.query<{ id: number }>(
+			`SELECT id FROM areas WHERE kind = 'district' AND code = '11'`
 		);
 		const users = await t.db.query<{
 			id: number;
@@ -234,18 +238,18 @@ describe('views services on the demo data', () => {
 			admin: null,
 			analyst: null,
 			community: Number(city.id),
-			officer: Number(city.id),
+			officer: Number(district.id),
 			planner: null,
-			supervisor: Number(city.id),
+			supervisor: Number(district.id),
 			viewer: null
 		});
 		// The neighbourhood page without a chosen area shows the account's area, not "choose one".
-		const u = users.find((x) => x.role === 'supervisor')!;
+		const u = users.find((x) => x.role === 'community')!;
 		const viewer: AuthUser = {
 			id: Number(u.id),
 			username: u.username,
-			displayName: 'Demo supervisor',
-			role: 'supervisor',
+			displayName: 'Demo community',
+			role: 'community',
 			areaIds: u.area_ids.map(Number)
 		};
 		const view = await neighbourhoodForViewer(t.db, {

@@ -19,7 +19,7 @@ password.
 export async function run(
 	args: string[],
 	io: CliIo,
-	stdin: NodeJS.ReadableStream = process.stdin
+	stdin: NodeJS.ReadableStream = io.stdin ?? process.stdin
 ): Promise<number> {
 	const { values, positionals } = parseArgs({
 		args,

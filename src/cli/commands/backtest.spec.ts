@@ -294,10 +294,11 @@ describe('beatwise backtest', () => {
 		expect(c.err()).toMatch(/give --date-order/);
 	});
 
+	if (!sharedAvailable)
+		console.warn(`${sharedMissingMessage}: recent:28 on the Chicago file skips`);
 	it.skipIf(!sharedAvailable)(
 		'recent:28 on the shared Chicago assaults equals a direct count from the file',
 		async () => {
-			if (!sharedAvailable) console.warn(sharedMissingMessage);
 			const file = sharedPath('data/chicago-cpd/derived/chicago_aggravated_assaults.csv.gz');
 			const c = capture();
 			const opts = [

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { UsageError, type CliIo } from '../main';
-import { closeDatabase, getDatabase } from '../../lib/server/db';
+import { closeDatabase, readSnapshot } from '../../lib/server/db';
 import { SERVED_MAX_RES, SERVED_MIN_RES } from '../../lib/server/cell-keys';
 import { ServiceError } from '../../lib/server/errors';
 import { cellCountsForAnalyst } from '../../lib/server/services/cells';
@@ -55,16 +55,18 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 	if (format !== 'csv' && format !== 'json') {
 		throw new UsageError(`--format must be csv or json, got "${format}"`);
 	}
-	const db = await getDatabase();
 	try {
-		const r = await cellCountsForAnalyst(db, {
-			res,
-			from: values.from,
-			to: values.to,
-			categories: values.category ?? [],
-			source: values.source,
-			area: values.area
-		});
+		// A read: on the read replica when DATABASE_READ_URL names one, in one snapshot.
+		const r = await readSnapshot((db) =>
+			cellCountsForAnalyst(db, {
+				res,
+				from: values.from,
+				to: values.to,
+				categories: values.category ?? [],
+				source: values.source,
+				area: values.area
+			})
+		);
 		io.stdout.write(
 			format === 'json'
 				? JSON.stringify(r.cells) + '\n'

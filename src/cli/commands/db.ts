@@ -35,7 +35,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 		throw new UsageError('the only subcommand is `grant-runtime`; see `beatwise db --help`');
 	if (!values.role)
 		throw new UsageError('--role is required (the runtime role to create or grant)');
-	const password = await passwordFromStdin(values['password-stdin'], process.stdin);
+	const password = await passwordFromStdin(values['password-stdin'], io.stdin ?? process.stdin);
 	const e = env();
 	if (!e.databaseUrl)
 		throw new UsageError(

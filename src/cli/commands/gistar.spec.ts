@@ -8,11 +8,7 @@ import { gridDisk } from 'h3-js';
 import { main } from '../main';
 import { captureIo } from '../test-io';
 import { getisOrdH3 } from '../../lib/server/analysis/getis-ord';
-import {
-	readShared,
-	sharedAvailable,
-	sharedMissingMessage
-} from '../../lib/server/analysis/test-data';
+import { readFixture } from '../../lib/server/analysis/test-data';
 
 const dir = mkdtempSync(join(tmpdir(), 'beatwise-gistar-'));
 const cells = gridDisk('882664190bfffff', 3);
@@ -79,33 +75,26 @@ describe('beatwise gistar', () => {
 		expect(c.err()).toMatch(/--input FILE is required/);
 	});
 
-	it.skipIf(!sharedAvailable)(
-		'reproduces the R spdep Chicago fixture through the CLI',
-		async () => {
-			if (!sharedAvailable) console.warn(sharedMissingMessage);
-			const fixture = readShared('fixtures/gistar-chicago-r8-2019/gistar.csv')
-				.trim()
-				.split('\n')
-				.slice(1);
-			const file = writeCsv(
-				'chicago.csv',
-				'cell,count\n' + fixture.map((l) => l.split(',').slice(0, 2).join(',')).join('\n')
-			);
-			const c = captureIo();
-			expect(await main(['gistar', '--input', file], c.io)).toBe(0);
-			const { rows } = parseOutput(c.out());
-			const byCell = new Map(rows.map((r) => [r[0], r]));
-			let significant = 0;
-			for (const line of fixture) {
-				const [cell, , z, , pBh] = line.split(',');
-				const r = byCell.get(cell)!;
-				expect(Math.abs(Number(r[2]) - Number(z))).toBeLessThan(1e-9);
-				expect(Number(r[4]) < 0.05).toBe(Number(pBh) < 0.05);
-				if (Number(r[4]) < 0.05) significant++;
-			}
-			expect(significant).toBe(107);
+	it('reproduces the R spdep Chicago fixture through the CLI', async () => {
+		const fixture = readFixture('gistar-chicago-r8-2019/gistar.csv').trim().split('\n').slice(1);
+		const file = writeCsv(
+			'chicago.csv',
+			'cell,count\n' + fixture.map((l) => l.split(',').slice(0, 2).join(',')).join('\n')
+		);
+		const c = captureIo();
+		expect(await main(['gistar', '--input', file], c.io)).toBe(0);
+		const { rows } = parseOutput(c.out());
+		const byCell = new Map(rows.map((r) => [r[0], r]));
+		let significant = 0;
+		for (const line of fixture) {
+			const [cell, , z, , pBh] = line.split(',');
+			const r = byCell.get(cell)!;
+			expect(Math.abs(Number(r[2]) - Number(z))).toBeLessThan(1e-9);
+			expect(Number(r[4]) < 0.05).toBe(Number(pBh) < 0.05);
+			if (Number(r[4]) < 0.05) significant++;
 		}
-	);
+		expect(significant).toBe(107);
+	});
 
 	it('runs as a real process: node bin/beatwise.js gistar', async () => {
 		const file = writeCsv('c.csv', cells.map((c, i) => `${c},${counts[i]}`).join('\n'));

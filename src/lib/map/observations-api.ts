@@ -9,7 +9,7 @@ import {
 	type ObservationsAnswer,
 	type ObservationsQuery
 } from '$lib/contracts/observations';
-import { failure } from './api';
+import { getParsed } from './loader';
 
 /** The map's bounds as the API takes them: MapLibre's can run past ±180° and the poles when zoomed out. */
 export function apiBbox([w, s, e, n]: readonly [number, number, number, number]): BBox {
@@ -26,7 +26,5 @@ export async function fetchObservations(
 	q: ObservationsQuery,
 	signal?: AbortSignal
 ): Promise<ObservationsAnswer> {
-	const res = await fetch(observationsUrl(q), { signal });
-	if (!res.ok) throw await failure(res, 'Loading observations');
-	return observationsAnswerSchema.parse(await res.json());
+	return getParsed(observationsAnswerSchema, observationsUrl(q), 'Loading observations', signal);
 }

@@ -16,6 +16,8 @@ import type { Product } from '$lib/server/services/products';
 import { basemapSetting } from '$lib/server/basemap-style';
 import { env } from '$lib/server/env';
 import { ChromiumMissingError } from '$lib/server/products/chromium';
+import { draftRoadEvaluation } from '$lib/server/products/road-evaluation';
+import { roadEvaluationQuerySchema } from '$lib/contracts/road-safety';
 
 /**
  * `?area=kind:code&type=briefing`: the products the signed-in user may read, by area and type (the
@@ -100,6 +102,42 @@ export const actions: Actions = {
 			draftTrendReport(
 				db,
 				{ area, fromYear, toYear, basemapStyle: basemapSetting().style },
+				{ user, origin }
+			)
+		);
+	},
+	/**
+	 * Save a road-safety before/after evaluation as a product (internal): the same request as
+	 * /api/analysis/road-safety, evaluated again here and frozen with its map and charts.
+	 */
+	roadSafety: async (event) => {
+		const form = await readFormData(event.request);
+		if (!form) return unreadable();
+		const raw: Record<string, string> = {};
+		for (const [k, v] of form.entries()) if (typeof v === 'string' && v.trim() !== '') raw[k] = v;
+		const parsed = roadEvaluationQuerySchema.safeParse(raw);
+		if (!parsed.success)
+			return fail(400, {
+				message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+				area: '',
+				period: ''
+			});
+		const q = parsed.data;
+		return drafted(event, q.site ?? `${q.lat},${q.lon}`, q.schemeDate, (db, user, origin) =>
+			draftRoadEvaluation(
+				db,
+				{
+					site:
+						q.site !== undefined
+							? { area: q.site }
+							: { lon: q.lon!, lat: q.lat!, radiusM: q.radius! },
+					control: q.control ?? null,
+					schemeDate: q.schemeDate,
+					periodDays: q.periodDays,
+					gapDays: q.gapDays,
+					confidence: q.confidence,
+					basemapStyle: basemapSetting().style
+				},
 				{ user, origin }
 			)
 		);

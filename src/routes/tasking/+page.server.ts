@@ -1,6 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { getDatabase } from '$lib/server/db';
+import { basemapSetting } from '$lib/server/basemap-style';
 import { homeAreaId } from '$lib/server/auth/areas';
 import { auditOrigin, readFormData } from '$lib/server/auth/request';
 import { ServiceError } from '$lib/server/errors';
@@ -16,6 +17,8 @@ import {
 	editVisit,
 	latestTasking,
 	logVisit,
+	recentTaskings,
+	taskingAreaOutline,
 	removeUnit,
 	shiftUnits,
 	spotEditsInForce,
@@ -49,6 +52,8 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		return id === null ? null : taskingBoard(db, user, id);
 	});
 	const edits = await attemptView(() => spotEditsInForce(db, area, date));
+	const recent = await attemptView(() => recentTaskings(db, user, area));
+	const outline = await attemptView(() => taskingAreaOutline(db, user, area));
 	return {
 		areas,
 		area,
@@ -61,6 +66,9 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		board: board.value,
 		boardError: board.error,
 		edits: edits.value ?? [],
+		recent: recent.value ?? [],
+		outline: outline.value,
+		basemapStyle: basemapSetting().style,
 		now: Date.now()
 	};
 };

@@ -4,8 +4,9 @@
  * how much of each category's weekly rhythm falls inside the shift (an hour × weekday profile, e.g. the
  * aoristic one of Ratcliffe 2002).
  *
- * risk(c) = Σ_k Σ_e∈(c,k) n_e · 2^(−age_e / h) · f_k
+ * risk(c) = Σ_k Σ_e∈(c,k) n_e · w_e · 2^(−age_e / h) · f_k
  *
+ * (w_e: the incidents' own weight — harm, time of day — else 1)
  * where age_e is the days between the incident's day and the reference day, h the half-life in days
  * (weight ½ at age h, ¼ at 2h), incidents older than the window are left out, and f_k the shift factor
  * of category k: the share of k's weekly profile inside the shift's hours divided by the share those
@@ -27,6 +28,11 @@ export interface RiskEvent {
 	ageDays: number;
 	/** Incidents. */
 	n: number;
+	/**
+	 * Weight of each of these incidents: its harm in a harm-weighted ranking, times how much its time
+	 * of day fits the shift when the data has times (services/supervisor.ts); default 1.
+	 */
+	weight?: number;
 }
 
 export interface ProspectiveRiskOptions {
@@ -54,7 +60,7 @@ export interface CellRisk {
 
 export interface ProspectiveRiskResult {
 	parameters: Required<Omit<ProspectiveRiskOptions, 'shiftFactors'>> & {
-		formula: 'risk = Σ n · 2^(−age/halfLife) · shiftFactor(category)';
+		formula: 'risk = Σ n · w · 2^(−age/halfLife) · shiftFactor(category)';
 	};
 	/** Cells with at least one incident in the window, highest risk first. */
 	cells: CellRisk[];
@@ -79,7 +85,7 @@ export function prospectiveRisk(
 	for (const e of events) {
 		if (!(e.n > 0) || e.ageDays < 0 || e.ageDays >= windowDays) continue;
 		const w = e.n * 2 ** (-e.ageDays / halfLifeDays);
-		const r = w * (shiftFactors?.get(e.category) ?? 1);
+		const r = w * (e.weight ?? 1) * (shiftFactors?.get(e.category) ?? 1);
 		let c = byCell.get(e.cell);
 		if (!c) byCell.set(e.cell, (c = { risk: 0, weighted: 0, recent: 0, byCategory: new Map() }));
 		c.risk += r;
@@ -101,7 +107,7 @@ export function prospectiveRisk(
 		parameters: {
 			halfLifeDays,
 			windowDays,
-			formula: 'risk = Σ n · 2^(−age/halfLife) · shiftFactor(category)'
+			formula: 'risk = Σ n · w · 2^(−age/halfLife) · shiftFactor(category)'
 		},
 		cells
 	};

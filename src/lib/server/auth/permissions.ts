@@ -156,7 +156,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 		actions: {
 			briefing: 'products:create',
 			trend: 'products:create',
-			assessment: 'products:create'
+			assessment: 'products:create',
+			roadSafety: 'products:create'
 		}
 	},
 	'/products/[id]': {
@@ -179,7 +180,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 		actions: {
 			acknowledge: 'alerts:view',
 			dismiss: 'alerts:view',
-			reopen: 'alerts:view'
+			reopen: 'alerts:view',
+			// Drafting the alarm's early-warning notice is drafting a product (an internal one: the
+			// products service refuses roles that draft public products only).
+			notice: 'products:create'
 		}
 	},
 	'/alerts/subscriptions': {

@@ -7,7 +7,10 @@ import { readScope } from '$lib/server/auth/read-scope';
 import { csvExportResponse } from './respond';
 import { toCsv, UTF8_BOM } from './csv';
 
-vi.mock('$lib/server/db', () => ({ getDatabase: async () => ({}) }));
+vi.mock('$lib/server/db', () => ({
+	getDatabase: async () => ({}),
+	readSnapshot: async <T>(work: (db: object) => Promise<T>) => work({})
+}));
 
 const analyst: AuthUser = { id: 7, username: 'a', displayName: 'A', role: 'analyst', areaIds: [] };
 

@@ -6,7 +6,6 @@
  * data) — and the sources of the area's intelligence reports in the period with their 3x5x2 grading.
  * Internal products; handling code C includes handling-code-C reports' sources.
  */
-import { cellToBoundary } from 'h3-js';
 import type { Database } from '../db/client';
 import { findAreas } from '../db/queries/analysis-study';
 import {
@@ -22,7 +21,7 @@ import { createDraft, type Product, type ProductActor } from '../services/produc
 import { ServiceError } from '../errors';
 import { CATEGORIES } from '../../taxonomy';
 import type { ProductBlock } from '../../contracts/products';
-import { HOT_COLOURS } from './briefing';
+import { cellCentres, HOT_COLOURS, hotspotFeatures } from './briefing';
 import { mapPicture } from './map-image';
 
 export const ASSESSMENT_TYPES = [
@@ -120,23 +119,7 @@ export async function draftAssessment(
 		period: now,
 		audience: 'internal'
 	});
-	const bins = [0, 0, 0, 0];
-	const features: unknown[] = [];
-	hot.cells.forEach((cell, i) => {
-		const b = hot.bin[i];
-		if (b <= 0) return;
-		bins[b]++;
-		features.push({
-			type: 'Feature',
-			properties: {
-				fill: HOT_COLOURS[b].colour,
-				fillOpacity: 0.75,
-				stroke: '#7f1d1d',
-				strokeWidth: 0.5
-			},
-			geometry: { type: 'Polygon', coordinates: [cellToBoundary(cell, true)] }
-		});
-	});
+	const { features, counts: bins } = hotspotFeatures(hot);
 	const geojson = {
 		type: 'FeatureCollection' as const,
 		features: [
@@ -162,8 +145,12 @@ export async function draftAssessment(
 		legend: [3, 2, 1].map((b) => ({ label: HOT_COLOURS[b].label, colour: HOT_COLOURS[b].colour })),
 		table: {
 			caption: `Hot-spot cells in ${area.name} by confidence`,
-			columns: ['confidence', 'cells'],
-			rows: [3, 2, 1].map((b) => [HOT_COLOURS[b].label, bins[b]])
+			columns: ['confidence', 'cells', 'where (cell centres, to about 100 m)'],
+			rows: [3, 2, 1].map((b) => [
+				HOT_COLOURS[b].label,
+				bins[b],
+				cellCentres(hot.cells.filter((_, i) => hot.bin[i] === b)) || '–'
+			])
 		}
 	});
 	blocks.push({

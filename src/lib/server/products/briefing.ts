@@ -32,6 +32,7 @@ import { DEFAULT_SUPPRESS_BELOW, type Audience } from '../auth/disclosure';
 import type { ProductBlock, ProductContent } from '../../contracts/products';
 import { groupedBars } from './charts';
 import { mapPicture } from './map-image';
+import { policeActivity } from './police-activity';
 
 /** Hot-spot bins as the map colours them (hot only: a briefing shows where problems concentrate). */
 export const HOT_COLOURS: Record<number, { colour: string; label: string }> = {
@@ -117,7 +118,27 @@ export function briefingSummary(q: {
 	return out;
 }
 
-function hotspotFeatures(h: NeighbourhoodHotspots): { features: unknown[]; counts: number[] } {
+/**
+ * Cell centres to about 100 m ("51.515, -0.081; …"), at most `max` of them: the words a map's table
+ * uses for where its cells are.
+ */
+export function cellCentres(cells: readonly string[], max = 12): string {
+	return (
+		cells
+			.slice(0, max)
+			.map((c) => {
+				const [lat, lon] = cellToLatLng(c);
+				return `${lat.toFixed(3)}, ${lon.toFixed(3)}`;
+			})
+			.join('; ') + (cells.length > max ? ` (first ${max} of ${cells.length})` : '')
+	);
+}
+
+/** The hot cells (bins 1–3) as coloured polygons, and how many cells in each bin. */
+export function hotspotFeatures(h: Pick<NeighbourhoodHotspots, 'cells' | 'bin'>): {
+	features: unknown[];
+	counts: number[];
+} {
 	const counts = [0, 0, 0, 0];
 	const features: unknown[] = [];
 	h.cells.forEach((cell, i) => {
@@ -235,14 +256,7 @@ export async function briefingContent(
 				rows: [3, 2, 1].map((b) => [
 					HOT_COLOURS[b].label,
 					counts[b],
-					hot.cells
-						.filter((_, i) => hot.bin[i] === b)
-						.slice(0, 12)
-						.map((c) => {
-							const [lat, lon] = cellToLatLng(c);
-							return `${lat.toFixed(3)}, ${lon.toFixed(3)}`;
-						})
-						.join('; ') || '–'
+					cellCentres(hot.cells.filter((_, i) => hot.bin[i] === b)) || '–'
 				]),
 				notes: [
 					`${hotCells} of ${hot.cells.length} cells of the neighbourhood are hot spots at 90 % confidence or more.`,
@@ -310,17 +324,17 @@ export async function briefingContent(
 				rows: top.map((c) => [c.label, c.trendCount, c.yearOnYear?.before ?? null])
 			}
 		});
-	blocks.push({
-		kind: 'text',
-		heading: 'What police are doing',
-		paragraphs: taskingTables
-			? [
-					`Tasking and patrol-visit records exist in this installation, but this version of the briefing does not summarise them yet: see the tasking board for ${area.name}.`
-				]
-			: [
-					`No taskings recorded: this installation holds no tasking or patrol-visit records, so nothing can be reported about patrols in ${area.name}.`
-				]
+	const police = await policeActivity(db, {
+		areaId: area.id,
+		areaName: area.name,
+		from: periods.briefing.from,
+		to: periods.briefing.to,
+		periodLabel: periods.briefing.label,
+		audience: q.audience,
+		threshold,
+		tablesExist: taskingTables
 	});
+	blocks.push(...police.blocks);
 	blocks.push({
 		kind: 'text',
 		heading: 'What residents told us',
@@ -391,7 +405,8 @@ export async function briefingContent(
 				},
 				changeTest: 'exact conditional binomial, two-sided, alpha 0.05',
 				dataRange: view.range,
-				taskingRecords: taskingTables
+				taskingRecords: taskingTables,
+				policeActivity: police.totals
 			}
 		}
 	};

@@ -4,6 +4,7 @@
  * numbers (`chart` blocks require one). Colours: Okabe–Ito, readable by colour-blind readers.
  */
 import * as echarts from 'echarts';
+import { alarmChartOption, type AlarmChartWeek } from '../../charts/alarm-series';
 
 export const PALETTE = [
 	'#0072B2',
@@ -42,10 +43,16 @@ export function groupedBars(q: {
 }): string {
 	return render(
 		{
-			legend: { top: 0 },
-			grid: { left: 150, right: 20, top: 30, bottom: 30 },
+			legend: { top: 0, itemGap: 32 },
+			grid: { left: 190, right: 20, top: 30, bottom: 30 },
 			xAxis: { type: 'value', minInterval: 1 },
-			yAxis: { type: 'category', data: q.categories, inverse: true },
+			// Long category names wrap inside the margin (the PDF's font is wider than the renderer measures).
+			yAxis: {
+				type: 'category',
+				data: q.categories,
+				inverse: true,
+				axisLabel: { width: 170, overflow: 'break' }
+			},
 			series: q.series.map((s) => ({ name: s.name, type: 'bar', data: s.values }))
 		},
 		q.width ?? 640,
@@ -65,7 +72,7 @@ export function lines(q: {
 }): string {
 	return render(
 		{
-			legend: { top: 0 },
+			legend: { top: 0, itemGap: 32 },
 			grid: { left: 50, right: 20, top: 34, bottom: 30 },
 			xAxis: { type: 'category', data: q.x },
 			yAxis: { type: 'value', name: q.yName, minInterval: 1 },
@@ -135,4 +142,121 @@ export function smallMultiples(q: {
 		}))
 	};
 	return render(option, width, Math.max(ph, rows * ph));
+}
+
+/**
+ * An early-warning series: weekly counts (alarm weeks in red) and the threshold, the same option the
+ * alarm's page draws in the browser (`$lib/charts/alarm-series`).
+ */
+export function alarmSeriesChart(
+	weeks: readonly AlarmChartWeek[],
+	width = 660,
+	height = 300
+): string {
+	const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+	try {
+		chart.setOption({ ...alarmChartOption(weeks), tooltip: undefined });
+		return chart.renderToSVGString();
+	} finally {
+		chart.dispose();
+	}
+}
+
+export interface IntervalRow {
+	/** Short: the chart's left margin holds about 32 characters. */
+	label: string;
+	/** Point estimate; null when undefined (a zero count). */
+	estimate: number | null;
+	lower: number;
+	/** Null: unbounded. */
+	upper: number | null;
+}
+
+/**
+ * Ratios with their confidence intervals on a log scale, one row each, with a line at 1 (no change).
+ * Zero lower bounds and unbounded upper ones are drawn to the edge of the axis (the table beside the
+ * chart gives the exact values).
+ */
+export function intervals(q: { rows: IntervalRow[]; xName: string; width?: number }): string {
+	const finite = q.rows.flatMap((r) =>
+		[r.lower, r.estimate, r.upper].filter(
+			(v): v is number => v !== null && v > 0 && Number.isFinite(v)
+		)
+	);
+	const min = Math.max(0.01, Math.min(0.5, ...finite) / 1.5);
+	const max = Math.min(100, Math.max(2, ...finite) * 1.5);
+	const clamp = (v: number | null, fallback: number) =>
+		v === null || !Number.isFinite(v) ? fallback : Math.min(max, Math.max(min, v));
+	const labels = q.rows.map((r) => r.label);
+	return render(
+		{
+			grid: { left: 130, right: 30, top: 20, bottom: 44 },
+			xAxis: {
+				type: 'log',
+				min,
+				max,
+				name: q.xName,
+				nameLocation: 'middle',
+				nameGap: 26,
+				axisLabel: { formatter: (v: number) => String(Number(v.toPrecision(2))) }
+			},
+			yAxis: { type: 'category', data: labels, inverse: true },
+			series: [
+				{
+					type: 'custom',
+					name: 'interval',
+					renderItem: (
+						_: unknown,
+						api: { value(i: number): number; coord(v: number[]): number[] }
+					) => {
+						const lo = api.coord([api.value(0), api.value(2)]);
+						const hi = api.coord([api.value(1), api.value(2)]);
+						const cap = 6;
+						const stroke = { stroke: PALETTE[0], lineWidth: 2 };
+						return {
+							type: 'group',
+							children: [
+								{
+									type: 'line',
+									shape: { x1: lo[0], y1: lo[1], x2: hi[0], y2: hi[1] },
+									style: stroke
+								},
+								{
+									type: 'line',
+									shape: { x1: lo[0], y1: lo[1] - cap, x2: lo[0], y2: lo[1] + cap },
+									style: stroke
+								},
+								{
+									type: 'line',
+									shape: { x1: hi[0], y1: hi[1] - cap, x2: hi[0], y2: hi[1] + cap },
+									style: stroke
+								}
+							]
+						};
+					},
+					encode: { x: [0, 1], y: 2 },
+					data: q.rows.map((r, i) => [clamp(r.lower, min), clamp(r.upper, max), i])
+				},
+				{
+					type: 'scatter',
+					name: 'estimate',
+					symbolSize: 10,
+					color: PALETTE[5],
+					// A zero estimate has no place on a log scale: the table gives it.
+					data: q.rows.flatMap((r, i) =>
+						r.estimate === null || r.estimate <= 0 ? [] : [[clamp(r.estimate, min), i]]
+					),
+					markLine: {
+						silent: true,
+						symbol: 'none',
+						label: { formatter: 'no change', position: 'start' },
+						lineStyle: { color: '#57606a', type: 'dashed' },
+						data: [{ xAxis: 1 }]
+					}
+				}
+			]
+		},
+		q.width ?? 660,
+		Math.max(140, 64 + q.rows.length * 34)
+	);
 }

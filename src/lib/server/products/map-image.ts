@@ -28,7 +28,10 @@ function basemapDir(): string | null {
 }
 
 export interface MapPictureRequest {
-	/** Features to draw: polygons with `fill` (colour) and `fillOpacity`, lines with `stroke`. */
+	/**
+	 * Features to draw: polygons with `fill` (colour) and `fillOpacity`, lines with `stroke`, points as
+	 * circles with `fill`, `radius` (px), `stroke` and `strokeWidth`.
+	 */
 	geojson: { type: 'FeatureCollection'; features: unknown[] };
 	/** [west, south, east, north] to fit. */
 	bbox: [number, number, number, number];
@@ -97,6 +100,18 @@ function draw(arg: { geojson: unknown; bbox: number[]; style: unknown }): Promis
 				paint: {
 					'line-color': ['coalesce', ['get', 'stroke'], '#374151'],
 					'line-width': ['coalesce', ['get', 'strokeWidth'], 0.6]
+				}
+			});
+			map.addLayer({
+				id: 'product-point',
+				type: 'circle',
+				source: 'product',
+				filter: ['==', ['geometry-type'], 'Point'],
+				paint: {
+					'circle-color': ['coalesce', ['get', 'fill'], '#374151'],
+					'circle-radius': ['coalesce', ['get', 'radius'], 5],
+					'circle-stroke-color': ['coalesce', ['get', 'stroke'], '#111827'],
+					'circle-stroke-width': ['coalesce', ['get', 'strokeWidth'], 1]
 				}
 			});
 			map.once('idle', () => done(map.getCanvas().toDataURL('image/png')));

@@ -25,6 +25,7 @@ import { CATEGORIES } from '../../taxonomy';
 import type { ProductBlock, ProductContent } from '../../contracts/products';
 import { lines, smallMultiples } from './charts';
 import { mapPicture } from './map-image';
+import { cellCentres } from './briefing';
 
 export const MONTHS = [
 	'Jan',
@@ -339,16 +340,17 @@ export async function trendReportContent(
 				}))
 			}),
 			table: {
-				caption: `Incidents per year of the ${top.length} largest categories (months with data only)`,
-				columns: ['category', ...years.map(String)],
-				rows: top.map((t) => [
-					label.get(t.code) ?? t.code,
-					...years.map((_, y) =>
+				caption: `Incidents per month of the ${top.length} largest categories, as the small multiples draw them (– : no data imported for the month)`,
+				columns: ['category, year', ...MONTHS, 'total (months with data)'],
+				rows: top.flatMap((t) =>
+					years.map((year, y) => [
+						`${label.get(t.code) ?? t.code}, ${year}`,
+						...MONTHS.map((_, m) => (covered[y][m] ? t.c[y][m] : null)),
 						covered[y].some(Boolean)
 							? t.c[y].reduce((a, v, m) => a + (covered[y][m] ? v : 0), 0)
 							: null
-					)
-				])
+					])
+				)
 			}
 		});
 
@@ -402,10 +404,14 @@ export async function trendReportContent(
 			})),
 			table: {
 				caption: `Cells per emerging hot-spot category in ${area.name}`,
-				columns: ['category', 'cells'],
+				columns: ['category', 'cells', 'where (cell centres, to about 100 m)'],
 				rows: (Object.keys(e.summary) as EmergingCategory[])
 					.filter((k) => e.summary[k] > 0)
-					.map((k) => [emergingCategoryLabel(k), e.summary[k]]),
+					.map((k) => [
+						emergingCategoryLabel(k),
+						e.summary[k],
+						k === 'no-pattern' ? '–' : cellCentres(e.cells.filter((_, i) => e.category[i] === k))
+					]),
 				notes: [
 					...e.parameters.warnings,
 					...(e.skippedSteps.length

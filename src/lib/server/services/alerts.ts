@@ -25,6 +25,7 @@ import {
 	insertSubscription,
 	recentRuns,
 	rollupCategories,
+	setAlarmNotice,
 	setAlarmState,
 	subscriptionsOf,
 	upsertAlarms,
@@ -37,6 +38,7 @@ import {
 	type SubscriptionRow
 } from '../db/queries/alerts';
 import { rollupVersion } from '../db/queries/analysis-study';
+import { FARRINGTON_DEFAULTS } from '../analysis/early-warning';
 import type { Compute } from '../jobs/tasks';
 import { ServiceError } from '../errors';
 
@@ -301,4 +303,56 @@ export async function subscriptionOptions(
 		rollupCategories(db)
 	]);
 	return { areas, categories };
+}
+
+/** The early-warning methods as a notice states them: name, reference and every parameter. */
+export const EARLY_WARNING_METHODS: Record<
+	EarlyWarningMethod,
+	{ name: string; reference: string; parameters: Record<string, string | number | boolean> }
+> = {
+	farrington: {
+		name: 'improved Farrington algorithm',
+		reference:
+			'Noufaily, Enki, Farrington, Garthwaite, Andrews & Charlett (2013), Statistics in Medicine 32(7), 1206–1222; computed as R surveillance::farringtonFlexible',
+		parameters: {
+			'b (years of history)': FARRINGTON_DEFAULTS.b,
+			'w (weeks either side)': FARRINGTON_DEFAULTS.w,
+			reweight: FARRINGTON_DEFAULTS.reweight,
+			weightsThreshold: FARRINGTON_DEFAULTS.weightsThreshold,
+			alpha: FARRINGTON_DEFAULTS.alpha,
+			trend: FARRINGTON_DEFAULTS.trend,
+			pThresholdTrend: FARRINGTON_DEFAULTS.pThresholdTrend,
+			limit54: FARRINGTON_DEFAULTS.limit54.join(', '),
+			powertrans: '2/3',
+			noPeriods: FARRINGTON_DEFAULTS.noPeriods,
+			pastWeeksNotIncluded: FARRINGTON_DEFAULTS.pastWeeksNotIncluded,
+			thresholdMethod: 'nbPlugin'
+		}
+	},
+	'ears-c2': {
+		name: 'EARS C2',
+		reference:
+			'Hutwagner, Thompson, Seeman & Treadwell (2003), Journal of Urban Health 80(2 Suppl 1), i89–i96; computed as R surveillance::earsC, method "C2"',
+		parameters: { 'baseline (weeks)': 7, 'guard band (weeks)': 2, alpha: 0.001 }
+	}
+};
+
+/**
+ * Record the early-warning notice drafted from an alarm the reader may see (the alarm links to it).
+ * An alarm keeps its first notice: a second draft is refused (open the first one, or correct it).
+ */
+export async function linkAlarmNotice(
+	db: Queryable,
+	reader: AlertReader,
+	alarmId: number,
+	productId: number
+): Promise<void> {
+	const alarm = await alarmFor(db, reader, alarmId);
+	if (alarm.noticeProductId !== null && alarm.noticeProductId !== productId)
+		throw new ServiceError(
+			'E_PRODUCT_STATUS',
+			`alarm ${alarmId} already has its notice (product ${alarm.noticeProductId})`,
+			422
+		);
+	await setAlarmNotice(db, alarmId, productId);
 }

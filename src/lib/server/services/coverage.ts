@@ -3,9 +3,9 @@
  * multiples): each calendar year or month of a period with its coverage (source_coverage) and a label
  * that says when it is partial ("2017 (Jan–Jun)") or missing, so half a year is never shown as a year.
  */
-import { labelWithCoverage, type DataGrain, type PeriodCoverage } from '../analysis/coverage';
+import type { CoverageAnswer } from '../../contracts/trends';
+import { labelWithCoverage } from '../analysis/coverage';
 import type { Database } from '../db/client';
-import type { AreaRef } from '../db/queries/analysis';
 import { coverageFor } from '../study/coverage';
 import { resolveAreas } from '../study/area';
 import { resolvePeriod } from '../study/period';
@@ -17,24 +17,8 @@ export interface CoverageStepsRequest {
 	step?: 'year' | 'month';
 }
 
-export interface CoverageStep extends PeriodCoverage {
-	/** "2017", "Mar 2017". */
-	name: string;
-	/** The name with its coverage: "2017 (Jan–Jun)", "2018 (no data)", or the name when covered. */
-	label: string;
-}
-
-export interface CoverageStepsResult {
-	parameters: {
-		areas: AreaRef[];
-		from: string;
-		to: string;
-		step: 'year' | 'month';
-		/** The data's time precision here (null without data). */
-		grain: DataGrain | null;
-	};
-	steps: CoverageStep[];
-}
+export type CoverageStepsResult = CoverageAnswer;
+export type CoverageStep = CoverageAnswer['steps'][number];
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);

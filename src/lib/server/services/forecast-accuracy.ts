@@ -28,6 +28,7 @@ import { Lru } from '../study/lru';
 import { resolveAreas } from '../study/area';
 import { SHIFTS } from '../../contracts/shifts';
 import { requireDataExtent } from '../study/extent';
+import { harmWeight, offenceCode } from '../analysis/harm-index';
 
 /** Weekly origins over the last year of daily data. */
 const WEEKS = 52;
@@ -113,7 +114,8 @@ export async function forecastAccuracy(
 	const hit = cache.get(key);
 	if (hit) return { ...hit, cached: true };
 
-	const { granularity, monthly, to: dataEnd } = await requireDataExtent(db);
+	// The area's own data (another city's sources may end later or have no times of day).
+	const { granularity, monthly, to: dataEnd } = await requireDataExtent(db, [area.id]);
 	const end = isoToDay(dataEnd);
 	let origins: string[];
 	let horizonDays: number;
@@ -144,7 +146,8 @@ export async function forecastAccuracy(
 		cell: latLngToCell(r.lat, r.lon, q.res),
 		wallMs: Date.parse(`${r.local}Z`),
 		timed: r.timed,
-		weight: r.harm
+		// Harm per offence code where the record has one (IUCR, NIBRS), else its category's (approximate).
+		weight: q.harm ? harmWeight(r.category, offenceCode(r.originalType, r.iucr)).weight : 1
 	}));
 	const timedShare = rows.length ? rows.filter((r) => r.timed).length / rows.length : 0;
 	const hoursApplied = !monthly && timedShare >= 0.5;

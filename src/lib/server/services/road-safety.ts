@@ -11,6 +11,9 @@ import type { Queryable } from '../db/client';
 import { findArea } from '../db/queries/analysis';
 import {
 	areaChoices,
+	areaOutline,
+	roadCollisionsInPlace,
+	smallestAreaAt,
 	roadCollisionPoints,
 	roadCountsByYear,
 	roadCoveredMonths,
@@ -66,6 +69,8 @@ export interface RoadSafetyOverview {
 	totals: SeverityCounts;
 	/** Timed collisions by ISO day (index 0 Monday) × local hour, all severities and KSI. */
 	weekHour: { all: number[][]; ksi: number[][] };
+	/** Timed collisions by severity × local hour (fatal, serious, slight; 24 hours each). */
+	severityHour: Record<RoadSeverity, number[]>;
 	/** Collisions dated to their day without a clock time (not in `weekHour`). */
 	untimed: number;
 	located: number;
@@ -144,7 +149,14 @@ export async function roadSafetyOverview(
 	const wh = await roadWeekHourCounts(db, from, to);
 	const all = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
 	const ksi = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
+	const severityHour = {
+		fatal: new Array<number>(24).fill(0),
+		serious: new Array<number>(24).fill(0),
+		slight: new Array<number>(24).fill(0)
+	};
 	for (const r of wh.timed) {
+		if (isRoadCategoryCode(r.category))
+			severityHour[severityOfRoadCategory(r.category)][r.hour] += r.n;
 		all[r.dow - 1][r.hour] += r.n;
 		if (r.category !== ROAD_CATEGORY_BY_SEVERITY.slight) ksi[r.dow - 1][r.hour] += r.n;
 	}
@@ -174,6 +186,7 @@ export async function roadSafetyOverview(
 		years,
 		totals,
 		weekHour: { all, ksi },
+		severityHour,
 		untimed: wh.untimed,
 		located,
 		unlocated,
@@ -367,4 +380,94 @@ const MAX_AREA_CHOICES = 2000;
 export async function roadAreaChoices(db: Queryable): Promise<{ ref: string; label: string }[]> {
 	const rows = await areaChoices(db, MAX_AREA_CHOICES);
 	return rows.map((a) => ({ ref: `${a.kind}:${a.code}`, label: `${a.name} (${a.kind})` }));
+}
+
+/** Most collisions drawn on an evaluation product's map (the counts are always complete). */
+export const MAX_EVALUATION_POINTS = 2000;
+
+export interface EvaluationMap {
+	/** The site's outline: the area's polygon, or the circle as a 64-sided polygon. */
+	outline: { type: string; coordinates: unknown };
+	bbox: [number, number, number, number];
+	/** Located collisions at the site in the before and after periods (the gap left out). */
+	collisions: {
+		lon: number;
+		lat: number;
+		day: string;
+		severity: RoadSeverity;
+		period: 'before' | 'after';
+	}[];
+	/** More collisions than MAX_EVALUATION_POINTS: the map shows the first ones. */
+	truncated: boolean;
+	/** The stored area a product of this evaluation belongs to: the site area, or the smallest area holding the circle's centre (null: none). */
+	area: string | null;
+}
+
+const EARTH_M = 6_371_008.8;
+
+/** A circle of `radiusM` metres around a point as a GeoJSON polygon ring (64 sides). */
+function circleRing(lon: number, lat: number, radiusM: number): [number, number][] {
+	const dLat = (radiusM / EARTH_M) * (180 / Math.PI);
+	const dLon = dLat / Math.cos((lat * Math.PI) / 180);
+	const ring: [number, number][] = [];
+	for (let i = 0; i <= 64; i++) {
+		const a = (2 * Math.PI * (i % 64)) / 64;
+		ring.push([lon + dLon * Math.cos(a), lat + dLat * Math.sin(a)]);
+	}
+	return ring;
+}
+
+/**
+ * What an evaluation's map shows: the site's outline and the located collisions in it in the before
+ * and after periods of `e` (an answer of `evaluateRoadScheme` for the same request).
+ */
+export async function roadEvaluationMap(
+	db: Queryable,
+	q: SchemeEvaluationRequest,
+	e: Pick<SchemeEvaluation, 'before' | 'after'>
+): Promise<EvaluationMap> {
+	let place: RoadPlace;
+	let outline: EvaluationMap['outline'];
+	let bbox: EvaluationMap['bbox'];
+	let area: string | null;
+	if ('area' in q.site) {
+		const found = await findArea(db, q.site.area);
+		const shape = found ? await areaOutline(db, found.id) : null;
+		if (!found || !shape)
+			throw new ServiceError('E_UNKNOWN_AREA', `site: no area "${q.site.area}"`, 404);
+		place = { kind: 'area', areaId: found.id };
+		outline = shape.geometry as EvaluationMap['outline'];
+		bbox = shape.bbox;
+		area = `${found.kind}:${found.code}`;
+	} else {
+		const { lon, lat, radiusM } = q.site;
+		place = { kind: 'circle', lon, lat, radiusM };
+		const ring = circleRing(lon, lat, radiusM);
+		outline = { type: 'Polygon', coordinates: [ring] };
+		const xs = ring.map((p) => p[0]);
+		const ys = ring.map((p) => p[1]);
+		bbox = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+		area = await smallestAreaAt(db, lon, lat);
+	}
+	const rows = await roadCollisionsInPlace(
+		db,
+		place,
+		e.before.from,
+		e.after.to,
+		MAX_EVALUATION_POINTS + 1
+	);
+	const collisions: EvaluationMap['collisions'] = [];
+	for (const r of rows.slice(0, MAX_EVALUATION_POINTS)) {
+		if (!isRoadCategoryCode(r.category)) continue;
+		const period = r.day <= e.before.to ? 'before' : r.day >= e.after.from ? 'after' : null;
+		if (period)
+			collisions.push({
+				lon: r.lon,
+				lat: r.lat,
+				day: r.day,
+				severity: severityOfRoadCategory(r.category),
+				period
+			});
+	}
+	return { outline, bbox, collisions, truncated: rows.length > MAX_EVALUATION_POINTS, area };
 }

@@ -10,12 +10,18 @@
  * mid-month for ageing, and they carry no time of day, so the shift factor is flat and the answer says so.
  */
 import { aoristicProfile } from '../analysis/aoristic';
-import { HARM_INDEX, harmWeight } from '../analysis/harm-index';
+import { HARM_INDEX, harmWeight, offenceCode } from '../analysis/harm-index';
 import { dayToIso, isoToDay, isoWeekday } from '../analysis/days';
 import { prospectiveRisk, shiftFactor, type CellRisk } from '../analysis/prospective-risk';
+import { inShift } from '../analysis/backtest';
+import { PROSPECTIVE_DEFAULTS } from '../analysis/forecast-models';
 import { CATEGORIES } from '../../taxonomy';
 import type { Database } from '../db/client';
-import { countsByCellDayCategory, incidentWindowsByCategory } from '../db/queries/supervisor';
+import {
+	countsByCellDayCategory,
+	incidentWindowsByCategory,
+	offenceCountsByCellDay
+} from '../db/queries/supervisor';
 import { acceptedObservationCounts } from '../db/queries/observations';
 import type { ReadScope } from '../auth/read-scope';
 import { ServiceError } from '../errors';
@@ -24,6 +30,9 @@ import { checkDate } from '../study/period';
 import { requireDataExtent, type Granularity } from '../study/extent';
 import { placesOfCells, type Place } from '../study/places';
 import { SHIFTS, type ShiftName } from '../../contracts/shifts';
+
+/** Weight of a timed incident outside the shift's hours, relative to one inside: the tested model's. */
+const OFF_SHIFT_WEIGHT = PROSPECTIVE_DEFAULTS.offShiftWeight;
 
 /** The highest-risk cells that are named (street or area): the ones a supervisor's list shows. */
 export const NAMED_CELLS = 25;
@@ -89,8 +98,18 @@ export interface ShiftRisk {
 		countsFrom: string;
 		biasGuard: boolean;
 		excludedCategories: string[];
-		/** The harm index the risk is weighted by (approximate per broad category), or null. */
+		/** The harm index the risk is weighted by, or null. */
 		harmIndex: string | null;
+		/**
+		 * With harm: how many of the window's incidents were weighed by their offence code (IUCR, NIBRS)
+		 * and how many by their broad category only (approximate), with a sentence saying so.
+		 */
+		harm: { coded: number; approximate: number; note: string } | null;
+		/**
+		 * Timed data: incidents weighed by whether their hour fell in the shift (the ranking differs per
+		 * shift cell by cell, not only per category); null when the data has no times of day.
+		 */
+		timeOfDay: { offShiftWeight: number; timed: number; untimed: number; rule: string } | null;
 		profile: {
 			from: string;
 			to: string;
@@ -137,7 +156,17 @@ export async function riskForShift(
 	const today = q.today ?? new Date().toISOString().slice(0, 10);
 	const requestedDate = q.date ?? today;
 	checkDate('date', requestedDate);
-	const { granularity, monthly, to: dataEnd } = await requireDataExtent(db);
+	const res = q.res ?? 9;
+	const study = await resolveStudyArea(db, { area: [q.area], res });
+	// The area's own data: another place's sources may run later or carry no times of day.
+	const {
+		granularity,
+		monthly,
+		to: dataEnd
+	} = await requireDataExtent(
+		db,
+		study.areas.map((a) => a.id)
+	);
 	const dataEndsBefore = dataEnd < requestedDate;
 	const date = dataEndsBefore ? dataEnd : requestedDate;
 
@@ -147,7 +176,6 @@ export async function riskForShift(
 		throw new ServiceError('E_PARAMETER', 'halfLifeDays: must be from 1 to 365 days');
 	if (!(windowDays >= 7 && windowDays <= 730))
 		throw new ServiceError('E_PARAMETER', 'windowDays: must be from 7 to 730 days');
-	const res = q.res ?? 9;
 	const biasGuard = q.biasGuard ?? true;
 	const excluded = biasGuard
 		? CATEGORIES.filter((c) => c.proactive).map((c) => c.code as string)
@@ -156,16 +184,51 @@ export async function riskForShift(
 		? CATEGORIES.filter((c) => !c.proactive).map((c) => c.code as string)
 		: null;
 
-	const study = await resolveStudyArea(db, { area: [q.area], res });
 	const ref = isoToDay(date);
 	// Ages are counted to the start of the shift's day; a monthly count sits at mid-month.
 	const windowFrom = dayToIso(ref - windowDays + 1 - (monthly ? 31 : 0));
-	const rows = await countsByCellDayCategory(db, study.cells, res, windowFrom, date, categories);
+	// Daily data or harm: read the records, so each incident is weighed by its time of day (in or
+	// out of the shift's hours, as the backtested model does) and each offence code by its own harm;
+	// monthly data without harm: the rollups' counts (no times, no codes to weigh).
+	const rows: { cell: string; day: string; category: string; n: number; weight?: number }[] = [];
+	const harmBasis = { coded: 0, approximate: 0 };
+	const timing = { timed: 0, untimed: 0 };
+	const hours = { startHour: shift.startHour, hours: shift.hours };
+	const untimedWeight = (hours.hours + (24 - hours.hours) * OFF_SHIFT_WEIGHT) / 24;
+	if (q.harm || !monthly) {
+		const offences = await offenceCountsByCellDay(
+			db,
+			study.cells,
+			res,
+			windowFrom,
+			date,
+			categories
+		);
+		for (const o of offences) {
+			const h = harmWeight(o.category, offenceCode(o.originalType, o.iucr));
+			if (q.harm) harmBasis[h.coded ? 'coded' : 'approximate'] += o.n;
+			timing[o.hour === null ? 'untimed' : 'timed'] += o.n;
+			// Normalised so an incident without a time counts 1, as before times were known.
+			const t =
+				o.hour === null ? 1 : (inShift(o.hour, hours) ? 1 : OFF_SHIFT_WEIGHT) / untimedWeight;
+			rows.push({
+				cell: o.cell,
+				day: o.day,
+				category: o.category,
+				n: o.n,
+				weight: (q.harm ? h.weight : 1) * t
+			});
+		}
+	} else
+		rows.push(
+			...(await countsByCellDayCategory(db, study.cells, res, windowFrom, date, categories))
+		);
 	const events = rows.map((r) => ({
 		cell: r.cell,
 		category: r.category,
 		ageDays: ref - (isoToDay(r.day) + (monthly && r.day.endsWith('-01') ? 14 : 0)),
-		n: r.n
+		n: r.n,
+		weight: r.weight
 	}));
 
 	const countsFrom = rows
@@ -217,11 +280,10 @@ export async function riskForShift(
 			timedIncidents: p.used
 		};
 	});
-	const harm = (c: string) => (q.harm ? harmWeight(c).weight : 1);
 	const risk = prospectiveRisk(events, {
 		halfLifeDays,
 		windowDays,
-		shiftFactors: new Map(shiftFactors.map((f) => [f.category, f.factor * harm(f.category)]))
+		shiftFactors: new Map(shiftFactors.map((f) => [f.category, f.factor]))
 	});
 	const listed = risk.cells.slice(0, q.limit ?? Infinity);
 	const places = await placesOfCells(
@@ -248,6 +310,16 @@ export async function riskForShift(
 			biasGuard,
 			excludedCategories: excluded,
 			harmIndex: q.harm ? HARM_INDEX.id : null,
+			harm: q.harm ? harmNote(harmBasis) : null,
+			timeOfDay:
+				timing.timed > 0
+					? {
+							offShiftWeight: OFF_SHIFT_WEIGHT,
+							timed: timing.timed,
+							untimed: timing.untimed,
+							rule: `Each incident with a time of day counts ${fmt2(1 / untimedWeight)} when it happened in the shift's hours and ${fmt2(OFF_SHIFT_WEIGHT / untimedWeight)} outside them (incidents without a time count 1), as in the tested forecast: a place busy at this time of day ranks above one busy at others.`
+						}
+					: null,
 			profile: {
 				from: profileFrom,
 				to: date,
@@ -270,6 +342,26 @@ export async function riskForShift(
 			? await reportsInStudy(db, scope, study.cells, res, dayToIso(ref - windowDays + 1), date)
 			: null
 	};
+}
+
+const fmt2 = (v: number) => v.toFixed(2);
+
+/** What a harm-weighted ranking weighed by: offence codes, or broad categories only (approximate). */
+export function harmNote(b: { coded: number; approximate: number }): {
+	coded: number;
+	approximate: number;
+	note: string;
+} {
+	const all = b.coded + b.approximate;
+	const note =
+		all === 0
+			? 'No incidents in the window to weigh.'
+			: b.approximate === 0
+				? `Harm weighed per offence code for all ${all} incidents (${HARM_INDEX.name}; codes mapped by a documented crosswalk, some rows approximate).`
+				: b.coded === 0
+					? `Approximate: the data has only broad categories, so each of the ${all} incidents is weighed by its category's typical harm (a category can span weights from about 9 to about 8,000).`
+					: `Harm weighed per offence code for ${b.coded} of ${all} incidents; the other ${b.approximate} have only a broad category and are weighed approximately.`;
+	return { ...b, note };
 }
 
 /** Accepted reports per study cell over [from, to] (local days), kept apart from crime counts. */

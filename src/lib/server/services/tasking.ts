@@ -233,6 +233,8 @@ export interface Ranking {
 		countsFrom: string;
 		windowTo: string;
 		harmIndex: string | null;
+		/** With harm: incidents weighed by offence code and by broad category only (approximate). */
+		harm?: { coded: number; approximate: number; note: string } | null;
 		profile: { timeZone: string; timedIncidents: number };
 	};
 	cells: {
@@ -462,7 +464,8 @@ export async function createTasking(
 				countsFrom: p.countsFrom,
 				windowTo: p.windowTo,
 				timeZone: p.profile.timeZone,
-				timedIncidents: p.profile.timedIncidents
+				timedIncidents: p.profile.timedIncidents,
+				harm: p.harm ?? null
 			},
 			dataVersion: { dataEnd: p.dataEnd, ...version },
 			importBatchId: version.lastBatchId,
@@ -626,6 +629,29 @@ export async function latestTasking(
 ): Promise<number | null> {
 	const [t] = await q.taskingsOf(db, { areaId, shiftDate, shift, limit: 1 });
 	return t?.id ?? null;
+}
+
+/** The outline of an area the user may task, for the spot-drawing map. */
+export async function taskingAreaOutline(db: Queryable, user: AuthUser, areaId: number) {
+	checkArea(user, areaId);
+	const o = await q.areaOutline(db, areaId);
+	if (!o) throw new ServiceError('E_PARAMETER', `area ${areaId} does not exist`, 404);
+	return {
+		geometry: JSON.parse(o.geojson) as { type: string; coordinates: unknown },
+		bbox: o.bbox
+	};
+}
+
+/** The area's latest taskings (any shift), newest first: the board's links to earlier shifts. */
+export async function recentTaskings(
+	db: Queryable,
+	user: AuthUser,
+	areaId: number,
+	limit = 6
+): Promise<{ id: number; shiftDate: string; shift: string }[]> {
+	checkArea(user, areaId);
+	const rows = await q.taskingsOf(db, { areaId, limit });
+	return rows.map((t) => ({ id: t.id, shiftDate: t.shiftDate, shift: t.shift }));
 }
 
 export async function shiftUnits(

@@ -4,8 +4,9 @@
  * maps over months per cell or per area, and two-period change maps with z = 2(√now − √before).
  * Every count comes from the cell × day rollup.
  */
+import type { CompStatAnswer, TrendMapAnswer } from '../../contracts/trends';
 import { compStat, type CompStatOptions, type CompStatRow } from '../analysis/compstat';
-import { trendsBySeries, type TrendDirection } from '../analysis/mann-kendall';
+import { trendsBySeries } from '../analysis/mann-kendall';
 import { CATEGORIES } from '../../taxonomy';
 import type { ChangeAnswer } from '../../contracts/change';
 import type { Database, Queryable } from '../db/client';
@@ -65,23 +66,8 @@ export interface CompStatTable {
 	rows: CompStatRow[];
 }
 
-export interface TrendsResult {
-	parameters: {
-		areas: AreaRef[];
-		date: string;
-		categories: string[];
-		weekStart: 'monday' | 'sunday';
-		priorYear: 'calendar' | '52weeks';
-		alpha: number;
-		criticalZ: number;
-		statistic: 'Poisson z = 2(√current − √previous)';
-		/** The data's time precision here: 'month' tables compare whole months. */
-		grain: 'day' | 'month';
-		/** What the tables could not show and why. */
-		notes: string[];
-	};
-	tables: CompStatTable[];
-}
+/** The CompStat answer: the contract's type (`contracts/trends.ts`), so route and page agree. */
+export type TrendsResult = CompStatAnswer;
 
 /**
  * CompStat per category for an area (or everywhere).
@@ -177,31 +163,7 @@ export interface TrendMapRequest extends StudyRequest {
 	kind?: string;
 }
 
-export interface TrendMapResult {
-	parameters: Partial<StudyParameters> & {
-		by: 'cell' | 'area';
-		kind: string | null;
-		from: string;
-		to: string;
-		categories: string[];
-		/** The covered months the trend is computed over. */
-		months: string[];
-		/** Months of the period left out because they hold no data (or not for every day). */
-		skippedMonths: string[];
-		statistic: 'Mann-Kendall on monthly counts (tie and continuity corrected), Sen slope per month';
-		alpha: 0.05;
-	};
-	/** H3 cells or area codes. */
-	ids: string[];
-	names?: string[];
-	total: number[];
-	s: number[];
-	z: number[];
-	p: number[];
-	tau: number[];
-	senSlope: number[];
-	direction: TrendDirection[];
-}
+export type TrendMapResult = TrendMapAnswer;
 
 /**
  * Mann-Kendall trend of monthly counts per cell or per area, for trend maps. Series with no incidents

@@ -6,7 +6,7 @@
  */
 import { dayToIso, isoToDay } from '../analysis/days';
 import type { Queryable } from '../db/client';
-import { rollupRange, type DataRange } from '../db/queries/cells';
+import { areaRollupDating, rollupRange, type DataRange } from '../db/queries/cells';
 import { dayDating } from '../db/queries/neighbourhood';
 import { ServiceError } from '../errors';
 
@@ -36,11 +36,18 @@ export async function dataGranularity(
 ): Promise<Granularity | null> {
 	if (!range) return null;
 	const from = dayToIso(Math.max(isoToDay(range.from), isoToDay(range.to) - 365));
-	const d = await dayDating(db, from, range.to);
+	return granularityOf(await dayDating(db, from, range.to), from, range.to);
+}
+
+function granularityOf(
+	d: { rows: number; firstOfMonth: number },
+	from: string,
+	to: string
+): Granularity {
 	if (d.rows > 0 && d.firstOfMonth / d.rows >= 0.99)
 		return {
 			unit: 'month',
-			reason: `The source publishes months (e.g. police.uk): it dates every incident to the 1st of its month (checked over the last year of data, ${from} to ${range.to}), so periods here are whole months.`
+			reason: `The source publishes months (e.g. police.uk): it dates every incident to the 1st of its month (checked over the last year of data, ${from} to ${to}), so periods here are whole months.`
 		};
 	return {
 		unit: 'day',
@@ -72,9 +79,39 @@ export async function dataExtent(db: Queryable): Promise<DataExtent | null> {
 	};
 }
 
-/** The data's extent for a statistic that needs data: no data is a 422 the user can act on. */
-export async function requireDataExtent(db: Queryable): Promise<DataExtent & { monthly: boolean }> {
-	const extent = await dataExtent(db);
+/**
+ * The extent of the data inside some areas (their resolution-9 covers): a database can hold sources
+ * of different places, spans and grains (the demo: police.uk months in London to 2020, timed Chicago
+ * records to 2019), and a forecast for an area must age and time its own data, not another city's.
+ * Null when the areas hold no data.
+ *
+ * @example
+ * await areaDataExtent(db, [chicagoDistrict11]); // { from: '2018-01-01', to: '2019-12-31', granularity: { unit: 'day', … } }
+ */
+export async function areaDataExtent(db: Queryable, areaIds: number[]): Promise<DataExtent | null> {
+	const d = await areaRollupDating(db, areaIds);
+	if (!d) return null;
+	const stored = { from: d.from, to: d.to };
+	const granularity = granularityOf(d, dayToIso(isoToDay(d.to) - 364), d.to);
+	const monthly = granularity.unit === 'month';
+	return {
+		from: monthly ? stored.from.slice(0, 7) + '-01' : stored.from,
+		to: monthly ? lastDayOfMonth(stored.to) : stored.to,
+		stored,
+		granularity
+	};
+}
+
+/**
+ * The data's extent for a statistic that needs data: no data is a 422 the user can act on. With
+ * `areaIds`, the extent of the data inside those areas (the whole data's when they hold none).
+ */
+export async function requireDataExtent(
+	db: Queryable,
+	areaIds: number[] = []
+): Promise<DataExtent & { monthly: boolean }> {
+	const extent =
+		(areaIds.length ? await areaDataExtent(db, areaIds) : null) ?? (await dataExtent(db));
 	if (!extent)
 		throw new ServiceError('E_NO_DATA', 'There are no incidents yet; import data first', 422);
 	return { ...extent, monthly: extent.granularity.unit === 'month' };

@@ -98,3 +98,92 @@ export async function sourceGradingsInArea(
 	);
 	return rows.map((r) => ({ ...r, evaluation: Number(r.evaluation), reports: Number(r.reports) }));
 }
+
+/** A logged patrol visit as the briefing counts it (cell as a decimal H3 index). */
+export interface BriefingVisit {
+	id: number;
+	h3: string;
+	startedAt: string;
+	endedAt: string | null;
+	createdAt: string;
+	callSign: string;
+}
+
+/** Patrol visits started in [from, to] (days, inclusive), oldest first. */
+export async function patrolVisitsInPeriod(
+	db: Queryable,
+	from: string,
+	to: string
+): Promise<BriefingVisit[]> {
+	const rows = await db.query<{
+		id: number;
+		h3: string;
+		started_at: unknown;
+		ended_at: unknown;
+		created_at: unknown;
+		call_sign: string;
+	}>(
+		`SELECT v.id, v.h3::text AS h3, v.started_at, v.ended_at, v.created_at, u.call_sign
+		 FROM patrol_visits v JOIN shift_units u ON u.id = v.unit_id
+		 WHERE v.started_at >= $1::date AND v.started_at < $2::date + 1
+		 ORDER BY v.started_at, v.id`,
+		[from, to]
+	);
+	const iso = (v: unknown) =>
+		v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString();
+	return rows.map((r) => ({
+		id: Number(r.id),
+		h3: String(r.h3),
+		startedAt: iso(r.started_at),
+		endedAt: r.ended_at === null ? null : iso(r.ended_at),
+		createdAt: iso(r.created_at),
+		callSign: r.call_sign
+	}));
+}
+
+/** A spot of a tasking as the briefing lists it: patrolled spots only (never a randomised control). */
+export interface BriefingTaskedSpot {
+	taskingId: number;
+	shiftDate: string;
+	h3: string;
+	place: string | null;
+	callSign: string;
+}
+
+/** The patrolled spots of taskings of shifts in [from, to] (never the control arm of a randomised one). */
+export async function taskedSpotsInPeriod(
+	db: Queryable,
+	from: string,
+	to: string
+): Promise<BriefingTaskedSpot[]> {
+	const rows = await db.query<{
+		tasking_id: number;
+		shift_date: string;
+		h3: string;
+		place: string | null;
+		call_sign: string;
+	}>(
+		`SELECT t.id AS tasking_id, t.shift_date::text AS shift_date, s.h3::text AS h3,
+		        s.why->>'place' AS place, u.call_sign
+		 FROM taskings t JOIN tasking_spots s ON s.tasking_id = t.id JOIN shift_units u ON u.id = s.unit_id
+		 WHERE t.shift_date BETWEEN $1::date AND $2::date AND s.arm IS DISTINCT FROM 'control'
+		 ORDER BY t.shift_date, t.id, s.rank`,
+		[from, to]
+	);
+	return rows.map((r) => ({
+		taskingId: Number(r.tasking_id),
+		shiftDate: String(r.shift_date).slice(0, 10),
+		h3: String(r.h3),
+		place: r.place ?? null,
+		callSign: r.call_sign
+	}));
+}
+
+/** An area's resolution-10 cover cells (decimal H3 indexes). */
+export async function areaCoverCells10(db: Queryable, areaId: number): Promise<Set<string>> {
+	const rows = await db.query<{ h3: string }>(
+		`SELECT h3::text AS h3 FROM area_cells WHERE area_id = $1`,
+		[areaId]
+	);
+	return new Set(rows.map((r) => String(r.h3)));
+}

@@ -44,6 +44,37 @@ export async function rollupRange(db: Queryable): Promise<DataRange | null> {
 	return rows[0]?.from ? { from: rows[0].from, to: rows[0].to! } : null;
 }
 
+/**
+ * First and last days with stored counts inside the areas (their resolution-9 covers), and how many
+ * of the last year's rollup rows there fall on a 1st of the month (the month/day grain test), or null
+ * when the areas hold no counts.
+ */
+export async function areaRollupDating(
+	db: Queryable,
+	areaIds: number[]
+): Promise<(DataRange & { rows: number; firstOfMonth: number }) | null> {
+	const rows = await db.query<{
+		from: string | null;
+		to: string | null;
+		rows: number;
+		first: number;
+	}>(
+		`WITH c AS (
+		   SELECT c.period FROM cell_counts c
+		   JOIN (SELECT DISTINCT h3 FROM (${areaCoverCells(9, '$1::int[]')}) x) a ON a.h3 = c.h3
+		   WHERE c.res = 9 AND c.grain = 'day' AND c.category NOT LIKE 'road-collision-%'),
+		 r AS (SELECT min(period) AS f, max(period) AS t FROM c)
+		 SELECT r.f::text AS "from", r.t::text AS "to",
+		        (SELECT count(*) FROM c WHERE c.period > r.t - 365)::int AS rows,
+		        (SELECT count(*) FROM c WHERE c.period > r.t - 365 AND extract(day FROM c.period) = 1)::int AS first
+		 FROM r`,
+		[areaIds]
+	);
+	const r = rows[0];
+	if (!r?.from) return null;
+	return { from: r.from, to: r.to!, rows: Number(r.rows), firstOfMonth: Number(r.first) };
+}
+
 export async function categoryTotals(db: Queryable): Promise<{ code: string; count: number }[]> {
 	const rows = await db.query<{ code: string; count: number }>(
 		`SELECT c.category AS code, sum(c.n)::int AS count

@@ -11,8 +11,10 @@ export interface AreaIncident {
 	local: string;
 	/** The occurrence window is shorter than a day (a time of day is known). */
 	timed: boolean;
-	harm: number;
 	category: string;
+	/** The publisher's type text and IUCR code (Chicago), from which the service finds the harm weight. */
+	originalType: string;
+	iucr: string | null;
 }
 
 /**
@@ -34,7 +36,8 @@ export async function incidentsInAreas(
 		                     ELSE i.occurred_from END AT TIME ZONE s.timezone,
 		                'YYYY-MM-DD"T"HH24:MI:SS') AS local,
 		        (i.occurred_to - i.occurred_from < interval '1 day') AS timed,
-		        i.harm_weight::float8 AS harm, i.category
+		        i.category, i.original_type AS "originalType",
+		        coalesce(i.attributes->>'IUCR', i.attributes->>'iucr') AS iucr
 		 FROM incidents i JOIN sources s ON s.id = i.source_id
 		 WHERE i.geom IS NOT NULL
 		   AND i.occurred_from >= $2::date - 2 AND i.occurred_from < $3::date + 3
@@ -49,7 +52,8 @@ export async function incidentsInAreas(
 		lat: Number(r.lat),
 		local: r.local,
 		timed: Boolean(r.timed),
-		harm: Number(r.harm),
-		category: r.category
+		category: r.category,
+		originalType: r.originalType,
+		iucr: r.iucr
 	}));
 }

@@ -72,7 +72,11 @@ export async function categoryCountsInPeriods(
 	return rows.map((r) => ({ category: r.category, counts: r.counts.map(Number) }));
 }
 
-/** Rollup rows in the period and how many of them fall on the 1st of a month. */
+/**
+ * Rollup rows in the period and how many of them fall on the 1st of a month, of the sources that
+ * reach the period's last month (a source that ended earlier, e.g. another city's, says nothing about
+ * the grain of the data's end).
+ */
 export async function dayDating(
 	db: Queryable,
 	from: string,
@@ -82,7 +86,10 @@ export async function dayDating(
 		`SELECT count(*)::int AS rows, count(*) FILTER (WHERE extract(day FROM period) = 1)::int AS first
 		 FROM cell_counts
 		 WHERE res = 10 AND grain = 'day' AND period BETWEEN $1::date AND $2::date
-		   AND category NOT LIKE 'road-collision-%'`,
+		   AND category NOT LIKE 'road-collision-%'
+		   AND source_id IN (SELECT DISTINCT source_id FROM cell_counts
+		     WHERE res = 10 AND grain = 'day' AND period BETWEEN $2::date - 31 AND $2::date
+		       AND category NOT LIKE 'road-collision-%')`,
 		[from, to]
 	);
 	return { rows: Number(rows[0]?.rows ?? 0), firstOfMonth: Number(rows[0]?.first ?? 0) };

@@ -254,13 +254,13 @@ export async function smallestAreaAt(
 	return rows[0]?.ref ?? null;
 }
 
-/** A stored area's outline as GeoJSON and its bounding box. */
+/** A stored area's outline as GeoJSON (simplified to about 2 m, for a map picture) and its bounding box. */
 export async function areaOutline(
 	db: Queryable,
 	areaId: number
 ): Promise<{ geometry: unknown; bbox: [number, number, number, number] } | null> {
 	const rows = await db.query<{ g: string; w: number; s: number; e: number; n: number }>(
-		`SELECT ST_AsGeoJSON(geom, 6) AS g, ST_XMin(geom)::float8 AS w, ST_YMin(geom)::float8 AS s,
+		`SELECT ST_AsGeoJSON(ST_SimplifyPreserveTopology(geom, 0.00002), 6) AS g, ST_XMin(geom)::float8 AS w, ST_YMin(geom)::float8 AS s,
 		        ST_XMax(geom)::float8 AS e, ST_YMax(geom)::float8 AS n
 		 FROM areas WHERE id = $1::int`,
 		[areaId]

@@ -57,3 +57,67 @@ export async function incidentWindowsByCategory(
 		timeZone: r.tz
 	}));
 }
+
+/** The incidents' column holding their own cell at `res` (5–10: `h3_r<res>`, 11: `h3`). */
+function cellColumn(res: number): string {
+	if (!Number.isInteger(res) || res < 5 || res > 11)
+		throw new RangeError(`res: ${res} is not a served H3 resolution`);
+	return res === 11 ? 'h3' : `h3_r${res}`;
+}
+
+/**
+ * Counts per study cell, local day, category, offence (original type and IUCR code, where the source
+ * gives one) and local hour (of the occurrence window's middle when the window is shorter than a day,
+ * else null): the record-level input of a ranking that weighs each offence code by its own harm and
+ * each incident by its time of day (the rollups keep only categories and days).
+ */
+export async function offenceCountsByCellDay(
+	db: Queryable,
+	cells: readonly string[],
+	res: number,
+	from: string,
+	to: string,
+	categories: string[] | null
+): Promise<
+	{
+		cell: string;
+		day: string;
+		category: string;
+		originalType: string;
+		iucr: string | null;
+		hour: number | null;
+		n: number;
+	}[]
+> {
+	const col = cellColumn(res);
+	const rows = await db.query<{
+		cell: string;
+		day: string;
+		category: string;
+		type: string;
+		iucr: string | null;
+		hour: number | null;
+		n: number;
+	}>(
+		`SELECT to_hex(i.${col}) AS cell, i.local_day::text AS day, i.category, i.original_type AS type,
+		        coalesce(i.attributes->>'IUCR', i.attributes->>'iucr') AS iucr,
+		        CASE WHEN i.occurred_to - i.occurred_from < interval '1 day'
+		             THEN extract(hour FROM (i.occurred_from + (i.occurred_to - i.occurred_from) / 2)
+		                  AT TIME ZONE s.timezone)::int END AS hour,
+		        count(*)::int AS n
+		 FROM incidents i JOIN sources s ON s.id = i.source_id
+		 WHERE i.${col} = ANY($1::bigint[]) AND i.local_day BETWEEN $2::date AND $3::date
+		   AND ($4::text[] IS NULL AND i.category NOT LIKE 'road-collision-%' OR i.category = ANY($4::text[]))
+		 GROUP BY 1, 2, 3, 4, 5, 6`,
+		[cells.map((c) => BigInt('0x' + c).toString()), from, to, categories]
+	);
+	return rows.map((r) => ({
+		cell: r.cell,
+		day: r.day,
+		category: r.category,
+		originalType: r.type,
+		iucr: r.iucr,
+		hour: r.hour === null ? null : Number(r.hour),
+		n: Number(r.n)
+	}));
+}

@@ -717,3 +717,18 @@ export async function areaChoices(
 	);
 	return rows.map((r) => ({ ...r, id: Number(r.id) }));
 }
+
+/** An area's outline (GeoJSON geometry text, simplified for display) and bounding box. */
+export async function areaOutline(
+	db: Queryable,
+	areaId: number
+): Promise<{ geojson: string; bbox: [number, number, number, number] } | null> {
+	const [r] = await db.query<{ g: string; w: number; s: number; e: number; n: number }>(
+		`SELECT ST_AsGeoJSON(ST_SimplifyPreserveTopology(geom, 0.00002), 6) AS g,
+		        ST_XMin(geom)::float8 AS w, ST_YMin(geom)::float8 AS s,
+		        ST_XMax(geom)::float8 AS e, ST_YMax(geom)::float8 AS n
+		 FROM areas WHERE id = $1`,
+		[areaId]
+	);
+	return r ? { geojson: r.g, bbox: [Number(r.w), Number(r.s), Number(r.e), Number(r.n)] } : null;
+}

@@ -180,6 +180,10 @@ describe('mapped CSV adapter', () => {
 		expect(out[0].incident!.externalId).toMatch(/^row-[0-9a-f]{20}-1$/);
 	});
 
+	if (!existsSync(DERIVED))
+		console.warn(
+			`[skipped] ${DERIVED} (large data) is absent: the whole-file streaming test skips`
+		);
 	it.skipIf(!existsSync(DERIVED))(
 		'streams all 148,636 rows of the derived file: every row accounted, ids unique and stable, memory flat',
 		async () => {
