@@ -38,7 +38,13 @@ import { timeProfile } from '../../src/lib/server/services/profiles';
 import { ServiceError } from '../../src/lib/server/errors';
 
 const current = vi.hoisted(() => ({ db: null as unknown }));
-vi.mock('$lib/server/db', () => ({ getDatabase: async () => current.db }));
+// Routes read through `readSnapshot` (the read replica's entry point) or `getDatabase`: both are the
+// test's database here.
+vi.mock('$lib/server/db', () => ({
+	getDatabase: async () => current.db,
+	readSnapshot: async <T>(fn: (db: unknown, target: 'primary') => Promise<T>) =>
+		fn(current.db, 'primary')
+}));
 
 const CHI = join(SHARED, 'data/chicago-cpd');
 const DERIVED = join(CHI, 'derived/chicago_aggravated_assaults.csv.gz');

@@ -12,8 +12,7 @@ import { insertIncidents } from '../helpers/incidents';
 import type { Database } from '../../src/lib/server/db/client';
 import { searchAudit } from '../../src/lib/server/db/queries/audit';
 import { acceptedObservationCounts } from '../../src/lib/server/db/queries/observations';
-import type { AuthUser } from '../../src/lib/server/auth/permissions';
-import { scopeFor, type ReadScope } from '../../src/lib/server/auth/read-scope';
+import { testScope } from '../helpers/scope';
 import { ServiceError } from '../../src/lib/server/errors';
 import {
 	crossCheckFor,
@@ -29,22 +28,13 @@ import {
 import { observationsForMap } from '../../src/lib/server/services/observations';
 import type { NewReport } from '../../src/lib/contracts/intel';
 
-const origin = { ip: '192.0.2.77', userAgent: 'vitest' };
 const HERE = { lon: -0.0984, lat: 51.5138 };
 /** 40 m north of HERE. */
 const NEAR = { lon: -0.0984, lat: 51.5138 + 40 / 111_195 };
 const FAR = { lon: -0.2, lat: 51.45 };
 const BOX: [number, number, number, number] = [-0.11, 51.5, -0.08, 51.53];
 
-const user = (role: AuthUser['role'], areaIds: number[] = []): AuthUser => ({
-	id: 1,
-	username: `t-${role}`,
-	displayName: role,
-	role,
-	areaIds
-});
-const scope = (role: AuthUser['role'], areaIds: number[] = []): ReadScope =>
-	scopeFor(user(role, areaIds), origin);
+const scope = testScope;
 
 let n = 0;
 const clientId = () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;

@@ -11,13 +11,11 @@ import { createTestDatabase, engines, type TestDatabase } from '../helpers/db';
 import { insertIncidents } from '../helpers/incidents';
 import { replaceAreaCells } from '../../src/lib/server/db/queries/areas';
 import { CELL_COLUMNS, exactCells } from '../../src/lib/server/cell-keys';
-import type { AuthUser } from '../../src/lib/server/auth/permissions';
-import { scopeFor, type ReadScope } from '../../src/lib/server/auth/read-scope';
+import { testScope } from '../helpers/scope';
 import { hotspotsForArea } from '../../src/lib/server/services/hotspots';
 import { riskForShift } from '../../src/lib/server/services/supervisor';
 import { ServiceError } from '../../src/lib/server/errors';
 
-const origin = { ip: '192.0.2.13', userAgent: 'vitest' };
 /** The study area (beat OB) and, inside its west half, the area an officer is limited to (OW). */
 const BEAT = { west: -0.11, south: 51.505, east: -0.08, north: 51.525 };
 const WEST = { ...BEAT, east: -0.095 };
@@ -26,15 +24,7 @@ const IN_EAST = { lon: -0.085, lat: 51.515 };
 const RES = 9;
 const PERIOD = { from: '2024-03-01', to: '2024-03-31' };
 
-const user = (role: AuthUser['role'], areaIds: number[] = []): AuthUser => ({
-	id: 1,
-	username: `t-${role}`,
-	displayName: role,
-	role,
-	areaIds
-});
-const scope = (role: AuthUser['role'], areaIds: number[] = []): ReadScope =>
-	scopeFor(user(role, areaIds), origin);
+const scope = testScope;
 
 const ring = (b: typeof BEAT) =>
 	`POLYGON((${b.west} ${b.south}, ${b.east} ${b.south}, ${b.east} ${b.north}, ${b.west} ${b.north}, ${b.west} ${b.south}))`;

@@ -176,7 +176,7 @@ export function reportHotspotsLayer(rows: HotspotRow[], o: AnalysisLayerOptions)
 		getHexagon: (d) => d.cell,
 		getLineColor: REPORT_HOTSPOT_RGBA,
 		lineWidthUnits: 'pixels',
-		getLineWidth: (d) => 1 + d.bin
+		getLineWidth: (d) => 2 + d.bin
 	});
 }
 
