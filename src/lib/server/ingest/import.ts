@@ -78,7 +78,7 @@ export function expandInputs(inputs: string[], format: ImportFormat): string[] {
 export function defaultSource(
 	format: ImportFormat,
 	file: string,
-	mapping?: { source?: string; timezone?: string }
+	mapping?: { source?: string; timezone?: string; attribution?: string }
 ): SourceSpec {
 	switch (format) {
 		case 'police-uk':
@@ -116,7 +116,8 @@ export function defaultSource(
 					mapping?.source ?? basename(file).replace(/\.(csv|tsv|txt|geojson|json)(\.gz)?$/i, ''),
 				kind: 'internal',
 				category: 'recorded-crime',
-				timezone: mapping?.timezone ?? 'UTC'
+				timezone: mapping?.timezone ?? 'UTC',
+				...(mapping?.attribution ? { attribution: mapping.attribution } : {})
 			};
 	}
 }

@@ -117,6 +117,8 @@ export const ImportMappingSchema = z
 		/** Source name for the source register (defaults to the file name). */
 		source: z.string().trim().min(1).optional(),
 		description: z.string().optional(),
+		/** Credit line the data's licence asks for, shown on every map that draws the source's records. */
+		attribution: z.string().trim().min(1).max(500).optional(),
 		/** IANA time zone of local times in the file ("Europe/London", "America/Chicago", "UTC"). */
 		timezone: z
 			.string()

@@ -33,7 +33,7 @@ export async function ensureSource(db: Queryable, spec: SourceSpec): Promise<Sou
 	const rows = await db.query<{ id: number; name: string; timezone: string }>(
 		`INSERT INTO sources (name, kind, category, timezone, attribution, default_reliability)
 		 VALUES ($1, $2, $3, $4, $5, $6)
-		 ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name
+		 ON CONFLICT (name) DO UPDATE SET attribution = coalesce(sources.attribution, EXCLUDED.attribution)
 		 RETURNING id, name, timezone`,
 		[
 			spec.name,
