@@ -273,7 +273,7 @@ describe.skipIf(!BASE_URL)('views (e2e)', () => {
 		await saveScreenshot(phone.page, 'phone-supervisor');
 	});
 
-	it("demo supervisor: opens on the City of London for the data's last day, as the map states it", async () => {
+	it("demo supervisor: opens on their first area (Chicago district 11) for that area's last day", async () => {
 		const context = await newContext(browser);
 		const page = await context.newPage();
 		opened.push({ context, page, errors: [], cellRequests: [], apiRequests: [] });
@@ -282,10 +282,12 @@ describe.skipIf(!BASE_URL)('views (e2e)', () => {
 		await page.waitForSelector('[data-testid="supervisor-view"][data-state^="ready:"]', {
 			timeout: 90_000
 		});
+		// The demo supervisor's first area is Chicago district 11 (the timed source, 2018–2019): its own
+		// data ends on 2019-12-31, not on the whole database's last day (2020-12-31, in London).
 		expect(await page.locator('[data-testid="shift-title"]').innerText()).toContain(
-			'31 December 2020 · City of London'
+			'31 December 2019 · Chicago district 11'
 		);
-		expect(await page.inputValue('[data-testid="shift-date"]')).toBe('2020-12-31');
+		expect(await page.inputValue('[data-testid="shift-date"]')).toBe('2019-12-31');
 		await mapDrawn(page);
 		await saveScreenshot(page, 'desktop-supervisor-default');
 		// The map states the same extent (was "Data from 2016-01-01 to 2020-12-01.").

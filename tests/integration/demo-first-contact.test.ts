@@ -11,6 +11,7 @@ import { createTestDatabase, serverUrl, type TestDatabase } from '../helpers/db'
 import { parseEnv } from '../../src/lib/server/env';
 import { loadDemoOnStart } from '../../src/lib/server/demo/first-start';
 import { ROLES } from '../../src/lib/server/auth/permissions';
+import { workspaceMeta } from '../../src/lib/server/services/meta';
 
 describe.skipIf(!serverUrl())('demo on a fresh PostgreSQL database (BEATWISE_DEMO=1)', () => {
 	let t: TestDatabase;
@@ -39,6 +40,11 @@ describe.skipIf(!serverUrl())('demo on a fresh PostgreSQL database (BEATWISE_DEM
 		expect(loaded!.timed).toMatchObject({ imported: 4488, rejected: 0, duplicate: 0 });
 		expect(loaded!.areas).toContainEqual({ kind: 'district', count: 2 });
 		expect(loaded!.areas).toContainEqual({ kind: 'beat', count: 24 });
+		// The map's boundary layer starts on the first kind: one where most incidents are (London's
+		// boroughs and LSOAs), not Chicago's beats, which sort first by name.
+		const kinds = (await workspaceMeta(t.db)).areaKinds;
+		expect(kinds.map((k) => k.kind).slice(0, 2)).toEqual(['borough', 'lsoa']);
+		expect(kinds).toContainEqual({ kind: 'beat', count: 24 });
 
 		const [{ n }] = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM incidents`);
 		expect(n).toBe(loaded!.crime.imported + loaded!.timed.imported);

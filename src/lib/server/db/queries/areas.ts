@@ -94,9 +94,26 @@ export interface AreaSummary {
 	name: string;
 }
 
+/**
+ * The kinds of area with how many there are, those whose areas lie where the incidents are first: ordered
+ * by the incidents in the distinct resolution-5 cells their covers touch (a coarse, cheap measure), then by
+ * name. The map's boundary layer starts on the first kind, so data held in two places (a London force and
+ * a Chicago slice) does not open on boundaries drawn on the other side of the ocean.
+ */
 export async function areaKinds(db: Queryable): Promise<{ kind: string; count: number }[]> {
 	const rows = await db.query<{ kind: string; count: number }>(
-		`SELECT kind, count(*)::int AS count FROM areas GROUP BY kind ORDER BY kind`
+		`WITH kinds AS (SELECT kind, count(*)::int AS count FROM areas GROUP BY kind),
+		 kind_cells AS (
+		   SELECT DISTINCT a.kind, ac.h3 FROM areas a
+		   JOIN area_coarse_cells ac ON ac.area_id = a.id AND ac.res = 5
+		 ),
+		 near AS (
+		   SELECT kc.kind, sum(c.n)::float8 AS n FROM kind_cells kc
+		   JOIN cell_counts c ON c.h3 = kc.h3 AND c.res = 5 AND c.grain = 'year'
+		   GROUP BY kc.kind
+		 )
+		 SELECT k.kind, k.count FROM kinds k LEFT JOIN near USING (kind)
+		 ORDER BY coalesce(near.n, 0) DESC, k.kind`
 	);
 	return rows.map((r) => ({ kind: r.kind, count: Number(r.count) }));
 }
