@@ -31,6 +31,7 @@ import { knoxTest } from '../../src/lib/server/analysis/knox';
 import { clearAnalysisCaches } from '../../src/lib/server/study/caches';
 import { hotspotsForArea } from '../../src/lib/server/services/hotspots';
 import { emergingForArea } from '../../src/lib/server/services/emerging';
+import { emergingAnswerSchema, hotspotsAnswerSchema } from '../../src/lib/contracts/hotspots';
 import { changeMap, trendMap, trendsForArea } from '../../src/lib/server/services/trends';
 import { nearRepeatForArea } from '../../src/lib/server/services/near-repeat';
 import { binomialTwoSidedP } from '../../src/lib/server/analysis/exact-binomial';
@@ -287,6 +288,8 @@ describe.skipIf(withoutShared())('analysis services and endpoints', () => {
 				expect(ok.body.cells).toEqual(cells);
 				expect(ok.body.parameters).toMatchObject({ res: 9, fdr: false, k: 1 });
 				expect(ok.body.z).toHaveLength(cells.length);
+				// The answer on the wire is what the contract (and so the client) reads, key for key.
+				expect(hotspotsAnswerSchema.parse(ok.body)).toEqual(ok.body);
 			});
 
 			it('emerging hot spots by month: the cube and categories of the raw rows', async () => {
@@ -302,6 +305,9 @@ describe.skipIf(withoutShared())('analysis services and endpoints', () => {
 				expect(r.steps).toHaveLength(24);
 				expect(r.steps[0]).toBe('2018-01-01');
 				expect(r.steps[23]).toBe('2019-12-01');
+				// As sent (JSON), the answer is what the contract and the client read, key for key.
+				const wire = JSON.parse(JSON.stringify(r));
+				expect(emergingAnswerSchema.parse(wire)).toEqual(wire);
 				const series = new Map<string, number[]>();
 				for (const x of rows) {
 					if (x.day < '2018-01-01' || x.day > '2019-12-31') continue;

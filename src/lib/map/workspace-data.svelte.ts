@@ -12,13 +12,12 @@ import type {
 	AnalysisLayerStatus,
 	ObservationsLayerStatus
 } from '$lib/components/LayerPanel.svelte';
+import type { EmergingAnswer, HotspotsAnswer } from '$lib/contracts/hotspots';
 import {
 	cellsPerBin,
 	fetchEmerging,
 	fetchHotspots,
-	type EmergingAnswer,
 	type EmergingRequest,
-	type HotspotsAnswer,
 	type HotspotsRequest
 } from './analysis-api';
 import { fetchObservations } from './observations-api';

@@ -14,7 +14,7 @@ import {
 	coverageAnswerSchema,
 	type CompStatAnswer
 } from '$lib/contracts/trends';
-import { emergingSchema, type EmergingAnswer } from '$lib/map/analysis-api';
+import { emergingAnswerSchema, type EmergingAnswer } from '$lib/contracts/hotspots';
 import { fetchAreas, fetchCells, type AreaCollection, type WorkspaceMeta } from '$lib/map/api';
 import { emergingRows } from '$lib/map/layers';
 import { getParsed } from '$lib/map/loader';
@@ -227,7 +227,7 @@ export class TrendsData {
 			if (!s.meta?.range || s.tab !== 'emerging' || !s.studyRef || !s.nowFrom) return;
 			const url = emergingUrl(s);
 			return this.emerging.run((signal) =>
-				getParsed(emergingSchema, url, 'Emerging hot spots', signal)
+				getParsed(emergingAnswerSchema, url, 'Emerging hot spots', signal)
 			);
 		});
 		$effect(() => {

@@ -368,7 +368,7 @@ export async function trendReportContent(
 			.map((c) => ({
 				type: 'Feature',
 				properties: {
-					fill: EMERGING_COLOURS[c.cat] ?? '#999999',
+					fill: EMERGING_COLOURS[c.cat as EmergingCategory] ?? '#999999',
 					fillOpacity: 0.75,
 					stroke: '#374151',
 					strokeWidth: 0.4

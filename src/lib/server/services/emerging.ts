@@ -4,24 +4,23 @@
  * space-time neighbours, Mann-Kendall on each cell's z series and Esri's 17 categories
  * (src/lib/server/analysis/emerging-hotspots.ts, docs/analysis.md).
  */
+import type { EmergingAnswer } from '../../contracts/hotspots';
 import { computeInline, type Compute } from '../jobs/tasks';
 import {
 	EMERGING_CATEGORIES,
 	emergingCategoryLabel,
-	type EmergingCategory,
-	type EmergingOptions
+	type EmergingCategory
 } from '../analysis/emerging-hotspots';
 import type { Database } from '../db/client';
 import { countsInStudyCellsByStep } from '../db/queries/analysis-study';
 import { ServiceError } from '../errors';
 import { coverageFor, studyPlace } from '../study/coverage';
-import type { DataGrain, PeriodStatus } from '../analysis/coverage';
+import type { PeriodStatus } from '../analysis/coverage';
 import {
 	checkCategories,
 	checkRes,
 	resolveStudyArea,
 	studyParameters,
-	type StudyParameters,
 	type StudyRequest
 } from '../study/area';
 import { dayToIso, isoToDay } from '../analysis/days';
@@ -41,52 +40,6 @@ export interface EmergingRequest extends StudyRequest {
 	trendAlpha?: number;
 }
 
-export interface EmergingAreaResult {
-	parameters: StudyParameters & {
-		step: CalendarStep;
-		k: number;
-		neighbourhoodTimeStep: number;
-		globalWindow: NonNullable<EmergingOptions['globalWindow']>;
-		fdr: NonNullable<EmergingOptions['fdr']>;
-		alpha: number;
-		trendAlpha: number;
-		warnings: string[];
-		/**
-		 * Time coverage: the data's time precision, and how many of the period's steps hold data. Only
-		 * covered steps enter the cube; missing or partly covered steps are listed in `skippedSteps`.
-		 */
-		coverage: { grain: DataGrain; steps: number; covered: number };
-	};
-	/**
-	 * First day of each step analysed (calendar weeks from Monday or months): the covered steps only,
-	 * in order; the time neighbourhood does not reach back across a left-out step.
-	 */
-	steps: string[];
-	/** Steps left out because they hold no data (missing) or data for only some of their days. */
-	skippedSteps: {
-		start: string;
-		status: Exclude<PeriodStatus, 'covered'>;
-		coveredDays: number;
-		days: number;
-	}[];
-	/** Locations per category, all 17 keys. */
-	summary: Record<EmergingCategory, number>;
-	labels: Record<EmergingCategory, string>;
-	/** Columnar, aligned with `cells`. */
-	cells: string[];
-	category: EmergingCategory[];
-	/** Esri category code (−8 … 8). */
-	code: number[];
-	total: number[];
-	hotSteps: number[];
-	coldSteps: number[];
-	/** Mann-Kendall on the Gi* z series. */
-	trendZ: number[];
-	trendP: number[];
-	/** Gi* z of the final step. */
-	lastZ: number[];
-}
-
 /**
  * Emerging hot-spot categories per study cell.
  *
@@ -98,7 +51,7 @@ export async function emergingForArea(
 	db: Database,
 	q: EmergingRequest,
 	compute: Compute = computeInline
-): Promise<EmergingAreaResult> {
+): Promise<EmergingAnswer> {
 	const { step = 'month', k = 1, timeSteps = 1, alpha = 0.1, trendAlpha = 0.05 } = q;
 	if (step !== 'week' && step !== 'month')
 		throw new ServiceError('E_PARAMETER', `step: must be week or month, got ${String(step)}`);

@@ -3,7 +3,8 @@
  * period?" Getis-Ord Gi* with Benjamini–Hochberg FDR over an explicit study area (DESIGN §4, the
  * study helpers in `server/study/`), counts from the cell × day rollup.
  */
-import { getisOrd, type GetisOrdParameters } from '../analysis/getis-ord';
+import type { HotspotsAnswer, ReportLayer } from '../../contracts/hotspots';
+import { getisOrd } from '../analysis/getis-ord';
 import type { SpatialWeights } from '../analysis/weights';
 import type { Database } from '../db/client';
 import { rollupVersion } from '../db/queries/analysis-study';
@@ -16,7 +17,6 @@ import {
 	checkRes,
 	resolveStudyArea,
 	studyParameters,
-	type StudyParameters,
 	type StudyRequest
 } from '../study/area';
 import { registerCache, studyCounts, studyWeights } from '../study/caches';
@@ -26,7 +26,7 @@ import { resolvePeriod } from '../study/period';
 /** Whole answers per (study area, period, categories, k, alpha, fdr, rollup version). */
 const answersCache = registerCache(
 	'data',
-	new Lru<string, HotspotsResult>(32, 1_000_000, (a) => a.cells.length)
+	new Lru<string, HotspotsAnswer>(32, 1_000_000, (a) => a.cells.length)
 );
 
 export interface HotspotsRequest extends StudyRequest {
@@ -44,49 +44,6 @@ export interface HotspotsRequest extends StudyRequest {
 }
 
 /**
- * The optional second input: accepted intelligence reports per study cell with their own Gi*, never
- * added to the crime counts (issue 13). Within the reader's area limits and handling codes.
- */
-export interface HotspotsObservations {
-	input: 'accepted intelligence reports (after review), counted apart from recorded crime';
-	/** What a map legend says: "N accepted reports (not crimes)". */
-	label: string;
-	rule: string;
-	total: number;
-	/** Handling code C reports left out for this reader; null when the reader may not be told. */
-	withheld: number | null;
-	summary: { hot: [number, number, number]; cold: [number, number, number] };
-	degenerate: number;
-	counts: number[];
-	z: number[];
-	p: number[];
-	pAdjusted: number[];
-	bin: number[];
-}
-
-export interface HotspotsResult {
-	parameters: StudyParameters &
-		Omit<GetisOrdParameters, 'n' | 'variant' | 'weights'> & {
-			statistic: 'Gi*';
-			k: number;
-			weights: 'binary gridDisk(k) ∩ study area, self included';
-			degenerate: number;
-			/** What came from the caches; `answer`: the whole answer (then weights and counts too). */
-			cache: { weights: boolean; counts: boolean; answer: boolean };
-		};
-	summary: { total: number; hot: [number, number, number]; cold: [number, number, number] };
-	/** Columnar: `cells[i]` has `counts[i]`, `z[i]`, … */
-	cells: string[];
-	counts: number[];
-	z: number[];
-	p: number[];
-	pAdjusted: number[];
-	bin: number[];
-	/** With `observations: 'accepted'`: the reports' own layer; otherwise absent. */
-	observations?: HotspotsObservations;
-}
-
-/**
  * Gi* hot spots for an area or bbox, a period, categories and a resolution. The same request against
  * the same rollup and areas is answered from a cache; cached answers are shared, so callers must not
  * change the arrays they get.
@@ -99,7 +56,7 @@ export async function hotspotsForArea(
 	db: Database,
 	q: HotspotsRequest,
 	scope?: ReadScope
-): Promise<HotspotsResult> {
+): Promise<HotspotsAnswer> {
 	const crime = await crimeHotspots(db, q);
 	if (q.observations !== 'accepted') return crime;
 	if (!scope || scope.audience === 'public' || !hasPermission(scope.user, 'map:view'))
@@ -136,7 +93,7 @@ async function observationLayer(
 		fdr: boolean;
 		alpha: number;
 	}
-): Promise<HotspotsObservations> {
+): Promise<ReportLayer> {
 	const { perCell, withheld } = await acceptedObservationCounts(db, {
 		res: o.res,
 		from: o.from,
@@ -171,7 +128,7 @@ async function observationLayer(
 }
 
 /** Gi* over the recorded crime (the cached part: it does not depend on the reader). */
-async function crimeHotspots(db: Database, q: HotspotsRequest): Promise<HotspotsResult> {
+async function crimeHotspots(db: Database, q: HotspotsRequest): Promise<HotspotsAnswer> {
 	const { k = 1, alpha = 0.1, fdr = true } = q;
 	if (!Number.isInteger(k) || k < 1 || k > 5)
 		throw new ServiceError('E_PARAMETER', `k: must be a whole number from 1 to 5, got ${k}`);
@@ -213,7 +170,7 @@ async function crimeHotspots(db: Database, q: HotspotsRequest): Promise<Hotspots
 		if (b > 0) hot[b - 1]++;
 		else if (b < 0) cold[-b - 1]++;
 	}
-	const result: HotspotsResult = {
+	const result: HotspotsAnswer = {
 		parameters: {
 			...studyParameters(study, period, categories, q),
 			statistic: 'Gi*',
