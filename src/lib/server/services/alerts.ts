@@ -97,32 +97,79 @@ export async function runEarlyWarning(
 				series: { note: 'The data holds no whole Monday–Sunday week.' }
 			});
 		const { keys, counts } = await seriesOf(db, plan);
-		const found = keys.length
-			? await compute('earlyWarning', {
-					plan: {
-						method: plan.method,
-						weekDays: plan.weekDays,
-						checkIndexes: plan.checkIndexes
-					},
-					counts
-				})
-			: [];
-		const alarms: NewAlarm[] = found.map((a) => ({
-			areaId: keys[a.series].areaId,
-			category: keys[a.series].category,
-			week: dayToIso(plan.weekDays[a.index]),
-			observed: a.observed,
-			threshold: a.threshold,
-			expected: a.expected,
-			method: plan.method
-		}));
+		// Weeks before an area's first dated incident are weeks without data there (another source, in
+		// another place, made the span longer), not weeks of zero: each area's series starts at its own
+		// first week with a count, and gets the method its own history allows.
+		const n = plan.weekDays.length;
+		const areaStart = new Map<number, number>();
+		keys.forEach((k, s) => {
+			let w = 0;
+			while (w < n - 1 && counts[s * n + w] === 0) w++;
+			areaStart.set(k.areaId, Math.min(areaStart.get(k.areaId) ?? n, w));
+		});
+		const groups = new Map<number, number[]>();
+		keys.forEach((k, s) => {
+			const start = areaStart.get(k.areaId) ?? 0;
+			groups.set(start, [...(groups.get(start) ?? []), s]);
+		});
+		const alarms: NewAlarm[] = [];
+		const methods: Record<string, number> = {};
+		let main: { size: number; plan: CheckPlan } | null = null;
+		for (const [start, members] of groups) {
+			const own =
+				start === 0
+					? plan
+					: planCheck({
+							firstDay: plan.weekDays[start],
+							lastDay,
+							changedFrom: changed === null ? null : isoToDay(changed),
+							maxCheckWeeks: o.maxCheckWeeks
+						});
+			if (!own) continue;
+			const offset = n - own.weekDays.length;
+			const m = own.weekDays.length;
+			const sub = new Int32Array(members.length * m);
+			members.forEach((s, i) => sub.set(counts.subarray(s * n + offset, (s + 1) * n), i * m));
+			const found = await compute('earlyWarning', {
+				plan: { method: own.method, weekDays: own.weekDays, checkIndexes: own.checkIndexes },
+				counts: sub
+			});
+			for (const a of found) {
+				const key = keys[members[a.series]];
+				alarms.push({
+					areaId: key.areaId,
+					category: key.category,
+					week: dayToIso(own.weekDays[a.index]),
+					observed: a.observed,
+					threshold: a.threshold,
+					expected: a.expected,
+					method: own.method
+				});
+			}
+			methods[own.method] = (methods[own.method] ?? 0) + members.length;
+			if (!main || members.length > main.size) main = { size: members.length, plan: own };
+		}
+		const shown = main?.plan ?? plan;
 		await upsertAlarms(db, run.id, alarms);
 		return await finishRun(db, run.id, {
 			status: 'done',
 			weeksFrom: dayToIso(plan.weekDays[0]),
 			weeksTo: dayToIso(plan.weekDays.at(-1)! + 6),
 			checkFrom: dayToIso(plan.weekDays[plan.checkIndexes[0]]),
-			series: { method: plan.method, reason: plan.reason, checked: keys.length },
+			series: {
+				method: shown.method,
+				reason:
+					Object.keys(methods).length > 1
+						? `${shown.reason}; series of areas with a shorter history of their own: ${Object.entries(
+								methods
+							)
+								.filter(([k]) => k !== shown.method)
+								.map(([k, v]) => `${k === 'farrington' ? 'improved Farrington' : 'EARS C2'} (${v})`)
+								.join(', ')}`
+						: shown.reason,
+				checked: keys.length,
+				methods
+			},
 			alarms: alarms.length
 		});
 	} catch (e) {
