@@ -29,7 +29,8 @@ import { categoryCountsInPeriods } from '../../src/lib/server/db/queries/neighbo
 import { cellCountsByCategory } from '../../src/lib/server/db/queries/cell-detail';
 import {
 	cellCountsForExport,
-	countIncidentsByMarks
+	countIncidentsByMarks,
+	listIncidentsForExport
 } from '../../src/lib/server/db/queries/exports';
 import { CLI_ORIGIN } from '../../src/lib/server/auth/audit';
 
@@ -195,6 +196,23 @@ describe.each(engines())('several offences per incident on %s', { timeout: 300_0
 			categories: ['burglary', 'criminal-damage-arson']
 		});
 		expect(records.reduce((n, r) => n + r.n, 0)).toBe(3); // M1, M3, M5
+		// The exported records are listed once each, with their further categories.
+		const filter = {
+			cell: null,
+			areaId: null,
+			areaIds: null,
+			categories: ['burglary', 'criminal-damage-arson']
+		};
+		const listed = await listIncidentsForExport(t.db, filter, records, 10);
+		expect(listed).toHaveLength(3);
+		for (const r of listed) {
+			const [{ extra }] = await t.db.query<{ extra: string[] }>(
+				`SELECT extra_categories AS extra FROM incidents WHERE external_id = $1`,
+				[r.externalId]
+			);
+			expect(r.furtherCategories).toBe(extra.join(';'));
+		}
+		expect(listed.some((r) => r.furtherCategories !== '')).toBe(true);
 		// A breakdown by category counts M1 under each of its categories.
 		const detail = await cellCountsByCategory(t.db, {
 			cell: BigInt('0x' + A).toString(),

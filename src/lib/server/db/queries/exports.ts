@@ -29,6 +29,8 @@ export interface IncidentMarks {
 /** As a row of the incident list, without internal ids, with the record's own id and its point. */
 export interface IncidentExportRow extends Omit<IncidentListRow, 'sourceId' | 'id'> {
 	externalId: string;
+	/** The incident's further categories (several offences per incident), `;`-separated; '' for none. */
+	furtherCategories: string;
 	longitude: number | null;
 	latitude: number | null;
 	/** The incident's res-11 cell as hexadecimal. */
@@ -101,6 +103,7 @@ export async function listIncidentsForExport(
 	const n = w.params.length;
 	return db.query<IncidentExportRow>(
 		`SELECT s.name AS source, i.external_id AS "externalId", i.category,
+		        array_to_string(coalesce(i.extra_categories, '{}'), ';') AS "furtherCategories",
 		        i.original_type AS "originalType", ${isoUtc('i.occurred_from')} AS "occurredFrom",
 		        ${isoUtc('i.occurred_to')} AS "occurredTo", ${isoUtc('i.reported_at')} AS "reportedAt",
 		        i.location_precision AS "locationPrecision", i.location_text AS "locationText",
