@@ -110,7 +110,9 @@ export async function runEarlyWarning(
 		const groups = new Map<number, number[]>();
 		keys.forEach((k, s) => {
 			const start = areaStart.get(k.areaId) ?? 0;
-			groups.set(start, [...(groups.get(start) ?? []), s]);
+			const members = groups.get(start);
+			if (members) members.push(s);
+			else groups.set(start, [s]);
 		});
 		const alarms: NewAlarm[] = [];
 		const methods: Record<string, number> = {};
