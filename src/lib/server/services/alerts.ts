@@ -271,10 +271,26 @@ export async function alarmSeries(
 		changedFrom: lastDay - 7 * span,
 		maxCheckWeeks: span
 	})!;
-	const chart: CheckPlan = { ...plan, method: alarm.method };
-	const { counts } = await seriesOf(db, chart, { areaId: alarm.areaId, category: alarm.category });
-	const n = chart.weekDays.length;
-	const series = counts.length === n ? Array.from(counts) : new Array<number>(n).fill(0);
+	const all: CheckPlan = { ...plan, method: alarm.method };
+	const { counts } = await seriesOf(db, all, { areaId: alarm.areaId, category: alarm.category });
+	const n = all.weekDays.length;
+	const full = counts.length === n ? Array.from(counts) : new Array<number>(n).fill(0);
+	// As the check did: the series starts at its first week with data, not at the database's first week.
+	const start = Math.max(
+		0,
+		full.findIndex((c) => c > 0)
+	);
+	const own =
+		start === 0
+			? plan
+			: planCheck({
+					firstDay: all.weekDays[start],
+					lastDay,
+					changedFrom: lastDay - 7 * span,
+					maxCheckWeeks: span
+				});
+	const chart: CheckPlan = own ? { ...own, method: alarm.method } : all;
+	const series = full.slice(n - chart.weekDays.length);
 	const checks = checkSeries(series, chart);
 	const missing = checks.find((c) => c.threshold === null);
 	return {
