@@ -38,7 +38,12 @@ import {
 } from '../db/queries/ingest';
 import { exactCells, localDayFormatter, SERVED_MAX_RES, SERVED_RESOLUTIONS } from '../cell-keys';
 import { attributesJson, copyField, pointEwkbHex } from './copy-text';
-import { ROLLUP_COUNT_COLUMNS, rollupCountsText, type RollupInput } from './rollup-counts';
+import {
+	isMonthOnly,
+	ROLLUP_COUNT_COLUMNS,
+	rollupCountsText,
+	type RollupInput
+} from './rollup-counts';
 import {
 	CoverageCollector,
 	coverageFootprint,
@@ -608,7 +613,13 @@ function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 				) ?? [],
 			located: cells !== null,
 			point: cells !== null ? [lon!, lat!, inc.category] : null,
-			rollup: { cells, day, category: inc.category, sensitive: inc.sensitive },
+			rollup: {
+				cells,
+				day,
+				category: inc.category,
+				sensitive: inc.sensitive,
+				monthOnly: isMonthOnly(day, inc.occurredFrom, inc.occurredTo)
+			},
 			line: [
 				ctx.source.id,
 				copyField(inc.externalId),

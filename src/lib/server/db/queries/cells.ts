@@ -1,6 +1,6 @@
 /** Map-scale reads from the rollups (never raw incidents). */
 import type { Queryable } from '../client';
-import { areaCoverCells, rollupAll, rollupRows } from './rollup';
+import { areaCoverCells, grainIs, rollupAll, rollupRows } from './rollup';
 
 export interface CellCountFilter {
 	res: number;
@@ -39,7 +39,7 @@ export interface DataRange {
 export async function rollupRange(db: Queryable): Promise<DataRange | null> {
 	const rows = await db.query<{ from: string | null; to: string | null }>(
 		`SELECT min(period)::text AS "from", max(period)::text AS "to" FROM cell_counts
-		 WHERE res = 5 AND grain = 'day' AND category NOT LIKE 'road-collision-%'`
+		 WHERE res = 5 AND ${grainIs('day')} AND category NOT LIKE 'road-collision-%'`
 	);
 	return rows[0]?.from ? { from: rows[0].from, to: rows[0].to! } : null;
 }
@@ -62,7 +62,7 @@ export async function areaRollupDating(
 		`WITH c AS (
 		   SELECT c.period FROM cell_counts c
 		   JOIN (SELECT DISTINCT h3 FROM (${areaCoverCells(9, '$1::int[]')}) x) a ON a.h3 = c.h3
-		   WHERE c.res = 9 AND c.grain = 'day' AND c.category NOT LIKE 'road-collision-%'),
+		   WHERE c.res = 9 AND ${grainIs('day', 'c.grain')} AND c.category NOT LIKE 'road-collision-%'),
 		 r AS (SELECT min(period) AS f, max(period) AS t FROM c)
 		 SELECT r.f::text AS "from", r.t::text AS "to",
 		        (SELECT count(*) FROM c WHERE c.period > r.t - 365)::int AS rows,
@@ -97,7 +97,7 @@ export async function sourceSummaries(db: Queryable): Promise<SourceSummary[]> {
 	const rows = await db.query<SourceSummary>(
 		`SELECT s.id, s.name, s.kind, s.category, s.attribution,
 		        coalesce((SELECT sum(n) FROM cell_counts c
-		          WHERE c.res = 5 AND c.grain = 'year' AND c.source_id = s.id), 0)::int AS incidents
+		          WHERE c.res = 5 AND ${grainIs('year', 'c.grain')} AND c.source_id = s.id), 0)::int AS incidents
 		 FROM sources s ORDER BY s.name`
 	);
 	return rows.map((r) => ({ ...r, id: Number(r.id), incidents: Number(r.incidents) }));

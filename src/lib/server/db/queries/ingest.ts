@@ -303,11 +303,14 @@ export async function copyIncidents(tx: Queryable, copyText: string): Promise<vo
 
 /**
  * From here to the end of the transaction the caller adds its inserted incidents to the rollups itself
- * (`addRollupCounts`); the insert trigger on incidents leaves them alone (migration 0011). Updates,
- * deletes and other transactions are still counted by the triggers.
+ * (`addRollupCounts`); the insert trigger on incidents leaves them alone (migration 0016). Updates,
+ * deletes and other transactions are still counted by the triggers. The batch's rows, which the
+ * insert trigger's transition table holds, stay in memory (`work_mem` for this transaction).
  */
 export async function takeOverRollupInserts(tx: Queryable): Promise<void> {
-	await tx.query(`SELECT set_config('beatwise.rollups_by_import', 'on', true)`);
+	await tx.query(
+		`SELECT set_config('beatwise.rollups_by_import', 'on', true), set_config('work_mem', '64MB', true)`
+	);
 }
 
 /**

@@ -199,7 +199,9 @@ export const incidents = pgTable(
  * Counts by (resolution, time grain, H3 cell, period, category, source): the rollup every map and
  * statistic reads, so a request costs cells × time steps, never a scan of raw incidents. Each served
  * resolution (5–11) holds the points' own cells at that resolution (the incidents' `h3_r*` columns),
- * each at three grains: `day` (period = the local day), `month` and `year` (period = its first day).
+ * each at three grains: `day` (period = the local day), `month` and `year` (period = its first day);
+ * incidents known only to the month (police.uk) instead once at `month-only` (period = their local
+ * day, the month's first), which readers of every grain add (queries/rollup.ts `grainIs`).
  * Maintained by statement triggers on `incidents` (insert, update, delete; migration 0010), so it
  * equals the raw counts whichever way rows arrive or leave; an import batch adds its own counts
  * instead, summed before they reach the database (`addRollupCounts`, migration 0011).
@@ -208,7 +210,7 @@ export const cellCounts = pgTable(
 	'cell_counts',
 	{
 		res: smallint('res').notNull(),
-		grain: text('grain', { enum: ['day', 'month', 'year'] }).notNull(),
+		grain: text('grain', { enum: ['day', 'month', 'year', 'month-only'] }).notNull(),
 		h3: bigint('h3', { mode: 'bigint' }).notNull(),
 		period: date('period', { mode: 'string' }).notNull(),
 		category: text('category').notNull(),
@@ -275,7 +277,7 @@ export const cellExtraCounts = pgTable(
 	'cell_extra_counts',
 	{
 		res: smallint('res').notNull(),
-		grain: text('grain', { enum: ['day', 'month', 'year'] }).notNull(),
+		grain: text('grain', { enum: ['day', 'month', 'year', 'month-only'] }).notNull(),
 		h3: bigint('h3', { mode: 'bigint' }).notNull(),
 		period: date('period', { mode: 'string' }).notNull(),
 		category: text('category').notNull(),
