@@ -128,9 +128,13 @@ export const incidents = pgTable(
 	'incidents',
 	{
 		id: bigserial('id', { mode: 'number' }).notNull(),
-		sourceId: integer('source_id')
-			.notNull()
-			.references(() => sources.id),
+		/**
+		 * The source (`sources.id`) and, below, the import batch (`import_batches.id`) that stored the
+		 * row. No foreign keys: only the import writes these, from the rows it has just created or
+		 * found, and sources and batches are never deleted; a key here cost two lookups per row at
+		 * import (bench/RESULTS.md "Ingest").
+		 */
+		sourceId: integer('source_id').notNull(),
 		externalId: text('external_id').notNull(),
 		category: text('category').notNull(),
 		originalType: text('original_type').notNull(),
@@ -169,7 +173,7 @@ export const incidents = pgTable(
 		handlingCode: text('handling_code').notNull().default('P'),
 		sensitive: boolean('sensitive').notNull().default(false),
 		attributes: jsonb('attributes').notNull().default({}),
-		batchId: integer('batch_id').references(() => importBatches.id),
+		batchId: integer('batch_id'),
 		/**
 		 * Record key of the cell-key method (0–255, uniformly random, fixed once stored): a public
 		 * count's noise is looked up by the sum of its records' keys, so the same records get the same
