@@ -772,10 +772,12 @@ async function storeBatch(db: Database, p: PreparedBatch, ctx: WriteContext): Pr
 		return counts;
 	} catch (e) {
 		ctx.knownIds.settle(ctx.source.id, sorted.length, null);
+		// A unique violation or a deadlock: another writer stored some of these ids meanwhile. On
+		// PostgreSQL a violation inside the COPY reaches the client only as a refused COPY (E_DB_COPY),
+		// which a row the server cannot store would also give: the slower path below stores it again,
+		// row by row where the unique index decides, and fails as well if a row is bad.
 		const code = (e as { code?: string }).code;
-		if (code !== '23505' && code !== '40P01') throw e;
-		// Another writer stored some of these ids meanwhile: let the unique index decide row by row
-		// (slower, race-free).
+		if (code !== '23505' && code !== '40P01' && code !== 'E_DB_COPY') throw e;
 		ctx.knownIds.forget(ctx.source.id);
 		return db.transaction(async (tx) => {
 			const text = sorted.map((r) => r.line).join('\n');
