@@ -28,8 +28,8 @@ import {
 	type ProductRow,
 	type ProductWithContent
 } from '../db/queries/products';
-import { findAreas } from '../db/queries/analysis-study';
-import { shareInsideAreas } from '../db/queries/neighbourhood';
+import { findAreas } from '../db/queries/areas-study';
+import { shareInsideAreas } from '../db/queries/areas-detail';
 import { recordAudit, type AuditOrigin } from '../auth/audit';
 import { hasPermission, type AuthUser } from '../auth/permissions';
 import type { ReadScope } from '../auth/read-scope';
