@@ -14,7 +14,7 @@ import { cellToParent, latLngToCell } from 'h3-js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/db';
 import { importPaths } from '../../src/lib/server/ingest/import';
 import { importAreaFile } from '../../src/lib/server/ingest/import-areas';
-import { areasCells, countsInStudyCells } from '../../src/lib/server/db/queries/analysis-study';
+import { areasCells, countsInStudyCells } from '../../src/lib/server/db/queries/areas-study';
 import { clearAnalysisCaches } from '../../src/lib/server/study/caches';
 import { hotspotsForArea } from '../../src/lib/server/services/hotspots';
 import { mulberry32 } from '../../src/lib/server/analysis/random';

@@ -22,7 +22,7 @@ import { cellCountsForAnalyst } from '../../src/lib/server/services/cells';
 import { backfillExactCells } from '../../src/lib/server/db/exact-cells-backfill';
 import { CELL_COLUMNS, SERVED_RESOLUTIONS } from '../../src/lib/server/cell-keys';
 import { planPeriod } from '../../src/lib/server/db/queries/rollup';
-import { rollupVersion } from '../../src/lib/server/db/queries/analysis-study';
+import { rollupVersion } from '../../src/lib/server/db/queries/areas-study';
 import type { Queryable } from '../../src/lib/server/db/client';
 
 const DEMO = resolve('src/lib/server/demo/data/crime');

@@ -15,6 +15,9 @@ import {
 } from '../../src/lib/server/services/neighbourhood';
 import { dataExtent, dataGranularity } from '../../src/lib/server/study/extent';
 import { workspaceMeta } from '../../src/lib/server/services/meta';
+import { areaBoundaries } from '../../src/lib/server/services/areas';
+import { workspaceMetaSchema } from '../../src/lib/contracts/meta';
+import { areaCollectionSchema } from '../../src/lib/contracts/areas';
 import { trendsForArea } from '../../src/lib/server/services/trends';
 import { homeAreaId } from '../../src/lib/server/auth/areas';
 import type { AuthUser } from '../../src/lib/server/auth/permissions';
@@ -205,6 +208,12 @@ describe('views services on the demo data', () => {
 		const meta = await workspaceMeta(t.db);
 		expect(meta.range).toEqual({ from: '2016-01-01', to: '2020-12-31' });
 		expect(meta.granularity?.unit).toBe('month');
+		// As sent (JSON), the meta is what the contract (and so the map client) reads, key for key.
+		const wire = JSON.parse(JSON.stringify(meta));
+		expect(workspaceMetaSchema.parse(wire)).toEqual(wire);
+		const boroughs = JSON.parse(await areaBoundaries(t.db, 'borough'));
+		expect(areaCollectionSchema.parse(boroughs)).toEqual(boroughs);
+		expect(boroughs.features.length).toBeGreaterThan(0);
 		const risk = await riskForShift(t.db, { area: borough, shift: 'early', today: '2026-01-05' });
 		expect(risk.parameters.dataEnd).toBe(extent!.to);
 		expect(risk.parameters.date).toBe(extent!.to);

@@ -7,13 +7,13 @@
 import type { KnoxResult } from '../analysis/knox';
 import { computeInline, type Compute } from '../jobs/tasks';
 import type { Database } from '../db/client';
-import type { AreaRef } from '../db/queries/analysis';
+import type { AreaRef } from '../db/queries/areas-counts';
 import {
 	projectedIncidentPoints,
 	scopeCentre,
 	sridKnown,
 	type IncidentScope
-} from '../db/queries/analysis-incidents';
+} from '../db/queries/incidents-points';
 import { ServiceError } from '../errors';
 import { checkCategories, resolveAreas, type BBox } from '../study/area';
 import { resolvePeriod } from '../study/period';

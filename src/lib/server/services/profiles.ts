@@ -6,8 +6,8 @@
 import { computeInline, type Compute } from '../jobs/tasks';
 import { AnalysisInputError } from '../analysis/weights';
 import type { Database } from '../db/client';
-import type { AreaRef } from '../db/queries/analysis';
-import { incidentWindows, type IncidentScope } from '../db/queries/analysis-incidents';
+import type { AreaRef } from '../db/queries/areas-counts';
+import { incidentWindows, type IncidentScope } from '../db/queries/incidents-points';
 import { ServiceError } from '../errors';
 import { checkCategories, resolveAreas, type BBox } from '../study/area';
 import { resolvePeriod } from '../study/period';
