@@ -11,7 +11,7 @@ import { CellsLoader, fetchAreas, type AreaCollection } from './api';
 import type {
 	AnalysisLayerStatus,
 	ObservationsLayerStatus
-} from '$lib/components/LayerPanel.svelte';
+} from '$lib/components/map/layer-status';
 import type { EmergingAnswer, HotspotsAnswer } from '$lib/contracts/hotspots';
 import {
 	cellsPerBin,

@@ -5,7 +5,7 @@
  */
 import type { CellsQueryInput } from '$lib/contracts/cells';
 import { can, type Permission, type SessionUser } from '$lib/auth/can';
-import type { MapView } from './WorkspaceMap.svelte';
+import type { MapView } from './map-events';
 import type { WorkspaceMeta } from './api';
 import { stepIndex, stepPeriod, timeSteps } from './time-steps';
 import { resolutionForZoom, workspaceStateToParams, type WorkspaceState } from './workspace-url';
