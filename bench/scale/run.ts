@@ -309,7 +309,7 @@ function table(rows: Row[]): string[] {
 				`| ${r.label} | ${n(r.incidents)} | ${n(r.rollup)} / ${n(r.rollup9)} | ${r.importS.toFixed(0)} (${n(Math.round(r.incidents / r.importS))}) | ${s(r.hot.cold)}${vs(r.hot.cold, base?.hot.cold)} | ${s(r.hot.warm)} | ${s(r.hot.naive)} | ${(r.hot.naive / r.hot.cold).toFixed(1)}× | ${s(r.rank.cold)}${vs(r.rank.cold, base?.rank.cold)} | ${s(r.rank.warm)} | ${s(r.cells.cold)}${vs(r.cells.cold, base?.cells.cold)} | ${s(r.cells.warm)} | ${r.loadStart[0].toFixed(1)} / ${r.load[0].toFixed(1)} |`
 		),
 		'',
-		'Through HTTP (production build, signed in; a fresh server per round: cold is its first such request, warm the same again; the ranking is the server-rendered `/supervisor` page, hot spots `/api/analysis/hotspots` JSON, cells `/api/cells?format=bin`).',
+		"Through HTTP (production build, signed in; a fresh server per round, each route first run once for 2018 so its code is loaded: cold is the running server's first request for this period, warm the same again; the ranking is the server-rendered `/supervisor` page, hot spots `/api/analysis/hotspots` JSON, cells `/api/cells?format=bin`). Client seconds to the whole body.",
 		'',
 		'| data | hot spots cold | warm | naive / cold | 28-day ranking cold | warm | cells 1 year cold | warm | load at end (1/5/15 min) |',
 		'| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -343,7 +343,7 @@ async function main() {
 	}
 	rows = rows.sort((a, b) => a.incidents - b.incidents || a.label.localeCompare(b.label));
 	const lines = [
-		`Run ${new Date().toISOString()} on this machine (2 cores, shared with other engineers' work), PostgreSQL 15 + PostGIS, medians of ${ROUNDS} rounds, seed ${values.seed}. Cold: analysis caches emptied before the request (HTTP: a fresh server); warm: the same request again. Seconds.`,
+		`Run ${new Date().toISOString()} on this machine (2 cores, shared with other engineers' work), PostgreSQL 15 + PostGIS, medians of ${ROUNDS} rounds, seed ${values.seed}. Cold: analysis caches emptied before the request (HTTP: see below); warm: the same request again. Seconds.`,
 		'',
 		...table(rows)
 	];
