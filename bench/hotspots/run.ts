@@ -25,9 +25,8 @@ import { clearAnalysisCaches, studyCounts, studyWeights } from '../../src/lib/se
 import { hotspotsForArea } from '../../src/lib/server/services/hotspots';
 import { resolveStudyArea } from '../../src/lib/server/study/area';
 import { writeResultsSection } from '../results';
+import { benchAnalyst } from '../account';
 import { startServer } from '../../tests/e2e/server';
-import { createAccount, resetPassword } from '../../src/lib/server/auth/accounts';
-import { findUserForSignIn } from '../../src/lib/server/db/queries/users';
 
 const { values } = parseArgs({
 	options: {
@@ -313,16 +312,7 @@ async function benchChicago(url: string) {
 async function benchApi(url: string, rounds: number) {
 	const db = await openDatabase({ databaseUrl: url });
 	// The bench account, through the product's own account functions (audited as the CLI is).
-	const username = 'bench-analyst';
-	const origin = { ip: 'cli', userAgent: 'bench/hotspots' };
-	const existing = await findUserForSignIn(db, username);
-	const { password } = existing
-		? await resetPassword(db, existing.id, { actor: existing, origin })
-		: await createAccount(
-				db,
-				{ username, displayName: 'Benchmark analyst', role: 'analyst' },
-				{ actor: null, origin }
-			);
+	const { username, password } = await benchAnalyst(db, 'bench/hotspots');
 	const mapping = JSON.parse(
 		readFileSync('examples/mappings/chicago-aggravated-assaults.json', 'utf8')
 	);

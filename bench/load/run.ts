@@ -6,7 +6,7 @@
  * Zero errors (non-2xx, timeouts, resets) is the bar; p50,
  * p95, p99 latency and throughput go to the `## Load` section of bench/RESULTS.md.
  *
- *   npx tsx bench/load/run.ts [--seconds 20] [--connections 50] [--only near-repeat,profile]
+ *   npx tsx bench/load/run.ts [--seconds 20] [--connections 50] [--only near-repeat,profile] [--port N]
  */
 import autocannon from 'autocannon';
 import { existsSync, readdirSync } from 'node:fs';
@@ -22,7 +22,9 @@ const { values } = parseArgs({
 		seconds: { type: 'string', default: '20' },
 		connections: { type: 'string', default: '50' },
 		/** Comma-separated endpoint names (e.g. near-repeat,profile) to load only those. */
-		only: { type: 'string' }
+		only: { type: 'string' },
+		/** Listen on this port (default: a free one). */
+		port: { type: 'string' }
 	}
 });
 const SECONDS = Number(values.seconds);
@@ -88,7 +90,11 @@ async function main() {
 	// the pool-backed endpoints are measured (queued for the workers) rather than refused with 429.
 	const server = await startServer(
 		{ BEATWISE_JOBS_PER_USER: '100', BEATWISE_JOB_QUEUE: '1000' },
-		{ privateBuild: 'load', readyTimeoutMs: 300_000 }
+		{
+			privateBuild: 'load',
+			readyTimeoutMs: 300_000,
+			...(values.port ? { port: Number(values.port) } : {})
+		}
 	);
 	const rows: Row[] = [];
 	try {

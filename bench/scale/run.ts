@@ -17,7 +17,7 @@
  * a 2-core machine. Not measured here: the same requests through HTTP (bench/hotspots does that for
  * request 1 at 150 k).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -28,10 +28,14 @@ import postgres from 'postgres';
 import { openDatabase, type Database } from '../../src/lib/server/db/client';
 import { importPaths } from '../../src/lib/server/ingest/import';
 import { importAreaFile } from '../../src/lib/server/ingest/import-areas';
-import { clearAnalysisCaches, hotspotsForArea } from '../../src/lib/server/services/hotspots';
+import { hotspotsForArea } from '../../src/lib/server/services/hotspots';
+import { clearAnalysisCaches } from '../../src/lib/server/study/caches';
 import { riskForShift } from '../../src/lib/server/services/supervisor';
 import { cellCountsForMap } from '../../src/lib/server/services/cells';
 import { writeResultsSection } from '../results';
+import { benchAnalyst } from '../account';
+import { startServer } from '../../tests/e2e/server';
+import { signInCookie } from '../../tests/e2e/auth';
 import { parseAssaults, writeResample } from './generate';
 
 const { values } = parseArgs({
@@ -41,7 +45,15 @@ const { values } = parseArgs({
 		rounds: { type: 'string', default: '3' },
 		seed: { type: 'string', default: '16' },
 		'keep-db': { type: 'boolean', default: false },
-		'no-write': { type: 'boolean', default: false }
+		'no-write': { type: 'boolean', default: false },
+		/** Measure a database kept by an earlier run (--keep-db) again, without importing. */
+		'measure-only': { type: 'boolean', default: false },
+		/** Port of the production server for the HTTP timings (default: a free one). */
+		port: { type: 'string' },
+		/** Append each size's row (JSON) to this file, for --report. */
+		'rows-out': { type: 'string' },
+		/** Write the RESULTS section from rows saved with --rows-out (comma-separated files), no run. */
+		report: { type: 'string' }
 	}
 });
 const ROUNDS = Number(values.rounds);
@@ -73,7 +85,14 @@ interface Row {
 	hot: { cold: number; warm: number; naive: number };
 	rank: { cold: number; warm: number };
 	cells: { cold: number; warm: number };
+	/** The same three requests through HTTP (production build, signed in): client seconds. */
+	http: { hot: ColdWarm; rank: ColdWarm; cells: ColdWarm };
+	loadStart: number[];
 	load: number[];
+}
+interface ColdWarm {
+	cold: number;
+	warm: number;
 }
 
 async function timed<T>(f: () => Promise<T>): Promise<[number, T]> {
@@ -83,7 +102,13 @@ async function timed<T>(f: () => Promise<T>): Promise<[number, T]> {
 	return [now() - t, r];
 }
 
-async function measure(db: Database, label: string, importS: number): Promise<Row> {
+async function measure(
+	db: Database,
+	url: string,
+	label: string,
+	importS: number,
+	loadStart: number[]
+): Promise<Row> {
 	for (const t of ['incidents', 'cell_counts', 'area_cells', 'area_coarse_cells'])
 		await db.query(`VACUUM ANALYZE ${t}`);
 	const [c] = await db.query<{ incidents: number; rollup: number; rollup9: number }>(
@@ -131,6 +156,11 @@ async function measure(db: Database, label: string, importS: number): Promise<Ro
 		add('cellsWarm', (await timed(() => cellCountsForMap(db, cellsReq)))[0]);
 	}
 	const m = (k: string) => median(t[k]);
+	const http = await measureHttp(db, url, {
+		hot: `/api/analysis/hotspots?area=district:*&res=9&from=${hotReq.from}&to=${hotReq.to}&categories=${hotReq.categories[0]}`,
+		rank: `/supervisor?area=${encodeURIComponent(rankReq.area)}&shift=late&date=${rankReq.date}&window=28`,
+		cells: `/api/cells?res=9&from=${cellsReq.from}&to=${cellsReq.to}&format=bin`
+	});
 	return {
 		label,
 		incidents: Number(c.incidents),
@@ -140,7 +170,65 @@ async function measure(db: Database, label: string, importS: number): Promise<Ro
 		hot: { cold: m('hotCold'), warm: m('hotWarm'), naive: m('naive') },
 		rank: { cold: m('rankCold'), warm: m('rankWarm') },
 		cells: { cold: m('cellsCold'), warm: m('cellsWarm') },
+		http,
+		loadStart,
 		load: loadavg()
+	};
+}
+
+/**
+ * The three requests through HTTP: the production build (`node build`, as `npm start` runs it) on the
+ * scale database, signed in as a bench analyst. Per round a fresh server (its caches empty; `/api/meta`
+ * first opens its connections, and each route is run once for 2018 so its code is loaded), then each
+ * request (2019 or 2010–2019) cold and again warm; the supervisor ranking is its
+ * page (`/supervisor?area=…`, server-rendered), the others their JSON / binary API. Client seconds to
+ * the whole body over loopback; medians of the rounds.
+ */
+async function measureHttp(
+	db: Database,
+	url: string,
+	paths: { hot: string; rank: string; cells: string }
+): Promise<Row['http']> {
+	const { username, password } = await benchAnalyst(db, 'bench/scale');
+	const t: Record<string, number[]> = {};
+	const add = (k: string, s: number) => (t[k] ??= []).push(s);
+	for (let r = 0; r < ROUNDS; r++) {
+		const running = await startServer(
+			{ DATABASE_URL: url, BEATWISE_DEMO: '0' },
+			{
+				privateBuild: `bench-scale-${new URL(url).pathname.slice(1)}`,
+				...(values.port ? { port: Number(values.port) } : {})
+			}
+		);
+		try {
+			const cookie = await signInCookie(running.url, { username, password });
+			const get = async (p: string) => {
+				const t0 = now();
+				const res = await fetch(running.url + p, { headers: { cookie } });
+				const body = await res.arrayBuffer();
+				if (!res.ok)
+					throw new Error(`${p}: ${res.status} ${Buffer.from(body).toString().slice(0, 200)}`);
+				return now() - t0;
+			};
+			await get('/api/meta');
+			// Code paths warm (each route once with another query: 2018 instead of 2019, another
+			// period), the timed request's own answer not cached: cold is a running server's first
+			// such request, not its start-up.
+			for (const k of ['hot', 'rank', 'cells'] as const)
+				await get(paths[k].replaceAll('2019-', '2018-'));
+			for (const k of ['hot', 'rank', 'cells'] as const) {
+				add(`${k}Cold`, await get(paths[k]));
+				add(`${k}Warm`, await get(paths[k]));
+			}
+		} finally {
+			await running.stop();
+		}
+	}
+	const m = (k: string) => median(t[k]);
+	return {
+		hot: { cold: m('hotCold'), warm: m('hotWarm') },
+		rank: { cold: m('rankCold'), warm: m('rankWarm') },
+		cells: { cold: m('cellsCold'), warm: m('cellsWarm') }
 	};
 }
 
@@ -150,74 +238,117 @@ async function runSize(
 	input: ReturnType<typeof parseAssaults>
 ) {
 	const name = `bw_scale_x${copies}${keepTimes ? '_kept' : ''}`;
+	const loadStart = loadavg();
 	const work = mkdtempSync(join(tmpdir(), 'beatwise-scale-'));
 	const file = join(work, `assaults-x${copies}.csv.gz`);
 	try {
-		await writeResample(input, file, { copies, seed: Number(values.seed), keepTimes });
-		await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-		await admin(`CREATE DATABASE ${name}`);
-		const own = postgres(urlFor(name), { max: 1, onnotice: () => {} });
-		await own.unsafe('CREATE EXTENSION postgis');
-		await own.end();
+		const fresh = !values['measure-only'];
+		if (fresh) {
+			await writeResample(input, file, { copies, seed: Number(values.seed), keepTimes });
+			await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+			await admin(`CREATE DATABASE ${name}`);
+			const own = postgres(urlFor(name), { max: 1, onnotice: () => {} });
+			await own.unsafe('CREATE EXTENSION postgis');
+			await own.end();
+		}
 		const db = await openDatabase({ databaseUrl: urlFor(name) });
 		try {
-			await importAreaFile(db, join(SHARED, 'boundaries/police_districts.zip.geojson'), {
-				kind: 'district'
-			});
-			const mapping = JSON.parse(
-				readFileSync('examples/mappings/chicago-aggravated-assaults.json', 'utf8')
-			);
-			const t0 = now();
-			const result = await importPaths(db, { inputs: [file], format: 'csv', mapping });
-			const importS = now() - t0;
-			if (result.failed.length) throw new Error(`import failed: ${JSON.stringify(result.failed)}`);
+			let importS: number;
+			if (fresh) {
+				await importAreaFile(db, join(SHARED, 'boundaries/police_districts.zip.geojson'), {
+					kind: 'district'
+				});
+				const mapping = JSON.parse(
+					readFileSync('examples/mappings/chicago-aggravated-assaults.json', 'utf8')
+				);
+				const t0 = now();
+				const result = await importPaths(db, { inputs: [file], format: 'csv', mapping });
+				importS = now() - t0;
+				if (result.failed.length)
+					throw new Error(`import failed: ${JSON.stringify(result.failed)}`);
+				// Kept with the database, for a later --measure-only run.
+				await db.query(`COMMENT ON DATABASE ${name} IS 'import_s=${importS.toFixed(1)}'`);
+			} else {
+				const [c] = await db.query<{ c: string | null }>(
+					`SELECT shobj_description(oid, 'pg_database') AS c FROM pg_database WHERE datname = $1`,
+					[name]
+				);
+				importS = Number(/import_s=([\d.]+)/.exec(c?.c ?? '')?.[1] ?? NaN);
+			}
 			const label =
 				copies === 1
 					? 'real data (×1)'
 					: `×${copies}, ${keepTimes ? 'times kept' : 'times shifted ±180 d'}`;
-			const row = await measure(db, label, importS);
+			const row = await measure(db, urlFor(name), label, importS, loadStart);
 			console.log(JSON.stringify(row));
+			if (values['rows-out']) appendFileSync(values['rows-out'], JSON.stringify(row) + '\n');
 			return row;
 		} finally {
 			await db.close();
-			if (!values['keep-db']) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+			if (fresh && !values['keep-db']) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 		}
 	} finally {
 		rmSync(work, { recursive: true, force: true });
 	}
 }
 
-async function main() {
-	const loadStart = loadavg();
-	const input = parseAssaults(
-		await text(
-			createReadStream(join(SHARED, 'derived/chicago_aggravated_assaults.csv.gz')).pipe(
-				createGunzip()
-			)
-		)
-	);
-	const rows: Row[] = [];
-	for (const c of values.copies.split(',').map(Number))
-		rows.push(await runSize(c, values['keep-times'] && c > 1, input));
+/** The RESULTS tables: at the service and through HTTP, each size against the ×1 row of the rows given. */
+function table(rows: Row[]): string[] {
 	const s = (x: number) => x.toFixed(x < 0.1 ? 4 : 3);
 	const n = (x: number) => x.toLocaleString('en-GB');
 	const l = (x: number[]) => x.map((v) => v.toFixed(1)).join(' / ');
-	const lines = [
-		`Run ${new Date().toISOString()} on this machine (2 cores, shared with other engineers' work), PostgreSQL 15 + PostGIS through postgres.js, medians of ${ROUNDS} rounds, seed ${values.seed}. Load average (1/5/15 min) ${l(loadStart)} at the start. Cold: analysis caches emptied before the request; warm: the same request again. Seconds.`,
+	const base = rows.find((r) => r.incidents < 200_000);
+	const vs = (x: number, b: number | undefined) => (b ? ` (${(x / b).toFixed(1)}×)` : '');
+	return [
+		`At the service (in-process, postgres.js). In brackets: the time against the real data's (×1) in the same table.`,
 		'',
-		'| data | incidents | rollup rows (all / res 9) | import s (rows/s) | hot spots cold | warm | naive GROUP BY | cold vs naive | 28-day ranking cold | warm | cells 1 year cold | warm | load at end |',
+		'| data | incidents | rollup rows (all / res 9) | import s (rows/s) | hot spots cold | warm | naive GROUP BY | naive / cold | 28-day ranking cold | warm | cells 1 year cold | warm | load at start / end (1 min) |',
 		'| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
 		...rows.map(
 			(r) =>
-				`| ${r.label} | ${n(r.incidents)} | ${n(r.rollup)} / ${n(r.rollup9)} | ${r.importS.toFixed(0)} (${n(Math.round(r.incidents / r.importS))}) | ${s(r.hot.cold)} | ${s(r.hot.warm)} | ${s(r.hot.naive)} | ${(r.hot.naive / r.hot.cold).toFixed(1)}× | ${s(r.rank.cold)} | ${s(r.rank.warm)} | ${s(r.cells.cold)} | ${s(r.cells.warm)} | ${l(r.load)} |`
+				`| ${r.label} | ${n(r.incidents)} | ${n(r.rollup)} / ${n(r.rollup9)} | ${r.importS.toFixed(0)} (${n(Math.round(r.incidents / r.importS))}) | ${s(r.hot.cold)}${vs(r.hot.cold, base?.hot.cold)} | ${s(r.hot.warm)} | ${s(r.hot.naive)} | ${(r.hot.naive / r.hot.cold).toFixed(1)}× | ${s(r.rank.cold)}${vs(r.rank.cold, base?.rank.cold)} | ${s(r.rank.warm)} | ${s(r.cells.cold)}${vs(r.cells.cold, base?.cells.cold)} | ${s(r.cells.warm)} | ${r.loadStart[0].toFixed(1)} / ${r.load[0].toFixed(1)} |`
+		),
+		'',
+		"Through HTTP (production build, signed in; a fresh server per round, each route first run once for 2018 so its code is loaded: cold is the running server's first request for this period, warm the same again; the ranking is the server-rendered `/supervisor` page, hot spots `/api/analysis/hotspots` JSON, cells `/api/cells?format=bin`). Client seconds to the whole body.",
+		'',
+		'| data | hot spots cold | warm | naive / cold | 28-day ranking cold | warm | cells 1 year cold | warm | load at end (1/5/15 min) |',
+		'| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+		...rows.map(
+			(r) =>
+				`| ${r.label} | ${s(r.http.hot.cold)}${vs(r.http.hot.cold, base?.http.hot.cold)} | ${s(r.http.hot.warm)} | ${(r.hot.naive / r.http.hot.cold).toFixed(1)}× | ${s(r.http.rank.cold)}${vs(r.http.rank.cold, base?.http.rank.cold)} | ${s(r.http.rank.warm)} | ${s(r.http.cells.cold)}${vs(r.http.cells.cold, base?.http.cells.cold)} | ${s(r.http.cells.warm)} | ${l(r.load)} |`
 		)
 	];
-	console.log(lines.join('\n'));
-	if (!values['no-write'])
-		await writeResultsSection(
-			`Scale: ×${values.copies}${values['keep-times'] ? ', times kept' : ''}`,
-			lines.join('\n')
+}
+
+async function main() {
+	let rows: Row[] = [];
+	if (values.report) {
+		for (const f of values.report.split(','))
+			rows.push(
+				...readFileSync(f, 'utf8')
+					.split('\n')
+					.filter(Boolean)
+					.map((l) => JSON.parse(l) as Row)
+			);
+	} else {
+		const input = parseAssaults(
+			await text(
+				createReadStream(join(SHARED, 'derived/chicago_aggravated_assaults.csv.gz')).pipe(
+					createGunzip()
+				)
+			)
 		);
+		for (const c of values.copies.split(',').map(Number))
+			rows.push(await runSize(c, values['keep-times'] && c > 1, input));
+	}
+	rows = rows.sort((a, b) => a.incidents - b.incidents || a.label.localeCompare(b.label));
+	const lines = [
+		`Run ${new Date().toISOString()} on this machine (2 cores, shared with other engineers' work), PostgreSQL 15 + PostGIS, medians of ${ROUNDS} rounds, seed ${values.seed}. Cold: analysis caches emptied before the request (HTTP: see below); warm: the same request again. Seconds.`,
+		'',
+		...table(rows)
+	];
+	console.log(lines.join('\n'));
+	if (!values['no-write']) await writeResultsSection('Scale: runs', lines.join('\n'));
 }
 
 await main();

@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import type { PageLoad } from './$types';
 import { can } from '$lib/auth/can';
-import { fetchMeta, type WorkspaceMeta } from '$lib/map/api';
+import { fetchMeta } from '$lib/map/api';
 
 /**
  * The workspace's meta (range, categories, area kinds, basemap, attribution); cells load in the browser.
@@ -12,7 +12,7 @@ export const load: PageLoad = async ({ fetch, parent }) => {
 	if (user && !can(user, 'map:view') && can(user, 'neighbourhood:view'))
 		redirect(307, '/neighbourhood');
 	try {
-		return { meta: (await fetchMeta(undefined, fetch)) as WorkspaceMeta, metaError: null };
+		return { meta: await fetchMeta(undefined, fetch), metaError: null };
 	} catch (e) {
 		return { meta: null, metaError: e instanceof Error ? e.message : String(e) };
 	}

@@ -78,6 +78,8 @@ export interface ServerOptions {
 	 * called with the data folder, which already holds the migrated template.
 	 */
 	prepare?: (dataDir: string) => Promise<void>;
+	/** Listen on this port (a helper's own range) instead of a free one. */
+	port?: number;
 }
 
 /**
@@ -101,7 +103,7 @@ export async function startServer(
 		cpSync(join(TEMPLATE_DIR, 'pg'), join(dataDir, 'pg'), { recursive: true });
 	}
 	await options.prepare?.(dataDir);
-	const port = await freePort();
+	const port = options.port ?? (await freePort());
 	let output = '';
 	const child: ChildProcess = spawn(process.execPath, [buildDir], {
 		env: {

@@ -9,7 +9,7 @@ export async function databaseCounts(
 ): Promise<{ incidents: number; rolled: number; rejects: number }> {
 	const [r] = await db.query<{ incidents: number; rolled: number; rejects: number }>(
 		`SELECT (SELECT count(*) FROM incidents)::int AS incidents,
-		        (SELECT coalesce(sum(n), 0) FROM cell_counts WHERE res = 10 AND grain = 'day')::int AS rolled,
+		        (SELECT coalesce(sum(n), 0) FROM cell_counts WHERE res = 10 AND grain IN ('day', 'month-only'))::int AS rolled,
 		        (SELECT count(*) FROM import_rejects)::int AS rejects`
 	);
 	return { incidents: Number(r.incidents), rolled: Number(r.rolled), rejects: Number(r.rejects) };

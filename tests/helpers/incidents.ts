@@ -84,7 +84,7 @@ export function countsPerOwnCell<T extends { lat: number; lon: number }>(
  */
 export async function rollupDifferences(db: Queryable): Promise<number> {
 	const keys = `CROSS JOIN LATERAL incident_rollup_keys(i.h3_r5, i.h3_r6, i.h3_r7, i.h3_r8, i.h3_r9,
-	   i.h3_r10, i.h3, i.local_day) k`;
+	   i.h3_r10, i.h3, i.local_day, i.occurred_from, i.occurred_to) k`;
 	const counts = `count(*)::int AS n, (count(*) FILTER (WHERE i.sensitive))::int AS sensitive`;
 	const recount = `SELECT k.res, k.grain, k.h3, k.period, i.category, i.source_id, ${counts}
 	 FROM incidents i ${keys} GROUP BY 1, 2, 3, 4, 5, 6`;

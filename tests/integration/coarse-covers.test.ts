@@ -14,7 +14,7 @@ import { cellToParent, latLngToCell } from 'h3-js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/db';
 import { importPaths } from '../../src/lib/server/ingest/import';
 import { importAreaFile } from '../../src/lib/server/ingest/import-areas';
-import { areasCells, countsInStudyCells } from '../../src/lib/server/db/queries/analysis-study';
+import { areasCells, countsInStudyCells } from '../../src/lib/server/db/queries/areas-study';
 import { clearAnalysisCaches } from '../../src/lib/server/study/caches';
 import { hotspotsForArea } from '../../src/lib/server/services/hotspots';
 import { mulberry32 } from '../../src/lib/server/analysis/random';
@@ -66,7 +66,7 @@ async function coverDifference(t: TestDatabase): Promise<number> {
 
 async function totals(t: TestDatabase) {
 	const [r] = await t.db.query<{ day: number; covers: number; cells: number }>(
-		`SELECT (SELECT coalesce(sum(n), 0) FROM cell_counts WHERE res = 10 AND grain = 'day')::int AS day,
+		`SELECT (SELECT coalesce(sum(n), 0) FROM cell_counts WHERE res = 10 AND grain IN ('day', 'month-only'))::int AS day,
 		        (SELECT count(*) FROM area_coarse_cells)::int AS covers,
 		        (SELECT count(*) FROM area_cells)::int AS cells`
 	);
@@ -152,7 +152,7 @@ for (const engine of engines()) {
 			for (const res of [5, 7, 9, 10]) {
 				const cells = (
 					await t.db.query<{ h: string }>(
-						`SELECT DISTINCT to_hex(h3) AS h FROM cell_counts WHERE res = $1 AND grain = 'day'`,
+						`SELECT DISTINCT to_hex(h3) AS h FROM cell_counts WHERE res = $1 AND grain IN ('day', 'month-only')`,
 						[res]
 					)
 				)
@@ -175,7 +175,7 @@ for (const engine of engines()) {
 					const expected = (
 						await t.db.query<{ cell: string; n: number }>(
 							`SELECT to_hex(h3) AS cell, sum(n)::int AS n FROM cell_counts
-							 WHERE res = $3 AND grain = 'day' AND period BETWEEN $1::date AND $2::date GROUP BY 1`,
+							 WHERE res = $3 AND grain IN ('day', 'month-only') AND period BETWEEN $1::date AND $2::date GROUP BY 1`,
 							[from, to, res]
 						)
 					).filter((r) => wanted.has(r.cell));

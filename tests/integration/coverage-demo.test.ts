@@ -67,7 +67,7 @@ describe.each(engines())('statistics know which periods have data (%s)', (engine
 	async function sum(from: string, to: string, areaId?: number): Promise<number> {
 		const rows = await t.db.query<{ n: number }>(
 			`SELECT coalesce(sum(n), 0)::int AS n FROM cell_counts
-			 WHERE res = 10 AND grain = 'day' AND period BETWEEN $1 AND $2
+			 WHERE res = 10 AND grain IN ('day', 'month-only') AND period BETWEEN $1 AND $2
 			   AND ($3::int IS NULL OR h3 IN (SELECT h3 FROM area_cells WHERE area_id = $3))`,
 			[from, to, areaId ?? null]
 		);
@@ -216,7 +216,7 @@ describe.each(engines())('statistics know which periods have data (%s)', (engine
 		expect(c.direction.some((d) => d !== 'no significant change')).toBe(true);
 		const inLsoas = await t.db.query<{ n: number }>(
 			`SELECT coalesce(sum(n), 0)::int AS n FROM cell_counts
-			 WHERE res = 9 AND grain = 'day' AND period BETWEEN '2020-01-01' AND '2020-12-31' AND h3 IN (
+			 WHERE res = 9 AND grain IN ('day', 'month-only') AND period BETWEEN '2020-01-01' AND '2020-12-31' AND h3 IN (
 			   SELECT ac.h3 FROM area_coarse_cells ac JOIN areas a ON a.id = ac.area_id
 			   WHERE a.kind = 'lsoa' AND ac.res = 9)`
 		);

@@ -22,7 +22,7 @@ import { cellCountsForAnalyst } from '../../src/lib/server/services/cells';
 import { backfillExactCells } from '../../src/lib/server/db/exact-cells-backfill';
 import { CELL_COLUMNS, SERVED_RESOLUTIONS } from '../../src/lib/server/cell-keys';
 import { planPeriod } from '../../src/lib/server/db/queries/rollup';
-import { rollupVersion } from '../../src/lib/server/db/queries/analysis-study';
+import { rollupVersion } from '../../src/lib/server/db/queries/areas-study';
 import type { Queryable } from '../../src/lib/server/db/client';
 
 const DEMO = resolve('src/lib/server/demo/data/crime');
@@ -61,9 +61,14 @@ async function storedPoints(db: Queryable): Promise<Point[]> {
 }
 
 /** Per resolution and grain, the rollup's total (each must equal the located incidents). */
+/** Rollup totals per resolution and grain as read: each grain with the month-only rows (grainIs). */
 async function totalsByResAndGrain(db: Queryable): Promise<Map<string, number>> {
 	const rows = await db.query<{ res: number; grain: string; n: number }>(
-		`SELECT res, grain, sum(n)::int AS n FROM cell_counts GROUP BY 1, 2`
+		`SELECT c.res, g.grain, sum(c.n)::int AS n FROM cell_counts c
+		 JOIN (VALUES ('day', 'day'), ('month', 'month'), ('year', 'year'), ('month-only', 'day'),
+		              ('month-only', 'month'), ('month-only', 'year')) AS g(stored, grain)
+		   ON g.stored = c.grain
+		 GROUP BY 1, 2`
 	);
 	return new Map(rows.map((r) => [`${r.res}/${r.grain}`, Number(r.n)]));
 }

@@ -36,7 +36,7 @@ describe.skipIf(withoutShared())('concurrent imports of one file', () => {
 				expect(a.duplicate + b.duplicate).toBe(1730);
 				for (const r of [a, b]) expect(r.imported + r.rejected + r.duplicate).toBe(1730);
 				const [s] = await t.db.query<{ n: number; rolled: number }>(
-					`SELECT count(*)::int AS n, (SELECT sum(n)::int FROM cell_counts WHERE res = 10 AND grain = 'day') AS rolled
+					`SELECT count(*)::int AS n, (SELECT sum(n)::int FROM cell_counts WHERE res = 10 AND grain IN ('day', 'month-only')) AS rolled
 					 FROM incidents`
 				);
 				expect(Number(s.n)).toBe(1730);

@@ -23,15 +23,15 @@ import {
 	countsInStudyCells,
 	dailyCountsByCategoryInAreas,
 	twoPeriodCountsByArea
-} from '../../src/lib/server/db/queries/analysis-study';
+} from '../../src/lib/server/db/queries/areas-study';
 import { replaceAreaCells } from '../../src/lib/server/db/queries/areas';
-import { categoryCountsInPeriods } from '../../src/lib/server/db/queries/neighbourhood';
-import { cellCountsByCategory } from '../../src/lib/server/db/queries/cell-detail';
+import { categoryCountsInPeriods } from '../../src/lib/server/db/queries/areas-detail';
+import { cellCountsByCategory } from '../../src/lib/server/db/queries/cells-detail';
 import {
 	cellCountsForExport,
 	countIncidentsByMarks,
 	listIncidentsForExport
-} from '../../src/lib/server/db/queries/exports';
+} from '../../src/lib/server/db/queries/incidents-export';
 import { CLI_ORIGIN } from '../../src/lib/server/auth/audit';
 
 const DIR = resolve('tests/fixtures/imports');

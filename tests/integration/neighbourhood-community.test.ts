@@ -50,7 +50,7 @@ describe.each(engines())('the neighbourhood view for the community team (%s)', (
 		inside = await one(
 			`SELECT a.id FROM areas a JOIN areas b ON b.id = ${city}
 			 JOIN area_cells ac ON ac.area_id = a.id
-			 JOIN cell_counts c ON c.h3 = ac.h3 AND c.res = 10 AND c.grain = 'day'
+			 JOIN cell_counts c ON c.h3 = ac.h3 AND c.res = 10 AND c.grain IN ('day', 'month-only')
 			 WHERE a.kind = 'lsoa' AND ST_Covers(b.geom, ST_PointOnSurface(a.geom))
 			 GROUP BY a.id ORDER BY sum(c.n) DESC, a.id LIMIT 1`
 		);

@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/db';
@@ -124,6 +124,7 @@ describe.each(engines())('community-safety briefings (%s)', (engine) => {
 			// The map picture (1200 × 760) is on page 1.
 			const images = tool('pdfimages', ['-list', '-f', '1', '-l', '1', out]);
 			expect(images).toMatch(/^\s*1\s+\d+\s+image\s+1200\s+760/m);
+			mkdirSync('test-output', { recursive: true });
 			writeFileSync(join('test-output', 'briefing-public.pdf'), readFileSync(out));
 			tool('pdftoppm', [
 				'-r',

@@ -23,7 +23,7 @@ import { cellCountsForAnalyst } from '../../src/lib/server/services/cells';
 import { exportCellCounts } from '../../src/lib/server/services/exports';
 import { scopeFor } from '../../src/lib/server/auth/read-scope';
 import { recordAudit } from '../../src/lib/server/auth/audit';
-import { rollupVersion } from '../../src/lib/server/db/queries/analysis-study';
+import { rollupVersion } from '../../src/lib/server/db/queries/areas-study';
 import { openDatabase, type Database } from '../../src/lib/server/db/client';
 import { lsnAtLeast, openReadHandles, type ReadHandles } from '../../src/lib/server/db/reader';
 

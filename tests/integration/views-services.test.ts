@@ -15,6 +15,9 @@ import {
 } from '../../src/lib/server/services/neighbourhood';
 import { dataExtent, dataGranularity } from '../../src/lib/server/study/extent';
 import { workspaceMeta } from '../../src/lib/server/services/meta';
+import { areaBoundaries } from '../../src/lib/server/services/areas';
+import { workspaceMetaSchema } from '../../src/lib/contracts/meta';
+import { areaCollectionSchema } from '../../src/lib/contracts/areas';
 import { trendsForArea } from '../../src/lib/server/services/trends';
 import { homeAreaId } from '../../src/lib/server/auth/areas';
 import type { AuthUser } from '../../src/lib/server/auth/permissions';
@@ -36,7 +39,7 @@ describe('views services on the demo data', () => {
 		// The LSOA with the most incidents: enough counts in every period to compare.
 		const rows = await t.db.query<{ id: number; code: string }>(
 			`SELECT a.id, a.code FROM areas a JOIN area_cells ac ON ac.area_id = a.id
-			 JOIN cell_counts c ON c.h3 = ac.h3 AND c.res = 10 AND c.grain = 'day' WHERE a.kind = 'lsoa'
+			 JOIN cell_counts c ON c.h3 = ac.h3 AND c.res = 10 AND c.grain IN ('day', 'month-only') WHERE a.kind = 'lsoa'
 			 GROUP BY a.id, a.code ORDER BY sum(c.n) DESC, a.code LIMIT 1`
 		);
 		lsoa = { id: Number(rows[0].id), code: rows[0].code };
@@ -49,7 +52,7 @@ describe('views services on the demo data', () => {
 	async function sumInArea(areaId: number, from: string, to: string, category?: string) {
 		const rows = await t.db.query<{ n: number }>(
 			`SELECT coalesce(sum(n), 0)::int AS n FROM cell_counts
-			 WHERE res = 10 AND grain = 'day'
+			 WHERE res = 10 AND grain IN ('day', 'month-only')
 			   AND h3 IN (SELECT h3 FROM area_cells WHERE area_id = $1) AND period BETWEEN $2 AND $3
 			   AND ($4::text IS NULL OR category = $4)`,
 			[areaId, from, to, category ?? null]
@@ -158,7 +161,7 @@ describe('views services on the demo data', () => {
 		const top = r.cells[0];
 		const rows = await t.db.query<{ h3: string; day: string; n: number }>(
 			`SELECT to_hex(h3) AS h3, period::text AS day, sum(n)::int AS n FROM cell_counts
-			 WHERE res = 9 AND grain = 'day' AND period BETWEEN '2020-09-01' AND '2020-12-31'
+			 WHERE res = 9 AND grain IN ('day', 'month-only') AND period BETWEEN '2020-09-01' AND '2020-12-31'
 			   AND category NOT IN ('drugs', 'possession-of-weapons')
 			 GROUP BY 1, 2`
 		);
@@ -205,6 +208,12 @@ describe('views services on the demo data', () => {
 		const meta = await workspaceMeta(t.db);
 		expect(meta.range).toEqual({ from: '2016-01-01', to: '2020-12-31' });
 		expect(meta.granularity?.unit).toBe('month');
+		// As sent (JSON), the meta is what the contract (and so the map client) reads, key for key.
+		const wire = JSON.parse(JSON.stringify(meta));
+		expect(workspaceMetaSchema.parse(wire)).toEqual(wire);
+		const boroughs = JSON.parse(await areaBoundaries(t.db, 'borough'));
+		expect(areaCollectionSchema.parse(boroughs)).toEqual(boroughs);
+		expect(boroughs.features.length).toBeGreaterThan(0);
 		const risk = await riskForShift(t.db, { area: borough, shift: 'early', today: '2026-01-05' });
 		expect(risk.parameters.dataEnd).toBe(extent!.to);
 		expect(risk.parameters.date).toBe(extent!.to);

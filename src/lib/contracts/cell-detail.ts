@@ -6,9 +6,7 @@
  * Shared with the browser: no node imports here.
  */
 import { z } from 'zod';
-import { isIsoDate } from '../dates';
-
-const day = z.string().refine(isIsoDate, { message: 'must be a date written YYYY-MM-DD' });
+import { isoDateSchema as day } from './cells';
 
 export const cellDetailSchema = z.object({
 	cell: z.string(),

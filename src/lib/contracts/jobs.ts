@@ -3,6 +3,9 @@
  * parameters of its `/api/analysis/<kind>` endpoint (strings, as in a URL), validated by the same
  * schema, so a job and a request mean the same thing.
  *
+ * `POST /api/jobs` takes `jobCreateSchema` and answers a `Job` (202); `GET /api/jobs` a `JobList`;
+ * `GET /api/jobs/[id]` a `JobDetail`; `DELETE /api/jobs/[id]` the cancelled `Job`.
+ *
  * Shared with the browser: no node imports here.
  */
 import { z } from 'zod';
@@ -50,9 +53,12 @@ export const jobSchema = z.object({
 });
 export type Job = z.output<typeof jobSchema>;
 
+/** `GET /api/jobs`: the user's jobs, newest first, without results. */
 export const jobListSchema = z.object({ jobs: z.array(jobSchema) });
+export type JobList = z.output<typeof jobListSchema>;
 /** One job polled: with its result once done (the `/api/analysis/<kind>` answer). */
 export const jobDetailSchema = jobSchema.extend({ result: z.unknown() });
+export type JobDetail = z.output<typeof jobDetailSchema>;
 
 /** `/api/jobs/[id]`: a positive whole number. */
 export const jobIdSchema = z.coerce

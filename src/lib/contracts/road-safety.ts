@@ -4,8 +4,8 @@
  * (`control=kind:code`) or, when absent, every other collision in the data. Shared with the browser.
  */
 import { z } from 'zod';
+import { isoDateSchema as day } from './cells';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD' });
 const num = (what: string) =>
 	z
 		.string()

@@ -2,7 +2,7 @@
  * Client of the workspace API: meta, cells (binary transport) and area boundaries. Every call takes an
  * AbortSignal so a newer request cancels a stale one.
  */
-import type { FeatureCollection, Geometry } from 'geojson';
+import { areaCollectionSchema, type AreaCollection } from '$lib/contracts/areas';
 import {
 	cellsQueryToSearchParams,
 	cellsResponseSchema,
@@ -10,41 +10,12 @@ import {
 	type CellsResponse
 } from '$lib/contracts/cells';
 import { cellDetailSchema, type CellDetail } from '$lib/contracts/cell-detail';
+import { workspaceMetaSchema, type WorkspaceMeta } from '$lib/contracts/meta';
 import { decodeCellsBinary } from './cells-codec';
 
-export interface CategoryInfo {
-	code: string;
-	label: string;
-	count: number;
-}
-
-export interface SourceInfo {
-	id: number;
-	name: string;
-	kind: string;
-	category: string;
-	incidents: number;
-}
-
-export interface WorkspaceMeta {
-	engine: string;
-	range: { from: string; to: string } | null;
-	categories: CategoryInfo[];
-	areaKinds: { kind: string; count: number }[];
-	sources: SourceInfo[];
-	/** null: the shipped offline style; else a style URL or a style (from a file the server read). */
-	basemapStyle: string | Record<string, unknown> | null;
-	attribution: string[];
-}
-
-export interface AreaProperties {
-	id: number | string;
-	kind: string;
-	code: string;
-	name: string;
-}
-
-export type AreaCollection = FeatureCollection<Geometry, AreaProperties>;
+/** The answers' types, declared once in the contracts (re-exported for the map's modules). */
+export type { CategoryInfo, SourceInfo, WorkspaceMeta } from '$lib/contracts/meta';
+export type { AreaCollection, AreaProperties } from '$lib/contracts/areas';
 
 /** A failed API call, with the server's message when it sent one. */
 export class ApiError extends Error {
@@ -67,10 +38,13 @@ export async function failure(res: Response, what: string): Promise<ApiError> {
 	return new ApiError(res.status, `${what} failed (${res.status}): ${detail}`);
 }
 
-export async function fetchMeta(signal?: AbortSignal, fetcher: typeof fetch = fetch) {
+export async function fetchMeta(
+	signal?: AbortSignal,
+	fetcher: typeof fetch = fetch
+): Promise<WorkspaceMeta> {
 	const res = await fetcher('/api/meta', { signal });
 	if (!res.ok) throw await failure(res, 'Loading the workspace');
-	return (await res.json()) as WorkspaceMeta;
+	return workspaceMetaSchema.parse(await res.json());
 }
 
 /** The URL of a cells request (binary form), also used by tests to ask the same question as JSON. */
@@ -101,7 +75,7 @@ export async function fetchAreas(
 	const qs = kind ? `?kind=${encodeURIComponent(kind)}` : '';
 	const res = await fetcher(`/api/areas${qs}`, { signal });
 	if (!res.ok) throw await failure(res, 'Loading area boundaries');
-	return (await res.json()) as AreaCollection;
+	return areaCollectionSchema.parse(await res.json());
 }
 
 export function cellDetailUrl(

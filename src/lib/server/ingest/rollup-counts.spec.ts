@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exactCells } from '../cell-keys';
-import { rollupCountsText } from './rollup-counts';
+import { isMonthOnly, rollupCountsText } from './rollup-counts';
 
 const parse = (text: string) =>
 	text
@@ -15,11 +15,11 @@ describe('rollupCountsText', () => {
 	it('sums each incident under its own cell at every resolution × day, month and year', () => {
 		const rows = parse(
 			rollupCountsText(3, [
-				{ cells: a, day: '2021-08-14', category: 'burglary', sensitive: false },
-				{ cells: a, day: '2021-08-14', category: 'burglary', sensitive: true },
-				{ cells: a, day: '2021-08-20', category: 'burglary', sensitive: false },
-				{ cells: b, day: '2021-08-14', category: 'drugs', sensitive: false },
-				{ cells: null, day: '2021-08-14', category: 'drugs', sensitive: false }
+				{ cells: a, day: '2021-08-14', category: 'burglary', sensitive: false, monthOnly: false },
+				{ cells: a, day: '2021-08-14', category: 'burglary', sensitive: true, monthOnly: false },
+				{ cells: a, day: '2021-08-20', category: 'burglary', sensitive: false, monthOnly: false },
+				{ cells: b, day: '2021-08-14', category: 'drugs', sensitive: false, monthOnly: false },
+				{ cells: null, day: '2021-08-14', category: 'drugs', sensitive: false, monthOnly: false }
 			])
 		);
 		const at = (res: number, grain: string, period: string, h3: string, category: string) =>
@@ -54,9 +54,9 @@ describe('rollupCountsText', () => {
 	it('lists rows in the rollup key order (res, grain, period, cell, category)', () => {
 		const rows = parse(
 			rollupCountsText(1, [
-				{ cells: b, day: '2021-09-02', category: 'drugs', sensitive: false },
-				{ cells: a, day: '2021-08-14', category: 'burglary', sensitive: false },
-				{ cells: a, day: '2021-08-14', category: 'arson', sensitive: false }
+				{ cells: b, day: '2021-09-02', category: 'drugs', sensitive: false, monthOnly: false },
+				{ cells: a, day: '2021-08-14', category: 'burglary', sensitive: false, monthOnly: false },
+				{ cells: a, day: '2021-08-14', category: 'arson', sensitive: false, monthOnly: false }
 			])
 		);
 		const keys = rows.map((r) => [Number(r[0]), r[1], r[2], BigInt(r[3]), r[4]] as const);
@@ -72,10 +72,48 @@ describe('rollupCountsText', () => {
 		}
 	});
 
+	it('counts an incident known only to the month once per resolution, under month-only', () => {
+		const rows = parse(
+			rollupCountsText(2, [
+				{ cells: a, day: '2021-08-01', category: 'burglary', sensitive: true, monthOnly: true },
+				{ cells: a, day: '2021-08-01', category: 'burglary', sensitive: false, monthOnly: true },
+				{ cells: a, day: '2021-08-01', category: 'burglary', sensitive: false, monthOnly: false }
+			])
+		);
+		for (let i = 0; i < 7; i++) {
+			const of = (grain: string) =>
+				rows.filter((r) => r[0] === String(5 + i) && r[1] === grain).map((r) => r.slice(2));
+			expect(of('month-only')).toEqual([['2021-08-01', a[i], 'burglary', '2', '2', '2', '1']]);
+			for (const grain of ['day', 'month']) {
+				expect(of(grain)).toEqual([['2021-08-01', a[i], 'burglary', '2', '1', '1', '0']]);
+			}
+			expect(of('year')).toEqual([['2021-01-01', a[i], 'burglary', '2', '1', '1', '0']]);
+		}
+	});
+
+	it('takes a month-long window that starts a month as known only to the month', () => {
+		const at = (s: string) => new Date(s);
+		// police.uk's August 2021 in Europe/London: 2021-07-31T23:00Z to 2021-08-31T22:59:59.999Z.
+		const from = at('2021-07-31T23:00:00Z');
+		const to = at('2021-08-31T22:59:59.999Z');
+		expect(isMonthOnly('2021-08-01', from, to)).toBe(true);
+		// February (28 days less a millisecond) is a month; a fortnight is not.
+		expect(
+			isMonthOnly('2021-02-01', at('2021-02-01T00:00:00Z'), at('2021-02-28T23:59:59.999Z'))
+		).toBe(true);
+		expect(
+			isMonthOnly('2021-02-01', at('2021-02-01T00:00:00Z'), at('2021-02-14T23:59:59.999Z'))
+		).toBe(false);
+		expect(isMonthOnly('2021-08-02', from, to)).toBe(false);
+		expect(isMonthOnly('2021-08-01', from, from)).toBe(false);
+	});
+
 	it('is empty when no row has a location', () => {
 		expect(rollupCountsText(1, [])).toBe('');
 		expect(
-			rollupCountsText(1, [{ cells: null, day: '2021-01-01', category: 'x', sensitive: true }])
+			rollupCountsText(1, [
+				{ cells: null, day: '2021-01-01', category: 'x', sensitive: true, monthOnly: false }
+			])
 		).toBe('');
 	});
 });

@@ -25,7 +25,6 @@ import {
 	offenceKey,
 	findSource,
 	finishBatch,
-	lockSourceForBatch,
 	sourceImportedTotal,
 	insertStagedIncidents,
 	takeOverRollupInserts,
@@ -38,7 +37,12 @@ import {
 } from '../db/queries/ingest';
 import { exactCells, localDayFormatter, SERVED_MAX_RES, SERVED_RESOLUTIONS } from '../cell-keys';
 import { attributesJson, copyField, pointEwkbHex } from './copy-text';
-import { ROLLUP_COUNT_COLUMNS, rollupCountsText, type RollupInput } from './rollup-counts';
+import {
+	isMonthOnly,
+	ROLLUP_COUNT_COLUMNS,
+	rollupCountsText,
+	type RollupInput
+} from './rollup-counts';
 import {
 	CoverageCollector,
 	coverageFootprint,
@@ -608,7 +612,13 @@ function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 				) ?? [],
 			located: cells !== null,
 			point: cells !== null ? [lon!, lat!, inc.category] : null,
-			rollup: { cells, day, category: inc.category, sensitive: inc.sensitive },
+			rollup: {
+				cells,
+				day,
+				category: inc.category,
+				sensitive: inc.sensitive,
+				monthOnly: isMonthOnly(day, inc.occurredFrom, inc.occurredTo)
+			},
 			line: [
 				ctx.source.id,
 				copyField(inc.externalId),
@@ -724,71 +734,109 @@ async function storeBatch(db: Database, p: PreparedBatch, ctx: WriteContext): Pr
 		return { imported: inserted, duplicate: dup, merged, located, rejects, retracted, withdrawn };
 	};
 
+	// Batches are stored in key order (external id), so two transactions that meet on the same ids
+	// (concurrent imports of one source, or this run's overlapping files) wait on each other in one
+	// direction and never deadlock; the rollup rows are in key order already.
+	const sorted = rows.slice().sort((a, b) => compareText(a.externalId, b.externalId));
+	ctx.knownIds.reserve(ctx.source.id, sorted.length);
 	try {
 		// Fast path: find the ids already stored, COPY the rest straight into incidents, add their
-		// counts to the rollup.
-		return await db
-			.transaction(async (tx) => {
-				// Imports of the same source take turns per batch, so the check below cannot race.
-				await lockSourceForBatch(tx, ctx.source.id);
-				const ids = rows.map((r) => r.externalId);
-				const existing =
-					(await ctx.knownIds.existing(tx, ctx.source.id, ids)) ??
-					(await existingExternalIds(tx, ctx.source.id, ids));
-				const fresh = existing.size ? rows.filter((r) => !existing.has(r.externalId)) : rows;
-				// This transaction adds exactly the copied rows to the rollups, summed beforehand, in one
-				// upsert (the insert trigger, which would group them again, leaves them to it).
-				await takeOverRollupInserts(tx);
-				await copyIncidents(tx, fresh.length ? fresh.map((r) => r.line).join('\n') + '\n' : '');
-				await addRollupCounts(
-					tx,
-					ROLLUP_COUNT_COLUMNS,
-					existing.size
-						? rollupCountsText(
-								ctx.source.id,
-								fresh.map((r) => r.rollup)
-							)
-						: p.rollupText
-				);
-				const counts = await finish(tx, fresh.length, fresh.filter((r) => r.located).length);
-				return { ...counts, stored: fresh.map((r) => r.externalId) };
-			})
-			.then(({ stored, ...counts }) => {
-				ctx.knownIds.add(ctx.source.id, stored);
-				return counts;
-			});
+		// counts to the rollup. Batches of one source may be stored side by side (two files of a run
+		// overlap; several imports may run): an id another transaction stores meanwhile makes this one
+		// fail with a unique violation (or a deadlock), and the batch is stored again below, where the
+		// unique index decides row by row.
+		const { stored, ...counts } = await db.transaction(async (tx) => {
+			const ids = sorted.map((r) => r.externalId);
+			const existing =
+				(await ctx.knownIds.existing(tx, ctx.source.id, ids)) ??
+				(await existingExternalIds(tx, ctx.source.id, ids));
+			const fresh = existing.size ? sorted.filter((r) => !existing.has(r.externalId)) : sorted;
+			// This transaction adds exactly the copied rows to the rollups, summed beforehand, in one
+			// upsert (the insert trigger, which would group them again, leaves them to it).
+			await takeOverRollupInserts(tx);
+			await copyIncidents(tx, fresh.length ? fresh.map((r) => r.line).join('\n') + '\n' : '');
+			await addRollupCounts(
+				tx,
+				ROLLUP_COUNT_COLUMNS,
+				existing.size
+					? rollupCountsText(
+							ctx.source.id,
+							fresh.map((r) => r.rollup)
+						)
+					: p.rollupText
+			);
+			const c = await finish(tx, fresh.length, fresh.filter((r) => r.located).length);
+			return { ...c, stored: fresh.map((r) => r.externalId) };
+		});
+		ctx.knownIds.settle(ctx.source.id, sorted.length, stored);
+		return counts;
 	} catch (e) {
-		if ((e as { code?: string }).code !== '23505') throw e;
-		// A writer outside Beatwise's import stored some of these ids meanwhile: let the unique
-		// index decide row by row (slower, race-free).
+		ctx.knownIds.settle(ctx.source.id, sorted.length, null);
+		// A unique violation or a deadlock: another writer stored some of these ids meanwhile. On
+		// PostgreSQL a violation inside the COPY reaches the client only as a refused COPY (E_DB_COPY),
+		// which a row the server cannot store would also give: the slower path below stores it again,
+		// row by row where the unique index decides, and fails as well if a row is bad.
+		const code = (e as { code?: string }).code;
+		if (code !== '23505' && code !== '40P01' && code !== 'E_DB_COPY') throw e;
 		ctx.knownIds.forget(ctx.source.id);
 		return db.transaction(async (tx) => {
-			const text = rows.map((r) => r.line).join('\n');
+			const text = sorted.map((r) => r.line).join('\n');
 			const { inserted, located } = await insertStagedIncidents(tx, text ? text + '\n' : '');
 			return finish(tx, inserted, located);
 		});
 	}
 }
 
+/** Code-unit order of two strings (the same total order in every transaction). */
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
  * External ids this run stored, per source, so a first load of a source does not probe the unique
  * index for every row. Trusted only while the source's stored total (sum of its batches' imported
- * counts, kept in the same transactions as the rows) equals what this run stored on top of an empty
- * source; otherwise (rows from before the run, another writer, too many ids) the database decides.
+ * counts, kept in the same transactions as the rows) is what this run stored on top of an empty
+ * source, give or take the rows of its own batches still being stored (`reserve` … `settle`);
+ * otherwise (rows from before the run, another writer, too many ids) the database decides. An id
+ * missed here (another writer's, within that margin) only costs the unique index's slower path.
  */
 export class KnownIds {
-	private readonly bySource = new Map<number, { ids: Set<string>; trusted: boolean }>();
+	private readonly bySource = new Map<
+		number,
+		{ ids: Set<string>; trusted: boolean; checked: boolean; pending: number }
+	>();
 	constructor(private readonly limit = 2_000_000) {}
+
+	private state(sourceId: number) {
+		let state = this.bySource.get(sourceId);
+		if (!state) {
+			state = { ids: new Set(), trusted: true, checked: false, pending: 0 };
+			this.bySource.set(sourceId, state);
+		}
+		return state;
+	}
+
+	/** A batch of at most `rows` new rows of the source starts being stored. */
+	reserve(sourceId: number, rows: number): void {
+		this.state(sourceId).pending += rows;
+	}
+
+	/** That batch is done: committed with the ids it `stored`, or not stored (null). */
+	settle(sourceId: number, rows: number, stored: string[] | null): void {
+		const state = this.state(sourceId);
+		state.pending -= rows;
+		if (!stored || !state.trusted) return;
+		for (const id of stored) state.ids.add(id);
+		if (state.ids.size > this.limit) this.forget(sourceId);
+	}
 
 	/** Ids among `ids` already stored, or null when the database must be asked. */
 	async existing(tx: Queryable, sourceId: number, ids: string[]): Promise<Set<string> | null> {
 		const total = await sourceImportedTotal(tx, sourceId);
-		let state = this.bySource.get(sourceId);
-		if (!state) {
-			state = { ids: new Set(), trusted: total === 0 };
-			this.bySource.set(sourceId, state);
-		}
-		if (!state.trusted || total !== state.ids.size) {
+		const state = this.state(sourceId);
+		// The source held nothing before this run's first batch of it …
+		if (!state.checked) state.trusted = total === 0;
+		state.checked = true;
+		// … and own batches committed but not yet settled are in `total`, not yet in `ids`.
+		if (!state.trusted || total < state.ids.size || total > state.ids.size + state.pending) {
 			state.trusted = false;
 			state.ids.clear();
 			return null;
@@ -798,15 +846,9 @@ export class KnownIds {
 		return found;
 	}
 
-	add(sourceId: number, ids: string[]): void {
-		const state = this.bySource.get(sourceId);
-		if (!state?.trusted) return;
-		for (const id of ids) state.ids.add(id);
-		if (state.ids.size > this.limit) this.forget(sourceId);
-	}
-
 	forget(sourceId: number): void {
-		this.bySource.set(sourceId, { ids: new Set(), trusted: false });
+		const pending = this.bySource.get(sourceId)?.pending ?? 0;
+		this.bySource.set(sourceId, { ids: new Set(), trusted: false, checked: true, pending });
 	}
 }
 

@@ -12,7 +12,7 @@ import {
 	profileQuerySchema
 } from '../../contracts/analysis';
 import type { z } from 'zod';
-import { jobCreateSchema, type Job, type JobKind } from '../../contracts/jobs';
+import { jobCreateSchema, type Job, type JobDetail, type JobKind } from '../../contracts/jobs';
 import { AnalysisInputError } from '../analysis/weights';
 import type { Database } from '../db/client';
 import {
@@ -182,7 +182,7 @@ export async function jobOfOwner(
 	db: Database,
 	owner: { id: number },
 	id: number
-): Promise<(Job & { result: unknown }) | null> {
+): Promise<JobDetail | null> {
 	const job = await jobOf(db, id, owner.id);
 	return job && { ...jobView(job), result: job.result };
 }

@@ -7,13 +7,13 @@
  * Internal products; handling code C includes handling-code-C reports' sources.
  */
 import type { Database } from '../db/client';
-import { findAreas } from '../db/queries/analysis-study';
+import { findAreas } from '../db/queries/areas-study';
 import {
 	areaWithBounds,
 	categoryCountsInPeriods,
 	coverCellCount
-} from '../db/queries/neighbourhood';
-import { areaOutline, sourceGradingsInArea } from '../db/queries/briefing';
+} from '../db/queries/areas-detail';
+import { areaOutline, sourceGradingsInArea } from '../db/queries/observations-area';
 import { coverageFor } from '../study/coverage';
 import { changeTests } from '../analysis/exact-binomial';
 import { neighbourhoodHotspots } from '../services/neighbourhood';

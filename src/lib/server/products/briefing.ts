@@ -24,8 +24,12 @@ import {
 	type Comparison,
 	type NeighbourhoodHotspots
 } from '../services/neighbourhood';
-import { keyedCategoryCountsInPeriods } from '../db/queries/public-counts';
-import { areaOutline, sanitisedObservationsInArea, tableExists } from '../db/queries/briefing';
+import { keyedCategoryCountsInPeriods } from '../db/queries/incidents-keyed';
+import {
+	areaOutline,
+	sanitisedObservationsInArea,
+	tableExists
+} from '../db/queries/observations-area';
 import { createDraft, type Product, type ProductActor } from '../services/products';
 import { ServiceError } from '../errors';
 import { DEFAULT_SUPPRESS_BELOW, type Audience } from '../auth/disclosure';

@@ -20,7 +20,7 @@ import {
 	patrolVisitsInPeriod,
 	taskedSpotsInPeriod,
 	type BriefingVisit
-} from '../db/queries/briefing';
+} from '../db/queries/observations-area';
 import { disclosePublicCount, type Audience } from '../auth/disclosure';
 import { KEY_SPACE } from '../auth/cell-key';
 import type { ProductBlock } from '../../contracts/products';

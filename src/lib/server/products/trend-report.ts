@@ -10,11 +10,11 @@
  */
 import { cellToBoundary } from 'h3-js';
 import type { Database } from '../db/client';
-import { categoryCountsInPeriods, type Period } from '../db/queries/neighbourhood';
-import { findAreas } from '../db/queries/analysis-study';
-import { areaOutline } from '../db/queries/briefing';
-import { coverCellCount } from '../db/queries/neighbourhood';
-import { areaWithBounds } from '../db/queries/neighbourhood';
+import { categoryCountsInPeriods, type Period } from '../db/queries/areas-detail';
+import { findAreas } from '../db/queries/areas-study';
+import { areaOutline } from '../db/queries/observations-area';
+import { coverCellCount } from '../db/queries/areas-detail';
+import { areaWithBounds } from '../db/queries/areas-detail';
 import { coverageFor } from '../study/coverage';
 import { changeTests } from '../analysis/exact-binomial';
 import { emergingCategoryLabel, type EmergingCategory } from '../analysis/emerging-hotspots';

@@ -37,7 +37,7 @@ import {
 	type RunRow,
 	type SubscriptionRow
 } from '../db/queries/alerts';
-import { rollupVersion } from '../db/queries/analysis-study';
+import { rollupVersion } from '../db/queries/areas-study';
 import { FARRINGTON_DEFAULTS } from '../analysis/early-warning';
 import type { Compute } from '../jobs/tasks';
 import { ServiceError } from '../errors';

@@ -11,7 +11,7 @@ import {
 	cellCountsByCategory,
 	cellCountsByMonth,
 	type CellDetailFilter
-} from '../db/queries/cell-detail';
+} from '../db/queries/cells-detail';
 import { coverageFor } from '../study/coverage';
 import { ServiceError } from '../errors';
 import { isServedRes, SERVED_MAX_RES, SERVED_MIN_RES } from '../cell-keys';

@@ -3,7 +3,7 @@ import { cellToLatLng } from 'h3-js';
 import type { Database } from '../db/client';
 import { countsByCell, sourceIdByName } from '../db/queries/cells';
 import { dataExtent } from '../study/extent';
-import { findArea } from '../db/queries/analysis';
+import { findArea } from '../db/queries/areas-counts';
 import { isServedRes, SERVED_MAX_RES, SERVED_MIN_RES } from '../cell-keys';
 import { CATEGORIES, isCategoryCode } from '../../taxonomy';
 import { isIsoDate } from '../../dates';

@@ -12,7 +12,7 @@ import {
 	type EmergingCategory
 } from '../analysis/emerging-hotspots';
 import type { Database } from '../db/client';
-import { countsInStudyCellsByStep } from '../db/queries/analysis-study';
+import { countsInStudyCellsByStep } from '../db/queries/areas-study';
 import { ServiceError } from '../errors';
 import { coverageFor, studyPlace } from '../study/coverage';
 import type { PeriodStatus } from '../analysis/coverage';

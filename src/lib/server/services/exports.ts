@@ -14,13 +14,13 @@ import { cellToLatLng, getResolution, isValidCell } from 'h3-js';
 import type { Queryable } from '../db/client';
 import { findAreas } from '../db/queries/areas';
 import { rollupRange } from '../db/queries/cells';
-import { keyedCellCounts } from '../db/queries/public-counts';
+import { keyedCellCounts } from '../db/queries/incidents-keyed';
 import {
 	cellCountsForExport,
 	countIncidentsByMarks,
 	listIncidentsForExport,
 	type IncidentExportFilter
-} from '../db/queries/exports';
+} from '../db/queries/incidents-export';
 import { recordAudit } from '../auth/audit';
 import type { ReadScope } from '../auth/read-scope';
 import {

@@ -7,7 +7,7 @@ import type { HotspotsAnswer, ReportLayer } from '../../contracts/hotspots';
 import { getisOrd } from '../analysis/getis-ord';
 import type { SpatialWeights } from '../analysis/weights';
 import type { Database } from '../db/client';
-import { rollupVersion } from '../db/queries/analysis-study';
+import { rollupVersion } from '../db/queries/areas-study';
 import { acceptedObservationCounts } from '../db/queries/observations';
 import type { ReadScope } from '../auth/read-scope';
 import { hasPermission } from '../auth/permissions';

@@ -11,15 +11,16 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DryRun, ImportRun, UploadProposal } from '../../contracts/imports';
 import type { Database } from '../db/client';
 import { sourceMappings } from '../db/queries/ingest';
 import type { AuditActor, AuditOrigin } from '../auth/audit';
 import { createAdapter } from '../ingest/adapters';
 import { openCsv } from '../ingest/csv';
-import { defaultSource, importPaths, type ImportSummary } from '../ingest/import';
+import { defaultSource, importPaths } from '../ingest/import';
 import { parseMapping } from '../ingest/mapping';
-import { proposeMapping, type MappingProposal } from '../ingest/propose';
-import { dryRunFile, type DryRunResult } from '../ingest/runner';
+import { proposeMapping } from '../ingest/propose';
+import { dryRunFile } from '../ingest/runner';
 import { ImportError } from '../ingest/types';
 import { headerKey } from '../ingest/csv';
 
@@ -99,14 +100,6 @@ function upload(userId: number, token: string): { path: string; meta: UploadMeta
 	return { path: named, meta };
 }
 
-export interface UploadProposal extends MappingProposal {
-	token: string;
-	file: string;
-	bytes: number;
-	/** A mapping kept from an earlier import whose columns this file has (the best match). */
-	saved: { source: string; mapping: unknown } | null;
-}
-
 /** Header, sample rows and a proposed mapping (or the kept mapping of a source that fits). */
 export async function proposeForUpload(
 	db: Database,
@@ -176,7 +169,7 @@ export async function dryRunUpload(
 	userId: number,
 	token: string,
 	mappingText: string
-): Promise<DryRunResult> {
+): Promise<DryRun> {
 	const { path } = upload(userId, token);
 	const json = parsedMapping(mappingText);
 	const mapping = parseMapping(json, 'mapping');
@@ -188,19 +181,17 @@ export async function dryRunUpload(
 	});
 }
 
-export interface ImportRun {
-	id: string;
+/** An import as this process keeps it: the answer (`contracts/imports.ts`) and whose it is. */
+interface ImportRunRecord extends ImportRun {
 	userId: number;
-	file: string;
-	status: 'running' | 'complete' | 'failed';
-	/** 0–1 of the file read. */
-	progress: number;
-	rows: number;
-	summary: ImportSummary | null;
-	error: string | null;
 }
 
-const runs = new Map<string, ImportRun>();
+const runs = new Map<string, ImportRunRecord>();
+
+/** What the API shows of an import: everything but its owner. */
+function runView({ userId: _owner, ...run }: ImportRunRecord): ImportRun {
+	return run;
+}
 
 /** Starts importing the upload in the background; poll `importRun` for progress. */
 export function startUploadImport(
@@ -215,7 +206,7 @@ export function startUploadImport(
 	const existing = runs.get(token);
 	if (existing?.status === 'running')
 		throw new ImportRequestError('token: this upload is being imported already');
-	const run: ImportRun = {
+	const run: ImportRunRecord = {
 		id: token,
 		userId: who.actor.id,
 		file: meta.name,
@@ -249,13 +240,13 @@ export function startUploadImport(
 			run.status = 'failed';
 			run.error = e instanceof ImportError || e instanceof Error ? e.message : String(e);
 		});
-	return run;
+	return runView(run);
 }
 
 /** The user's import of this upload, or null. */
 export function importRun(userId: number, id: string): ImportRun | null {
 	const run = runs.get(id);
-	return run && run.userId === userId ? run : null;
+	return run && run.userId === userId ? runView(run) : null;
 }
 
 /** Sources whose mapping is kept, for the page's list. */

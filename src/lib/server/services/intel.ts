@@ -32,7 +32,7 @@ import {
 	type ReviewRecord,
 	type SourceFields,
 	type SourceRegisterRow
-} from '../db/queries/intel';
+} from '../db/queries/observations-review';
 import { recordAudit } from '../auth/audit';
 import { hasPermission } from '../auth/permissions';
 import type { ReadScope } from '../auth/read-scope';

@@ -1,4 +1,5 @@
 /** What the workspace needs to know about the data before drawing anything. */
+import type { WorkspaceMeta } from '../../contracts/meta';
 import { CATEGORIES } from '../../taxonomy';
 import type { Database } from '../db/client';
 import { areaKinds } from '../db/queries/areas';
@@ -8,7 +9,7 @@ import { dataExtent } from '../study/extent';
 
 export const BASEMAP_ATTRIBUTION = '© OpenStreetMap contributors (ODbL)';
 
-export async function workspaceMeta(db: Database) {
+export async function workspaceMeta(db: Database): Promise<WorkspaceMeta> {
 	const [extent, totals, kinds, sources] = await Promise.all([
 		dataExtent(db),
 		categoryTotals(db),

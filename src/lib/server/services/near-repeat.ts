@@ -7,16 +7,21 @@
 import type { KnoxResult } from '../analysis/knox';
 import { computeInline, type Compute } from '../jobs/tasks';
 import type { Database } from '../db/client';
-import type { AreaRef } from '../db/queries/analysis';
+import type { AreaRef } from '../db/queries/areas-counts';
 import {
 	projectedIncidentPoints,
 	scopeCentre,
 	sridKnown,
 	type IncidentScope
-} from '../db/queries/analysis-incidents';
+} from '../db/queries/incidents-points';
 import { ServiceError } from '../errors';
 import { checkCategories, resolveAreas, type BBox } from '../study/area';
 import { resolvePeriod } from '../study/period';
+import { sharedAnswers } from '../study/answers';
+import { rollupVersion } from '../db/queries/areas-study';
+
+/** Answers shared by identical requests (study/answers.ts). */
+const answers = sharedAnswers<NearRepeatResult>();
 
 /** Knox pairs grow with n²: 20,000 incidents are 2·10⁸ pairs, about what one request should do. */
 export const NEAR_REPEAT_MAX_INCIDENTS = 20_000;
@@ -126,82 +131,86 @@ export async function nearRepeatForArea(
 		);
 	const period = await resolvePeriod(db, q.from, q.to);
 	const areas = q.area?.length ? await resolveAreas(db, q.area) : [];
-	const maxIncidents = q.maxIncidents ?? NEAR_REPEAT_MAX_INCIDENTS;
-	const scope: IncidentScope = {
-		areaIds: areas.length ? areas.map((a) => a.id) : null,
-		bbox: q.bbox ?? null,
-		...period,
-		categories
-	};
-	let srid = q.srid;
-	if (srid === undefined) {
-		const [lon, lat] = await scopeCentre(db, scope);
-		srid = utmSrid(lon, lat);
-	}
-	if (!(await sridKnown(db, srid)))
-		throw new ServiceError(
-			'E_PARAMETER',
-			`srid: EPSG:${srid} is not a coordinate reference system PostGIS knows; use a metric CRS such as 26971 or a UTM zone (326zz)`
-		);
-	const points = await projectedIncidentPoints(db, scope, srid, maxIncidents);
-	if (points.length > maxIncidents)
-		throw new ServiceError(
-			'E_PARAMETER',
-			`More than ${maxIncidents.toLocaleString('en-GB')} incidents match (the near-repeat limit, since pairs grow with the square); choose a smaller area, a shorter period or fewer categories`,
-			413
-		);
-	if (points.length < 2)
-		throw new ServiceError(
-			'E_NO_DATA',
-			`Only ${points.length} incident(s) match; a near-repeat test needs at least 2`,
-			422
-		);
-	const unit = q.timeUnit ?? 'auto';
-	const monthDated = points.filter((p) => p.monthDated).length;
-	let timeBands = requested;
-	let timeUnit: 'd' | 'mo' = unit === 'month' ? 'mo' : 'd';
-	let timeNote: string | null = null;
-	if (monthDated > 0 && unit === 'day')
-		throw new ServiceError(
-			'E_TIME_PRECISION',
-			`timeUnit: ${monthDated.toLocaleString('en-GB')} of the ${points.length.toLocaleString('en-GB')} incidents are dated only to their month (e.g. police.uk), so day bands cannot be measured; use timeUnit=month (or auto)`,
-			422
-		);
-	if (monthDated > 0 && unit === 'auto') {
-		timeUnit = 'mo';
-		timeBands = {
-			width: 1,
-			count: Math.max(3, Math.round((requested.width * requested.count) / 30.4375))
-		};
-		timeNote = `${monthDated.toLocaleString('en-GB')} of the ${points.length.toLocaleString('en-GB')} incidents are dated only to their month (e.g. police.uk), so bands of ${requested.width} day${requested.width === 1 ? '' : 's'} cannot be measured: the test used ${timeBands.count} bands of 1 month instead (0 = the same month).`;
-	}
-	const r = await compute('knox', {
-		events:
-			timeUnit === 'mo' ? points.map((p) => ({ x: p.x, y: p.y, t: monthOfDay(p.t) })) : points,
-		options: {
-			distanceBands,
-			timeBands,
-			metric: q.metric ?? 'manhattan',
-			permutations,
-			seed: q.seed ?? 1,
-			distanceUnit: 'm',
-			timeUnit
-		}
-	});
-	return {
-		...r,
-		parameters: {
-			...r.parameters,
-			areas,
+	// Identical requests share one computation and its answer (study/answers.ts).
+	const key = JSON.stringify([q, period, areas.map((a) => a.version), await rollupVersion(db)]);
+	return answers.get(key, async () => {
+		const maxIncidents = q.maxIncidents ?? NEAR_REPEAT_MAX_INCIDENTS;
+		const scope: IncidentScope = {
+			areaIds: areas.length ? areas.map((a) => a.id) : null,
 			bbox: q.bbox ?? null,
 			...period,
-			categories: categories ?? [],
-			srid,
-			distanceUnit: 'm',
-			timeUnit,
-			monthDated,
-			timeNote,
-			maxIncidents
+			categories
+		};
+		let srid = q.srid;
+		if (srid === undefined) {
+			const [lon, lat] = await scopeCentre(db, scope);
+			srid = utmSrid(lon, lat);
 		}
-	};
+		if (!(await sridKnown(db, srid)))
+			throw new ServiceError(
+				'E_PARAMETER',
+				`srid: EPSG:${srid} is not a coordinate reference system PostGIS knows; use a metric CRS such as 26971 or a UTM zone (326zz)`
+			);
+		const points = await projectedIncidentPoints(db, scope, srid, maxIncidents);
+		if (points.length > maxIncidents)
+			throw new ServiceError(
+				'E_PARAMETER',
+				`More than ${maxIncidents.toLocaleString('en-GB')} incidents match (the near-repeat limit, since pairs grow with the square); choose a smaller area, a shorter period or fewer categories`,
+				413
+			);
+		if (points.length < 2)
+			throw new ServiceError(
+				'E_NO_DATA',
+				`Only ${points.length} incident(s) match; a near-repeat test needs at least 2`,
+				422
+			);
+		const unit = q.timeUnit ?? 'auto';
+		const monthDated = points.filter((p) => p.monthDated).length;
+		let timeBands = requested;
+		let timeUnit: 'd' | 'mo' = unit === 'month' ? 'mo' : 'd';
+		let timeNote: string | null = null;
+		if (monthDated > 0 && unit === 'day')
+			throw new ServiceError(
+				'E_TIME_PRECISION',
+				`timeUnit: ${monthDated.toLocaleString('en-GB')} of the ${points.length.toLocaleString('en-GB')} incidents are dated only to their month (e.g. police.uk), so day bands cannot be measured; use timeUnit=month (or auto)`,
+				422
+			);
+		if (monthDated > 0 && unit === 'auto') {
+			timeUnit = 'mo';
+			timeBands = {
+				width: 1,
+				count: Math.max(3, Math.round((requested.width * requested.count) / 30.4375))
+			};
+			timeNote = `${monthDated.toLocaleString('en-GB')} of the ${points.length.toLocaleString('en-GB')} incidents are dated only to their month (e.g. police.uk), so bands of ${requested.width} day${requested.width === 1 ? '' : 's'} cannot be measured: the test used ${timeBands.count} bands of 1 month instead (0 = the same month).`;
+		}
+		const r = await compute('knox', {
+			events:
+				timeUnit === 'mo' ? points.map((p) => ({ x: p.x, y: p.y, t: monthOfDay(p.t) })) : points,
+			options: {
+				distanceBands,
+				timeBands,
+				metric: q.metric ?? 'manhattan',
+				permutations,
+				seed: q.seed ?? 1,
+				distanceUnit: 'm',
+				timeUnit
+			}
+		});
+		return {
+			...r,
+			parameters: {
+				...r.parameters,
+				areas,
+				bbox: q.bbox ?? null,
+				...period,
+				categories: categories ?? [],
+				srid,
+				distanceUnit: 'm',
+				timeUnit,
+				monthDated,
+				timeNote,
+				maxIncidents
+			}
+		};
+	});
 }

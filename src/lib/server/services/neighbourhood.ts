@@ -25,13 +25,13 @@ import {
 	type AreaWithBounds,
 	type ObservationRow,
 	type Period
-} from '../db/queries/neighbourhood';
+} from '../db/queries/areas-detail';
 import { getisOrd } from '../analysis/getis-ord';
 import {
 	keyedCategoryCountsInPeriods,
 	keyedCellCounts,
 	type KeyedCount
-} from '../db/queries/public-counts';
+} from '../db/queries/incidents-keyed';
 import {
 	audienceFor,
 	DEFAULT_SUPPRESS_BELOW,

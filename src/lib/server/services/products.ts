@@ -28,8 +28,8 @@ import {
 	type ProductRow,
 	type ProductWithContent
 } from '../db/queries/products';
-import { findAreas } from '../db/queries/analysis-study';
-import { shareInsideAreas } from '../db/queries/neighbourhood';
+import { findAreas } from '../db/queries/areas-study';
+import { shareInsideAreas } from '../db/queries/areas-detail';
 import { recordAudit, type AuditOrigin } from '../auth/audit';
 import { hasPermission, type AuthUser } from '../auth/permissions';
 import type { ReadScope } from '../auth/read-scope';
@@ -41,6 +41,7 @@ import {
 	type ProductContent,
 	type ProductType
 } from '../../contracts/products';
+import { isIsoDate } from '../../dates';
 import { HANDLING_CODES } from '../../grading';
 import { ServiceError } from '../errors';
 
@@ -67,7 +68,7 @@ const day = (what: string) =>
 	z
 		.string()
 		.regex(ISO_DAY, `${what}: a date written YYYY-MM-DD`)
-		.refine((v) => !Number.isNaN(Date.parse(v + 'T00:00:00Z')), `${what}: not a real date`);
+		.refine(isIsoDate, `${what}: not a real date`);
 
 /** What `createDraft` needs; every message names the field. */
 export const draftRequestSchema = z

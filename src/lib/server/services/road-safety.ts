@@ -8,7 +8,7 @@
  */
 import type { ReadScope } from '../auth/read-scope';
 import type { Queryable } from '../db/client';
-import { findArea } from '../db/queries/analysis';
+import { findArea } from '../db/queries/areas-counts';
 import {
 	areaChoices,
 	areaOutline,
@@ -22,7 +22,7 @@ import {
 	roadWeekHourCounts,
 	type RoadCollisionPoint,
 	type RoadPlace
-} from '../db/queries/road-safety';
+} from '../db/queries/incidents-road';
 import { beforeAfter, type BeforeAfterResult } from '../analysis/before-after';
 import { AnalysisInputError } from '../analysis/weights';
 import {

@@ -21,7 +21,7 @@ import {
 	countsByCellDayCategory,
 	incidentWindowsByCategory,
 	offenceCountsByCellDay
-} from '../db/queries/supervisor';
+} from '../db/queries/incidents-recent';
 import { acceptedObservationCounts } from '../db/queries/observations';
 import type { ReadScope } from '../auth/read-scope';
 import { ServiceError } from '../errors';

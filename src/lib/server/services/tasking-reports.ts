@@ -15,8 +15,8 @@ import { mayAccessArea } from '../auth/areas';
 import type { AuthUser } from '../auth/permissions';
 import { CATEGORIES } from '../../taxonomy';
 import { ServiceError } from '../errors';
+import { checkDate } from '../study/period';
 
-const ISO = /^\d{4}-\d{2}-\d{2}$/;
 const MAX_DAYS = 731;
 
 function period(from: string, to: string): { from: string; to: string; days: number } {
@@ -24,8 +24,7 @@ function period(from: string, to: string): { from: string; to: string; days: num
 		[from, 'from'],
 		[to, 'to']
 	])
-		if (!ISO.test(v) || Number.isNaN(Date.parse(v + 'T00:00:00Z')))
-			throw new ServiceError('E_DATE_RANGE', `${n}: must be a date written YYYY-MM-DD, got "${v}"`);
+		checkDate(n, v);
 	const days = isoToDay(to) - isoToDay(from) + 1;
 	if (days < 1) throw new ServiceError('E_DATE_RANGE', `to: ${to} is before from: ${from}`);
 	if (days > MAX_DAYS) throw new ServiceError('E_DATE_RANGE', `from–to: at most ${MAX_DAYS} days`);

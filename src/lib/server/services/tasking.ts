@@ -17,6 +17,7 @@ import { recordAudit, type AuditOrigin } from '../auth/audit';
 import { mayAccessArea } from '../auth/areas';
 import type { AuthUser } from '../auth/permissions';
 import { placesOfCells, type Place } from '../study/places';
+import { checkDate } from '../study/period';
 import { ServiceError } from '../errors';
 
 export const UNIT_TYPES = ['foot', 'vehicle', 'pcso'] as const;
@@ -49,7 +50,6 @@ export interface Who {
 	origin: AuditOrigin;
 }
 
-const ISO = /^\d{4}-\d{2}-\d{2}$/;
 const bad = (m: string) => new ServiceError('E_PARAMETER', m);
 
 /** A record id from a form: a positive whole number, else a 400 naming the field. */
@@ -57,13 +57,6 @@ function requireId(what: string, id: number): void {
 	if (!Number.isSafeInteger(id) || id <= 0) throw bad(`id: the ${what} to change (a whole number)`);
 }
 
-function checkDate(v: string, name: string) {
-	if (!ISO.test(v) || Number.isNaN(Date.parse(v + 'T00:00:00Z')))
-		throw new ServiceError(
-			'E_DATE_RANGE',
-			`${name}: must be a date written YYYY-MM-DD, got "${v}"`
-		);
-}
 function checkShift(v: string): asserts v is Shift {
 	if (!(v in SHIFT_STARTS)) throw bad(`shift: must be early, late or night, got "${v}"`);
 }
@@ -88,7 +81,7 @@ export interface NewUnit {
 }
 
 export async function createUnit(db: Database, who: Who, u: NewUnit): Promise<q.UnitRow> {
-	checkDate(u.shiftDate, 'shiftDate');
+	checkDate('shiftDate', u.shiftDate);
 	checkShift(u.shift);
 	const callSign = u.callSign.trim();
 	if (!/^[A-Za-z0-9][A-Za-z0-9 /-]{0,19}$/.test(callSign))
@@ -158,7 +151,7 @@ export async function createSpotEdit(db: Database, who: Who, e: NewSpotEdit): Pr
 	if (reason.length > 500) throw bad('reason: at most 500 characters');
 	if (!Number.isInteger(e.res) || e.res < 7 || e.res > 10) throw bad('res: must be 7–10');
 	checkArea(who.user, e.areaId);
-	if (e.until) checkDate(e.until, 'until');
+	if (e.until) checkDate('until', e.until);
 	let cells: string[];
 	let geojson: string | null = null;
 	if (e.action === 'draw') {
@@ -660,7 +653,7 @@ export async function shiftUnits(
 	shiftDate: string,
 	shift: string
 ): Promise<{ units: q.UnitRow[]; areas: { id: number; name: string }[] }> {
-	checkDate(shiftDate, 'date');
+	checkDate('date', shiftDate);
 	checkShift(shift);
 	const areas = await q.areaWithInner(db, areaId);
 	return {
@@ -741,7 +734,7 @@ export async function officerUnits(
 	user: AuthUser,
 	fromDate: string
 ): Promise<{ unit: q.UnitRow; taskingId: number | null }[]> {
-	checkDate(fromDate, 'from');
+	checkDate('from', fromDate);
 	const units = await q.unitsForOfficer(
 		db,
 		user.id,

@@ -10,14 +10,14 @@ import { trendsBySeries } from '../analysis/mann-kendall';
 import { CATEGORIES } from '../../taxonomy';
 import type { ChangeAnswer } from '../../contracts/change';
 import type { Database, Queryable } from '../db/client';
-import type { AreaRef } from '../db/queries/analysis';
+import type { AreaRef } from '../db/queries/areas-counts';
 import {
 	areasOfKind,
 	countsInStudyCellsByStep,
 	dailyCountsByCategoryInAreas,
 	monthlyCountsByArea,
 	twoPeriodCountsByArea
-} from '../db/queries/analysis-study';
+} from '../db/queries/areas-study';
 import { dataExtent } from '../study/extent';
 import { ServiceError } from '../errors';
 import { coverageFor, studyPlace, type CoveragePlace } from '../study/coverage';
@@ -33,7 +33,7 @@ import {
 import { studyCounts } from '../study/caches';
 import { addMonths, checkDate, monthEnd, resolvePeriod, stepStarts } from '../study/period';
 import type { DataRange } from '../db/queries/cells';
-import type { Period } from '../db/queries/neighbourhood';
+import type { Period } from '../db/queries/areas-detail';
 
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);

@@ -11,13 +11,13 @@ import { createHash } from 'node:crypto';
 import { getHexagonAreaAvg, polygonToCells } from 'h3-js';
 import { CATEGORY_CODES } from '../../taxonomy';
 import type { Queryable } from '../db/client';
-import type { AreaRef } from '../db/queries/analysis';
+import type { AreaRef } from '../db/queries/areas-counts';
 import {
 	areasCells,
 	areasSquareMetres,
 	findAreas,
 	type VersionedArea
-} from '../db/queries/analysis-study';
+} from '../db/queries/areas-study';
 import { env } from '../env';
 import { ServiceError } from '../errors';
 import { Lru } from './lru';

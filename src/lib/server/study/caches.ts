@@ -7,7 +7,7 @@
 import { h3DiskWeights } from '../analysis/h3-weights';
 import type { SpatialWeights } from '../analysis/weights';
 import type { Queryable } from '../db/client';
-import { countsInStudyCells, rollupVersion } from '../db/queries/analysis-study';
+import { countsInStudyCells, rollupVersion } from '../db/queries/areas-study';
 import type { StudyArea } from './area';
 import { Lru } from './lru';
 

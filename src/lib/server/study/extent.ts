@@ -7,7 +7,7 @@
 import { dayToIso, isoToDay } from '../analysis/days';
 import type { Queryable } from '../db/client';
 import { areaRollupDating, rollupRange, type DataRange } from '../db/queries/cells';
-import { dayDating } from '../db/queries/neighbourhood';
+import { dayDating } from '../db/queries/areas-detail';
 import { ServiceError } from '../errors';
 
 export interface Granularity {

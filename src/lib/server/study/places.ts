@@ -7,7 +7,7 @@
 import { cellToLatLng, getResolution, isValidCell } from 'h3-js';
 import { PLACES_MAX_CELLS, type Place } from '../../contracts/places';
 import type { Queryable } from '../db/client';
-import { mostFrequentStreets, smallestAreasAt } from '../db/queries/places';
+import { mostFrequentStreets, smallestAreasAt } from '../db/queries/incidents-streets';
 import { ServiceError } from '../errors';
 import { INCIDENT_RES } from './h3-ranges';
 import { cellEnvelope, isServedRes } from '../cell-keys';

@@ -1,16 +1,15 @@
 import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
+import { analysisQueryErrorMessage, searchParamsObject } from '$lib/contracts/analysis';
+import { areasQuerySchema } from '$lib/contracts/areas';
 import { readSnapshot } from '$lib/server/db';
 import { areaBoundaries } from '$lib/server/services/areas';
 
-const KIND = /^[a-z0-9][a-z0-9_-]{0,39}$/;
-
+/** `?kind=lsoa`: the boundaries of every area of a kind (all areas without it), as GeoJSON. */
 export const GET: RequestHandler = async ({ url }) => {
-	const kind = url.searchParams.get('kind');
-	if (kind !== null && !KIND.test(kind)) {
-		error(400, 'kind: must be an area kind such as lsoa, beat or district');
-	}
-	const body = await readSnapshot((db) => areaBoundaries(db, kind));
+	const q = areasQuerySchema.safeParse(searchParamsObject(url.searchParams));
+	if (!q.success) error(400, analysisQueryErrorMessage(q.error));
+	const body = await readSnapshot((db) => areaBoundaries(db, q.data.kind ?? null));
 	return new Response(body, {
 		headers: { 'content-type': 'application/geo+json', 'cache-control': 'private, max-age=60' }
 	});

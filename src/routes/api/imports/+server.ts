@@ -1,5 +1,6 @@
 import { json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
+import type { ImportRun } from '$lib/contracts/imports';
 import { getDatabase } from '$lib/server/db';
 import { auditOrigin } from '$lib/server/auth/request';
 import { startUploadImport } from '$lib/server/services/imports';
@@ -9,7 +10,7 @@ import { importErrorAnswer, tokenAndMapping } from './respond';
 export const POST: RequestHandler = async (event) => {
 	const { token, mapping } = await tokenAndMapping(event.request);
 	try {
-		const run = startUploadImport(
+		const run: ImportRun = startUploadImport(
 			await getDatabase(),
 			{ actor: event.locals.user!, origin: auditOrigin(event) },
 			token,

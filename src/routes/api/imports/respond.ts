@@ -1,4 +1,6 @@
 import { error } from '@sveltejs/kit';
+import { analysisQueryErrorMessage } from '$lib/contracts/analysis';
+import { importRequestSchema, type ImportRequest } from '$lib/contracts/imports';
 import { ImportRequestError } from '$lib/server/services/imports';
 import { ImportError } from '$lib/server/ingest/types';
 
@@ -8,18 +10,15 @@ export function importErrorAnswer(e: unknown): never {
 	throw e;
 }
 
-/** The `{ token, mapping }` body of the dry run and import requests. */
-export async function tokenAndMapping(
-	request: Request
-): Promise<{ token: string; mapping: string }> {
+/** The `{ token, mapping }` body of the dry run and import requests (`importRequestSchema`). */
+export async function tokenAndMapping(request: Request): Promise<ImportRequest> {
 	let body: unknown;
 	try {
 		body = await request.json();
 	} catch {
 		error(400, 'The body must be JSON: { "token": "…", "mapping": "{ … }" }');
 	}
-	const b = body as { token?: unknown; mapping?: unknown };
-	if (typeof b.token !== 'string') error(400, 'token: give the token of the uploaded file');
-	if (typeof b.mapping !== 'string') error(400, 'mapping: give the mapping as JSON text');
-	return { token: b.token, mapping: b.mapping };
+	const parsed = importRequestSchema.safeParse(body);
+	if (!parsed.success) error(400, analysisQueryErrorMessage(parsed.error));
+	return parsed.data;
 }

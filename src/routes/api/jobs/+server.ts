@@ -1,16 +1,20 @@
 import { error, json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
+import type { Job, JobList } from '$lib/contracts/jobs';
 import { getDatabase } from '$lib/server/db';
 import { jobsOfOwner, jobView, startJob } from '$lib/server/jobs/background';
 import { jobErrorAnswer } from './respond';
 
 /** The signed-in user's background jobs, newest first (without results). */
 export const GET: RequestHandler = async ({ locals }) => {
-	const jobs = await jobsOfOwner(await getDatabase(), locals.user!);
-	return json({ jobs }, { headers: { 'cache-control': 'no-store' } });
+	const answer: JobList = { jobs: await jobsOfOwner(await getDatabase(), locals.user!) };
+	return json(answer, { headers: { 'cache-control': 'no-store' } });
 };
 
-/** Start a background job: JSON `{ kind, params }` (params as the /api/analysis endpoint's query). */
+/**
+ * Start a background job: JSON `{ kind, params }` (params as the /api/analysis endpoint's query), which
+ * `startJob` checks with the contract's `jobCreateSchema`; answers the queued `Job`.
+ */
 export const POST: RequestHandler = async ({ request, locals }) => {
 	let body: unknown;
 	try {
@@ -20,7 +24,8 @@ export const POST: RequestHandler = async ({ request, locals }) => {
 	}
 	try {
 		const job = await startJob(await getDatabase(), locals.user!, body);
-		return json(jobView(job), {
+		const answer: Job = jobView(job);
+		return json(answer, {
 			status: 202,
 			headers: { location: `/api/jobs/${job.id}`, 'cache-control': 'no-store' }
 		});

@@ -3,7 +3,7 @@
  * handling of an alarm, and subscriptions.
  */
 import type { Queryable } from '../client';
-import { rollupAll } from './rollup';
+import { grainIs, rollupAll } from './rollup';
 
 export type AlarmMethod = 'farrington' | 'ears-c2';
 export type AlarmStatus = 'new' | 'acknowledged' | 'dismissed';
@@ -447,7 +447,7 @@ export async function deleteSubscription(
 /** Categories of the rollups (for the subscription form). */
 export async function rollupCategories(db: Queryable): Promise<string[]> {
 	const rows = await db.query<{ category: string }>(
-		`SELECT DISTINCT category FROM cell_counts WHERE res = 5 AND grain = 'year' ORDER BY category`
+		`SELECT DISTINCT category FROM cell_counts WHERE res = 5 AND ${grainIs('year')} ORDER BY category`
 	);
 	return rows.map((r) => r.category);
 }

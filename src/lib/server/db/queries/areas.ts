@@ -1,5 +1,6 @@
 /** Area boundaries and their H3 cover. */
 import type { Queryable } from '../client';
+import { grainIs } from './rollup';
 
 export interface AreaInput {
 	kind: string;
@@ -109,7 +110,7 @@ export async function areaKinds(db: Queryable): Promise<{ kind: string; count: n
 		 ),
 		 near AS (
 		   SELECT kc.kind, sum(c.n)::float8 AS n FROM kind_cells kc
-		   JOIN cell_counts c ON c.h3 = kc.h3 AND c.res = 5 AND c.grain = 'year'
+		   JOIN cell_counts c ON c.h3 = kc.h3 AND c.res = 5 AND ${grainIs('year', 'c.grain')}
 		   GROUP BY kc.kind
 		 )
 		 SELECT k.kind, k.count FROM kinds k LEFT JOIN near USING (kind)

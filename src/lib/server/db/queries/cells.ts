@@ -1,6 +1,6 @@
 /** Map-scale reads from the rollups (never raw incidents). */
 import type { Queryable } from '../client';
-import { areaCoverCells, rollupAll, rollupRows } from './rollup';
+import { areaCoverCells, grainIs, rollupAll, rollupRows, type Grain } from './rollup';
 
 export interface CellCountFilter {
 	res: number;
@@ -39,35 +39,51 @@ export interface DataRange {
 export async function rollupRange(db: Queryable): Promise<DataRange | null> {
 	const rows = await db.query<{ from: string | null; to: string | null }>(
 		`SELECT min(period)::text AS "from", max(period)::text AS "to" FROM cell_counts
-		 WHERE res = 5 AND grain = 'day' AND category NOT LIKE 'road-collision-%'`
+		 WHERE res = 5 AND ${grainIs('day')} AND category NOT LIKE 'road-collision-%'`
 	);
 	return rows[0]?.from ? { from: rows[0].from, to: rows[0].to! } : null;
 }
 
 /**
- * First and last days with stored counts inside the areas (their resolution-9 covers), and how many
- * of the last year's rollup rows there fall on a 1st of the month (the month/day grain test), or null
- * when the areas hold no counts.
+ * First and last days with stored counts inside the areas (their resolution-9 covers), and the
+ * month/day grain test over the last year: `firstOfMonth` rollup rows on a 1st of the month and
+ * `rows` in all, or null when the areas hold no counts. Read coarse to fine (the first and last year,
+ * then month, then day), so the cost is the area's cells × a year's periods, not its incident-days
+ * over all time. Rows not on a 1st are counted only as far as the test (≥ 99 % on 1sts, extent.ts)
+ * needs: past ⌊firstOfMonth / 99⌋ + 1 of them the answer is "days" and `rows` stops growing there.
  */
 export async function areaRollupDating(
 	db: Queryable,
 	areaIds: number[]
 ): Promise<(DataRange & { rows: number; firstOfMonth: number }) | null> {
+	const inArea = `c.res = 9 AND c.category NOT LIKE 'road-collision-%'
+		   AND c.h3 IN (SELECT h3 FROM (${areaCoverCells(9, '$1::int[]')}) x)`;
+	// The first (last) period of one grain inside the period of the next coarser one.
+	const edge = (fn: 'min' | 'max', grain: Grain, within: string, span: string) =>
+		`(SELECT ${fn}(c.period) FROM cell_counts c WHERE ${inArea} AND ${grainIs(grain, 'c.grain')}
+		   AND c.period >= ${within} AND c.period < ${within} + interval '${span}')`;
 	const rows = await db.query<{
 		from: string | null;
 		to: string | null;
 		rows: number;
 		first: number;
 	}>(
-		`WITH c AS (
-		   SELECT c.period FROM cell_counts c
-		   JOIN (SELECT DISTINCT h3 FROM (${areaCoverCells(9, '$1::int[]')}) x) a ON a.h3 = c.h3
-		   WHERE c.res = 9 AND c.grain = 'day' AND c.category NOT LIKE 'road-collision-%'),
-		 r AS (SELECT min(period) AS f, max(period) AS t FROM c)
-		 SELECT r.f::text AS "from", r.t::text AS "to",
-		        (SELECT count(*) FROM c WHERE c.period > r.t - 365)::int AS rows,
-		        (SELECT count(*) FROM c WHERE c.period > r.t - 365 AND extract(day FROM c.period) = 1)::int AS first
-		 FROM r`,
+		`WITH y AS (SELECT min(c.period) AS f, max(c.period) AS t FROM cell_counts c
+		   WHERE ${inArea} AND ${grainIs('year', 'c.grain')}),
+		 m AS (SELECT ${edge('min', 'month', 'y.f', '1 year')} AS f, ${edge('max', 'month', 'y.t', '1 year')} AS t FROM y),
+		 d AS (SELECT ${edge('min', 'day', 'm.f', '1 month')} AS f, ${edge('max', 'day', 'm.t', '1 month')} AS t FROM m),
+		 firsts AS (SELECT count(*) AS n FROM cell_counts c
+		   WHERE ${inArea} AND ${grainIs('day', 'c.grain')} AND c.period = ANY(ARRAY(
+		     SELECT g::date FROM d, generate_series(date_trunc('month', d.t - 364), d.t, interval '1 month') g
+		     WHERE g > d.t - 365))),
+		 others AS (SELECT count(*) AS n FROM (SELECT 1 FROM cell_counts c, d
+		   WHERE ${inArea} AND ${grainIs('day', 'c.grain')} AND c.period > d.t - 365 AND c.period <= d.t
+		     AND extract(day FROM c.period) <> 1
+		   LIMIT (SELECT n / 99 + 1 FROM firsts)) o)
+		 SELECT d.f::text AS "from", d.t::text AS "to",
+		        ((SELECT n FROM firsts) + (SELECT n FROM others))::int AS rows,
+		        (SELECT n FROM firsts)::int AS first
+		 FROM d`,
 		[areaIds]
 	);
 	const r = rows[0];
@@ -97,7 +113,7 @@ export async function sourceSummaries(db: Queryable): Promise<SourceSummary[]> {
 	const rows = await db.query<SourceSummary>(
 		`SELECT s.id, s.name, s.kind, s.category, s.attribution,
 		        coalesce((SELECT sum(n) FROM cell_counts c
-		          WHERE c.res = 5 AND c.grain = 'year' AND c.source_id = s.id), 0)::int AS incidents
+		          WHERE c.res = 5 AND ${grainIs('year', 'c.grain')} AND c.source_id = s.id), 0)::int AS incidents
 		 FROM sources s ORDER BY s.name`
 	);
 	return rows.map((r) => ({ ...r, id: Number(r.id), incidents: Number(r.incidents) }));

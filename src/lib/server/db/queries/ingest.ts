@@ -269,11 +269,6 @@ export async function sourceImportedTotal(tx: Queryable, sourceId: number): Prom
 	return Number(rows[0].n);
 }
 
-/** Serialise batches of one source across concurrent imports (released at commit). */
-export async function lockSourceForBatch(tx: Queryable, sourceId: number): Promise<void> {
-	await tx.query('SELECT pg_advisory_xact_lock(727275, $1::int)', [sourceId]);
-}
-
 /**
  * Which of these external ids the source already holds. Index probes, one per id: the planner's
  * hash join over every incident of the source is far slower here (its row estimate is off after bulk
@@ -303,11 +298,14 @@ export async function copyIncidents(tx: Queryable, copyText: string): Promise<vo
 
 /**
  * From here to the end of the transaction the caller adds its inserted incidents to the rollups itself
- * (`addRollupCounts`); the insert trigger on incidents leaves them alone (migration 0011). Updates,
- * deletes and other transactions are still counted by the triggers.
+ * (`addRollupCounts`); the insert trigger on incidents leaves them alone (migration 0016). Updates,
+ * deletes and other transactions are still counted by the triggers. The batch's rows, which the
+ * insert trigger's transition table holds, stay in memory (`work_mem` for this transaction).
  */
 export async function takeOverRollupInserts(tx: Queryable): Promise<void> {
-	await tx.query(`SELECT set_config('beatwise.rollups_by_import', 'on', true)`);
+	await tx.query(
+		`SELECT set_config('beatwise.rollups_by_import', 'on', true), set_config('work_mem', '64MB', true)`
+	);
 }
 
 /**
@@ -341,12 +339,16 @@ export interface CoverageRows {
 	footprint: string[];
 }
 
-/** Record that a source holds data for these periods and footprints (kept once; re-imports add nothing). */
+/**
+ * Record that a source holds data for these periods and footprints (kept once; re-imports add
+ * nothing). In key order, so concurrent batches wait on each other one way only.
+ */
 export async function addCoverage(tx: Queryable, sourceId: number, c: CoverageRows): Promise<void> {
 	if (c.grain.length === 0) return;
 	await tx.query(
 		`INSERT INTO source_coverage (source_id, grain, period_start, footprint)
 		 SELECT $1, g, p, f FROM unnest($2::text[], $3::date[], $4::bigint[]) AS u(g, p, f)
+		 ORDER BY g, p, f
 		 ON CONFLICT DO NOTHING`,
 		[sourceId, c.grain, c.periodStart, c.footprint]
 	);
@@ -389,7 +391,7 @@ export async function insertStagedIncidents(
 	const cols = INCIDENT_COLUMNS.join(', ');
 	const rows = await tx.query<{ inserted: number; located: number }>(
 		`WITH ins AS (
-		   INSERT INTO incidents (${cols}) SELECT ${cols} FROM incident_stage
+		   INSERT INTO incidents (${cols}) SELECT ${cols} FROM incident_stage ORDER BY external_id COLLATE "C"
 		   ON CONFLICT (source_id, external_id) DO NOTHING
 		   RETURNING h3 IS NOT NULL AS located
 		 )

@@ -1,5 +1,6 @@
 /** The problem register (SARA): problems, their cells, links and responses. */
 import type { Queryable } from '../client';
+import { grainIs } from './rollup';
 
 export const SARA_STAGES = ['scanning', 'analysis', 'response', 'assessment', 'closed'] as const;
 export type SaraStage = (typeof SARA_STAGES)[number];
@@ -251,7 +252,7 @@ export async function countsInCells(
 		`SELECT
 		   (SELECT coalesce(sum(cc.n), 0)::int FROM cell_counts cc
 		    JOIN unnest($1::bigint[], $2::int[]) AS u(h, r) ON cc.h3 = u.h AND cc.res = u.r
-		    WHERE cc.grain = 'day' AND cc.period BETWEEN $3::date AND $4::date) AS n,
+		    WHERE ${grainIs('day', 'cc.grain')} AND cc.period BETWEEN $3::date AND $4::date) AS n,
 		   (SELECT count(DISTINCT period_start)::int FROM source_coverage
 		    WHERE grain = 'day' AND period_start BETWEEN $3::date AND $4::date) AS days`,
 		[cells.map((c) => c.h3), cells.map((c) => c.res), from, to]

@@ -77,7 +77,7 @@ describe('rollupRows and areaCoverCells', () => {
 	it('read one branch per piece at the resolution asked, and refuse unserved resolutions', () => {
 		const sql = rollupRows(9, '2019-12-30', '2021-02-03');
 		expect(sql.match(/UNION ALL/g)).toHaveLength(3);
-		expect(sql).toContain(`res = 9 AND grain = 'year'`);
+		expect(sql).toContain(`res = 9 AND grain IN ('year', 'month-only')`);
 		expect(rollupRows(9, '2020-01-02', '2020-01-01')).toContain('WHERE false');
 		expect(() => rollupRows(4, '2020-01-01', '2020-01-02')).toThrow(/not a served/);
 		expect(() => rollupRows(12, '2020-01-01', '2020-01-02')).toThrow(/not a served/);

@@ -3,6 +3,12 @@
  * day, month and year (period = the grain's first day). A period is read as whole years where it
  * covers them, whole months around those, and single days only at its ragged ends, so a request costs
  * cells × (at most ~60 days + 22 months + its years), whatever the number of incidents.
+ *
+ * Incidents known only to the month (police.uk: a month's window, counted on its first day) are kept
+ * once, under the fourth grain `month-only` (period = that first day), instead of three coinciding
+ * day, month and year rows: every piece of every grain also reads the `month-only` rows whose period
+ * lies in its days (`grainIs`), so each incident still counts exactly once. Which incidents they are:
+ * `incident_rollup_keys` (migration 0018) and ingest/rollup-counts.ts `isMonthOnly`.
  */
 import { isServedRes, SERVED_MAX_RES, SERVED_MIN_RES } from '../../cell-keys';
 import { isIsoDate } from '../../../dates';
@@ -17,6 +23,17 @@ export interface PeriodPiece {
 }
 
 const MS_DAY = 86_400_000;
+
+/** The stored grain of incidents known only to the month (one row, period = the month's first day). */
+export const MONTH_ONLY = 'month-only';
+
+/**
+ * SQL condition on a rollup row's grain (column `col`) for reading `grain` pieces: its own rows and the
+ * `month-only` rows (those count at their period as a day, within their month and year alike).
+ */
+export function grainIs(grain: Grain, col = 'grain'): string {
+	return `${col} IN ('${grain}', '${MONTH_ONLY}')`;
+}
 
 function parseDay(s: string, what: string): number {
 	if (!isIsoDate(s)) throw new RangeError(`${what}: "${s}" is not a calendar date (YYYY-MM-DD)`);
@@ -114,7 +131,7 @@ export function rollupRows(
 	// Dates and resolution are validated above, so they are safe as literals (each branch then has
 	// constant bounds the planner can match to the index).
 	const where = (p: PeriodPiece, t = '') =>
-		`${t}res = ${res} AND ${t}grain = '${p.grain}'
+		`${t}res = ${res} AND ${grainIs(p.grain, `${t}grain`)}
 		   AND ${t}period BETWEEN '${p.first}'::date AND '${p.last}'::date`;
 	const branches = pieces.map((p) => `SELECT ${cols} FROM cell_counts WHERE ${where(p)}`);
 	if (match) {
@@ -148,12 +165,12 @@ export function rollupRows(
 export function rollupAll(res: number, grain: Grain, per?: 'category'): string {
 	if (!isServedRes(res)) throw new RangeError(`res: ${res} is not a served H3 resolution`);
 	const primary = `SELECT h3, period, category, source_id, n, harm, sensitive FROM cell_counts
-	   WHERE res = ${res} AND grain = '${grain}'`;
+	   WHERE res = ${res} AND ${grainIs(grain)}`;
 	if (!per) return `(${primary})`;
 	return `(${primary} UNION ALL
 	   SELECT e.h3, e.period, u.category, e.source_id, e.n, e.harm, e.sensitive
 	   FROM cell_extra_counts e CROSS JOIN LATERAL unnest(e.extra) AS u(category)
-	   WHERE e.res = ${res} AND e.grain = '${grain}')`;
+	   WHERE e.res = ${res} AND ${grainIs(grain, 'e.grain')})`;
 }
 
 /**

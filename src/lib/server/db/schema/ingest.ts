@@ -128,9 +128,13 @@ export const incidents = pgTable(
 	'incidents',
 	{
 		id: bigserial('id', { mode: 'number' }).notNull(),
-		sourceId: integer('source_id')
-			.notNull()
-			.references(() => sources.id),
+		/**
+		 * The source (`sources.id`) and, below, the import batch (`import_batches.id`) that stored the
+		 * row. No foreign keys: only the import writes these, from the rows it has just created or
+		 * found, and sources and batches are never deleted; a key here cost two lookups per row at
+		 * import (bench/RESULTS.md "Ingest").
+		 */
+		sourceId: integer('source_id').notNull(),
 		externalId: text('external_id').notNull(),
 		category: text('category').notNull(),
 		originalType: text('original_type').notNull(),
@@ -169,7 +173,7 @@ export const incidents = pgTable(
 		handlingCode: text('handling_code').notNull().default('P'),
 		sensitive: boolean('sensitive').notNull().default(false),
 		attributes: jsonb('attributes').notNull().default({}),
-		batchId: integer('batch_id').references(() => importBatches.id),
+		batchId: integer('batch_id'),
 		/**
 		 * Record key of the cell-key method (0–255, uniformly random, fixed once stored): a public
 		 * count's noise is looked up by the sum of its records' keys, so the same records get the same
@@ -199,7 +203,9 @@ export const incidents = pgTable(
  * Counts by (resolution, time grain, H3 cell, period, category, source): the rollup every map and
  * statistic reads, so a request costs cells × time steps, never a scan of raw incidents. Each served
  * resolution (5–11) holds the points' own cells at that resolution (the incidents' `h3_r*` columns),
- * each at three grains: `day` (period = the local day), `month` and `year` (period = its first day).
+ * each at three grains: `day` (period = the local day), `month` and `year` (period = its first day);
+ * incidents known only to the month (police.uk) instead once at `month-only` (period = their local
+ * day, the month's first), which readers of every grain add (queries/rollup.ts `grainIs`).
  * Maintained by statement triggers on `incidents` (insert, update, delete; migration 0010), so it
  * equals the raw counts whichever way rows arrive or leave; an import batch adds its own counts
  * instead, summed before they reach the database (`addRollupCounts`, migration 0011).
@@ -208,7 +214,7 @@ export const cellCounts = pgTable(
 	'cell_counts',
 	{
 		res: smallint('res').notNull(),
-		grain: text('grain', { enum: ['day', 'month', 'year'] }).notNull(),
+		grain: text('grain', { enum: ['day', 'month', 'year', 'month-only'] }).notNull(),
 		h3: bigint('h3', { mode: 'bigint' }).notNull(),
 		period: date('period', { mode: 'string' }).notNull(),
 		category: text('category').notNull(),
@@ -275,7 +281,7 @@ export const cellExtraCounts = pgTable(
 	'cell_extra_counts',
 	{
 		res: smallint('res').notNull(),
-		grain: text('grain', { enum: ['day', 'month', 'year'] }).notNull(),
+		grain: text('grain', { enum: ['day', 'month', 'year', 'month-only'] }).notNull(),
 		h3: bigint('h3', { mode: 'bigint' }).notNull(),
 		period: date('period', { mode: 'string' }).notNull(),
 		category: text('category').notNull(),

@@ -107,6 +107,9 @@ export async function offenceCountsByCellDay(
 		        count(*)::int AS n
 		 FROM incidents i JOIN sources s ON s.id = i.source_id
 		 WHERE i.${col} = ANY($1::bigint[]) AND i.local_day BETWEEN $2::date AND $3::date
+		   -- A local day lies within a day of its UTC instant: the time index finds the period's rows
+		   -- (without it every incident was read, at any period length).
+		   AND i.occurred_from >= $2::date - 2 AND i.occurred_from < $3::date + 3
 		   AND ($4::text[] IS NULL AND i.category NOT LIKE 'road-collision-%' OR i.category = ANY($4::text[]))
 		 GROUP BY 1, 2, 3, 4, 5, 6`,
 		[cells.map((c) => BigInt('0x' + c).toString()), from, to, categories]

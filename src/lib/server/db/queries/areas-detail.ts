@@ -5,7 +5,7 @@
  * inside it.
  */
 import type { Queryable } from '../client';
-import { rollupRows } from './rollup';
+import { grainIs, rollupRows } from './rollup';
 
 export interface AreaWithBounds {
 	id: number;
@@ -85,10 +85,10 @@ export async function dayDating(
 	const rows = await db.query<{ rows: number; first: number }>(
 		`SELECT count(*)::int AS rows, count(*) FILTER (WHERE extract(day FROM period) = 1)::int AS first
 		 FROM cell_counts
-		 WHERE res = 10 AND grain = 'day' AND period BETWEEN $1::date AND $2::date
+		 WHERE res = 10 AND ${grainIs('day')} AND period BETWEEN $1::date AND $2::date
 		   AND category NOT LIKE 'road-collision-%'
 		   AND source_id IN (SELECT DISTINCT source_id FROM cell_counts
-		     WHERE res = 10 AND grain = 'day' AND period BETWEEN $2::date - 31 AND $2::date
+		     WHERE res = 10 AND ${grainIs('day')} AND period BETWEEN $2::date - 31 AND $2::date
 		       AND category NOT LIKE 'road-collision-%')`,
 		[from, to]
 	);

@@ -5,7 +5,7 @@
  */
 import type { Queryable } from '../client';
 import { areaCoverCells, rollupRows } from './rollup';
-import type { AreaRef } from './analysis';
+import type { AreaRef } from './areas-counts';
 
 /** An area with the version of its row (changes whenever the area and its cover are replaced). */
 export interface VersionedArea extends AreaRef {

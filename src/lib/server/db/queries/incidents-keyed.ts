@@ -6,7 +6,7 @@
  */
 import type { Queryable } from '../client';
 import { cellColumn } from '../../cell-keys';
-import type { Period } from './neighbourhood';
+import type { Period } from './areas-detail';
 import { areaCoverCells } from './rollup';
 
 /**
