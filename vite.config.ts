@@ -22,7 +22,10 @@ export default defineConfig({
 				test: {
 					name: 'unit',
 					include: ['src/**/*.spec.ts', 'bench/**/*.spec.ts'],
-					fileParallelism: true
+					fileParallelism: true,
+					maxWorkers: 2,
+					pool: 'threads',
+					isolate: false
 				}
 			},
 			{
