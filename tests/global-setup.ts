@@ -1,12 +1,14 @@
 /**
  * Once per test run: a migrated PGlite + PostGIS data folder that test files copy instead of
- * starting PGlite cold. Rebuilt when the migrations change.
+ * starting PGlite cold (rebuilt when the migrations change); with a PostgreSQL URL, a migrated
+ * PostGIS database that test databases are cloned from (CREATE DATABASE … TEMPLATE), dropped after
+ * the run.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '../src/lib/server/db/client';
-import { TEMPLATE_DIR } from './helpers/db';
+import { onServer, PG_TEMPLATE_VARIABLE, serverUrl, TEMPLATE_DIR } from './helpers/db';
 
 function migrationsHash(): string {
 	const h = createHash('sha256');
@@ -16,7 +18,37 @@ function migrationsHash(): string {
 	return h.digest('hex');
 }
 
-export default async function setup(): Promise<void> {
+export default async function setup(): Promise<(() => Promise<void>) | void> {
+	await embeddedTemplate();
+	return serverTemplate();
+}
+
+/**
+ * The PostgreSQL template of this run, when a URL names a server and no earlier set-up of this run
+ * (another project's) made one. Its name is in the environment the test workers inherit.
+ */
+async function serverTemplate(): Promise<(() => Promise<void>) | void> {
+	const base = serverUrl();
+	if (!base || process.env[PG_TEMPLATE_VARIABLE]) return;
+	const name = `beatwise_tpl_${process.pid}_${Date.now().toString(36)}`;
+	process.env[PG_TEMPLATE_VARIABLE] = name;
+	const drop = () => onServer(base, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+	try {
+		await onServer(base, `CREATE DATABASE ${name}`);
+		const u = new URL(base);
+		u.pathname = `/${name}`;
+		await onServer(u.toString(), 'CREATE EXTENSION IF NOT EXISTS postgis');
+		const db = await openDatabase({ databaseUrl: u.toString() });
+		await db.close();
+	} catch (e) {
+		delete process.env[PG_TEMPLATE_VARIABLE];
+		await drop().catch(() => {});
+		throw e;
+	}
+	return drop;
+}
+
+async function embeddedTemplate(): Promise<void> {
 	const stamp = join(TEMPLATE_DIR, 'migrations.sha256');
 	const hash = migrationsHash();
 	if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return;

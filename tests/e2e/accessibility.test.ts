@@ -20,22 +20,22 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
 import { sessionCookie, signIn, type DemoRole } from './auth';
 import { overflow, pageProblems } from './axe';
 import {
 	apiJson,
 	closePages,
 	DESKTOP,
-	launchBrowser,
 	newContext,
+	type OpenedPage,
 	PHONE,
 	tabTo,
+	useBrowser,
 	waitForMapDrawn,
 	waitForMapFrame,
-	watchAndOpen,
-	type OpenedPage
+	watchAndOpen
 } from './harness';
 
 const BASE_URL = process.env.BEATWISE_E2E_URL;
@@ -99,8 +99,7 @@ const focused = (page: Page, selector: string) =>
 
 describe.skipIf(!BASE_URL)('accessibility: WCAG 2.2 AA, phones, keyboard (e2e)', () => {
 	const base = BASE_URL as string;
-	let browser: Browser;
-	const opened: OpenedPage[] = [];
+	const { browser, opened } = useBrowser();
 	const sessions = new Map<DemoRole, Awaited<ReturnType<BrowserContext['cookies']>>>();
 	/** Paths scanned with axe in this file (checked against the app's pages by the last test). */
 	const scanned = new Set<string>();
@@ -114,7 +113,7 @@ describe.skipIf(!BASE_URL)('accessibility: WCAG 2.2 AA, phones, keyboard (e2e)',
 		viewport: { width: number; height: number } = DESKTOP
 	): Promise<OpenedPage> {
 		const isMobile = viewport.width < 700;
-		const context = await newContext(browser, viewport, { isMobile });
+		const context = await newContext(browser(), viewport, { isMobile });
 		const page = await context.newPage();
 		if (role) {
 			const cookies = sessions.get(role);
@@ -157,17 +156,6 @@ describe.skipIf(!BASE_URL)('accessibility: WCAG 2.2 AA, phones, keyboard (e2e)',
 		if (paths.has('/alerts')) paths.add('/alerts/subscriptions');
 		return [...paths];
 	}
-
-	beforeAll(async () => {
-		browser = await launchBrowser();
-	});
-
-	afterEach(() => closePages(opened));
-
-	afterAll(async () => {
-		await closePages(opened);
-		await browser?.close();
-	});
 
 	it.each(ROLES)(
 		'%s: every page it can open has no axe violation at 1280 px (phone pages at 390 px too), and none scrolls sideways',

@@ -9,21 +9,19 @@
  *   browser, MapLibre loads it, and the page's CSP allows the remote origins the file names.
  */
 import { resolve } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { signIn } from './auth';
 import {
 	apiJson,
-	closePages,
 	DESKTOP,
-	launchBrowser,
 	newContext,
 	PHONE,
 	saveScreenshot,
 	unexpectedErrors,
+	useBrowser,
 	waitForMapDrawn,
-	watchAndOpen,
-	type OpenedPage
+	watchAndOpen
 } from './harness';
 import { hasChromium, startServer, type RunningServer } from './server';
 
@@ -52,8 +50,7 @@ async function commonAlpha(page: Page): Promise<number> {
 
 describe.skipIf(!BASE_URL)('basemap at street level (e2e)', () => {
 	const base = BASE_URL as string;
-	let browser: Browser;
-	const opened: OpenedPage[] = [];
+	const { browser, opened } = useBrowser();
 
 	async function open(
 		url: string,
@@ -61,24 +58,13 @@ describe.skipIf(!BASE_URL)('basemap at street level (e2e)', () => {
 		viewport: { width: number; height: number } = DESKTOP,
 		dataDir?: string
 	) {
-		const context = await newContext(browser, viewport, { isMobile: viewport.width < 700 });
+		const context = await newContext(browser(), viewport, { isMobile: viewport.width < 700 });
 		const page = await context.newPage();
 		await signIn(page, url, 'analyst', { dataDir });
 		const o = await watchAndOpen(context, page, url, path);
 		opened.push(o);
 		return o;
 	}
-
-	beforeAll(async () => {
-		browser = await launchBrowser();
-	});
-
-	afterEach(() => closePages(opened));
-
-	afterAll(async () => {
-		await closePages(opened);
-		await browser?.close();
-	});
 
 	it('cells are whole at zoom 12 and translucent at zoom 16, so the streets show', async () => {
 		const city = await open(base, `/?${CITY}&z=12.00`);

@@ -3,39 +3,19 @@
  * the ranking, shows the model's and the baseline's hit rate, PAI and PEI equal to the API's answer, a
  * sentence in plain words, and follows the shift; screenshots land in test-output/e2e.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { signIn } from './auth';
-import {
-	apiJson,
-	closePages,
-	DESKTOP,
-	launchBrowser,
-	newContext,
-	saveScreenshot,
-	watchAndOpen,
-	type OpenedPage
-} from './harness';
+import { apiJson, DESKTOP, newContext, saveScreenshot, useBrowser, watchAndOpen } from './harness';
 import type { ForecastAccuracy } from '../../src/lib/contracts/forecast-accuracy';
 
 const BASE_URL = process.env.BEATWISE_E2E_URL;
 
 describe.skipIf(!BASE_URL)('forecast accuracy beside the ranking (e2e)', () => {
 	const base = BASE_URL as string;
-	let browser: Browser;
-	const opened: OpenedPage[] = [];
-
-	beforeAll(async () => {
-		browser = await launchBrowser();
-	});
-	afterEach(() => closePages(opened));
-	afterAll(async () => {
-		await closePages(opened);
-		await browser?.close();
-	});
+	const { browser, opened } = useBrowser();
 
 	it('supervisor: model and baseline measures equal the API, a plain sentence, per shift', async () => {
-		const context = await newContext(browser, DESKTOP);
+		const context = await newContext(browser(), DESKTOP);
 		const page = await context.newPage();
 		await signIn(page, base, 'supervisor');
 		const o = await watchAndOpen(

@@ -8,6 +8,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export const CHROMIUM_PATH = process.env.BEATWISE_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -39,6 +40,31 @@ export async function closePages(opened: OpenedPage[]): Promise<void> {
 
 export async function launchBrowser(): Promise<Browser> {
 	return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+/**
+ * One Chromium for the tests of the enclosing `describe` (launched before them, closed after them) and
+ * the pages they open: a test pushes what it opens to `opened`, which is closed after each test
+ * (closePages). Call it in the `describe` body; `browser()` is the running browser in tests and hooks.
+ */
+export function useBrowser(): { browser: () => Browser; opened: OpenedPage[] } {
+	let running: Browser | undefined;
+	const opened: OpenedPage[] = [];
+	beforeAll(async () => {
+		running = await launchBrowser();
+	});
+	afterEach(() => closePages(opened));
+	afterAll(async () => {
+		await closePages(opened);
+		await running?.close();
+	});
+	return {
+		browser: () => {
+			if (!running) throw new Error('no browser: useBrowser() launches it before the tests');
+			return running;
+		},
+		opened
+	};
 }
 
 export interface OpenedPage {

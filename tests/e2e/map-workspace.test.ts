@@ -4,23 +4,22 @@
  * playback), the URL restores layers, slider, area and Gi* parameters, the side panel's numbers are
  * the API's, and desktop and phone screenshots land in test-output/e2e.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { booleanPointInPolygon } from '@turf/turf';
 import { parse } from 'csv-parse/sync';
 import {
 	apiJson,
 	deckPixels,
 	DESKTOP,
-	launchBrowser,
 	newContext,
+	type OpenedPage,
 	PHONE,
 	saveScreenshot,
 	unexpectedErrors,
+	useBrowser,
 	waitForMapDrawn,
-	watchAndOpen,
-	closePages,
-	type OpenedPage
+	watchAndOpen
 } from './harness';
 import { signIn } from './auth';
 
@@ -45,8 +44,7 @@ interface CellDetailJson {
 
 describe.skipIf(!BASE_URL)('map workspace: layers, slider, side panel (e2e)', () => {
 	const base = BASE_URL as string;
-	let browser: Browser;
-	const opened: OpenedPage[] = [];
+	const { browser, opened } = useBrowser();
 
 	async function open(
 		path: string,
@@ -54,7 +52,7 @@ describe.skipIf(!BASE_URL)('map workspace: layers, slider, side panel (e2e)', ()
 		isMobile = false
 	) {
 		// Pages need a session: sign in as the demo analyst, then open `path` watching the page.
-		const context = await newContext(browser, viewport, { isMobile });
+		const context = await newContext(browser(), viewport, { isMobile });
 		const page = await context.newPage();
 		await signIn(page, base, 'analyst');
 		const o = await watchAndOpen(context, page, base, path);
@@ -76,17 +74,6 @@ describe.skipIf(!BASE_URL)('map workspace: layers, slider, side panel (e2e)', ()
 		);
 		await waitForMapDrawn(page);
 	}
-
-	beforeAll(async () => {
-		browser = await launchBrowser();
-	});
-
-	afterEach(() => closePages(opened));
-
-	afterAll(async () => {
-		await closePages(opened);
-		await browser?.close();
-	});
 
 	it('draws the Gi* layer and its legend holds the API numbers per bin', async () => {
 		const o = await open('/?layers=hotspots,areas');

@@ -4,19 +4,16 @@
  * API's, filters change the request and the picture, the URL restores the view, and screenshots at
  * desktop and phone widths land in test-output/e2e.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
 	cellsAnswerAsJson,
 	deckPixels,
 	DESKTOP,
-	launchBrowser,
 	openPage,
 	PHONE,
 	saveScreenshot,
-	waitForMapDrawn,
-	closePages,
-	type OpenedPage
+	useBrowser,
+	waitForMapDrawn
 } from './harness';
 import { sessionCookie, signIn } from './auth';
 
@@ -34,8 +31,7 @@ const MIN_DRAWN_PIXELS = 2_000;
 
 describe.skipIf(!BASE_URL)('map workspace (e2e)', () => {
 	const base = BASE_URL as string;
-	let browser: Browser;
-	const opened: OpenedPage[] = [];
+	const { browser, opened } = useBrowser();
 
 	async function open(
 		path: string,
@@ -43,7 +39,7 @@ describe.skipIf(!BASE_URL)('map workspace (e2e)', () => {
 		isMobile = false
 	) {
 		// Pages need a session: open the sign-in form, sign in as the demo analyst, land on `path`.
-		const o = await openPage(browser, base, '/login', viewport, { isMobile });
+		const o = await openPage(browser(), base, '/login', viewport, { isMobile });
 		await signIn(o.page, base, 'analyst', { next: path });
 		opened.push(o);
 		return o;
@@ -53,7 +49,6 @@ describe.skipIf(!BASE_URL)('map workspace (e2e)', () => {
 	const plainFetch = globalThis.fetch;
 
 	beforeAll(async () => {
-		browser = await launchBrowser();
 		const cookie = await sessionCookie(base, 'analyst');
 		globalThis.fetch = (input, init) => {
 			const url = input instanceof Request ? input.url : String(input);
@@ -64,12 +59,8 @@ describe.skipIf(!BASE_URL)('map workspace (e2e)', () => {
 		};
 	});
 
-	afterEach(() => closePages(opened));
-
 	afterAll(async () => {
 		globalThis.fetch = plainFetch;
-		await closePages(opened);
-		await browser?.close();
 	});
 
 	let sharedUrl = '';

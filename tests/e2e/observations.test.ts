@@ -13,8 +13,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { cellToLatLng, getResolution, latLngToCell } from 'h3-js';
 import { TEMPLATE_DIR } from '../helpers/db';
 import { openDatabase } from '../../src/lib/server/db/client';
@@ -22,15 +22,13 @@ import { loadDemo } from '../../src/lib/server/demo/load';
 import { demoCredentials, sessionCookie, signIn } from './auth';
 import {
 	deckPixels,
-	launchBrowser,
 	newContext,
 	saveScreenshot,
 	tabTo,
 	unexpectedErrors,
+	useBrowser,
 	waitForMapDrawn,
-	watchAndOpen,
-	closePages,
-	type OpenedPage
+	watchAndOpen
 } from './harness';
 import { hasChromium, startServer, type RunningServer } from './server';
 
@@ -56,8 +54,7 @@ describe.skipIf(!hasChromium || process.env.BEATWISE_E2E === '0')(
 	() => {
 		let dataDir: string;
 		let server: RunningServer;
-		let browser: Browser;
-		const opened: OpenedPage[] = [];
+		const { browser, opened } = useBrowser();
 
 		beforeAll(async () => {
 			dataDir = mkdtempSync(join(tmpdir(), 'beatwise-e2e-observations-'));
@@ -88,20 +85,15 @@ describe.skipIf(!hasChromium || process.env.BEATWISE_E2E === '0')(
 			expect(imported.status, imported.stderr).toBe(0);
 			expect(JSON.parse(imported.stdout)).toMatchObject({ total: 11, imported: 11 });
 			server = await startServer({ BEATWISE_DATA: dataDir, BEATWISE_DEMO: '0' });
-			browser = await launchBrowser();
 		}, 900_000);
 
-		afterEach(() => closePages(opened));
-
 		afterAll(async () => {
-			await closePages(opened);
-			await browser?.close();
 			await server?.stop();
 			if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 		});
 
 		async function open(path: string) {
-			const context = await newContext(browser);
+			const context = await newContext(browser());
 			const page = await context.newPage();
 			await signIn(page, server.url, 'analyst', { dataDir });
 			const o = await watchAndOpen(context, page, server.url, path);

@@ -8,20 +8,17 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from './auth';
 import {
 	apiJson,
-	closePages,
 	DESKTOP,
-	launchBrowser,
 	newContext,
 	saveScreenshot,
 	unexpectedErrors,
+	useBrowser,
 	waitForMapFrame,
-	watchAndOpen,
-	type OpenedPage
+	watchAndOpen
 } from './harness';
 import { hasChromium, startServer, type RunningServer } from './server';
 import { poppler, savePdf } from './pdf';
@@ -58,23 +55,18 @@ async function prepare(dataDir: string): Promise<void> {
 
 describe.skipIf(!hasChromium || process.env.BEATWISE_E2E === '0')('road safety (e2e)', () => {
 	let server: RunningServer;
-	let browser: Browser;
-	const opened: OpenedPage[] = [];
+	const { browser, opened } = useBrowser();
 
 	beforeAll(async () => {
 		server = await startServer({}, { privateBuild: 'road-safety', prepare });
-		browser = await launchBrowser();
 	}, 600_000);
-	afterEach(() => closePages(opened));
 	afterAll(async () => {
-		await closePages(opened);
-		await browser?.close();
 		await server?.stop();
 	});
 
 	it('analyst: map, years, day × time, and a before/after evaluation equal to the API', async () => {
 		const base = server.url;
-		const context = await newContext(browser, DESKTOP);
+		const context = await newContext(browser(), DESKTOP);
 		const page = await context.newPage();
 		await signIn(page, base, 'analyst', { dataDir: server.dataDir });
 		const o = await watchAndOpen(context, page, base, '/road-safety');

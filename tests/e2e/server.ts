@@ -64,6 +64,12 @@ export interface RunningServer {
 	stop(): Promise<void>;
 }
 
+/**
+ * Names a data folder that holds the demo, loaded once by the e2e global set-up (prepareDemoData):
+ * servers that would load the demo on start copy it instead.
+ */
+export const DEMO_DIR_VARIABLE = 'BEATWISE_E2E_DEMO_DIR';
+
 export interface ServerOptions {
 	/**
 	 * Run from a private copy of the build named so (under `.beatwise/`, inside the project so that the
@@ -80,6 +86,30 @@ export interface ServerOptions {
 	prepare?: (dataDir: string) => Promise<void>;
 	/** Listen on this port (a helper's own range) instead of a free one. */
 	port?: number;
+	/** Leave the data folder in place when the server stops (prepareDemoData). */
+	keepData?: boolean;
+}
+
+/**
+ * What a server's data folder starts as: the demo already loaded (DEMO_DIR_VARIABLE) when the server
+ * would load it on start into an empty database, otherwise the migrated empty template.
+ */
+function seedFolder(env: Record<string, string>, options: ServerOptions): string {
+	const demo = process.env[DEMO_DIR_VARIABLE];
+	const loadsDemo = (env.BEATWISE_DEMO ?? '1') === '1' && !env.DATABASE_URL && !env.BEATWISE_DATA;
+	if (demo && loadsDemo && !options.prepare && existsSync(join(demo, 'pg'))) return demo;
+	return TEMPLATE_DIR;
+}
+
+/**
+ * Start a server on the migrated template, let it load the demo, stop it and keep its data folder:
+ * the demo loaded once for every server of the run that starts with it (seedFolder).
+ */
+export async function prepareDemoData(): Promise<string> {
+	const server = await startServer({}, { keepData: true, readyTimeoutMs: 600_000 });
+	await server.stop();
+	rmSync(join(server.dataDir, 'beatwise.lock'), { force: true });
+	return server.dataDir;
 }
 
 /**
@@ -99,7 +129,9 @@ export async function startServer(
 		buildDir = join(copy, 'build');
 	}
 	const dataDir = mkdtempSync(join(tmpdir(), 'beatwise-e2e-'));
-	if (existsSync(join(TEMPLATE_DIR, 'pg'))) {
+	const seed = seedFolder(env, options);
+	if (seed !== TEMPLATE_DIR) cpSync(seed, dataDir, { recursive: true });
+	else if (existsSync(join(TEMPLATE_DIR, 'pg'))) {
 		cpSync(join(TEMPLATE_DIR, 'pg'), join(dataDir, 'pg'), { recursive: true });
 	}
 	await options.prepare?.(dataDir);
@@ -163,7 +195,7 @@ export async function startServer(
 			}
 			mkdirSync(LOG_DIR, { recursive: true });
 			writeFileSync(join(LOG_DIR, `server-${port}.log`), output);
-			rmSync(dataDir, { recursive: true, force: true });
+			if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
 			if (buildDir !== 'build') rmSync(dirname(buildDir), { recursive: true, force: true });
 			if (hung) throw new Error(`the server did not exit within 20 s of SIGTERM:\n${output}`);
 		}

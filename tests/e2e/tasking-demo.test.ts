@@ -5,34 +5,16 @@
  * visits; an analyst-drawn spot (corners clicked on the map) joins the next tasking's board and the
  * officer's list on a phone. Screenshots land in test-output/e2e.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { signIn } from './auth';
-import {
-	closePages,
-	DESKTOP,
-	launchBrowser,
-	newContext,
-	PHONE,
-	saveScreenshot,
-	type OpenedPage
-} from './harness';
+import { DESKTOP, newContext, PHONE, saveScreenshot, useBrowser } from './harness';
 
 const BASE_URL = process.env.BEATWISE_E2E_URL;
 
 describe.skipIf(!BASE_URL)('the demo shows shift rankings, accuracy and a board (e2e)', () => {
 	const base = BASE_URL as string;
-	let browser: Browser;
-	const opened: OpenedPage[] = [];
-
-	beforeAll(async () => {
-		browser = await launchBrowser();
-	});
-	afterEach(() => closePages(opened));
-	afterAll(async () => {
-		await closePages(opened);
-		await browser?.close();
-	});
+	const { browser } = useBrowser();
 
 	async function ranking(page: Page, shift: string): Promise<string[]> {
 		await page.goto(`${base}/supervisor?shift=${shift}`);
@@ -41,7 +23,7 @@ describe.skipIf(!BASE_URL)('the demo shows shift rankings, accuracy and a board 
 	}
 
 	it('supervisor: district 11 ranks differently per shift, with the accuracy of the shift beside it', async () => {
-		const context = await newContext(browser, DESKTOP);
+		const context = await newContext(browser(), DESKTOP);
 		const page = await context.newPage();
 		await signIn(page, base, 'supervisor');
 		const early = await ranking(page, 'early');
@@ -74,7 +56,7 @@ describe.skipIf(!BASE_URL)('the demo shows shift rankings, accuracy and a board 
 	}, 300_000);
 
 	it('board: three units today, yesterday’s visits logged; a drawn spot reaches the board and the phone', async () => {
-		const context = await newContext(browser, DESKTOP);
+		const context = await newContext(browser(), DESKTOP);
 		const page = await context.newPage();
 		await signIn(page, base, 'supervisor');
 		await page.goto(`${base}/tasking`);
@@ -135,7 +117,7 @@ describe.skipIf(!BASE_URL)('the demo shows shift rankings, accuracy and a board 
 		const unit = page.locator('[data-testid="board-unit"][data-unit="DRAW1"]');
 		await expect.poll(() => unit.innerText()).toContain('drawn');
 
-		const phone = await newContext(browser, PHONE);
+		const phone = await newContext(browser(), PHONE);
 		const op = await phone.newPage();
 		await signIn(op, base, 'officer');
 		await op.goto(`${base}/patrol`);

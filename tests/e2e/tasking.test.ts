@@ -4,39 +4,20 @@
  * waits on the phone), leaves, comes back online (the queue is sent); the supervisor sees the visit on
  * the board; the unit's printed orders and their PDF. Screenshots land in test-output/e2e.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { signIn } from './auth';
 import { pageProblems } from './axe';
-import {
-	closePages,
-	DESKTOP,
-	launchBrowser,
-	newContext,
-	PHONE,
-	saveScreenshot,
-	type OpenedPage
-} from './harness';
+import { DESKTOP, newContext, PHONE, saveScreenshot, useBrowser } from './harness';
 
 const BASE_URL = process.env.BEATWISE_E2E_URL;
 
 describe.skipIf(!BASE_URL)('tasking board, phone visit log, completion (e2e)', () => {
 	const base = BASE_URL as string;
-	let browser: Browser;
-	const opened: OpenedPage[] = [];
-
-	beforeAll(async () => {
-		browser = await launchBrowser();
-	});
-	afterEach(() => closePages(opened));
-	afterAll(async () => {
-		await closePages(opened);
-		await browser?.close();
-	});
+	const { browser } = useBrowser();
 
 	it('supervisor tasks two units, the officer logs a visit offline then online, the board shows it', async () => {
 		const today = new Date().toISOString().slice(0, 10);
-		const sup = await newContext(browser, DESKTOP);
+		const sup = await newContext(browser(), DESKTOP);
 		const page = await sup.newPage();
 		await signIn(page, base, 'supervisor');
 		await page.goto(`${base}/tasking?shift=late&date=${today}`);
@@ -65,7 +46,7 @@ describe.skipIf(!BASE_URL)('tasking board, phone visit log, completion (e2e)', (
 		);
 		await saveScreenshot(page, 'desktop-tasking-board');
 
-		const phone = await newContext(browser, PHONE);
+		const phone = await newContext(browser(), PHONE);
 		const op = await phone.newPage();
 		await signIn(op, base, 'officer');
 		await op.goto(`${base}/patrol`);

@@ -3,21 +3,19 @@
  * pixels, numbers in the panels equal the API's answers to the same questions, the URL restores the
  * state, and screenshots of each view at desktop and phone widths land in test-output/e2e.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
 import { signIn } from './auth';
 import {
 	apiJson,
 	deckPixels,
 	DESKTOP,
-	launchBrowser,
 	newContext,
 	PHONE,
 	saveScreenshot,
+	useBrowser,
 	waitForMapFrame,
-	watchAndOpen,
-	closePages,
-	type OpenedPage
+	watchAndOpen
 } from './harness';
 
 const BASE_URL = process.env.BEATWISE_E2E_URL;
@@ -28,8 +26,7 @@ const num = (s: string) => Number(s.replace(/[^\d.-]/g, ''));
 
 describe.skipIf(!BASE_URL)('views (e2e)', () => {
 	const base = BASE_URL as string;
-	let browser: Browser;
-	const opened: OpenedPage[] = [];
+	const { browser, opened } = useBrowser();
 
 	let cookies: Awaited<ReturnType<BrowserContext['cookies']>> = [];
 
@@ -39,7 +36,7 @@ describe.skipIf(!BASE_URL)('views (e2e)', () => {
 		viewport: { width: number; height: number } = DESKTOP,
 		isMobile = false
 	) {
-		const context = await newContext(browser, viewport, { isMobile });
+		const context = await newContext(browser(), viewport, { isMobile });
 		const page = await context.newPage();
 		if (cookies.length) await context.addCookies(cookies);
 		else {
@@ -50,17 +47,6 @@ describe.skipIf(!BASE_URL)('views (e2e)', () => {
 		opened.push(o);
 		return o;
 	}
-
-	beforeAll(async () => {
-		browser = await launchBrowser();
-	});
-
-	afterEach(() => closePages(opened));
-
-	afterAll(async () => {
-		await closePages(opened);
-		await browser?.close();
-	});
 
 	it('neighbourhood: hot spots of the chosen LSOA, numbers from the API, URL restores it', async () => {
 		const { page, apiRequests } = await open('/neighbourhood');
@@ -274,7 +260,7 @@ describe.skipIf(!BASE_URL)('views (e2e)', () => {
 	});
 
 	it("demo supervisor: opens on their first area (Chicago district 11) for that area's last day", async () => {
-		const context = await newContext(browser);
+		const context = await newContext(browser());
 		const page = await context.newPage();
 		opened.push({ context, page, errors: [], cellRequests: [], apiRequests: [] });
 		await signIn(page, base, 'supervisor', { next: '/supervisor' });

@@ -49,6 +49,19 @@ export interface TestDatabase {
 
 let counter = 0;
 
+/** Names the run's migrated PostgreSQL template database (set by tests/global-setup.ts). */
+export const PG_TEMPLATE_VARIABLE = 'BEATWISE_TEST_PG_TEMPLATE';
+
+/** CREATE and DROP DATABASE through the server's maintenance connection. */
+export async function onServer(base: string, sql: string): Promise<void> {
+	const admin = postgres(base, { max: 1, onnotice: () => {} });
+	try {
+		await admin.unsafe(sql);
+	} finally {
+		await admin.end();
+	}
+}
+
 export async function createTestDatabase(engine: Engine): Promise<TestDatabase> {
 	if (engine === 'pglite') {
 		const dataDir = mkdtempSync(join(tmpdir(), 'beatwise-test-'));
@@ -68,12 +81,10 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
 	const base = serverUrl();
 	if (!base) throw new Error('no PostgreSQL URL: set BEATWISE_TEST_DATABASE_URL');
 	const name = `beatwise_t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
-	const admin = postgres(base, { max: 1, onnotice: () => {} });
-	try {
-		await admin.unsafe(`CREATE DATABASE ${name}`);
-	} finally {
-		await admin.end();
-	}
+	// A clone of the run's migrated template (global set-up) when there is one: a copy of its files
+	// instead of creating PostGIS and running every migration again for each database.
+	const template = process.env[PG_TEMPLATE_VARIABLE];
+	await onServer(base, `CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
 	const u = new URL(base);
 	u.pathname = `/${name}`;
 	const url = u.toString();
@@ -90,12 +101,7 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
 		url,
 		async drop() {
 			await db.close().catch(() => {});
-			const a = postgres(base, { max: 1, onnotice: () => {} });
-			try {
-				await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-			} finally {
-				await a.end();
-			}
+			await onServer(base, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 		}
 	};
 }

@@ -1,16 +1,28 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cellExportQuerySchema, incidentExportQuerySchema } from '$lib/contracts/exports';
 import type { AuthUser } from '$lib/server/auth/permissions';
 import { ServiceError } from '$lib/server/errors';
 import type { CsvExport } from '$lib/server/services/exports';
 import { readScope } from '$lib/server/auth/read-scope';
-import { csvExportResponse } from './respond';
+import type * as Respond from './respond';
 import { toCsv, UTF8_BOM } from './csv';
 
-vi.mock('$lib/server/db', () => ({
-	getDatabase: async () => ({}),
-	readSnapshot: async <T>(work: (db: object) => Promise<T>) => work({})
-}));
+/**
+ * No database: the export's read snapshot runs the work on an empty stand-in. Mocked with doMock and
+ * withdrawn after this file, not with a hoisted vi.mock: unit spec files share a worker's modules
+ * (vite.config.ts, `isolate: false`), and vitest keeps a vi.mock registered for the files after it.
+ */
+let csvExportResponse: typeof Respond.csvExportResponse;
+beforeAll(async () => {
+	vi.doMock('$lib/server/db', () => ({
+		getDatabase: async () => ({}),
+		readSnapshot: async <T>(work: (db: object) => Promise<T>) => work({})
+	}));
+	({ csvExportResponse } = await import('./respond'));
+});
+afterAll(() => {
+	vi.doUnmock('$lib/server/db');
+});
 
 const analyst: AuthUser = { id: 7, username: 'a', displayName: 'A', role: 'analyst', areaIds: [] };
 

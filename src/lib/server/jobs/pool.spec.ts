@@ -39,11 +39,12 @@ const small = {
 	}
 };
 /**
- * Hours of work: 3,000 events in one place and one week, so all 4.5 million pairs are close in
- * distance and in time, for 9,999 permutations.
+ * Minutes of work (a test stops it within milliseconds of its first progress message): 1,000 events
+ * in one place and one week, so all ~500,000 pairs are close in distance and in time, for 9,999
+ * permutations. Small enough that its set-up and first permutation take little CPU.
  */
 const endless = {
-	events: events(3000, 100, 7),
+	events: events(1000, 100, 7),
 	options: {
 		distanceBands: { width: 100, count: 2 },
 		timeBands: { width: 7, count: 2 },
@@ -102,8 +103,9 @@ describe('WorkerPool', () => {
 
 	it('stops a task over its memory budget with a clear error, and the server thread lives on', async () => {
 		const p = pool({ memoryMb: 32 });
-		// Two million events are far more than 32 MB of heap once the worker has read them.
-		const huge = { ...small, events: events(2_000_000) };
+		// A million events are more than twice 32 MB of heap once the worker has read them (400,000
+		// already stop it); two million took seconds more to generate and copy to the worker.
+		const huge = { ...small, events: events(1_000_000) };
 		const err = await rejection(p.run('knox', huge, { owner: 'u1' }));
 		expect(err.code).toBe('E_JOB_MEMORY');
 		expect(err.message).toMatch(/needed more than its memory budget of 32 MB and was stopped/);
