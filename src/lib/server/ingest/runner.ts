@@ -17,6 +17,7 @@ import {
 	addOffences,
 	addRollupCounts,
 	copyIncidents,
+	reserveIncidentIds,
 	copyRejects,
 	createBatch,
 	ensureSource,
@@ -738,6 +739,8 @@ async function storeBatch(db: Database, p: PreparedBatch, ctx: WriteContext): Pr
 	// (concurrent imports of one source, or this run's overlapping files) wait on each other in one
 	// direction and never deadlock; the rollup rows are in key order already.
 	const sorted = rows.slice().sort((a, b) => compareText(a.externalId, b.externalId));
+	// Ids still number the rows in the file's order (what a reader of the table expects).
+	const fileOrder = new Map(rows.map((r, i) => [r, i]));
 	ctx.knownIds.reserve(ctx.source.id, sorted.length);
 	try {
 		// Fast path: find the ids already stored, COPY the rest straight into incidents, add their
@@ -754,7 +757,17 @@ async function storeBatch(db: Database, p: PreparedBatch, ctx: WriteContext): Pr
 			// This transaction adds exactly the copied rows to the rollups, summed beforehand, in one
 			// upsert (the insert trigger, which would group them again, leaves them to it).
 			await takeOverRollupInserts(tx);
-			await copyIncidents(tx, fresh.length ? fresh.map((r) => r.line).join('\n') + '\n' : '');
+			const newIds = await reserveIncidentIds(tx, fresh.length);
+			const idOf = new Map(
+				fresh
+					.slice()
+					.sort((a, b) => fileOrder.get(a)! - fileOrder.get(b)!)
+					.map((r, k) => [r, newIds[k]])
+			);
+			await copyIncidents(
+				tx,
+				fresh.length ? fresh.map((r) => `${idOf.get(r)}\t${r.line}`).join('\n') + '\n' : ''
+			);
 			await addRollupCounts(
 				tx,
 				ROLLUP_COUNT_COLUMNS,

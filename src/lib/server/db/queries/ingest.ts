@@ -292,8 +292,22 @@ export async function existingExternalIds(
 	return new Set(rows.map((r) => r.external_id));
 }
 
+/**
+ * COPY incidents given as lines of `id` + `INCIDENT_COLUMNS` (ids from `reserveIncidentIds`, so the
+ * rows can be sent in key order and still number the file's rows in the order it has them).
+ */
 export async function copyIncidents(tx: Queryable, copyText: string): Promise<void> {
-	if (copyText) await tx.copyIn('incidents', INCIDENT_COLUMNS, copyText);
+	if (copyText) await tx.copyIn('incidents', ['id', ...INCIDENT_COLUMNS], copyText);
+}
+
+/** `n` new incident ids from the table's own sequence, ascending. */
+export async function reserveIncidentIds(tx: Queryable, n: number): Promise<number[]> {
+	if (n === 0) return [];
+	const rows = await tx.query<{ id: string | number }>(
+		`SELECT nextval(pg_get_serial_sequence('incidents', 'id')) AS id FROM generate_series(1, $1::int)`,
+		[n]
+	);
+	return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
 }
 
 /**
