@@ -49,7 +49,15 @@ export default defineConfig({
 				test: {
 					name: 'e2e',
 					include: ['tests/e2e/**/*.test.ts'],
-					globalSetup: ['tests/global-setup.ts', 'tests/e2e/global-setup.ts']
+					globalSetup: ['tests/global-setup.ts', 'tests/e2e/global-setup.ts'],
+					// Two files at a time, after the other tiers: global set-up starts one demo server per
+					// worker, and worker-setup.ts hands each file its worker's server, so a worker's files
+					// run one after another on their own server (files that need other data start their
+					// own, on a free port and a data folder of their own).
+					setupFiles: ['tests/e2e/worker-setup.ts'],
+					fileParallelism: true,
+					maxWorkers: 2,
+					sequence: { groupOrder: 1 }
 				}
 			}
 		],

@@ -2,13 +2,22 @@
  * Once per test run: a migrated PGlite + PostGIS data folder that test files copy instead of
  * starting PGlite cold (rebuilt when the migrations change); with a PostgreSQL URL, a migrated
  * PostGIS database that test databases are cloned from (CREATE DATABASE … TEMPLATE), dropped after
- * the run.
+ * the run. Names the run, for the demo templates tests make on first use (helpers/db.ts, demoFolder),
+ * removed after the run.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '../src/lib/server/db/client';
-import { onServer, PG_TEMPLATE_VARIABLE, serverUrl, TEMPLATE_DIR } from './helpers/db';
+import {
+	demoFolderPath,
+	demoTemplateName,
+	onServer,
+	PG_TEMPLATE_VARIABLE,
+	RUN_VARIABLE,
+	serverUrl,
+	TEMPLATE_DIR
+} from './helpers/db';
 
 function migrationsHash(): string {
 	const h = createHash('sha256');
@@ -20,7 +29,16 @@ function migrationsHash(): string {
 
 export default async function setup(): Promise<(() => Promise<void>) | void> {
 	await embeddedTemplate();
-	return serverTemplate();
+	// The first project's set-up names the run; the demo templates made in it are removed at its end.
+	if (process.env[RUN_VARIABLE]) return serverTemplate();
+	const run = `${process.pid}-${Date.now().toString(36)}`;
+	process.env[RUN_VARIABLE] = run;
+	const dropServer = await serverTemplate();
+	return async () => {
+		for (const suffix of ['', '.tmp', '.lock'])
+			rmSync(demoFolderPath(run) + suffix, { recursive: true, force: true });
+		await dropServer?.();
+	};
 }
 
 /**
@@ -32,7 +50,10 @@ async function serverTemplate(): Promise<(() => Promise<void>) | void> {
 	if (!base || process.env[PG_TEMPLATE_VARIABLE]) return;
 	const name = `beatwise_tpl_${process.pid}_${Date.now().toString(36)}`;
 	process.env[PG_TEMPLATE_VARIABLE] = name;
-	const drop = () => onServer(base, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+	const drop = async () => {
+		for (const db of [`${demoTemplateName(name)}_tmp`, demoTemplateName(name), name])
+			await onServer(base, `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+	};
 	try {
 		await onServer(base, `CREATE DATABASE ${name}`);
 		const u = new URL(base);

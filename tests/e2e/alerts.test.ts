@@ -17,9 +17,9 @@ import { pageProblems } from './axe';
 import { launchBrowser, newContext, saveScreenshot, watchAndOpen } from './harness';
 import { savePdf } from './pdf';
 import { hasChromium, startServer, type RunningServer } from './server';
+import { copyDemoInto } from '../helpers/db';
 import { openDatabase } from '../../src/lib/server/db/client';
 import { dayToIso, isoToDay } from '../../src/lib/server/analysis/days';
-import { loadDemo } from '../../src/lib/server/demo/load';
 import { importPaths } from '../../src/lib/server/ingest/import';
 import { earlyWarningIdle, scheduleAfterImports } from '../../src/lib/server/jobs/early-warning';
 import { computeInline } from '../../src/lib/server/jobs/tasks';
@@ -54,9 +54,10 @@ describe.skipIf(!hasChromium || process.env.BEATWISE_E2E === '0')(
 				{
 					readyTimeoutMs: 300_000,
 					prepare: async (dataDir) => {
+						// The demo as loadDemo leaves it (the run's template, with its credentials).
+						await copyDemoInto(dataDir);
 						const db = await openDatabase({ dataDir });
 						try {
-							await loadDemo(db, () => {}, { dataDir });
 							const stop = await scheduleAfterImports(db, () => computeInline);
 							const file = join(work, 'burglary.csv');
 							writeFileSync(file, burglaryCsv());

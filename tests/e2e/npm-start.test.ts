@@ -5,8 +5,8 @@
  * assumes https when ORIGIN is unset, and every form post from those addresses was refused as
  * cross-site (403) — the e2e servers set ORIGIN, so no test saw it.
  *
- * `npm start` builds into build/ as a newcomer's would (the same sources give the same files, so the
- * run's shared server is not disturbed: test files run one at a time).
+ * `npm start` builds into build/ as a newcomer's would; the run's other servers are not disturbed: they
+ * run from a copy of the build made by the e2e global set-up (server.ts, BUILD_COPY_VARIABLE).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';

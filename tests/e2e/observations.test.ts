@@ -10,15 +10,13 @@
  * C is withheld from a viewer, the toggle writes the URL; a screenshot lands in test-output/e2e.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { cellToLatLng, getResolution, latLngToCell } from 'h3-js';
-import { TEMPLATE_DIR } from '../helpers/db';
-import { openDatabase } from '../../src/lib/server/db/client';
-import { loadDemo } from '../../src/lib/server/demo/load';
+import { copyDemoInto } from '../helpers/db';
 import { demoCredentials, sessionCookie, signIn } from './auth';
 import {
 	deckPixels,
@@ -58,11 +56,8 @@ describe.skipIf(!hasChromium || process.env.BEATWISE_E2E === '0')(
 
 		beforeAll(async () => {
 			dataDir = mkdtempSync(join(tmpdir(), 'beatwise-e2e-observations-'));
-			if (existsSync(join(TEMPLATE_DIR, 'pg')))
-				cpSync(join(TEMPLATE_DIR, 'pg'), join(dataDir, 'pg'), { recursive: true });
-			const db = await openDatabase({ dataDir });
-			await loadDemo(db, () => {}, { dataDir });
-			await db.close();
+			// The demo as loadDemo leaves it (the run's template, with its credentials).
+			await copyDemoInto(dataDir);
 			const hostile = join(dataDir, 'hostile.csv');
 			writeFileSync(
 				hostile,

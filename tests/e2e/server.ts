@@ -70,6 +70,27 @@ export interface RunningServer {
  */
 export const DEMO_DIR_VARIABLE = 'BEATWISE_E2E_DEMO_DIR';
 
+/**
+ * Names the run's copy of the build (made once by the e2e global set-up, snapshotBuild): e2e servers
+ * run from it, so a test that rebuilds `build/` (npm-start) swaps no chunks under a server of a file
+ * running beside it.
+ */
+export const BUILD_COPY_VARIABLE = 'BEATWISE_E2E_BUILD';
+
+/** A copy of the (freshly checked) build under `.beatwise/NAME-build/build`, returned. */
+function copyBuild(name: string, from = 'build'): string {
+	const copy = resolve('.beatwise', `${name}-build`);
+	rmSync(copy, { recursive: true, force: true });
+	cpSync(from, join(copy, 'build'), { recursive: true });
+	return join(copy, 'build');
+}
+
+/** The run's copy of the build for every e2e server (BUILD_COPY_VARIABLE); removed with `dirname`. */
+export function snapshotBuild(name: string): string {
+	ensureBuilt();
+	return copyBuild(name);
+}
+
 export interface ServerOptions {
 	/**
 	 * Run from a private copy of the build named so (under `.beatwise/`, inside the project so that the
@@ -120,13 +141,14 @@ export async function startServer(
 	env: Record<string, string> = {},
 	options: ServerOptions = {}
 ): Promise<RunningServer> {
-	ensureBuilt();
-	let buildDir = 'build';
+	const runBuild = process.env[BUILD_COPY_VARIABLE];
+	const shared = runBuild && existsSync(join(runBuild, 'handler.js')) ? runBuild : undefined;
+	if (!shared) ensureBuilt();
+	let buildDir = shared ?? 'build';
+	let ownBuild = false;
 	if (options.privateBuild) {
-		const copy = resolve('.beatwise', `${options.privateBuild}-build`);
-		rmSync(copy, { recursive: true, force: true });
-		cpSync('build', join(copy, 'build'), { recursive: true });
-		buildDir = join(copy, 'build');
+		buildDir = copyBuild(options.privateBuild, shared ?? 'build');
+		ownBuild = true;
 	}
 	const dataDir = mkdtempSync(join(tmpdir(), 'beatwise-e2e-'));
 	const seed = seedFolder(env, options);
@@ -173,7 +195,7 @@ export async function startServer(
 			child.kill('SIGKILL');
 			throw new Error(`server did not become ready in ${readyMs / 1000} s:\n${output}`);
 		}
-		await new Promise((r) => setTimeout(r, 500));
+		await new Promise((r) => setTimeout(r, 100));
 	}
 	return {
 		url,
@@ -196,7 +218,7 @@ export async function startServer(
 			mkdirSync(LOG_DIR, { recursive: true });
 			writeFileSync(join(LOG_DIR, `server-${port}.log`), output);
 			if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
-			if (buildDir !== 'build') rmSync(dirname(buildDir), { recursive: true, force: true });
+			if (ownBuild) rmSync(dirname(buildDir), { recursive: true, force: true });
 			if (hung) throw new Error(`the server did not exit within 20 s of SIGTERM:\n${output}`);
 		}
 	};

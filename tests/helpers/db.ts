@@ -5,11 +5,12 @@
  * - PostgreSQL + PostGIS when BEATWISE_TEST_DATABASE_URL (or DATABASE_URL) names a server: each test
  *   file gets a fresh database of its own, created with the postgis extension and dropped after.
  */
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import postgres from 'postgres';
 import { openDatabase, type Database } from '../../src/lib/server/db/client';
+import { loadDemo } from '../../src/lib/server/demo/load';
 
 export const TEMPLATE_DIR = resolve('.beatwise/test-template');
 export const SHARED = resolve('../shared');
@@ -62,10 +63,122 @@ export async function onServer(base: string, sql: string): Promise<void> {
 	}
 }
 
-export async function createTestDatabase(engine: Engine): Promise<TestDatabase> {
+/** Names this test run (tests/global-setup.ts): the demo templates below are made once per run. */
+export const RUN_VARIABLE = 'BEATWISE_TEST_RUN';
+
+function runName(): string {
+	return process.env[RUN_VARIABLE] ?? `p${process.pid}`;
+}
+
+/** Where this run's embedded demo template is (removed by global set-up's teardown). */
+export function demoFolderPath(run = runName()): string {
+	return join(tmpdir(), `beatwise-demo-${run}`);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A PGlite data folder with the demo loaded (and its demo-credentials.txt), made once per run by the
+ * first test worker that asks (the others wait for it) and copied by every test that starts with the
+ * demo, instead of each loading it again.
+ */
+export async function demoFolder(): Promise<string> {
+	const dir = demoFolderPath();
+	const lock = `${dir}.lock`;
+	const deadline = Date.now() + 900_000;
+	for (;;) {
+		if (existsSync(dir)) return dir;
+		try {
+			mkdirSync(lock);
+		} catch {
+			// Another worker is loading it: wait for the folder (or for its lock to go, then try again).
+			if (Date.now() > deadline) throw new Error(`the demo template ${dir} was not made in time`);
+			await sleep(250);
+			continue;
+		}
+		try {
+			const work = `${dir}.tmp`;
+			rmSync(work, { recursive: true, force: true });
+			mkdirSync(work);
+			if (existsSync(join(TEMPLATE_DIR, 'pg')))
+				cpSync(join(TEMPLATE_DIR, 'pg'), join(work, 'pg'), { recursive: true });
+			const db = await openDatabase({ dataDir: work });
+			try {
+				await loadDemo(db, () => {}, { dataDir: work });
+			} finally {
+				await db.close();
+			}
+			rmSync(join(work, 'beatwise.lock'), { force: true });
+			renameSync(work, dir);
+			return dir;
+		} finally {
+			rmSync(lock, { recursive: true, force: true });
+		}
+	}
+}
+
+/**
+ * Fill a data folder (an e2e server's, before it starts: ServerOptions.prepare) with a copy of the
+ * run's demo template, credentials included, in place of what it held.
+ */
+export async function copyDemoInto(dataDir: string): Promise<void> {
+	const demo = await demoFolder();
+	rmSync(join(dataDir, 'pg'), { recursive: true, force: true });
+	cpSync(demo, dataDir, { recursive: true });
+}
+
+/** The name of this run's PostgreSQL demo template (dropped by global set-up's teardown). */
+export function demoTemplateName(template: string): string {
+	return `${template}_demo`;
+}
+
+/**
+ * A PostgreSQL database with the demo loaded, cloned from the run's migrated template once per run
+ * (the first worker that asks makes it under an advisory lock, the others wait on the lock); null
+ * without a run template.
+ */
+async function demoTemplate(base: string): Promise<string | null> {
+	const template = process.env[PG_TEMPLATE_VARIABLE];
+	if (!template) return null;
+	const name = demoTemplateName(template);
+	const admin = postgres(base, { max: 1, onnotice: () => {} });
+	try {
+		await admin`SELECT pg_advisory_lock(727301)`;
+		const [found] = await admin`SELECT 1 FROM pg_database WHERE datname = ${name}`;
+		if (!found) {
+			const work = `${name}_tmp`;
+			await admin.unsafe(`DROP DATABASE IF EXISTS ${work} WITH (FORCE)`);
+			await admin.unsafe(`CREATE DATABASE ${work} TEMPLATE ${template}`);
+			const u = new URL(base);
+			u.pathname = `/${work}`;
+			const db = await openDatabase({ databaseUrl: u.toString() });
+			try {
+				await loadDemo(db);
+			} finally {
+				await db.close();
+			}
+			await admin.unsafe(`ALTER DATABASE ${work} RENAME TO ${name}`);
+		}
+		return name;
+	} finally {
+		await admin`SELECT pg_advisory_unlock(727301)`.catch(() => {});
+		await admin.end();
+	}
+}
+
+export interface TestDatabaseOptions {
+	/** Start with the demo loaded (a copy of the run's demo template, loadDemo without a data folder). */
+	demo?: boolean;
+}
+
+export async function createTestDatabase(
+	engine: Engine,
+	options: TestDatabaseOptions = {}
+): Promise<TestDatabase> {
 	if (engine === 'pglite') {
 		const dataDir = mkdtempSync(join(tmpdir(), 'beatwise-test-'));
-		if (existsSync(join(TEMPLATE_DIR, 'pg')))
+		if (options.demo) cpSync(await demoFolder(), dataDir, { recursive: true });
+		else if (existsSync(join(TEMPLATE_DIR, 'pg')))
 			cpSync(join(TEMPLATE_DIR, 'pg'), join(dataDir, 'pg'), { recursive: true });
 		const db = await openDatabase({ dataDir });
 		return {
@@ -82,8 +195,10 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
 	if (!base) throw new Error('no PostgreSQL URL: set BEATWISE_TEST_DATABASE_URL');
 	const name = `beatwise_t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
 	// A clone of the run's migrated template (global set-up) when there is one: a copy of its files
-	// instead of creating PostGIS and running every migration again for each database.
-	const template = process.env[PG_TEMPLATE_VARIABLE];
+	// instead of creating PostGIS and running every migration again for each database; of its demo
+	// template when the test starts with the demo.
+	const demo = options.demo ? await demoTemplate(base) : null;
+	const template = demo ?? process.env[PG_TEMPLATE_VARIABLE];
 	await onServer(base, `CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
 	const u = new URL(base);
 	u.pathname = `/${name}`;
@@ -95,6 +210,7 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
 		await own.end();
 	}
 	const db = await openDatabase({ databaseUrl: url });
+	if (options.demo && !demo) await loadDemo(db);
 	return {
 		db,
 		engine,

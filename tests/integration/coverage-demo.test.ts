@@ -10,7 +10,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/db';
-import { loadDemo } from '../../src/lib/server/demo/load';
 import { busiestLsoa } from '../helpers/demo';
 import { emergingForArea } from '../../src/lib/server/services/emerging';
 import { changeMap, trendsForArea } from '../../src/lib/server/services/trends';
@@ -45,8 +44,7 @@ describe.each(engines())('statistics know which periods have data (%s)', (engine
 	let cityId: number;
 
 	beforeAll(async () => {
-		t = await createTestDatabase(engine);
-		await loadDemo(t.db);
+		t = await createTestDatabase(engine, { demo: true });
 		lsoa = await busiestLsoa(t.db);
 		// The demo also holds a timed source elsewhere (Chicago, 2018–2019): these checks are on the
 		// City of London's police.uk months, so they look at that source and that area.

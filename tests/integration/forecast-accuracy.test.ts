@@ -33,7 +33,6 @@ import {
 } from '../../src/lib/server/services/forecast-accuracy';
 import { forecastAccuracySchema } from '../../src/lib/contracts/forecast-accuracy';
 import { ServiceError } from '../../src/lib/server/errors';
-import { loadDemo } from '../../src/lib/server/demo/load';
 
 const current = vi.hoisted(() => ({ db: null as unknown }));
 vi.mock('$lib/server/db', () => ({
@@ -243,9 +242,8 @@ describe.skipIf(withoutShared())('forecast accuracy on the database', () => {
 describe('forecast accuracy on monthly data (the police.uk demo)', () => {
 	let t: TestDatabase;
 	beforeAll(async () => {
-		t = await createTestDatabase('pglite');
+		t = await createTestDatabase('pglite', { demo: true });
 		clearForecastAccuracyCache();
-		await loadDemo(t.db);
 	}, 300_000);
 	afterAll(async () => {
 		clearForecastAccuracyCache();

@@ -8,7 +8,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/db';
-import { loadDemo } from '../../src/lib/server/demo/load';
 import {
 	choosableAreas,
 	neighbourhoodForViewer,
@@ -42,8 +41,7 @@ describe.each(engines())('the neighbourhood view for the community team (%s)', (
 	});
 
 	beforeAll(async () => {
-		t = await createTestDatabase(engine);
-		await loadDemo(t.db);
+		t = await createTestDatabase(engine, { demo: true });
 		const one = async (sql: string) => Number((await t.db.query<{ id: number }>(sql))[0].id);
 		city = await one(`SELECT id FROM areas WHERE kind = 'borough' AND code = 'E09000001'`);
 		// The City LSOA with the most incidents: big and small counts side by side.

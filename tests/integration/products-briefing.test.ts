@@ -13,7 +13,6 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/db';
-import { loadDemo } from '../../src/lib/server/demo/load';
 import { openDatabase } from '../../src/lib/server/db/client';
 import { briefingContent, draftBriefing } from '../../src/lib/server/products/briefing';
 import { MONTHS, trendReportContent } from '../../src/lib/server/products/trend-report';
@@ -60,9 +59,8 @@ describe.each(engines())('community-safety briefings (%s)', (engine) => {
 	const work = mkdtempSync(join(tmpdir(), 'beatwise-briefing-'));
 
 	beforeAll(async () => {
-		t = await createTestDatabase(engine);
+		t = await createTestDatabase(engine, { demo: true });
 		db = t.db;
-		await loadDemo(db);
 	}, 900_000);
 	afterAll(async () => {
 		await db?.close().catch(() => undefined);

@@ -7,7 +7,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cellToLatLng } from 'h3-js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/db';
-import { loadDemo } from '../../src/lib/server/demo/load';
 import { riskForShift } from '../../src/lib/server/services/supervisor';
 import {
 	createSpotEdit,
@@ -32,8 +31,7 @@ describe.each(engines())('tasking on %s', { timeout: 300_000 }, (engine) => {
 	let lsoa: { id: number; cells: Set<string> };
 
 	beforeAll(async () => {
-		t = await createTestDatabase(engine);
-		await loadDemo(t.db);
+		t = await createTestDatabase(engine, { demo: true });
 		const [u] = await t.db.query<{ id: number; username: string; display_name: string }>(
 			`SELECT id, username, display_name FROM users WHERE role = 'supervisor' LIMIT 1`
 		);

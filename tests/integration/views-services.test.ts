@@ -7,7 +7,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latLngToCell } from 'h3-js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { loadDemo } from '../../src/lib/server/demo/load';
 import {
 	briefingPeriods,
 	neighbourhoodForViewer,
@@ -34,8 +33,7 @@ describe('views services on the demo data', () => {
 	const borough = 'borough:E09000001'; // City of London
 
 	beforeAll(async () => {
-		t = await createTestDatabase('pglite');
-		await loadDemo(t.db);
+		t = await createTestDatabase('pglite', { demo: true });
 		// The LSOA with the most incidents: enough counts in every period to compare.
 		const rows = await t.db.query<{ id: number; code: string }>(
 			`SELECT a.id, a.code FROM areas a JOIN area_cells ac ON ac.area_id = a.id

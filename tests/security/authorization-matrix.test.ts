@@ -18,7 +18,7 @@ import { sessionCookie, signInCookie, type DemoRole } from '../e2e/auth';
 import { listRoutes, routeServerSources, ROUTE_READS, samplePath, type RouteEntry } from './routes';
 import { ROLES, ROUTE_RULES, decide, type Role } from '../../src/lib/server/auth/permissions';
 import { openDatabase } from '../../src/lib/server/db/client';
-import { loadDemo } from '../../src/lib/server/demo/load';
+import { copyDemoInto } from '../helpers/db';
 import { createAccount } from '../../src/lib/server/auth/accounts';
 import { CLI_ORIGIN } from '../../src/lib/server/auth/audit';
 import { importObservations } from '../../src/lib/server/ingest/observations';
@@ -84,10 +84,11 @@ interface AreaContext {
 let ctx: AreaContext;
 
 async function prepareAreaLimits(dataDir: string): Promise<void> {
+	// The demo with its credentials: a copy of the run's demo template instead of loading it again.
+	await copyDemoInto(dataDir);
 	const db = await openDatabase({ dataDir });
 	const dir = mkdtempSync(join(tmpdir(), 'beatwise-area-limits-'));
 	try {
-		await loadDemo(db, () => {}, { dataDir });
 		const file = join(dir, 'observations.csv');
 		writeFileSync(file, OBSERVATIONS_CSV + '\n');
 		const summary = await importObservations(db, {

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../e2e/server';
 import { demoCredentials, sessionCookie } from '../e2e/auth';
+import { copyDemoInto } from '../helpers/db';
 
 const IDLE_SECONDS = 4;
 
@@ -16,12 +17,16 @@ describe('HTTP hardening (production build)', () => {
 	const analystCookie = () => sessionCookie(server.url, 'analyst', server.dataDir);
 
 	beforeAll(async () => {
-		server = await startServer({
-			BEATWISE_SESSION_IDLE_MINUTES: String(IDLE_SECONDS / 60),
-			BEATWISE_LOGIN_MAX_FAILURES_PER_USER: '3',
-			BEATWISE_LOGIN_MAX_FAILURES_PER_IP: '20',
-			BODY_SIZE_LIMIT: '64K'
-		});
+		server = await startServer(
+			{
+				BEATWISE_SESSION_IDLE_MINUTES: String(IDLE_SECONDS / 60),
+				BEATWISE_LOGIN_MAX_FAILURES_PER_USER: '3',
+				BEATWISE_LOGIN_MAX_FAILURES_PER_IP: '20',
+				BODY_SIZE_LIMIT: '64K'
+			},
+			// The demo accounts (and data) from the run's demo template, not loaded again on start.
+			{ prepare: copyDemoInto }
+		);
 	});
 	afterAll(async () => server?.stop());
 
