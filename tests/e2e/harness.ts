@@ -97,7 +97,7 @@ export async function newContext(
 	viewport: { width: number; height: number } = DESKTOP,
 	options: { isMobile?: boolean } = {}
 ): Promise<BrowserContext> {
-	return browser.newContext({
+	const context = await browser.newContext({
 		viewport,
 		deviceScaleFactor: 1,
 		locale: 'en-GB',
@@ -105,6 +105,18 @@ export async function newContext(
 		isMobile: options.isMobile ?? false,
 		hasTouch: options.isMobile ?? false
 	});
+	loadedMachineTimeouts(context);
+	return context;
+}
+
+/**
+ * Playwright's 30 s defaults are bounds for a quiet machine: on a loaded 2-core CI (two e2e files at a
+ * time, each with its server and software WebGL) a first page of a fresh server took longer. Waits
+ * still end as soon as their condition holds; these only bound how long a failure takes to show.
+ */
+export function loadedMachineTimeouts(context: BrowserContext): void {
+	context.setDefaultNavigationTimeout(120_000);
+	context.setDefaultTimeout(90_000);
 }
 
 /**

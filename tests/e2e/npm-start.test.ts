@@ -21,6 +21,7 @@ import {
 	closePages,
 	deckPixels,
 	launchBrowser,
+	loadedMachineTimeouts,
 	newContext,
 	OUTPUT_DIR,
 	saveScreenshot,
@@ -133,6 +134,7 @@ describe.skipIf(!hasChromium || process.env.BEATWISE_E2E === '0')('npm start (e2
 	it('accepts the sign-in form posted without JavaScript at http://localhost:PORT', async () => {
 		const base = `http://localhost:${port}`;
 		const context = await browser.newContext({ javaScriptEnabled: false, locale: 'en-GB' });
+		loadedMachineTimeouts(context);
 		const page = await context.newPage();
 		opened.push({ context, page, errors: [], cellRequests: [], apiRequests: [] });
 		const viewer = demoCredentials(dataDir).viewer;

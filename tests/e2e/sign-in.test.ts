@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { demoCredentials } from './auth';
-import { launchBrowser, newContext } from './harness';
+import { launchBrowser, loadedMachineTimeouts, newContext } from './harness';
 
 const BASE_URL = process.env.BEATWISE_E2E_URL;
 
@@ -68,6 +68,7 @@ describe.skipIf(!BASE_URL)('sign-in form (e2e)', () => {
 	for (const javaScriptEnabled of [true, false]) {
 		it(`says a sign-in failed and keeps the username (${javaScriptEnabled ? 'with' : 'without'} JavaScript)`, async () => {
 			const context = await browser.newContext({ javaScriptEnabled, locale: 'en-GB' });
+			loadedMachineTimeouts(context);
 			contexts.push(context);
 			const page = await context.newPage();
 			await page.goto(`${base}/login`, { waitUntil: 'domcontentloaded' });
