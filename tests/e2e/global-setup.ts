@@ -25,7 +25,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 	}
 	// One copy of the build for every server of the run: tests that run `npm start` or rebuild
 	// `build/` (npm-start) must not swap the chunks under a running server.
-	const build = snapshotBuild('e2e-run');
+	const build = await snapshotBuild('e2e-run');
 	process.env[BUILD_COPY_VARIABLE] = build;
 	// The demo loaded once, into a data folder that these servers and every later one that starts with
 	// the demo copy (server.ts, seedFolder), instead of each loading it again.

@@ -9,6 +9,7 @@ import {
 	mkdirSync,
 	mkdtempSync,
 	readdirSync,
+	readFileSync,
 	rmSync,
 	statSync,
 	writeFileSync
@@ -34,14 +35,59 @@ function newestMtime(dir: string): number {
 	return newest;
 }
 
-export function ensureBuilt(): void {
+function buildIsFresh(): boolean {
 	const marker = resolve('build/handler.js');
-	if (existsSync(marker)) {
-		const built = statSync(marker).mtimeMs;
-		if (built > newestMtime(resolve('src')) && built > newestMtime(resolve('static'))) return;
+	if (!existsSync(marker)) return false;
+	const built = statSync(marker).mtimeMs;
+	return built > newestMtime(resolve('src')) && built > newestMtime(resolve('static'));
+}
+
+function alive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
 	}
-	const r = spawnSync('npx', ['vite', 'build'], { stdio: 'pipe', encoding: 'utf8' });
-	if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+/**
+ * Build unless the build is newer than the sources. One build at a time across the test workers (two
+ * files that start servers at once both found the build stale, and two `vite build`s in one folder
+ * broke each other): the first takes a lock folder, the others wait for it to go and check again.
+ */
+export async function ensureBuilt(): Promise<void> {
+	const lock = resolve('.beatwise/build.lock');
+	mkdirSync(dirname(lock), { recursive: true });
+	for (;;) {
+		if (buildIsFresh()) return;
+		try {
+			mkdirSync(lock);
+		} catch {
+			// A build by a process that died leaves its lock: take it over.
+			const owner = Number(readFileSafe(join(lock, 'pid')));
+			if (owner && !alive(owner)) rmSync(lock, { recursive: true, force: true });
+			else await new Promise((r) => setTimeout(r, 250));
+			continue;
+		}
+		try {
+			writeFileSync(join(lock, 'pid'), String(process.pid));
+			if (buildIsFresh()) return;
+			const r = spawnSync('npx', ['vite', 'build'], { stdio: 'pipe', encoding: 'utf8' });
+			if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+			return;
+		} finally {
+			rmSync(lock, { recursive: true, force: true });
+		}
+	}
+}
+
+function readFileSafe(path: string): string {
+	try {
+		return readFileSync(path, 'utf8');
+	} catch {
+		return '';
+	}
 }
 
 /** A port nothing listens on now, on the loopback address. */
@@ -86,8 +132,8 @@ function copyBuild(name: string, from = 'build'): string {
 }
 
 /** The run's copy of the build for every e2e server (BUILD_COPY_VARIABLE); removed with `dirname`. */
-export function snapshotBuild(name: string): string {
-	ensureBuilt();
+export async function snapshotBuild(name: string): Promise<string> {
+	await ensureBuilt();
 	return copyBuild(name);
 }
 
@@ -143,7 +189,7 @@ export async function startServer(
 ): Promise<RunningServer> {
 	const runBuild = process.env[BUILD_COPY_VARIABLE];
 	const shared = runBuild && existsSync(join(runBuild, 'handler.js')) ? runBuild : undefined;
-	if (!shared) ensureBuilt();
+	if (!shared) await ensureBuilt();
 	let buildDir = shared ?? 'build';
 	let ownBuild = false;
 	if (options.privateBuild) {
