@@ -37,6 +37,7 @@ import { benchAnalyst } from '../account';
 import { startServer } from '../../tests/e2e/server';
 import { signInCookie } from '../../tests/e2e/auth';
 import { parseAssaults, writeResample } from './generate';
+import { bulkAppendCopies, type BulkTimes } from './bulk';
 
 const { values } = parseArgs({
 	options: {
@@ -45,9 +46,16 @@ const { values } = parseArgs({
 		rounds: { type: 'string', default: '3' },
 		seed: { type: 'string', default: '16' },
 		'keep-db': { type: 'boolean', default: false },
+		/**
+		 * Sizes from this many copies on are loaded by the bulk path (bench/scale/bulk.ts: copy 0 through
+		 * the import, the rest COPYed with the import's own row code, rollups recounted); default 100.
+		 */
+		'bulk-from': { type: 'string', default: '100' },
 		'no-write': { type: 'boolean', default: false },
 		/** Measure a database kept by an earlier run (--keep-db) again, without importing. */
 		'measure-only': { type: 'boolean', default: false },
+		/** Load each size and keep its database, without measuring (measure later with --measure-only). */
+		'load-only': { type: 'boolean', default: false },
 		/** Port of the production server for the HTTP timings (default: a free one). */
 		port: { type: 'string' },
 		/** Append each size's row (JSON) to this file, for --report. */
@@ -82,6 +90,8 @@ interface Row {
 	rollup: number;
 	rollup9: number;
 	importS: number;
+	/** Set when the size was loaded by the bulk path: its phases (seconds). */
+	bulk?: BulkTimes & { importS: number };
 	hot: { cold: number; warm: number; naive: number };
 	rank: { cold: number; warm: number };
 	cells: { cold: number; warm: number };
@@ -107,7 +117,8 @@ async function measure(
 	url: string,
 	label: string,
 	importS: number,
-	loadStart: number[]
+	loadStart: number[],
+	bulk?: Row['bulk']
 ): Promise<Row> {
 	for (const t of ['incidents', 'cell_counts', 'area_cells', 'area_coarse_cells'])
 		await db.query(`VACUUM ANALYZE ${t}`);
@@ -167,6 +178,7 @@ async function measure(
 		rollup: Number(c.rollup),
 		rollup9: Number(c.rollup9),
 		importS,
+		...(bulk ? { bulk } : {}),
 		hot: { cold: m('hotCold'), warm: m('hotWarm'), naive: m('naive') },
 		rank: { cold: m('rankCold'), warm: m('rankWarm') },
 		cells: { cold: m('cellsCold'), warm: m('cellsWarm') },
@@ -243,8 +255,14 @@ async function runSize(
 	const file = join(work, `assaults-x${copies}.csv.gz`);
 	try {
 		const fresh = !values['measure-only'];
+		const bulkLoad = copies >= Number(values['bulk-from']);
 		if (fresh) {
-			await writeResample(input, file, { copies, seed: Number(values.seed), keepTimes });
+			// The bulk path imports copy 0 only; the rest it COPYs itself.
+			await writeResample(input, file, {
+				copies: bulkLoad ? 1 : copies,
+				seed: Number(values.seed),
+				keepTimes
+			});
 			await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 			await admin(`CREATE DATABASE ${name}`);
 			const own = postgres(urlFor(name), { max: 1, onnotice: () => {} });
@@ -254,6 +272,7 @@ async function runSize(
 		const db = await openDatabase({ databaseUrl: urlFor(name) });
 		try {
 			let importS: number;
+			let bulk: Row['bulk'];
 			if (fresh) {
 				await importAreaFile(db, join(SHARED, 'boundaries/police_districts.zip.geojson'), {
 					kind: 'district'
@@ -266,26 +285,43 @@ async function runSize(
 				importS = now() - t0;
 				if (result.failed.length)
 					throw new Error(`import failed: ${JSON.stringify(result.failed)}`);
+				if (bulkLoad) {
+					const times = await bulkAppendCopies(
+						db,
+						input,
+						mapping,
+						{ copies, seed: Number(values.seed), keepTimes },
+						(l) => console.log(`${name}:${l}`)
+					);
+					bulk = { ...times, importS };
+					importS += times.copyS + times.indexS + times.rollupS;
+				}
 				// Kept with the database, for a later --measure-only run.
-				await db.query(`COMMENT ON DATABASE ${name} IS 'import_s=${importS.toFixed(1)}'`);
+				await db.query(
+					`COMMENT ON DATABASE ${name} IS 'import_s=${importS.toFixed(1)}${bulk ? ' bulk=' + JSON.stringify(bulk) : ''}'`
+				);
 			} else {
 				const [c] = await db.query<{ c: string | null }>(
 					`SELECT shobj_description(oid, 'pg_database') AS c FROM pg_database WHERE datname = $1`,
 					[name]
 				);
 				importS = Number(/import_s=([\d.]+)/.exec(c?.c ?? '')?.[1] ?? NaN);
+				const b = / bulk=(\{.*\})/.exec(c?.c ?? '')?.[1];
+				if (b) bulk = JSON.parse(b);
 			}
+			if (values['load-only']) return null;
 			const label =
 				copies === 1
 					? 'real data (×1)'
 					: `×${copies}, ${keepTimes ? 'times kept' : 'times shifted ±180 d'}`;
-			const row = await measure(db, urlFor(name), label, importS, loadStart);
+			const row = await measure(db, urlFor(name), label, importS, loadStart, bulk);
 			console.log(JSON.stringify(row));
 			if (values['rows-out']) appendFileSync(values['rows-out'], JSON.stringify(row) + '\n');
 			return row;
 		} finally {
 			await db.close();
-			if (fresh && !values['keep-db']) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+			if (fresh && !values['keep-db'] && !values['load-only'])
+				await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 		}
 	} finally {
 		rmSync(work, { recursive: true, force: true });
@@ -338,8 +374,11 @@ async function main() {
 				)
 			)
 		);
-		for (const c of values.copies.split(',').map(Number))
-			rows.push(await runSize(c, values['keep-times'] && c > 1, input));
+		for (const c of values.copies.split(',').map(Number)) {
+			const row = await runSize(c, values['keep-times'] && c > 1, input);
+			if (row) rows.push(row);
+		}
+		if (values['load-only']) return;
 	}
 	rows = rows.sort((a, b) => a.incidents - b.incidents || a.label.localeCompare(b.label));
 	const lines = [
