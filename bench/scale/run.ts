@@ -11,11 +11,14 @@
  *
  *   npx tsx bench/scale/run.ts --copies 1,10,100 [--keep-times] [--rounds 3] [--keep-db]
  *
- * Each size gets a fresh database `bw_scale_x<copies>[_kept]` (dropped afterwards unless --keep-db;
- * BENCH_DATABASE_URL names the server, default postgres://postgres@127.0.0.1:5432/postgres). 100
- * copies (14.9 M incidents) need about 4 GB of disk for the database and run unattended for hours on
- * a 2-core machine. Not measured here: the same requests through HTTP (bench/hotspots does that for
- * request 1 at 150 k).
+ * Each size gets a fresh database `bw_scale_x<copies>[_kept]` (dropped afterwards unless --keep-db or
+ * --load-only; BENCH_DATABASE_URL names the server, default postgres://postgres@127.0.0.1:5432/postgres).
+ * Sizes below --bulk-from copies (default 100) are imported whole through the product's import; from
+ * there on by the bulk path (bench/scale/bulk.ts: copy 0 through the import, the other copies COPYed
+ * with the import's own row code, the rollups recounted by `rebuildRollups` and checked against the
+ * raw counts). 100 copies (14.9 M incidents) take about 10 GB of disk and about an hour on the shared
+ * 2-core machine. `--load-only` loads and keeps the databases; `--measure-only` measures kept ones.
+ * The same three requests are also timed through HTTP (production build: run `npm run build` first).
  */
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -342,8 +345,14 @@ function table(rows: Row[]): string[] {
 		'| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
 		...rows.map(
 			(r) =>
-				`| ${r.label} | ${n(r.incidents)} | ${n(r.rollup)} / ${n(r.rollup9)} | ${r.importS.toFixed(0)} (${n(Math.round(r.incidents / r.importS))}) | ${s(r.hot.cold)}${vs(r.hot.cold, base?.hot.cold)} | ${s(r.hot.warm)} | ${s(r.hot.naive)} | ${(r.hot.naive / r.hot.cold).toFixed(1)}× | ${s(r.rank.cold)}${vs(r.rank.cold, base?.rank.cold)} | ${s(r.rank.warm)} | ${s(r.cells.cold)}${vs(r.cells.cold, base?.cells.cold)} | ${s(r.cells.warm)} | ${r.loadStart[0].toFixed(1)} / ${r.load[0].toFixed(1)} |`
+				`| ${r.label} | ${n(r.incidents)} | ${n(r.rollup)} / ${n(r.rollup9)} | ${r.importS.toFixed(0)} (${n(Math.round(r.incidents / r.importS))})${r.bulk ? ' bulk' : ''} | ${s(r.hot.cold)}${vs(r.hot.cold, base?.hot.cold)} | ${s(r.hot.warm)} | ${s(r.hot.naive)} | ${(r.hot.naive / r.hot.cold).toFixed(1)}× | ${s(r.rank.cold)}${vs(r.rank.cold, base?.rank.cold)} | ${s(r.rank.warm)} | ${s(r.cells.cold)}${vs(r.cells.cold, base?.cells.cold)} | ${s(r.cells.warm)} | ${r.loadStart[0].toFixed(1)} / ${r.load[0].toFixed(1)} |`
 		),
+		...rows
+			.filter((r) => r.bulk)
+			.map(
+				(r) =>
+					`\n"bulk": ${r.label} was loaded by the bench's bulk path (bench/scale/bulk.ts), not the per-batch import: copy 0 (${n(r.incidents - r.bulk!.rows)} rows) through the import in ${r.bulk!.importS.toFixed(0)} s, the other ${n(r.bulk!.rows)} rows COPYed with the import's row code in ${r.bulk!.copyS.toFixed(0)} s, secondary indexes rebuilt in ${r.bulk!.indexS.toFixed(0)} s, rollups recounted (\`rebuildRollups\`) in ${r.bulk!.rollupS.toFixed(0)} s; rollup sums checked equal to the raw counts at every resolution and grain (${r.bulk!.checkS.toFixed(0)} s).`
+			),
 		'',
 		"Through HTTP (production build, signed in; a fresh server per round, each route first run once for 2018 so its code is loaded: cold is the running server's first request for this period, warm the same again; the ranking is the server-rendered `/supervisor` page, hot spots `/api/analysis/hotspots` JSON, cells `/api/cells?format=bin`). Client seconds to the whole body.",
 		'',

@@ -24,6 +24,7 @@ import { resolveStudyArea } from '../../src/lib/server/study/area';
 import { recentIncidentWindows } from '../../src/lib/server/db/queries/incidents-recent';
 import { rebuildRollups, rollupMismatches } from '../../src/lib/server/db/queries/rollup-rebuild';
 import { riskForShift } from '../../src/lib/server/services/supervisor';
+import { cliEnv, inProcessCli } from '../helpers/cli';
 
 const CHI = join(SHARED, 'data/chicago-cpd');
 const MAPPING = JSON.parse(
@@ -140,6 +141,19 @@ describe.skipIf(withoutShared())('scale read paths and the rollup recount', () =
 				expect(bad).toHaveLength(1);
 				expect(bad[0]).toMatchObject({ res: 7, grain: 'month' });
 				expect(bad[0].rollup).toBe(bad[0].incidents + 1);
+				// The administrator's commands (PostgreSQL: the embedded engine admits one process).
+				if (engine === 'postgres') {
+					const check = await inProcessCli(cliEnv(t), ['rollup', '--check']);
+					expect(check.status).toBe(1);
+					expect(check.stdout).toContain(`res 7 month: the rollups count ${bad[0].rollup}`);
+					const fixed = await inProcessCli(cliEnv(t), ['rollup', '--rebuild', '--json']);
+					expect(fixed.status).toBe(0);
+					expect(JSON.parse(fixed.stdout)).toEqual({
+						written: { cellCounts: before.length, extraCounts: 0 },
+						mismatches: []
+					});
+				} else await rebuildRollups(t.db);
+				expect(await snapshot()).toEqual(before);
 			});
 		});
 	}

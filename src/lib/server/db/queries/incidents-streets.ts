@@ -45,7 +45,9 @@ export async function mostFrequentStreets(
 		   SELECT w.cell, x.text, count(*)::int AS n
 		   FROM wanted w CROSS JOIN LATERAL (
 		     SELECT i.location_text AS text FROM incidents i
-		     WHERE (w.w IS NULL OR i.geom && ST_MakeEnvelope(w.w, w.s, w.e, w.n, 4326))
+		     -- The whole world for a cell across the antimeridian (no box): one condition the GiST index takes.
+		     WHERE i.geom && ST_MakeEnvelope(coalesce(w.w, -180), coalesce(w.s, -90), coalesce(w.e, 180),
+		                                     coalesce(w.n, 90), 4326)
 		       AND CASE w.res ${SERVED_RESOLUTIONS.map((r) => `WHEN ${r} THEN i.${cellColumn(r)}`).join(' ')} END = w.cell
 		       AND i.category NOT LIKE 'road-collision-%' AND NOT i.sensitive
 		     -- Rows without text count towards the cap: a source without streets stops the read early.
