@@ -95,13 +95,13 @@ export async function openPage(
 export async function newContext(
 	browser: Browser,
 	viewport: { width: number; height: number } = DESKTOP,
-	options: { isMobile?: boolean } = {}
+	options: { isMobile?: boolean; timezoneId?: string } = {}
 ): Promise<BrowserContext> {
 	return browser.newContext({
 		viewport,
 		deviceScaleFactor: 1,
 		locale: 'en-GB',
-		timezoneId: 'Europe/London',
+		timezoneId: options.timezoneId ?? 'Europe/London',
 		isMobile: options.isMobile ?? false,
 		hasTouch: options.isMobile ?? false
 	});

@@ -4,6 +4,7 @@
  * waits on the phone), leaves, comes back online (the queue is sent); the supervisor sees the visit on
  * the board; the unit's printed orders and their PDF. Screenshots land in test-output/e2e.
  */
+import { toZonedInput } from '../../src/lib/zoned-time';
 import { describe, expect, it } from 'vitest';
 import { signIn } from './auth';
 import { pageProblems } from './axe';
@@ -17,7 +18,8 @@ describe.skipIf(!BASE_URL)('tasking board, phone visit log, completion (e2e)', (
 
 	it('supervisor tasks two units, the officer logs a visit offline then online, the board shows it', async () => {
 		const today = new Date().toISOString().slice(0, 10);
-		const sup = await newContext(browser(), DESKTOP);
+		// The supervisor's browser is in another zone than the force: times must not follow it.
+		const sup = await newContext(browser(), DESKTOP, { timezoneId: 'Asia/Tokyo' });
 		const page = await sup.newPage();
 		await signIn(page, base, 'supervisor');
 		await page.goto(`${base}/tasking?shift=late&date=${today}`);
@@ -58,8 +60,10 @@ describe.skipIf(!BASE_URL)('tasking board, phone visit log, completion (e2e)', (
 		);
 		await phone.setOffline(true);
 		const spot = op.locator('[data-testid="patrol-spot"]').first();
+		const beforeArrival = Date.now();
 		await spot.locator('[data-testid="arrived"]').click();
 		await op.waitForSelector('[data-testid="visit-timer"]');
+		const afterArrival = Date.now();
 		await expect
 			.poll(() => op.locator('[data-testid="sync-status"]').innerText())
 			.toMatch(/^Offline: 1 report kept on this phone/);
@@ -82,6 +86,15 @@ describe.skipIf(!BASE_URL)('tasking board, phone visit log, completion (e2e)', (
 			/^1 of 32 visits done/
 		);
 		expect(await page.locator('[data-testid="visit-log"]').innerText()).toContain('phone buttons');
+		// The log shows the arrival as wall-clock time in the force's zone, whatever the browser's.
+		const zone = /in (\S+)\.$/.exec(
+			await page.locator('[data-testid="visit-zone"]').innerText()
+		)![1];
+		const arrived = await page.locator('[data-testid="visit-log"] tbody tr td').nth(2).innerText();
+		const minutes = new Set<string>();
+		for (let t = beforeArrival - 60_000; t <= afterArrival + 60_000; t += 30_000)
+			minutes.add(toZonedInput(new Date(t).toISOString(), zone).slice(11));
+		expect([...minutes]).toContain(arrived.trim());
 		await saveScreenshot(page, 'desktop-tasking-completion');
 
 		const orders = page.locator(

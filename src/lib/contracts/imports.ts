@@ -104,7 +104,9 @@ export const uploadProposalSchema = z.object({
 			columns: z.array(z.string()),
 			crs: z.string().nullable()
 		}),
-		timezone: z.string()
+		timezone: z.string(),
+		/** Ids on several sampled rows (offences of one incident) and the column telling them apart. */
+		offence: z.object({ repeatedIds: z.number(), column: z.string().nullable() })
 	}),
 	/** Category values with what the taxonomy makes of them (null: the default category). */
 	categorySuggestions: z.array(

@@ -73,4 +73,48 @@ describe('proposeMapping', () => {
 			timezone: 'America/Chicago'
 		});
 	});
+
+	it('proposes the column telling apart several offences of one incident', () => {
+		const header = ['Incident No', 'Offence Seq', 'Date', 'Offence', 'Latitude', 'Longitude'];
+		const row = (id: string, seq: string, offence: string) => ({
+			'Incident No': id,
+			'Offence Seq': seq,
+			Date: '2024-05-01 10:00',
+			Offence: offence,
+			Latitude: '51.5',
+			Longitude: '-0.1'
+		});
+		const p = proposeMapping(header, [
+			row('I1', '1', 'Burglary'),
+			row('I1', '2', 'Burglary'),
+			row('I2', '1', 'Theft'),
+			row('I3', '1', 'Theft')
+		]);
+		expect(p.detected.id).toBe('Incident No');
+		expect(p.detected.offence).toEqual({ repeatedIds: 1, column: 'Offence Seq' });
+		expect(parseMapping(p.mapping).offence).toBe('Offence Seq');
+	});
+
+	it('falls back to the category column, and proposes no offence column when nothing tells rows apart', () => {
+		const rows = [
+			{ ID: 'A', Date: '2024-05-01', Type: 'Burglary', Note: 'x' },
+			{ ID: 'A', Date: '2024-05-01', Type: 'Criminal damage', Note: 'x' }
+		];
+		const byCategory = proposeMapping(['ID', 'Date', 'Type', 'Note'], rows);
+		expect(byCategory.detected.offence).toEqual({ repeatedIds: 1, column: 'Type' });
+		const same = proposeMapping(
+			['ID', 'Date', 'Type', 'Note'],
+			rows.map((r) => ({ ...r, Type: 'Burglary' }))
+		);
+		expect(same.detected.offence).toEqual({ repeatedIds: 1, column: null });
+		expect(same.mapping).not.toHaveProperty('offence');
+		const unique = proposeMapping(
+			['ID', 'Date'],
+			[
+				{ ID: 'A', Date: '2024-05-01' },
+				{ ID: 'B', Date: '2024-05-01' }
+			]
+		);
+		expect(unique.detected.offence).toEqual({ repeatedIds: 0, column: null });
+	});
 });

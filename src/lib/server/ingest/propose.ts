@@ -33,6 +33,12 @@ const ID_NAMES = [
 	'crimeid',
 	'incidentid',
 	'incidentnumber',
+	'incidentno',
+	'crimeno',
+	'crimenumber',
+	'occurrenceno',
+	'occurrencenumber',
+	'urn',
 	'casenumber',
 	'eventid',
 	'crimeref',
@@ -70,6 +76,27 @@ const LAT_NAMES = ['latitude', 'lat'];
 const X_NAMES = ['xcoordinate', 'x', 'easting', 'xcoord', 'eastings'];
 const Y_NAMES = ['ycoordinate', 'y', 'northing', 'ycoord', 'northings'];
 const PLACE_NAMES = ['location', 'block', 'address', 'street', 'locationdescription'];
+/** Columns that tell apart the offences of one incident, most telling first. */
+const OFFENCE_NAMES = [
+	'offenceseq',
+	'offenceno',
+	'offencenumber',
+	'offensenumber',
+	'offenceid',
+	'offenseid',
+	'offencecode',
+	'offensecode',
+	'sequence',
+	'seq',
+	'seqno',
+	'lineno',
+	'homeofficecode',
+	'hocode',
+	'crimecode',
+	'iucr',
+	'nibrscode',
+	'ucr'
+];
 
 export interface ColumnSummary {
 	name: string;
@@ -98,6 +125,11 @@ export interface MappingProposal {
 		category: string | null;
 		location: { kind: 'lonlat' | 'xy' | 'none'; columns: string[]; crs: string | null };
 		timezone: string;
+		/**
+		 * Ids that appear on more than one sampled row (several offences per incident), and the column
+		 * that tells those rows apart (proposed as `offence`), or null when none does.
+		 */
+		offence: { repeatedIds: number; column: string | null };
 	};
 	categorySuggestions: CategorySuggestion[];
 }
@@ -114,6 +146,42 @@ const num = (s: string | undefined) => {
 	const t = (s ?? '').trim().replace(/,/g, '');
 	return t !== '' && /^[+-]?\d+(\.\d+)?$/.test(t) ? Number(t) : null;
 };
+
+/**
+ * Several rows per id in the sample: the column whose values differ between every two rows of an id
+ * (named offence/sequence columns first, then the category column, then any other column but the
+ * id, time and location ones).
+ */
+function offenceColumn(
+	header: readonly string[],
+	rows: readonly Record<string, string>[],
+	id: string | null,
+	preferred: (string | null)[],
+	exclude: (string | null)[]
+): MappingProposal['detected']['offence'] {
+	if (!id) return { repeatedIds: 0, column: null };
+	const groups = new Map<string, Record<string, string>[]>();
+	for (const r of rows) {
+		const key = (r[id] ?? '').trim();
+		if (key === '') continue;
+		const g = groups.get(key);
+		if (g) g.push(r);
+		else groups.set(key, [r]);
+	}
+	const repeated = [...groups.values()].filter((g) => g.length > 1);
+	if (repeated.length === 0) return { repeatedIds: 0, column: null };
+	const tellsApart = (c: string) =>
+		repeated.every((g) => {
+			const seen = new Set(g.map((r) => (r[c] ?? '').trim()));
+			return !seen.has('') && seen.size === g.length;
+		});
+	const named = OFFENCE_NAMES.map((n) => header.find((h) => headerKey(h) === n));
+	const others = header.filter((h) => h !== id && !exclude.includes(h));
+	const candidates = [...named, ...preferred, ...others].filter(
+		(c): c is string => c !== undefined && c !== null && c !== id
+	);
+	return { repeatedIds: repeated.length, column: candidates.find(tellsApart) ?? null };
+}
 
 /** CRSs recognised from the range of x/y values (0 0 placeholders are ignored). */
 function guessCrs(xs: number[], ys: number[]): string | null {
@@ -218,10 +286,18 @@ export function proposeMapping(
 		}));
 
 	const place = pick(header, PLACE_NAMES);
+	const offence = offenceColumn(
+		header,
+		rows,
+		id,
+		[category],
+		[time, place, lonCol, latCol, xCol, yCol]
+	);
 	const mapping: ImportMappingInput = {
 		...(source ? { source } : {}),
 		timezone,
 		...(id ? { id } : {}),
+		...(offence.column ? { offence: offence.column } : {}),
 		time: { column: time ?? header[0], format: timeFormat ?? 'ISO' },
 		category: category ? { column: category } : { fixed: 'other' },
 		...(location.kind === 'lonlat'
@@ -246,7 +322,7 @@ export function proposeMapping(
 	return {
 		mapping,
 		columns,
-		detected: { id, time, timeFormat, timeFormatShare, category, location, timezone },
+		detected: { id, time, timeFormat, timeFormatShare, category, location, timezone, offence },
 		categorySuggestions
 	};
 }
