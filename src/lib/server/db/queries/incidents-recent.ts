@@ -27,7 +27,7 @@ export async function countsByCellDayCategory(
 	return rows.map((r) => ({ cell: r.cell, day: r.day, category: r.category, n: Number(r.n) }));
 }
 
-/** The coarse cell column indexed with the occurrence time (`incidents_r7_occurred_idx`, migration 0020). */
+/** The coarse cell column indexed with the occurrence time (`incidents_r7_occurred_idx`, migration 0019). */
 export const COARSE_RES = 7;
 
 /**
