@@ -150,13 +150,61 @@ export async function bulkAppendCopies(
 	if (lines.length) await flush();
 	await pending;
 	const copyS = now() - t0;
+	const rest = await finishBulk(db, {
+		sourceId: source.id,
+		batch,
+		rows,
+		coverage: coverage.delta(),
+		indexes,
+		fks,
+		log
+	});
+	return { rows, copyS, ...rest };
+}
+
+/** Secondary index and foreign-key definitions that a bulk load drops and recreates. */
+export interface DroppedDefinitions {
+	indexes: { name: string; def: string }[];
+	fks: { tbl: string; name: string; def: string }[];
+}
+
+/**
+ * The phases after the COPY: sequence, triggers on, coverage and batch counts, indexes and foreign keys
+ * back, rollups recounted and checked. `coverage` null: the copied rows' coverage is derived from the
+ * stored incidents (each located incident's local day and the resolution-5 parent of its cell, as
+ * `coveragePeriodOf` / `coverageFootprint` give for records timed to the minute).
+ */
+export async function finishBulk(
+	db: Database,
+	o: DroppedDefinitions & {
+		sourceId: number;
+		batch: number;
+		rows: number;
+		coverage: ReturnType<CoverageCollector['delta']> | null;
+		log: (s: string) => void;
+	}
+): Promise<Omit<BulkTimes, 'rows' | 'copyS'>> {
+	const now = () => performance.now() / 1000;
+	const { indexes, fks, log, rows, batch } = o;
+	const source = { id: o.sourceId };
+	const coverage = {
+		delta: () => o.coverage
+	};
 	await db.query(
 		`SELECT setval(pg_get_serial_sequence('incidents', 'id'), (SELECT max(id) FROM incidents))`
 	);
 	await db.query('ALTER TABLE incidents ENABLE TRIGGER USER');
-	await addCoverage(db, source.id, coverage.delta());
+	const delta = coverage.delta();
+	if (delta) await addCoverage(db, source.id, delta);
+	else
+		await db.query(
+			`INSERT INTO source_coverage (source_id, grain, period_start, footprint)
+			 SELECT DISTINCT $1::int, 'day', local_day, h3_parent(h3, 5) FROM incidents
+			 WHERE source_id = $1 AND h3 IS NOT NULL ON CONFLICT DO NOTHING`,
+			[source.id]
+		);
 	await addBatchCounts(db, batch, { total: rows, imported: rows, rejected: 0, duplicate: 0 });
-	log(`  copied ${rows.toLocaleString('en-GB')} rows in ${copyS.toFixed(0)} s; indexes…`);
+	log(`  ${rows.toLocaleString('en-GB')} rows copied; indexes…`);
 
 	const t1 = now();
 	await db.query(`SET maintenance_work_mem = '512MB'`);
@@ -177,5 +225,62 @@ export async function bulkAppendCopies(
 	if (bad.length) throw new Error(`rollups disagree with the incidents: ${JSON.stringify(bad)}`);
 	const checkS = now() - t3;
 	log(`  rollup sums equal the raw counts at every resolution and grain (${checkS.toFixed(0)} s)`);
-	return { rows, copyS, indexS, rollupS, checkS };
+	return { indexS, rollupS, checkS };
 }
+
+/**
+ * Finish a bulk load stopped during its COPY (the machine too slow for the whole size in one sitting):
+ * keep copies 0…`keep`−1 (ids run in copy order), then `finishBulk` with the index and foreign-key
+ * definitions of `schemaFrom` (a database of the same schema) and the coverage from the incidents.
+ *
+ *   npx tsx bench/scale/bulk.ts --finish bw_scale_x100 --keep 50 --schema-from bw_scale_x1
+ */
+async function finishMain() {
+	const { parseArgs } = await import('node:util');
+	const { openDatabase } = await import('../../src/lib/server/db/client');
+	const { values } = parseArgs({
+		options: {
+			finish: { type: 'string' },
+			keep: { type: 'string' },
+			'schema-from': { type: 'string' },
+			'copy-rows': { type: 'string', default: '148636' }
+		}
+	});
+	const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+	const url = (name: string) => Object.assign(new URL(base), { pathname: `/${name}` }).toString();
+	const schema = await openDatabase({ databaseUrl: url(values['schema-from']!), migrate: false });
+	const defs: DroppedDefinitions = {
+		indexes: await schema.query(
+			`SELECT indexname AS name, indexdef AS def FROM pg_indexes
+			 WHERE schemaname = 'public' AND tablename = 'incidents'
+			   AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = 'incidents'::regclass)`
+		),
+		fks: await schema.query(
+			`SELECT conrelid::regclass::text AS tbl, conname AS name, pg_get_constraintdef(oid) AS def
+			 FROM pg_constraint WHERE contype = 'f' AND confrelid = 'incidents'::regclass`
+		)
+	};
+	await schema.close();
+	const db = await openDatabase({ databaseUrl: url(values.finish!), migrate: false });
+	try {
+		const keepRows = Number(values.keep) * Number(values['copy-rows']);
+		await db.query(`DELETE FROM incidents WHERE id > $1`, [keepRows]);
+		const [{ source_id: sourceId, batch }] = await db.query<{ source_id: number; batch: number }>(
+			`SELECT source_id, max(id)::int AS batch FROM import_batches GROUP BY 1`
+		);
+		const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM incidents`);
+		const times = await finishBulk(db, {
+			...defs,
+			sourceId: Number(sourceId),
+			batch: Number(batch),
+			rows: Number(n) - Number(values['copy-rows']),
+			coverage: null,
+			log: console.log
+		});
+		console.log(JSON.stringify({ rows: Number(n), ...times }));
+	} finally {
+		await db.close();
+	}
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await finishMain();
