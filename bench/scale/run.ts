@@ -11,11 +11,14 @@
  *
  *   npx tsx bench/scale/run.ts --copies 1,10,100 [--keep-times] [--rounds 3] [--keep-db]
  *
- * Each size gets a fresh database `bw_scale_x<copies>[_kept]` (dropped afterwards unless --keep-db;
- * BENCH_DATABASE_URL names the server, default postgres://postgres@127.0.0.1:5432/postgres). 100
- * copies (14.9 M incidents) need about 4 GB of disk for the database and run unattended for hours on
- * a 2-core machine. Not measured here: the same requests through HTTP (bench/hotspots does that for
- * request 1 at 150 k).
+ * Each size gets a fresh database `bw_scale_x<copies>[_kept]` (dropped afterwards unless --keep-db or
+ * --load-only; BENCH_DATABASE_URL names the server, default postgres://postgres@127.0.0.1:5432/postgres).
+ * Sizes below --bulk-from copies (default 100) are imported whole through the product's import; from
+ * there on by the bulk path (bench/scale/bulk.ts: copy 0 through the import, the other copies COPYed
+ * with the import's own row code, the rollups recounted by `rebuildRollups` and checked against the
+ * raw counts). 100 copies (14.9 M incidents) take about 10 GB of disk and about an hour on the shared
+ * 2-core machine. `--load-only` loads and keeps the databases; `--measure-only` measures kept ones.
+ * The same three requests are also timed through HTTP (production build: run `npm run build` first).
  */
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -37,6 +40,7 @@ import { benchAnalyst } from '../account';
 import { startServer } from '../../tests/e2e/server';
 import { signInCookie } from '../../tests/e2e/auth';
 import { parseAssaults, writeResample } from './generate';
+import { bulkAppendCopies, type BulkTimes } from './bulk';
 
 const { values } = parseArgs({
 	options: {
@@ -45,9 +49,16 @@ const { values } = parseArgs({
 		rounds: { type: 'string', default: '3' },
 		seed: { type: 'string', default: '16' },
 		'keep-db': { type: 'boolean', default: false },
+		/**
+		 * Sizes from this many copies on are loaded by the bulk path (bench/scale/bulk.ts: copy 0 through
+		 * the import, the rest COPYed with the import's own row code, rollups recounted); default 100.
+		 */
+		'bulk-from': { type: 'string', default: '100' },
 		'no-write': { type: 'boolean', default: false },
 		/** Measure a database kept by an earlier run (--keep-db) again, without importing. */
 		'measure-only': { type: 'boolean', default: false },
+		/** Load each size and keep its database, without measuring (measure later with --measure-only). */
+		'load-only': { type: 'boolean', default: false },
 		/** Port of the production server for the HTTP timings (default: a free one). */
 		port: { type: 'string' },
 		/** Append each size's row (JSON) to this file, for --report. */
@@ -82,6 +93,8 @@ interface Row {
 	rollup: number;
 	rollup9: number;
 	importS: number;
+	/** Set when the size was loaded by the bulk path: its phases (seconds). */
+	bulk?: BulkTimes & { importS: number };
 	hot: { cold: number; warm: number; naive: number };
 	rank: { cold: number; warm: number };
 	cells: { cold: number; warm: number };
@@ -107,7 +120,8 @@ async function measure(
 	url: string,
 	label: string,
 	importS: number,
-	loadStart: number[]
+	loadStart: number[],
+	bulk?: Row['bulk']
 ): Promise<Row> {
 	for (const t of ['incidents', 'cell_counts', 'area_cells', 'area_coarse_cells'])
 		await db.query(`VACUUM ANALYZE ${t}`);
@@ -167,6 +181,7 @@ async function measure(
 		rollup: Number(c.rollup),
 		rollup9: Number(c.rollup9),
 		importS,
+		...(bulk ? { bulk } : {}),
 		hot: { cold: m('hotCold'), warm: m('hotWarm'), naive: m('naive') },
 		rank: { cold: m('rankCold'), warm: m('rankWarm') },
 		cells: { cold: m('cellsCold'), warm: m('cellsWarm') },
@@ -243,8 +258,14 @@ async function runSize(
 	const file = join(work, `assaults-x${copies}.csv.gz`);
 	try {
 		const fresh = !values['measure-only'];
+		const bulkLoad = copies >= Number(values['bulk-from']);
 		if (fresh) {
-			await writeResample(input, file, { copies, seed: Number(values.seed), keepTimes });
+			// The bulk path imports copy 0 only; the rest it COPYs itself.
+			await writeResample(input, file, {
+				copies: bulkLoad ? 1 : copies,
+				seed: Number(values.seed),
+				keepTimes
+			});
 			await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 			await admin(`CREATE DATABASE ${name}`);
 			const own = postgres(urlFor(name), { max: 1, onnotice: () => {} });
@@ -254,6 +275,7 @@ async function runSize(
 		const db = await openDatabase({ databaseUrl: urlFor(name) });
 		try {
 			let importS: number;
+			let bulk: Row['bulk'];
 			if (fresh) {
 				await importAreaFile(db, join(SHARED, 'boundaries/police_districts.zip.geojson'), {
 					kind: 'district'
@@ -266,26 +288,43 @@ async function runSize(
 				importS = now() - t0;
 				if (result.failed.length)
 					throw new Error(`import failed: ${JSON.stringify(result.failed)}`);
+				if (bulkLoad) {
+					const times = await bulkAppendCopies(
+						db,
+						input,
+						mapping,
+						{ copies, seed: Number(values.seed), keepTimes },
+						(l) => console.log(`${name}:${l}`)
+					);
+					bulk = { ...times, importS };
+					importS += times.copyS + times.indexS + times.rollupS;
+				}
 				// Kept with the database, for a later --measure-only run.
-				await db.query(`COMMENT ON DATABASE ${name} IS 'import_s=${importS.toFixed(1)}'`);
+				await db.query(
+					`COMMENT ON DATABASE ${name} IS 'import_s=${importS.toFixed(1)}${bulk ? ' bulk=' + JSON.stringify(bulk) : ''}'`
+				);
 			} else {
 				const [c] = await db.query<{ c: string | null }>(
 					`SELECT shobj_description(oid, 'pg_database') AS c FROM pg_database WHERE datname = $1`,
 					[name]
 				);
 				importS = Number(/import_s=([\d.]+)/.exec(c?.c ?? '')?.[1] ?? NaN);
+				const b = / bulk=(\{.*\})/.exec(c?.c ?? '')?.[1];
+				if (b) bulk = JSON.parse(b);
 			}
+			if (values['load-only']) return null;
 			const label =
 				copies === 1
 					? 'real data (×1)'
 					: `×${copies}, ${keepTimes ? 'times kept' : 'times shifted ±180 d'}`;
-			const row = await measure(db, urlFor(name), label, importS, loadStart);
+			const row = await measure(db, urlFor(name), label, importS, loadStart, bulk);
 			console.log(JSON.stringify(row));
 			if (values['rows-out']) appendFileSync(values['rows-out'], JSON.stringify(row) + '\n');
 			return row;
 		} finally {
 			await db.close();
-			if (fresh && !values['keep-db']) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+			if (fresh && !values['keep-db'] && !values['load-only'])
+				await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 		}
 	} finally {
 		rmSync(work, { recursive: true, force: true });
@@ -306,8 +345,14 @@ function table(rows: Row[]): string[] {
 		'| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
 		...rows.map(
 			(r) =>
-				`| ${r.label} | ${n(r.incidents)} | ${n(r.rollup)} / ${n(r.rollup9)} | ${r.importS.toFixed(0)} (${n(Math.round(r.incidents / r.importS))}) | ${s(r.hot.cold)}${vs(r.hot.cold, base?.hot.cold)} | ${s(r.hot.warm)} | ${s(r.hot.naive)} | ${(r.hot.naive / r.hot.cold).toFixed(1)}× | ${s(r.rank.cold)}${vs(r.rank.cold, base?.rank.cold)} | ${s(r.rank.warm)} | ${s(r.cells.cold)}${vs(r.cells.cold, base?.cells.cold)} | ${s(r.cells.warm)} | ${r.loadStart[0].toFixed(1)} / ${r.load[0].toFixed(1)} |`
+				`| ${r.label} | ${n(r.incidents)} | ${n(r.rollup)} / ${n(r.rollup9)} | ${r.importS.toFixed(0)} (${n(Math.round(r.incidents / r.importS))})${r.bulk ? ' bulk' : ''} | ${s(r.hot.cold)}${vs(r.hot.cold, base?.hot.cold)} | ${s(r.hot.warm)} | ${s(r.hot.naive)} | ${(r.hot.naive / r.hot.cold).toFixed(1)}× | ${s(r.rank.cold)}${vs(r.rank.cold, base?.rank.cold)} | ${s(r.rank.warm)} | ${s(r.cells.cold)}${vs(r.cells.cold, base?.cells.cold)} | ${s(r.cells.warm)} | ${r.loadStart[0].toFixed(1)} / ${r.load[0].toFixed(1)} |`
 		),
+		...rows
+			.filter((r) => r.bulk)
+			.map(
+				(r) =>
+					`\n"bulk": ${r.label} was loaded by the bench's bulk path (bench/scale/bulk.ts), not the per-batch import: copy 0 (${n(r.incidents - r.bulk!.rows)} rows) through the import in ${r.bulk!.importS.toFixed(0)} s, the other ${n(r.bulk!.rows)} rows COPYed with the import's row code in ${r.bulk!.copyS.toFixed(0)} s, secondary indexes rebuilt in ${r.bulk!.indexS.toFixed(0)} s, rollups recounted (\`rebuildRollups\`) in ${r.bulk!.rollupS.toFixed(0)} s; rollup sums checked equal to the raw counts at every resolution and grain (${r.bulk!.checkS.toFixed(0)} s).`
+			),
 		'',
 		"Through HTTP (production build, signed in; a fresh server per round, each route first run once for 2018 so its code is loaded: cold is the running server's first request for this period, warm the same again; the ranking is the server-rendered `/supervisor` page, hot spots `/api/analysis/hotspots` JSON, cells `/api/cells?format=bin`). Client seconds to the whole body.",
 		'',
@@ -338,8 +383,11 @@ async function main() {
 				)
 			)
 		);
-		for (const c of values.copies.split(',').map(Number))
-			rows.push(await runSize(c, values['keep-times'] && c > 1, input));
+		for (const c of values.copies.split(',').map(Number)) {
+			const row = await runSize(c, values['keep-times'] && c > 1, input);
+			if (row) rows.push(row);
+		}
+		if (values['load-only']) return;
 	}
 	rows = rows.sort((a, b) => a.incidents - b.incidents || a.label.localeCompare(b.label));
 	const lines = [

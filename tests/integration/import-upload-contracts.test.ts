@@ -93,6 +93,23 @@ describe.each(engines())('import service answers and their contracts on %s', (en
 		expect(done.summary).toMatchObject({ total: 4, imported: 4, failed: [] });
 		// Someone else's poll finds nothing.
 		expect(importRun(ANALYST.id + 1, token)).toBeNull();
+
+		// The kept mapping is proposed for a file of the same shape (headers compared loosely)…
+		const propose = async (name: string, text: string) =>
+			(await proposeForUpload(t.db, ANALYST.id, saveUpload(ANALYST.id, name, Buffer.from(text))))
+				.saved;
+		expect(
+			(await propose('next.csv', 'ID,When,Type,Lon,Lat\nP9,2024-02-01 10:00,THEFT,-87.6,41.8\n'))
+				?.source
+		).toBe('fixture placeholders');
+		// …not for another file that merely has the columns it reads among many it never saw.
+		expect(
+			await propose(
+				'other.csv',
+				'id,when,type,lon,lat,officer,beat,unit,shift,remarks,ward\n' +
+					'X1,2024-02-01 10:00,THEFT,-87.6,41.8,A,1,2,late,none,3\n'
+			)
+		).toBeNull();
 	}, 120_000);
 
 	it('refuses a request without a token or mapping with the field named', () => {

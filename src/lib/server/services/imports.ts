@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import type { DryRun, ImportRun, UploadProposal } from '../../contracts/imports';
 import type { Database } from '../db/client';
 import { sourceMappings } from '../db/queries/ingest';
+import { newestAttributeKeys } from '../db/queries/incidents';
 import type { AuditActor, AuditOrigin } from '../auth/audit';
 import { createAdapter } from '../ingest/adapters';
 import { openCsv } from '../ingest/csv';
@@ -122,36 +123,60 @@ export async function proposeForUpload(
 	const source = meta.name.replace(/\.(csv|tsv|txt)$/i, '');
 	const proposal = proposeMapping(csv.header, rows, source);
 	const keys = new Set(csv.header.map(headerKey));
+	// A kept mapping fits when the file has every column it reads, and those columns (with the
+	// attribute columns its source's last file had, for a mapping that keeps every other column) are
+	// most of this file's: a mapping of date/lat/lon alone must not claim every file with those three.
+	// Of several that fit, the one that knows the largest share of the file's columns.
 	let saved: UploadProposal['saved'] = null;
+	let best = 0;
 	for (const m of await sourceMappings(db)) {
 		if (m.format !== 'csv') continue;
-		const named = mappingColumns(m.mapping);
-		if (
-			named.length > 0 &&
-			named.every((alternatives) => alternatives.some((c) => keys.has(headerKey(c))))
-		) {
+		const read = mappingColumns(m.mapping);
+		if (!read || read.named.length === 0) continue;
+		if (!read.named.every((alternatives) => alternatives.some((c) => keys.has(headerKey(c)))))
+			continue;
+		const known = new Set(read.named.flat().map(headerKey));
+		if (read.keepsOthers)
+			for (const k of await newestAttributeKeys(db, m.source)) known.add(headerKey(k));
+		const share = [...keys].filter((k) => known.has(k)).length / keys.size;
+		const needed = read.keepsOthers ? KNOWN_SHARE : READ_SHARE;
+		if (share >= needed && share > best) {
 			saved = { source: m.source, mapping: m.mapping };
-			break;
+			best = share;
 		}
 	}
 	return { ...proposal, token, file: meta.name, bytes: meta.bytes, saved };
 }
 
-/** The columns a stored mapping needs, each with its alternative spellings. */
-function mappingColumns(mapping: unknown): string[][] {
+/**
+ * Least share of an upload's columns a kept mapping must know to be proposed for it: more than half
+ * read by its fields when it lists its attribute columns; four in five, counting the attribute columns
+ * of its source's last file (blank ones are not kept, so a few may be missing), when it keeps them all.
+ */
+const READ_SHARE = 0.51;
+const KNOWN_SHARE = 0.8;
+
+/** The columns a stored mapping reads (each with its alternative spellings), and whether it keeps
+ * every other column as an attribute; null for a mapping that no longer parses. */
+function mappingColumns(mapping: unknown): { named: string[][]; keepsOthers: boolean } | null {
 	try {
 		const m = parseMapping(mapping);
 		const alt = (c: string) => [c, ...(m.columns?.[c] ?? [])];
+		const list = (v: string | string[] | undefined) =>
+			v === undefined ? [] : Array.isArray(v) ? v : [v];
 		const cols = [
-			...(m.id === undefined ? [] : Array.isArray(m.id) ? m.id : [m.id]),
+			...list(m.id),
 			...(m.time.columns ?? [m.time.column!]),
 			...(m.category.column ? [m.category.column] : []),
 			...(m.location?.lon ? [m.location.lon, m.location.lat!] : []),
-			...(m.location?.x ? [m.location.x, m.location.y!] : [])
+			...(m.location?.x ? [m.location.x, m.location.y!] : []),
+			...list(m.location?.text),
+			...list(m.offence),
+			...(Array.isArray(m.attributes) ? m.attributes : [])
 		];
-		return cols.map(alt);
+		return { named: [...new Set(cols)].map(alt), keepsOthers: m.attributes === 'all' };
 	} catch {
-		return [];
+		return null;
 	}
 }
 

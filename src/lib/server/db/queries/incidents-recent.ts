@@ -4,6 +4,7 @@
  * the shift's time-of-day profile). Periods are local days of each incident's source, as in the rollup.
  */
 import type { Queryable } from '../client';
+import { cellToParent, getResolution, gridDisk } from 'h3-js';
 import { rollupRows } from './rollup';
 
 /** Counts per study cell (hex, at `res`), day and category; cells, days and categories with none are absent. */
@@ -26,32 +27,62 @@ export async function countsByCellDayCategory(
 	return rows.map((r) => ({ cell: r.cell, day: r.day, category: r.category, n: Number(r.n) }));
 }
 
+/** The coarse cell column indexed with the occurrence time (`incidents_r7_occurred_idx`, migration 0019). */
+export const COARSE_RES = 7;
+
 /**
- * Occurrence windows (epoch ms) with category and source zone of the incidents inside the areas'
- * polygons in the period. At most `limit + 1` rows, so the caller can tell when the cap was reached.
+ * The resolution-7 cells every point of these cells (hex, resolution ≥ 7) lies in: their parents and the
+ * parents' neighbours, as decimal bigint text. A point's own resolution-7 cell (`latLngToCell`) need not
+ * be the parent of its finer cell (H3 children reach past their parent's edge) but is always that
+ * parent or one of its neighbours. Null for cells coarser than resolution 7 (no prefilter then).
  */
-export async function incidentWindowsByCategory(
+export function coarseCellsAround(cells: readonly string[]): string[] | null {
+	if (cells.length === 0) return [];
+	if (getResolution(cells[0]) < COARSE_RES) return null;
+	const parents = new Set(cells.map((c) => cellToParent(c, COARSE_RES)));
+	const around = new Set<string>();
+	for (const p of parents) for (const n of gridDisk(p, 1)) around.add(n);
+	return [...around].sort().map((h) => BigInt('0x' + h).toString());
+}
+
+/**
+ * Occurrence windows (epoch ms) with category, local day and source zone of the most recent incidents
+ * (at most `limit`) in these study cells (hex, at `res`: the cells the ranking counts) whose local day
+ * lies in the period, newest first. Bounded work whatever the number of incidents: one backward scan
+ * of the (coarse cell, time) index per resolution-7 cell around the study cells, merged by time and
+ * stopped after `limit` rows.
+ */
+export async function recentIncidentWindows(
 	db: Queryable,
-	areaIds: number[],
+	cells: readonly string[],
+	res: number,
 	from: string,
 	to: string,
 	categories: string[] | null,
 	limit: number
-): Promise<{ category: string; from: number; to: number; timeZone: string }[]> {
-	const rows = await db.query<{ category: string; f: number; t: number; tz: string }>(
-		`SELECT i.category, (extract(epoch FROM i.occurred_from) * 1000)::float8 AS f,
-		        (extract(epoch FROM i.occurred_to) * 1000)::float8 AS t, s.timezone AS tz
-		 FROM incidents i JOIN sources s ON s.id = i.source_id
-		 WHERE i.geom IS NOT NULL
+): Promise<{ category: string; day: string; from: number; to: number; timeZone: string }[]> {
+	if (cells.length === 0) return [];
+	const col = cellColumn(res);
+	const coarse = coarseCellsAround(cells);
+	const where = `i.geom IS NOT NULL AND i.${col} = ANY($1::bigint[])
 		   AND i.occurred_from >= $2::date - 2 AND i.occurred_from < $3::date + 3
-		   AND (i.occurred_from AT TIME ZONE s.timezone)::date BETWEEN $2::date AND $3::date
-		   AND ($4::text[] IS NULL AND i.category NOT LIKE 'road-collision-%' OR i.category = ANY($4::text[]) OR i.extra_categories && $4::text[])
-		   AND EXISTS (SELECT 1 FROM areas a WHERE a.id = ANY($1::int[]) AND ST_Intersects(a.geom, i.geom))
-		 LIMIT $5::int`,
-		[areaIds, from, to, categories, limit + 1]
+		   AND i.local_day BETWEEN $2::date AND $3::date
+		   AND ($4::text[] IS NULL AND i.category NOT LIKE 'road-collision-%' OR i.category = ANY($4::text[]) OR i.extra_categories && $4::text[])`;
+	const branch = (k: number | null) =>
+		`SELECT i.category, i.local_day, i.occurred_from, i.occurred_to, i.source_id FROM incidents i
+		 WHERE ${k === null ? '' : `i.h3_r${COARSE_RES} = $${k}::bigint AND `}${where}`;
+	const branches = coarse === null ? [branch(null)] : coarse.map((_, j) => branch(j + 6));
+	const rows = await db.query<{ category: string; day: string; f: number; t: number; tz: string }>(
+		`SELECT x.category, x.local_day::text AS day, (extract(epoch FROM x.occurred_from) * 1000)::float8 AS f,
+		        (extract(epoch FROM x.occurred_to) * 1000)::float8 AS t,
+		        (SELECT s.timezone FROM sources s WHERE s.id = x.source_id) AS tz
+		 FROM (${branches.join('\n		 UNION ALL ')}) x
+		 ORDER BY x.occurred_from DESC LIMIT $5::int`,
+		[cells.map((c) => BigInt('0x' + c).toString()), from, to, categories, limit, ...(coarse ?? [])]
 	);
 	return rows.map((r) => ({
 		category: r.category,
+		day: r.day,
 		from: Number(r.f),
 		to: Number(r.t),
 		timeZone: r.tz
@@ -90,6 +121,7 @@ export async function offenceCountsByCellDay(
 	}[]
 > {
 	const col = cellColumn(res);
+	const coarse = coarseCellsAround(cells);
 	const rows = await db.query<{
 		cell: string;
 		day: string;
@@ -110,9 +142,18 @@ export async function offenceCountsByCellDay(
 		   -- A local day lies within a day of its UTC instant: the time index finds the period's rows
 		   -- (without it every incident was read, at any period length).
 		   AND i.occurred_from >= $2::date - 2 AND i.occurred_from < $3::date + 3
+		   -- With the coarse cells around the study cells, the (coarse cell, time) index reads only
+		   -- the period's rows near the area, not the whole city's.
+		   ${coarse ? `AND i.h3_r${COARSE_RES} = ANY($5::bigint[])` : ''}
 		   AND ($4::text[] IS NULL AND i.category NOT LIKE 'road-collision-%' OR i.category = ANY($4::text[]))
 		 GROUP BY 1, 2, 3, 4, 5, 6`,
-		[cells.map((c) => BigInt('0x' + c).toString()), from, to, categories]
+		[
+			cells.map((c) => BigInt('0x' + c).toString()),
+			from,
+			to,
+			categories,
+			...(coarse ? [coarse] : [])
+		]
 	);
 	return rows.map((r) => ({
 		cell: r.cell,

@@ -14,15 +14,23 @@ export interface CellStreet {
 	cell: string;
 	/** The most frequent location text of the cell's incidents (ties: alphabetical first). */
 	text: string;
-	/** Incidents with that text. */
+	/** Incidents with that text (of those read: at most `STREET_SAMPLE` per cell). */
 	n: number;
-	/** Incidents in the cell with any location text. */
+	/** Incidents in the cell with any location text (of those read). */
 	of: number;
 }
 
 /**
+ * Most incidents read per cell to name its street: the most frequent text of a few thousand of a
+ * cell's incidents is its most frequent text (a street holding a plurality among thousands), and the
+ * work stays the same however many incidents a busy cell holds.
+ */
+export const STREET_SAMPLE = 2_000;
+
+/**
  * For each cell, the location text most of the incidents lying in it carry (police.uk "On or near …", a Chicago
- * block, a mapping's location column). Sensitive incidents are left out: their street is not named.
+ * block, a mapping's location column), among at most `STREET_SAMPLE` of its incidents (all of them in
+ * cells holding fewer). Sensitive incidents are left out: their street is not named.
  */
 export async function mostFrequentStreets(
 	db: Queryable,
@@ -34,11 +42,17 @@ export async function mostFrequentStreets(
 		   SELECT * FROM unnest($1::bigint[], $2::int[], $3::float8[], $4::float8[], $5::float8[],
 		     $6::float8[]) AS w(cell, res, w, s, e, n)
 		 ), texts AS (
-		   SELECT w.cell, i.location_text AS text, count(*)::int AS n
-		   FROM wanted w JOIN incidents i
-		     ON (w.w IS NULL OR i.geom && ST_MakeEnvelope(w.w, w.s, w.e, w.n, 4326))
-		    AND CASE w.res ${SERVED_RESOLUTIONS.map((r) => `WHEN ${r} THEN i.${cellColumn(r)}`).join(' ')} END = w.cell
-		   WHERE i.category NOT LIKE 'road-collision-%' AND i.location_text IS NOT NULL AND btrim(i.location_text) <> '' AND NOT i.sensitive
+		   SELECT w.cell, x.text, count(*)::int AS n
+		   FROM wanted w CROSS JOIN LATERAL (
+		     SELECT i.location_text AS text FROM incidents i
+		     -- The whole world for a cell across the antimeridian (no box): one condition the GiST index takes.
+		     WHERE i.geom && ST_MakeEnvelope(coalesce(w.w, -180), coalesce(w.s, -90), coalesce(w.e, 180),
+		                                     coalesce(w.n, 90), 4326)
+		       AND CASE w.res ${SERVED_RESOLUTIONS.map((r) => `WHEN ${r} THEN i.${cellColumn(r)}`).join(' ')} END = w.cell
+		       AND i.category NOT LIKE 'road-collision-%' AND NOT i.sensitive
+		     -- Rows without text count towards the cap: a source without streets stops the read early.
+		     LIMIT ${STREET_SAMPLE}) x
+		   WHERE x.text IS NOT NULL AND btrim(x.text) <> ''
 		   GROUP BY 1, 2
 		 )
 		 SELECT DISTINCT ON (cell) cell::text AS cell, text, n,

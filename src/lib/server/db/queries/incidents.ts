@@ -112,3 +112,17 @@ export async function listCellIncidents(
 		sensitive: Boolean(r.sensitive)
 	}));
 }
+
+/**
+ * The attribute names of a source's newest incident (the columns of its last file that no mapping
+ * field read and that were not blank); [] for a source without incidents.
+ */
+export async function newestAttributeKeys(db: Queryable, source: string): Promise<string[]> {
+	const rows = await db.query<{ attributes: Record<string, unknown> | null }>(
+		`SELECT i.attributes FROM incidents i
+		 WHERE i.source_id = (SELECT id FROM sources WHERE name = $1)
+		 ORDER BY i.id DESC LIMIT 1`,
+		[source]
+	);
+	return Object.keys(rows[0]?.attributes ?? {});
+}

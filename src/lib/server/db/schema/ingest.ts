@@ -192,6 +192,9 @@ export const incidents = pgTable(
 		index('incidents_geom_gist').using('gist', t.geom),
 		index('incidents_h3_idx').on(t.h3),
 		index('incidents_occurred_idx').on(t.occurredFrom),
+		// Recent incidents near an area, newest first (the supervisor's counts and time profile): the
+		// point's resolution-7 cell, then the time, so the work is the area's, not the city's.
+		index('incidents_r7_occurred_idx').on(t.h3R7, t.occurredFrom),
 		// Rows still waiting for their exact cells (stored before migration 0010): the backfill's queue.
 		index('incidents_cells_pending_idx')
 			.on(t.sourceId, t.id)
