@@ -23,6 +23,13 @@ import { writeResultsSection } from '../results';
 const DIR = resolve('../shared/data/uk-policeuk-2021-08-allforces/2021-08');
 const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const rounds = Number(process.argv[2] ?? 3);
+/**
+ * Files in flight per round, cycled (`BENCH_FILES_IN_FLIGHT=3,2`: odd rounds 3, even rounds 2, to
+ * compare both in one run); unset: the import's default (`FILES_IN_FLIGHT`).
+ */
+const inFlight: (number | undefined)[] = process.env.BENCH_FILES_IN_FLIGHT
+	? process.env.BENCH_FILES_IN_FLIGHT.split(',').map(Number)
+	: [undefined];
 const DB_A = process.env.BENCH_DB_PREFIX ? `${process.env.BENCH_DB_PREFIX}_a` : 'beatwise_bench_a';
 const DB_B = process.env.BENCH_DB_PREFIX ? `${process.env.BENCH_DB_PREFIX}_b` : 'beatwise_bench_b';
 
@@ -68,7 +75,8 @@ async function main() {
 			const urlA = await freshDatabase(DB_A);
 			const dbA = await openDatabase({ databaseUrl: urlA });
 			const t0 = performance.now();
-			const result = await importPaths(dbA, { inputs: [DIR], format: 'police-uk' });
+			const filesInFlight = inFlight[r % inFlight.length];
+			const result = await importPaths(dbA, { inputs: [DIR], format: 'police-uk', filesInFlight });
 			const t = (performance.now() - t0) / 1000;
 			if (result.failed.length || result.total !== 362_296) {
 				throw new Error(`import failed: ${JSON.stringify(result.failed)} total ${result.total}`);
@@ -93,7 +101,7 @@ async function main() {
 			bare.push((performance.now() - t1) / 1000);
 			await dropDatabase(DB_B);
 			console.log(
-				`round ${r + 1}: beatwise ${ours[r].toFixed(2)} s, bare \\copy ${bare[r].toFixed(2)} s, ratio ${(ours[r] / bare[r]).toFixed(2)}`
+				`round ${r + 1}${inFlight[r % inFlight.length] ? ` (${inFlight[r % inFlight.length]} files in flight)` : ''}: beatwise ${ours[r].toFixed(2)} s, bare \\copy ${bare[r].toFixed(2)} s, ratio ${(ours[r] / bare[r]).toFixed(2)}`
 			);
 		}
 	} finally {
@@ -108,7 +116,7 @@ async function main() {
 		'',
 		'| what | seconds | rows/s |',
 		'| --- | ---: | ---: |',
-		`| Beatwise import (40 police.uk files: parse, validate, exact H3 cells at res 5–11, staged COPY per batch, every rollup (7 resolutions × day/month/year, or month-only for month-dated rows), accounting; batches of two files stored side by side) | ${mo.toFixed(2)} | ${Math.round(rows / mo).toLocaleString('en-GB')} |`,
+		`| Beatwise import (40 police.uk files: parse, validate, exact H3 cells at res 5–11, staged COPY per batch, every rollup (7 resolutions × day/month/year, or month-only for month-dated rows), accounting; up to three files in flight, batches stored side by side) | ${mo.toFixed(2)} | ${Math.round(rows / mo).toLocaleString('en-GB')} |`,
 		`| bare \`psql \\copy\` of the same rows, pre-converted to the final columns, into an unindexed table with the same columns (\`LIKE incidents INCLUDING DEFAULTS\`: no keys, indexes, triggers) | ${mb.toFixed(2)} | ${Math.round(rows / mb).toLocaleString('en-GB')} |`,
 		'',
 		`**Throughput ${share.toFixed(2)}× the bare copy's** (target ≥ 0.25×): ${share >= 0.25 ? 'met' : 'NOT met'}. Per round: ${ours.map((o, i) => (bare[i] / o).toFixed(2)).join(', ')}.`

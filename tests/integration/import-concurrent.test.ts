@@ -13,6 +13,7 @@ import {
 	withoutShared
 } from '../helpers/db';
 import { importPaths } from '../../src/lib/server/ingest/import';
+import { reserveIncidentIds } from '../../src/lib/server/db/queries/ingest';
 
 const PORTAL = join(SHARED, 'data/chicago-cpd/crimes/Crimes_-_2001_to_present.csv');
 
@@ -41,6 +42,28 @@ describe.skipIf(withoutShared())('concurrent imports of one file', () => {
 				);
 				expect(Number(s.n)).toBe(1730);
 				expect(Number(s.rolled)).toBe(1542);
+			});
+
+			it('reserves ids from the sequence, also where they do not come in one run', async () => {
+				const reserve = (n: number) => t.db.transaction((tx) => reserveIncidentIds(tx, n));
+				const a = await reserve(1000);
+				expect(a).toHaveLength(1000);
+				expect(a[999] - a[0]).toBe(999);
+				// Ids that do not follow each other (as when another writer takes ids in between).
+				await t.db.query('ALTER SEQUENCE incidents_id_seq INCREMENT BY 3');
+				try {
+					const b = await reserve(500);
+					expect(b).toHaveLength(500);
+					expect(b[0]).toBeGreaterThan(a[999]);
+					expect(b.every((id, i) => i === 0 || id - b[i - 1] === 3)).toBe(true);
+				} finally {
+					await t.db.query('ALTER SEQUENCE incidents_id_seq INCREMENT BY 1');
+				}
+				const [{ next }] = await t.db.query<{ next: string }>(
+					`SELECT nextval('incidents_id_seq')::text AS next`
+				);
+				expect(Number(next)).toBeGreaterThan(a[999]);
+				expect(await reserve(0)).toEqual([]);
 			});
 		});
 	}

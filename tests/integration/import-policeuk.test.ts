@@ -25,6 +25,7 @@ import {
 import { readThroughAdapter } from '../helpers/import';
 import { importPaths } from '../../src/lib/server/ingest/import';
 import { cellCountsForMap } from '../../src/lib/server/services/cells';
+import { SERVED_RESOLUTIONS } from '../../src/lib/server/cell-keys';
 
 const DIR = join(SHARED, 'data/uk-policeuk-2021-08-allforces/2021-08');
 /** Imported on each engine: the kinds of rows the 40 files hold, in 23,861 rows. */
@@ -133,6 +134,7 @@ describe.skipIf(withoutShared())('police.uk August 2021, all 40 forces', () => {
 					"SELECT sum(n)::int AS m FROM cell_counts WHERE res = 10 AND grain IN ('day', 'month-only')"
 				);
 				expect(Number(m)).toBe(expected.located);
+				await expectRollupsAtEveryRes(t, expected.located);
 				const [{ b }] = await t.db.query<{ b: number }>(
 					`SELECT sum(total_rows - imported - rejected - duplicate)::int AS b FROM import_batches`
 				);
@@ -150,6 +152,7 @@ describe.skipIf(withoutShared())('police.uk August 2021, all 40 forces', () => {
 					"SELECT sum(n)::int AS m FROM cell_counts WHERE res = 10 AND grain IN ('day', 'month-only')"
 				);
 				expect(Number(m)).toBe(expected.located);
+				await expectRollupsAtEveryRes(t, expected.located);
 			}, 600_000);
 
 			it('serves the same per-cell counts as h3-js on the raw rows', async () => {
@@ -167,3 +170,26 @@ describe.skipIf(withoutShared())('police.uk August 2021, all 40 forces', () => {
 		});
 	}
 });
+
+/**
+ * The rollups count every located incident once at every served resolution (files stored side by
+ * side, `FILES_IN_FLIGHT`, each adding its own sums), and per cell as its stored cell column says.
+ */
+async function expectRollupsAtEveryRes(t: TestDatabase, located: number): Promise<void> {
+	const rows = await t.db.query<{ res: number; n: number; cells: number; off: number }>(
+		`SELECT c.res, sum(c.n)::int AS n, count(DISTINCT c.h3)::int AS cells,
+		        (SELECT count(*)::int FROM (
+		           SELECT x.h3, sum(x.n) AS n FROM cell_counts x
+		           WHERE x.res = c.res AND x.grain IN ('day', 'month-only') GROUP BY x.h3
+		           EXCEPT
+		           SELECT CASE c.res WHEN 5 THEN h3_r5 WHEN 6 THEN h3_r6 WHEN 7 THEN h3_r7 WHEN 8 THEN h3_r8
+		                             WHEN 9 THEN h3_r9 WHEN 10 THEN h3_r10 ELSE h3 END AS h3, count(*)
+		           FROM incidents WHERE h3 IS NOT NULL GROUP BY 1) d) AS off
+		 FROM cell_counts c WHERE c.grain IN ('day', 'month-only') GROUP BY c.res ORDER BY c.res`
+	);
+	expect(rows.map((r) => Number(r.res))).toEqual(SERVED_RESOLUTIONS);
+	for (const r of rows) {
+		expect(Number(r.n), `res ${r.res}`).toBe(located);
+		expect(Number(r.off), `res ${r.res}: cells whose rollup differs from the raw rows`).toBe(0);
+	}
+}

@@ -6,6 +6,7 @@ import {
 	cellColumn,
 	cellEnvelope,
 	exactCells,
+	exactCellsCache,
 	localDayFormatter,
 	SERVED_RESOLUTIONS
 } from './cell-keys';
@@ -27,6 +28,21 @@ describe('exactCells', () => {
 		}
 		// The reason for storing every resolution: parents of fine cells are often the wrong cell.
 		expect(differsFromParent).toBeGreaterThan(100);
+	});
+
+	it("remembers points (cached), with exactly exactCells' answer, also past its limit", () => {
+		const cellsOf = exactCellsCache(3);
+		const random = mulberry32(11);
+		const points = Array.from({ length: 10 }, () => [
+			51.5 + random() * 0.05,
+			-0.1 + random() * 0.05
+		]);
+		for (let round = 0; round < 3; round++)
+			for (const [lat, lon] of points) expect(cellsOf(lat, lon)).toEqual(exactCells(lat, lon));
+		const [lat, lon] = points[9];
+		expect(cellsOf(lat, lon)).toBe(cellsOf(lat, lon));
+		// Points differing in the last digit are different points.
+		expect(cellsOf(lat, lon + 1e-9)).toEqual(exactCells(lat, lon + 1e-9));
 	});
 
 	it('names one column per served resolution, h3 for the finest, and refuses others', () => {

@@ -140,6 +140,12 @@ async function openRows(
 	return openCsv(file);
 }
 
+/**
+ * Files of one import read or stored at once: one being read and prepared while the batches of the
+ * others are stored side by side, each on its own connection (bench/RESULTS.md "Ingest").
+ */
+export const FILES_IN_FLIGHT = 3;
+
 /** `actor`, `importedBy` and `origin` say who ran the import and from where (audit trail). */
 export interface ImportPathsOptions extends ImportAuditOptions {
 	inputs: string[];
@@ -149,6 +155,8 @@ export interface ImportPathsOptions extends ImportAuditOptions {
 	mappingFile?: string;
 	sourceName?: string;
 	batchSize?: number;
+	/** Files read or stored at once (default `FILES_IN_FLIGHT`; 1 stores one file after the other). */
+	filesInFlight?: number;
 	onProgress?: (p: ImportProgress & { fileIndex: number; fileCount: number }) => void;
 	/** Called after each file, successful or not. */
 	onFile?: (r: FileImportResult | { file: string; error: ImportError }) => void;
@@ -330,11 +338,13 @@ export async function importPaths(db: Database, o: ImportPathsOptions): Promise<
 		o.onFile?.(r);
 	};
 
-	// Files overlap by one: the next file is read and prepared while the last batch of the previous
-	// one is stored (most files fit in one batch, so without this the database waited on every parse
-	// and the parser on every store). At most two files are in flight; outcomes are recorded in order.
+	// Files overlap: the next file is read and prepared while the last batches of the previous ones are
+	// stored (most files fit in one batch, so without this the database waited on every parse and the
+	// parser on every store), each in its own transaction on its own connection. At most
+	// `filesInFlight` files are in flight; outcomes are recorded in order.
 	let recorded: Promise<void> = Promise.resolve();
-	let previous: Promise<Outcome> | null = null;
+	const inFlight: Promise<Outcome>[] = [];
+	const filesInFlight = Math.max(1, o.filesInFlight ?? FILES_IN_FLIGHT);
 	for (const [i, file] of files.entries()) {
 		let readDone!: () => void;
 		const read = new Promise<void>((resolve) => (readDone = resolve));
@@ -343,8 +353,8 @@ export async function importPaths(db: Database, o: ImportPathsOptions): Promise<
 		// Handled at the end (`await recorded`); meanwhile a failed audit must not count as unhandled.
 		recorded.catch(() => {});
 		await Promise.race([read, outcome]);
-		if (previous) await previous;
-		previous = outcome;
+		inFlight.push(outcome);
+		while (inFlight.length >= filesInFlight) await inFlight.shift();
 	}
 	await recorded;
 	summary.seconds = (performance.now() - t0) / 1000;

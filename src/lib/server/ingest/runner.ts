@@ -36,7 +36,12 @@ import {
 	type SourceRecord,
 	type SourceSpec
 } from '../db/queries/ingest';
-import { exactCells, localDayFormatter, SERVED_MAX_RES, SERVED_RESOLUTIONS } from '../cell-keys';
+import {
+	exactCellsCache,
+	localDayFormatter,
+	SERVED_MAX_RES,
+	SERVED_RESOLUTIONS
+} from '../cell-keys';
 import { attributesJson, copyField, pointEwkbHex } from './copy-text';
 import {
 	isMonthOnly,
@@ -310,6 +315,7 @@ export async function importFile(db: Database, o: ImportFileOptions): Promise<Fi
 		file: fileLabel,
 		reprojector,
 		toDay,
+		cellsOf: exactCellsCache(),
 		filePath: o.file,
 		collector
 	};
@@ -479,6 +485,8 @@ interface WriteContext {
 	filePath: string;
 	reprojector: Reprojector;
 	toDay: (d: Date) => string;
+	/** A point's cells at every served resolution (`exactCells`, remembered per point). */
+	cellsOf: (lat: number, lon: number) => readonly string[];
 	collector: ReportCollector;
 }
 
@@ -574,7 +582,7 @@ function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 			}
 		}
 		let geom = NULL;
-		let cells: string[] | null = null;
+		let cells: readonly string[] | null = null;
 		if (lon !== null && lat !== null) {
 			if (!(
 				Number.isFinite(lon) &&
@@ -591,7 +599,7 @@ function prepareBatch(b: Batch, ctx: WriteContext): PreparedBatch {
 				continue;
 			}
 			geom = pointEwkbHex(lon, lat);
-			cells = exactCells(lat, lon);
+			cells = ctx.cellsOf(lat, lon);
 		}
 		const day = ctx.toDay(inc.occurredFrom);
 		const finest = cells ? BigInt(cells[cells.length - 1]).toString(16) : null;
@@ -936,6 +944,7 @@ export async function dryRunFile(
 		filePath: o.file,
 		reprojector: new Reprojector(db),
 		toDay: localDayFormatter(source.timezone),
+		cellsOf: exactCellsCache(),
 		collector
 	};
 	const r: DryRunResult = {

@@ -300,14 +300,30 @@ export async function copyIncidents(tx: Queryable, copyText: string): Promise<vo
 	if (copyText) await tx.copyIn('incidents', ['id', ...INCIDENT_COLUMNS], copyText);
 }
 
-/** `n` new incident ids from the table's own sequence, ascending. */
+/**
+ * `n` new incident ids from the table's own sequence, ascending. They come back as one row of runs
+ * (`first-last`, or `id` alone where another writer took ids in between): a row per id cost more than
+ * the ids themselves. The sequence is looked up once (`pg_get_serial_sequence` per id cost catalog
+ * lookups per row: 4.5 s of the police.uk month, bench/RESULTS.md "Ingest").
+ */
 export async function reserveIncidentIds(tx: Queryable, n: number): Promise<number[]> {
 	if (n === 0) return [];
-	const rows = await tx.query<{ id: string | number }>(
-		`SELECT nextval(pg_get_serial_sequence('incidents', 'id')) AS id FROM generate_series(1, $1::int)`,
+	const [{ runs }] = await tx.query<{ runs: string }>(
+		`SELECT string_agg(CASE WHEN lo = hi THEN lo::text ELSE lo || '-' || hi END, ',' ORDER BY lo) AS runs
+		 FROM (SELECT min(id) AS lo, max(id) AS hi FROM (
+		         SELECT id, id - row_number() OVER (ORDER BY id) AS run
+		         FROM (SELECT nextval(q.seq) AS id
+		               FROM (SELECT pg_get_serial_sequence('incidents', 'id')::regclass AS seq) AS q
+		               CROSS JOIN generate_series(1, $1::int)) AS v) AS r
+		       GROUP BY run) AS g`,
 		[n]
 	);
-	return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+	const ids: number[] = [];
+	for (const part of runs.split(',')) {
+		const [lo, hi = lo] = part.split('-').map(Number);
+		for (let id = lo; id <= hi; id++) ids.push(id);
+	}
+	return ids;
 }
 
 /**
