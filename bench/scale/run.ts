@@ -59,6 +59,8 @@ const { values } = parseArgs({
 		'measure-only': { type: 'boolean', default: false },
 		/** Load each size and keep its database, without measuring (measure later with --measure-only). */
 		'load-only': { type: 'boolean', default: false },
+		/** Time at the service only (no production server). */
+		'no-http': { type: 'boolean', default: false },
 		/** Port of the production server for the HTTP timings (default: a free one). */
 		port: { type: 'string' },
 		/** Append each size's row (JSON) to this file, for --report. */
@@ -170,11 +172,14 @@ async function measure(
 		add('cellsWarm', (await timed(() => cellCountsForMap(db, cellsReq)))[0]);
 	}
 	const m = (k: string) => median(t[k]);
-	const http = await measureHttp(db, url, {
-		hot: `/api/analysis/hotspots?area=district:*&res=9&from=${hotReq.from}&to=${hotReq.to}&categories=${hotReq.categories[0]}`,
-		rank: `/supervisor?area=${encodeURIComponent(rankReq.area)}&shift=late&date=${rankReq.date}&window=28`,
-		cells: `/api/cells?res=9&from=${cellsReq.from}&to=${cellsReq.to}&format=bin`
-	});
+	const nan = { cold: NaN, warm: NaN };
+	const http = values['no-http']
+		? { hot: nan, rank: nan, cells: nan }
+		: await measureHttp(db, url, {
+				hot: `/api/analysis/hotspots?area=district:*&res=9&from=${hotReq.from}&to=${hotReq.to}&categories=${hotReq.categories[0]}`,
+				rank: `/supervisor?area=${encodeURIComponent(rankReq.area)}&shift=late&date=${rankReq.date}&window=28`,
+				cells: `/api/cells?res=9&from=${cellsReq.from}&to=${cellsReq.to}&format=bin`
+			});
 	return {
 		label,
 		incidents: Number(c.incidents),
@@ -333,11 +338,12 @@ async function runSize(
 
 /** The RESULTS tables: at the service and through HTTP, each size against the ×1 row of the rows given. */
 function table(rows: Row[]): string[] {
-	const s = (x: number) => x.toFixed(x < 0.1 ? 4 : 3);
+	const s = (x: number) => (Number.isFinite(x) ? x.toFixed(x < 0.1 ? 4 : 3) : '—');
 	const n = (x: number) => x.toLocaleString('en-GB');
 	const l = (x: number[]) => x.map((v) => v.toFixed(1)).join(' / ');
 	const base = rows.find((r) => r.incidents < 200_000);
-	const vs = (x: number, b: number | undefined) => (b ? ` (${(x / b).toFixed(1)}×)` : '');
+	const vs = (x: number, b: number | undefined) =>
+		b && Number.isFinite(x) ? ` (${(x / b).toFixed(1)}×)` : '';
 	return [
 		`At the service (in-process, postgres.js). In brackets: the time against the real data's (×1) in the same table.`,
 		'',
@@ -358,10 +364,12 @@ function table(rows: Row[]): string[] {
 		'',
 		'| data | hot spots cold | warm | naive / cold | 28-day ranking cold | warm | cells 1 year cold | warm | load at end (1/5/15 min) |',
 		'| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-		...rows.map(
-			(r) =>
-				`| ${r.label} | ${s(r.http.hot.cold)}${vs(r.http.hot.cold, base?.http.hot.cold)} | ${s(r.http.hot.warm)} | ${(r.hot.naive / r.http.hot.cold).toFixed(1)}× | ${s(r.http.rank.cold)}${vs(r.http.rank.cold, base?.http.rank.cold)} | ${s(r.http.rank.warm)} | ${s(r.http.cells.cold)}${vs(r.http.cells.cold, base?.http.cells.cold)} | ${s(r.http.cells.warm)} | ${l(r.load)} |`
-		)
+		...rows
+			.filter((r) => Number.isFinite(r.http.hot.cold))
+			.map(
+				(r) =>
+					`| ${r.label} | ${s(r.http.hot.cold)}${vs(r.http.hot.cold, base?.http.hot.cold)} | ${s(r.http.hot.warm)} | ${(r.hot.naive / r.http.hot.cold).toFixed(1)}× | ${s(r.http.rank.cold)}${vs(r.http.rank.cold, base?.http.rank.cold)} | ${s(r.http.rank.warm)} | ${s(r.http.cells.cold)}${vs(r.http.cells.cold, base?.http.cells.cold)} | ${s(r.http.cells.warm)} | ${l(r.load)} |`
+			)
 	];
 }
 
