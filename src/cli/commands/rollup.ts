@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { UsageError, type CliIo } from '../main';
-import { env } from '../../lib/server/env';
-import { openDatabase } from '../../lib/server/db/client';
+import { closeDatabase, getDatabase } from '../../lib/server/db';
 import { rebuildRollups, rollupMismatches } from '../../lib/server/db/queries/rollup-rebuild';
 
 export const summary =
@@ -36,12 +35,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 	}
 	if (values.check === values.rebuild)
 		throw new UsageError('give one of --check or --rebuild; see `beatwise rollup --help`');
-	const e = env();
-	const db = await openDatabase({
-		databaseUrl: e.databaseUrl,
-		dataDir: e.dataDir,
-		migrate: e.migrate
-	});
+	const db = await getDatabase();
 	try {
 		const written = values.rebuild ? await rebuildRollups(db) : null;
 		const bad = await rollupMismatches(db);
@@ -60,6 +54,6 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 		}
 		return bad.length ? 1 : 0;
 	} finally {
-		await db.close();
+		await closeDatabase();
 	}
 }
